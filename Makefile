@@ -1,0 +1,145 @@
+# Janus: one kernel image per board. `make help` lists the targets.
+SHELL := /bin/bash
+BOARD ?= qemu-virt
+BOARDS := $(notdir $(wildcard board/*))
+ifeq ($(filter $(BOARD),$(BOARDS)),)
+$(error unknown BOARD '$(BOARD)': choose one of $(BOARDS))
+endif
+include board/$(BOARD)/board.mk
+
+# FLAVOR picks the build: qemu (semihosting exit), test (qemu + self-tests),
+# hw (real hardware: no semihosting).
+FLAVOR ?= qemu
+FLAVORS := qemu test hw
+ifeq ($(filter $(FLAVOR),$(FLAVORS)),)
+$(error unknown FLAVOR '$(FLAVOR)': choose one of $(FLAVORS))
+endif
+KCONFIG_SEMIHOSTING := $(if $(filter hw,$(FLAVOR)),0,1)
+KCONFIG_SELFTEST := $(if $(filter test,$(FLAVOR)),1,0)
+
+B := build/$(BOARD)/$(FLAVOR)
+NEWLIB_KERNEL := build/newlib/kernel
+NEWLIB_USER := build/newlib/user
+DEPS_STAMP := build/deps/.stamp
+
+CROSS := aarch64-linux-gnu-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+NM := $(CROSS)nm
+READELF := $(CROSS)readelf
+
+# Kernel code never touches FP/SIMD registers (-mgeneral-regs-only), so exception
+# entry need not save them. -fpie + hidden visibility: PC-relative code that
+# relocates itself wherever the loader put it.
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+  -ffreestanding -fno-builtin -nostdinc -mcpu=cortex-a72 -mgeneral-regs-only \
+  -fpie -include include/janus/visibility.h -fno-stack-protector -fno-omit-frame-pointer \
+  -mno-omit-leaf-frame-pointer -ffunction-sections -fdata-sections \
+  -isystem $(NEWLIB_KERNEL)/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+  -Iinclude -Iarch/arm64/include -Iboard/$(BOARD) -I$(B)/generated -I. \
+  -DBOARD_CPUS=$(BOARD_CPUS) -DKCONFIG_SEMIHOSTING=$(KCONFIG_SEMIHOSTING) -DKCONFIG_SELFTEST=$(KCONFIG_SELFTEST) \
+  -MMD -MP
+# Code that runs before the MMU is on sees Device memory: no unaligned accesses.
+BOOT_CFLAGS := -mstrict-align
+
+KERNEL_SRCS := $(wildcard arch/arm64/*.c arch/arm64/*.S arch/arm64/boot/*.c arch/arm64/boot/*.S \
+  core/*.c drivers/*/*.c) $(if $(filter 1,$(KCONFIG_SELFTEST)),$(wildcard tests/kernel/*.c))
+KERNEL_SRCS := $(filter-out arch/arm64/asm_offsets.c,$(KERNEL_SRCS))
+KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
+LIBGCC := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
+KERNEL_LIBS := $(NEWLIB_KERNEL)/lib/libc.a $(LIBGCC)
+LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack \
+  --gc-sections --no-warn-rwx-segments -nostdlib -T arch/arm64/kernel.ld
+
+.DEFAULT_GOAL := all
+.PHONY: all help deps newlib run test bench debug sdcard clean image check-image host-test
+all: deps
+	@$(MAKE) --no-print-directory image
+
+help:
+	@echo "make run [BOARD=qemu-virt|rpi4]   build, boot under QEMU, run the demo"
+	@echo "make test                          every test, both boards; ends 'N passed, N failed'"
+	@echo "make debug [BOARD=...]             QEMU waiting for gdb (-s -S)"
+	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
+	@echo "make deps                          install the tools (Debian packages, newlib)"
+
+# --- dependencies ---------------------------------------------------------------
+deps: $(DEPS_STAMP) $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a
+$(DEPS_STAMP): tools/deps.sh
+	bash tools/deps.sh
+	@touch $@
+# newlib is rebuilt only when its recipe or Debian's source tarball change.
+$(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: build/newlib/%/lib/libc.a: tools/newlib.sh | $(DEPS_STAMP)
+	bash tools/newlib.sh $* build/newlib/$*
+
+# --- the kernel -------------------------------------------------------------------
+image: $(B)/$(BOARD_IMAGE_NAME) check-image
+
+$(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -MF $@.d -S -o $@.s $<
+	sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
+	(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
+	rm -f $@.tmp $@.s
+
+# Objects depend on the flags they were built with: a changed flag rebuilds them.
+$(B)/cflags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(KERNEL_CFLAGS)' | cmp -s - $@ || echo '$(KERNEL_CFLAGS)' > $@
+FORCE:
+
+$(B)/%.c.o: %.c $(B)/cflags | $(B)/generated/asm_offsets.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) $(if $(findstring /boot/,$<),$(BOOT_CFLAGS)) -c -o $@ $<
+$(B)/%.S.o: %.S $(B)/cflags | $(B)/generated/asm_offsets.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+# Two links: the first with an empty symbol table, the second with the table made
+# from the first. The table sits after .text, so function addresses do not move.
+$(B)/ksyms0.S:
+	@mkdir -p $(dir $@)
+	sh tools/gen-ksyms.sh < /dev/null > $@
+$(B)/ksyms.S: $(B)/kernel.pass1.elf tools/gen-ksyms.sh
+	$(NM) -n -S --defined-only $< | sh tools/gen-ksyms.sh > $@
+$(B)/ksyms0.o $(B)/ksyms.o: %.o: %.S
+	$(CC) -c -o $@ $<
+$(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(B)/ksyms0.o arch/arm64/kernel.ld $(KERNEL_LIBS)
+	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/ksyms0.o --start-group $(KERNEL_LIBS) --end-group
+$(B)/kernel.elf: $(B)/kernel.pass1.elf $(B)/ksyms.o
+	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/ksyms.o --start-group $(KERNEL_LIBS) --end-group
+	@cmp -s <($(NM) -n $< | grep ' [Tt] ') <($(NM) -n $@ | grep ' [Tt] ') || \
+	  { echo "kernel.elf: function addresses moved between the two links"; exit 1; }
+$(B)/$(BOARD_IMAGE_NAME): $(B)/kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+check-image: $(B)/$(BOARD_IMAGE_NAME)
+	@bash tools/check-image.sh $(B)/kernel.elf $(B)/$(BOARD_IMAGE_NAME)
+
+# --- running --------------------------------------------------------------------
+QEMU_TIMEOUT ?= 60
+run: deps
+	@$(MAKE) --no-print-directory image
+	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
+	  --image $(B)/$(BOARD_IMAGE_NAME) --expect-exit 0
+
+debug: deps
+	@$(MAKE) --no-print-directory image
+	@echo "In another terminal: gdb-multiarch -ex 'target remote :1234' $(B)/kernel.elf"
+	@echo "  (the kernel runs relocated; after boot: add-symbol-file $(B)/kernel.elf -o <physmap base + load address>,"
+	@echo "   printed in the banner as 'image at')"
+	bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb
+
+sdcard: deps
+	@$(MAKE) --no-print-directory FLAVOR=hw image
+	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img
+
+test: deps
+	bash tools/test.sh
+
+clean:
+	rm -rf build/qemu-virt build/rpi4 build/host
+
+include tests/host/host.mk
+-include $(KERNEL_OBJS:.o=.d)

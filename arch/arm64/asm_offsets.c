@@ -1,0 +1,15 @@
+// Compiled to assembly only: the Makefile turns each "->NAME value" marker into
+// #define NAME value in generated/asm_offsets.h, so .S files never hard-code offsets.
+#include <arch/trap_frame.h>
+#include <janus/cpu.h>
+#include <stddef.h>
+
+#define DEFINE(name, value) __asm__ volatile("\n->" #name " %0" ::"i"(value))
+
+void asm_offsets(void);
+void asm_offsets(void) {
+  DEFINE(FRAME_SIZE, sizeof(struct trap_frame));
+  DEFINE(FRAME_X30, offsetof(struct trap_frame, x[30]));
+  DEFINE(FRAME_ELR, offsetof(struct trap_frame, elr));
+  DEFINE(CPU_FAULT_RESUME, offsetof(struct cpu, fault_resume));
+}

@@ -1,0 +1,48 @@
+// The translation-table walker behind pt_map(). Built with -mstrict-align since it
+// also runs before the MMU is on.
+#include <arch/pt.h>
+#include <stdbool.h>
+
+#define LEVEL_SHIFT(level) (39 - 9 * (level))
+
+static uint64_t *table_at(uint64_t pa, const struct pt_ops *ops) {
+  return (uint64_t *)(uintptr_t)(pa + ops->access_offset);
+}
+
+static zx_status_t map_level(uint64_t table_pa, int level, uint64_t va, uint64_t pa, uint64_t size,
+                             uint64_t attrs, const struct pt_ops *ops) {
+  uint64_t *table = table_at(table_pa, ops);
+  uint64_t span = 1ULL << LEVEL_SHIFT(level);
+  while (size) {
+    unsigned index = (va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1);
+    uint64_t chunk = span - (va & (span - 1));
+    if (chunk > size) chunk = size;
+    uint64_t entry = table[index];
+    bool block_fits = level >= 1 && chunk == span && (pa & (span - 1)) == 0;
+    if (block_fits && !(entry & PTE_VALID && (level == 3 || entry & PTE_TABLE))) {
+      table[index] = pa | attrs | PTE_VALID | (level == 3 ? PTE_PAGE : PTE_BLOCK);
+    } else {
+      if (level == 3) return ZX_ERR_INTERNAL;  // unaligned request
+      if (!(entry & PTE_VALID)) {
+        uint64_t next = ops->alloc_table();
+        if (next == PT_NO_TABLE) return ZX_ERR_NO_MEMORY;
+        entry = next | PTE_TABLE | PTE_VALID;
+        table[index] = entry;
+      } else if (!(entry & PTE_TABLE)) {
+        return ZX_ERR_ALREADY_EXISTS;  // a block is in the way
+      }
+      zx_status_t status = map_level(entry & PTE_ADDR_MASK, level + 1, va, pa, chunk, attrs, ops);
+      if (status != ZX_OK) return status;
+    }
+    va += chunk;
+    pa += chunk;
+    size -= chunk;
+  }
+  return ZX_OK;
+}
+
+zx_status_t pt_map(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs,
+                   const struct pt_ops *ops) {
+  if ((va | pa | size) & ((1ULL << 12) - 1)) return ZX_ERR_INVALID_ARGS;
+  return map_level(root_pa, 0, va & ((1ULL << 48) - 1), pa, size, attrs, ops);
+}

@@ -1,0 +1,67 @@
+// Crash reports: exception class decoded from ESR, FAR, ELR, SPSR, every register,
+// a frame-pointer backtrace with symbol names, the CPU number.
+#include "arch/arm64/crash_report.h"
+
+#include <janus/arch.h>
+#include <janus/console.h>
+#include <janus/cpu.h>
+#include <janus/panic.h>
+
+#include "arch/arm64/esr.h"
+#include "core/ksyms.h"
+
+#define BACKTRACE_MAX_FRAMES 32
+
+void print_symbolized(const char *label, uintptr_t addr) {
+  const char *name;
+  uint64_t offset;
+  uintptr_t base = arch_image_base();
+  if (addr >= base && ksyms_lookup(addr - base, &name, &offset))
+    kprintf("%s 0x%016lx %s+0x%lx\n", label, addr, name, (unsigned long)offset);
+  else
+    kprintf("%s 0x%016lx\n", label, addr);
+}
+
+// Follows saved {fp, lr} records, only while they stay inside this CPU's stack.
+void print_backtrace(uintptr_t fp) {
+  struct cpu *cpu = arch_this_cpu();
+  kprintf("backtrace:\n");
+  for (int depth = 0; depth < BACKTRACE_MAX_FRAMES && fp; depth++) {
+    if (fp & 15 || fp < cpu->stack_bottom || fp + 16 > cpu->stack_top) {
+      kprintf("  (frame pointer 0x%lx leaves the stack)\n", (unsigned long)fp);
+      return;
+    }
+    const uintptr_t *record = (const uintptr_t *)fp;
+    if (!record[1]) return;
+    print_symbolized("  ", record[1] - 4);  // the call, not the return address
+    fp = record[0];
+  }
+}
+
+void crash_report(const struct trap_frame *frame, uint64_t esr, uint64_t far, const char *what) {
+  if (!panic_begin()) {
+    for (;;) arch_wait_for_interrupt();
+  }
+  char line[160];
+  esr_describe(esr, far, line, sizeof line);
+  kprintf("\n*** KERNEL PANIC on CPU %u: %s\n", arch_cpu_index(), what);
+  kprintf("%s\n", line);
+  kprintf("ESR  0x%016lx  FAR 0x%016lx\n", (unsigned long)esr, (unsigned long)far);
+  print_symbolized("ELR ", frame->elr);
+  kprintf("SPSR 0x%016lx  SP  0x%016lx\n", (unsigned long)frame->spsr, (unsigned long)frame->sp);
+  for (int i = 0; i < 31; i += 2) {
+    if (i == 30)
+      kprintf("x30 0x%016lx\n", (unsigned long)frame->x[30]);
+    else
+      kprintf("x%-2d 0x%016lx  x%-2d 0x%016lx\n", i, (unsigned long)frame->x[i], i + 1,
+              (unsigned long)frame->x[i + 1]);
+  }
+  print_symbolized("LR  ", frame->x[30]);
+  print_backtrace(frame->x[29]);
+  panic_halt();
+}
+
+// noinline with a frame of its own, so its frame record starts the chain.
+__attribute__((noinline, optimize("no-optimize-sibling-calls"))) void arch_print_backtrace_here(void) {
+  print_backtrace((uintptr_t)__builtin_frame_address(0));
+}

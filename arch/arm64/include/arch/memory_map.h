@@ -1,0 +1,19 @@
+// The virtual memory map: the one definition every other file derives from.
+// 48-bit VAs, 4 KiB granule. TTBR0 (0 .. 2^48) holds a process's restricted/private
+// range; TTBR1 (0xffff_0000_0000_0000 ..) holds the shared window (level-0 entries
+// 0-255) and the kernel (entries 256-511).
+#ifndef ARCH_MEMORY_MAP_H_
+#define ARCH_MEMORY_MAP_H_
+
+#define VA_BITS 48
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define TTBR1_BASE 0xffff000000000000UL
+// The physmap maps physical address pa at KERNEL_PHYSMAP_BASE + pa (up to 512 GiB).
+#define KERNEL_PHYSMAP_BASE 0xffff800000000000UL
+#define KERNEL_PHYSMAP_SIZE (1UL << 39)
+// The kernel heap window (level-0 entry 511), mapped page by page as it grows.
+#define KERNEL_HEAP_BASE 0xffffff8000000000UL
+#define KERNEL_HEAP_SIZE (1UL << 30)
+
+#endif  // ARCH_MEMORY_MAP_H_

@@ -1,0 +1,32 @@
+// Building stage-1 translation tables (4 KiB granule, 4 levels). Used before the MMU
+// is on (tables reached at their physical address) and after (through the physmap).
+#ifndef ARCH_PT_H_
+#define ARCH_PT_H_
+
+#include <arch/sysreg_bits.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+#define PT_ENTRIES 512
+#define PT_NO_TABLE (~0ULL)
+
+// Attributes of kernel mappings (global, EL1 only).
+#define PT_KERNEL_NORMAL (PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_UXN)
+#define PT_KERNEL_DEVICE (PTE_ATTRIDX(MAIR_IDX_DEVICE) | PTE_AF | PTE_UXN | PTE_PXN)
+
+struct pt_ops {
+  uint64_t access_offset;         // table pointer = physical address + access_offset
+  uint64_t (*alloc_table)(void);  // physical address of a zeroed table, or PT_NO_TABLE
+};
+
+// Maps [va, va + size) to pa with attrs, with the largest blocks alignment allows.
+// Existing tables are kept; an existing block in the way of a finer mapping is an error.
+zx_status_t pt_map(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs,
+                   const struct pt_ops *ops);
+
+// The kernel's TTBR1 root (shared by every address space) and TTBR0's boot identity map.
+extern uint64_t kernel_root_table[PT_ENTRIES];
+extern uint64_t boot_identity_table[PT_ENTRIES];
+extern uint64_t empty_root_table[PT_ENTRIES];
+
+#endif  // ARCH_PT_H_

@@ -1,0 +1,56 @@
+// Kernel address-space management after boot: the rest of the physmap, heap pages,
+// and retiring the boot identity map.
+#include <arch/memory_map.h>
+#include <arch/pt.h>
+#include <arch/sysreg.h>
+#include <janus/arch.h>
+#include <janus/physmap.h>
+#include <janus/spinlock.h>
+#include <string.h>
+
+#include "core/pmm.h"
+
+uint64_t boot_alloc_table_late(void);
+static spinlock_t kernel_pt_lock = SPINLOCK_INIT;
+
+// Boot pool first (usable before the page allocator exists), then the allocator.
+static uint64_t kernel_alloc_table(void) {
+  uint64_t pa = boot_alloc_table_late();
+  if (pa != PT_NO_TABLE) return pa;
+  paddr_t page;
+  if (pmm_alloc(0, &page) != ZX_OK) return PT_NO_TABLE;
+  memset(paddr_to_kva(page), 0, PAGE_SIZE);
+  return page;
+}
+
+static const struct pt_ops kernel_pt_ops = {
+    .access_offset = KERNEL_PHYSMAP_BASE,
+    .alloc_table = kernel_alloc_table,
+};
+
+static zx_status_t kernel_map(uintptr_t va, paddr_t pa, uint64_t size, uint64_t attrs) {
+  irq_state_t state = spin_lock_irqsave(&kernel_pt_lock);
+  zx_status_t status =
+      pt_map(kva_to_paddr(kernel_root_table), va, pa, size, attrs, &kernel_pt_ops);
+  spin_unlock_irqrestore(&kernel_pt_lock, state);
+  // New entries replace invalid ones: no TLB entry can exist, a barrier suffices.
+  dsb(ishst);
+  isb();
+  return status;
+}
+
+zx_status_t arch_physmap_add(paddr_t base, uint64_t size, bool device) {
+  if (base + size > KERNEL_PHYSMAP_SIZE) return ZX_ERR_OUT_OF_RANGE;
+  return kernel_map(KERNEL_PHYSMAP_BASE + base, base, size,
+                    device ? PT_KERNEL_DEVICE : PT_KERNEL_NORMAL);
+}
+
+zx_status_t arch_kernel_map_page(uintptr_t va, paddr_t pa) {
+  return kernel_map(va, pa, PAGE_SIZE, PT_KERNEL_NORMAL | PTE_PXN);
+}
+
+void arch_drop_identity_map(void) {
+  write_sysreg(ttbr0_el1, kva_to_paddr(empty_root_table));
+  isb();
+  __asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+}

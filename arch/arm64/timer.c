@@ -1,0 +1,43 @@
+// The Arm generic timer: EL1 virtual timer for the periodic tick, virtual counter
+// for the monotonic clock (CNTVOFF is 0, set at boot when entered at EL2).
+#include <arch/irq.h>
+#include <arch/sysreg.h>
+#include <board.h>
+#include <janus/arch.h>
+#include <janus/cpu.h>
+
+#include "drivers/irq/gicv2.h"
+
+#define TICK_HZ 100
+#define NS_PER_SEC 1000000000ULL
+
+static uint64_t counter_hz;
+static uint64_t ticks_per_tick;
+
+uint64_t arch_timer_frequency(void) {
+  if (!counter_hz) {
+    counter_hz = read_sysreg(cntfrq_el0);
+    if (!counter_hz) counter_hz = BOARD_TIMER_FREQ_HZ;
+    ticks_per_tick = counter_hz / TICK_HZ;
+  }
+  return counter_hz;
+}
+
+zx_time_t arch_monotonic_ns(void) {
+  isb();  // the counter read must not be hoisted above earlier instructions
+  uint64_t count = read_sysreg(cntvct_el0);
+  return (zx_time_t)((unsigned __int128)count * NS_PER_SEC / arch_timer_frequency());
+}
+
+void timer_init_cpu(void) {
+  arch_timer_frequency();
+  write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + ticks_per_tick);
+  write_sysreg(cntv_ctl_el0, 1);  // enabled, not masked
+  gic_enable_ppi(IRQ_VIRTUAL_TIMER);
+}
+
+void timer_handle_irq(void) {
+  // Next deadline from the last one, so the tick does not drift.
+  write_sysreg(cntv_cval_el0, read_sysreg(cntv_cval_el0) + ticks_per_tick);
+  arch_this_cpu()->ticks++;
+}

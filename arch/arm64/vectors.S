@@ -1,0 +1,98 @@
+// The exception vector table (VBAR_EL1) and the register save/restore around the C
+// handlers (exception.c). Each vector saves the whole frame: the C side may print it.
+#include <arch/asm.h>
+#include <asm_offsets.h>
+
+.macro SAVE_FRAME
+  sub sp, sp, #FRAME_SIZE
+  stp x0, x1, [sp, #16 * 0]
+  stp x2, x3, [sp, #16 * 1]
+  stp x4, x5, [sp, #16 * 2]
+  stp x6, x7, [sp, #16 * 3]
+  stp x8, x9, [sp, #16 * 4]
+  stp x10, x11, [sp, #16 * 5]
+  stp x12, x13, [sp, #16 * 6]
+  stp x14, x15, [sp, #16 * 7]
+  stp x16, x17, [sp, #16 * 8]
+  stp x18, x19, [sp, #16 * 9]
+  stp x20, x21, [sp, #16 * 10]
+  stp x22, x23, [sp, #16 * 11]
+  stp x24, x25, [sp, #16 * 12]
+  stp x26, x27, [sp, #16 * 13]
+  stp x28, x29, [sp, #16 * 14]
+  add x21, sp, #FRAME_SIZE              // the interrupted sp (EL1 exceptions)
+  stp x30, x21, [sp, #FRAME_X30]
+  mrs x21, elr_el1
+  mrs x22, spsr_el1
+  stp x21, x22, [sp, #FRAME_ELR]
+  mov x0, sp
+.endm
+
+.macro RESTORE_FRAME_AND_ERET
+  ldp x21, x22, [sp, #FRAME_ELR]
+  msr elr_el1, x21
+  msr spsr_el1, x22
+  ldp x0, x1, [sp, #16 * 0]
+  ldp x2, x3, [sp, #16 * 1]
+  ldp x4, x5, [sp, #16 * 2]
+  ldp x6, x7, [sp, #16 * 3]
+  ldp x8, x9, [sp, #16 * 4]
+  ldp x10, x11, [sp, #16 * 5]
+  ldp x12, x13, [sp, #16 * 6]
+  ldp x14, x15, [sp, #16 * 7]
+  ldp x16, x17, [sp, #16 * 8]
+  ldp x18, x19, [sp, #16 * 9]
+  ldp x20, x21, [sp, #16 * 10]
+  ldp x22, x23, [sp, #16 * 11]
+  ldp x24, x25, [sp, #16 * 12]
+  ldp x26, x27, [sp, #16 * 13]
+  ldp x28, x29, [sp, #16 * 14]
+  ldr x30, [sp, #FRAME_X30]
+  add sp, sp, #FRAME_SIZE
+  eret
+.endm
+
+// An entry the kernel does not handle yet: report it and stop.
+.macro VECTOR_UNEXPECTED index
+  .balign 128
+  SAVE_FRAME
+  mov x1, #\index
+  bl exception_unexpected
+  b .
+.endm
+
+.macro VECTOR_TO label
+  .balign 128
+  b \label
+.endm
+
+.section .text.vectors, "ax"
+.balign 2048
+.global exception_vectors
+exception_vectors:
+  VECTOR_UNEXPECTED 0                   // EL1t: sync, irq, fiq, serror
+  VECTOR_UNEXPECTED 1
+  VECTOR_UNEXPECTED 2
+  VECTOR_UNEXPECTED 3
+  VECTOR_TO el1_sync                    // EL1h
+  VECTOR_TO el1_irq
+  VECTOR_UNEXPECTED 6
+  VECTOR_UNEXPECTED 7
+  VECTOR_UNEXPECTED 8                   // EL0 AArch64 (user mode arrives with processes)
+  VECTOR_UNEXPECTED 9
+  VECTOR_UNEXPECTED 10
+  VECTOR_UNEXPECTED 11
+  VECTOR_UNEXPECTED 12                  // EL0 AArch32: never
+  VECTOR_UNEXPECTED 13
+  VECTOR_UNEXPECTED 14
+  VECTOR_UNEXPECTED 15
+
+el1_sync:
+  SAVE_FRAME
+  bl exception_sync_kernel
+  RESTORE_FRAME_AND_ERET
+
+el1_irq:
+  SAVE_FRAME
+  bl exception_irq
+  RESTORE_FRAME_AND_ERET

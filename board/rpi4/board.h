@@ -1,0 +1,15 @@
+// Raspberry Pi 4 Model B (BCM2711) in low-peripheral mode, as the firmware leaves it.
+#ifndef BOARD_H_
+#define BOARD_H_
+
+#define BOARD_NAME "rpi4"
+#define BOARD_UART_BASE 0xfe201000UL  // PL011 UART0 on GPIO14/15
+#define BOARD_UART_CLOCK_HZ 48000000u  // config.txt: init_uart_clock=48000000
+#define BOARD_GICD_BASE 0xff841000UL   // GIC-400 distributor
+#define BOARD_GICC_BASE 0xff842000UL   // GIC-400 CPU interface
+#define BOARD_TIMER_FREQ_HZ 54000000u  // used only if CNTFRQ_EL0 reads 0
+#define BOARD_DEVICE_WINDOWS {{0xfc000000UL, 0x04000000UL}}
+// The firmware's spin-table stubs live below the kernel's load address.
+#define BOARD_RAM_HOLES {{0, 0x80000UL}}
+
+#endif  // BOARD_H_

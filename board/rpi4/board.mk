@@ -1,0 +1,8 @@
+# Raspberry Pi 4 Model B (BCM2711, 4x Cortex-A72, GIC-400). Under QEMU: raspi4b,
+# which boots kernel8.img directly the way the Pi firmware does.
+BOARD_IMAGE_NAME := kernel8.img
+BOARD_QEMU_MACHINE := raspi4b
+BOARD_QEMU_FLAGS := -dtb build/deps/dtb/bcm2711-rpi-4-b.dtb
+BOARD_CPUS := 4
+BOARD_RUN_BOOT := direct
+BOARD_UBOOT := build/deps/u-boot-rpi/rpi_4/u-boot.bin

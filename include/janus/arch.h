@@ -1,0 +1,64 @@
+// The interface portable code (core/) uses to reach the CPU. arch/arm64 implements it
+// (most of it inline, in <arch/arch_inline.h>); tests/host/fake_arch implements it for
+// host unit tests. Nothing outside arch/ touches a system register.
+#ifndef JANUS_ARCH_H_
+#define JANUS_ARCH_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint64_t irq_state_t;
+
+// Interrupt masking on this CPU; save returns the state restore puts back.
+static inline irq_state_t arch_irq_save(void);
+static inline void arch_irq_restore(irq_state_t state);
+// Index of the running CPU (0 .. cpu_count-1), from per-CPU data.
+static inline unsigned arch_cpu_index(void);
+// Low-power wait inside spin loops; arch_cpu_wake signals waiters.
+static inline void arch_cpu_relax(void);
+static inline void arch_cpu_wake(void);
+
+#include <arch/arch_inline.h>
+
+#endif  // JANUS_ARCH_H_
+
+// --- The out-of-line part, implemented in arch/arm64 ---------------------------
+#include <janus/physmap.h>
+#include <stddef.h>
+#include <zircon/types.h>
+
+struct bootinfo;
+
+// Memory: add [base, base + size) to the physmap, as Normal or Device memory.
+zx_status_t arch_physmap_add(paddr_t base, uint64_t size, bool device);
+// Map one page of kernel memory (heap) at va.
+zx_status_t arch_kernel_map_page(uintptr_t va, paddr_t pa);
+// Stop using the boot identity map on this CPU (TTBR0 becomes empty).
+void arch_drop_identity_map(void);
+
+// CPUs
+void arch_cpu_early_init(unsigned index);  // vectors and per-CPU pointer only
+void arch_cpu_init(unsigned index);        // all per-CPU registers: + GIC, timer
+void arch_platform_init(const struct bootinfo *bi);  // interrupt controller, firmware calls
+zx_status_t arch_start_cpu(unsigned index, const struct bootinfo *bi);
+void arch_send_ipi(unsigned cpu, unsigned ipi);
+void arch_stop_other_cpus(void);
+uint64_t arch_cpu_hw_id(void);
+
+// Time: a monotonic clock in nanoseconds and the periodic tick.
+zx_time_t arch_monotonic_ns(void);
+uint64_t arch_timer_frequency(void);
+
+// Crash reporting: a symbolized backtrace from the caller.
+void arch_print_backtrace_here(void);
+
+// Faults the kernel expects (probing an address): ZX_ERR_INVALID_ARGS on a fault.
+zx_status_t arch_probe_read64(uintptr_t addr, uint64_t *out);
+
+// Leaving: exit status to QEMU (semihosting) or power off; never returns.
+__attribute__((noreturn)) void arch_platform_exit(int status);
+
+// The image as loaded: physical base and the run-time base of link address 0.
+extern paddr_t kernel_image_pa;
+extern char _image_start[], _image_end[];
+uintptr_t arch_image_base(void);

@@ -1,0 +1,27 @@
+// Per-CPU state the portable kernel keeps. The arch layer finds the running CPU's
+// entry in one register read (arch_this_cpu()).
+#ifndef JANUS_CPU_H_
+#define JANUS_CPU_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_CPUS 8
+
+struct cpu {
+  unsigned index;
+  uint64_t hw_id;          // MPIDR affinity on arm64
+  volatile bool online;
+  volatile uint64_t ticks;  // timer interrupts taken
+  volatile uint64_t ipis;   // inter-processor interrupts taken
+  uintptr_t fault_resume;   // nonzero: a fault in kernel mode resumes here (expected faults)
+  uintptr_t stack_top;
+  uintptr_t stack_bottom;
+  uint64_t last_fault_esr;   // what the last expected fault was (for self-tests)
+  uint64_t last_fault_addr;
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned cpu_count;  // CPUs the device tree describes (up to MAX_CPUS)
+
+#endif  // JANUS_CPU_H_

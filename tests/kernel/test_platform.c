@@ -1,0 +1,90 @@
+// Self-tests of what the kernel learned from the device tree, the timer, interrupts
+// on every CPU, and exception reporting.
+#include <janus/arch.h>
+#include <janus/cpu.h>
+#include <janus/selftest.h>
+#include <string.h>
+
+#include "arch/arm64/esr.h"
+#include "core/boot_log.h"
+#include "core/ksyms.h"
+
+#define MS 1000000LL
+
+static void busy_wait_ns(zx_time_t ns) {
+  zx_time_t end = arch_monotonic_ns() + ns;
+  while (arch_monotonic_ns() < end) {
+  }
+}
+
+SELFTEST(device_tree_describes_machine) {
+  CHECK(boot_info.cpu_count == BOARD_CPUS);
+  CHECK(boot_info.ram_count >= 1);
+  uint64_t ram = 0;
+  for (unsigned i = 0; i < boot_info.ram_count; i++) ram += boot_info.ram[i].size;
+  CHECK(ram >= (64u << 20));
+  return true;
+}
+
+SELFTEST(all_cpus_online) {
+  for (unsigned i = 0; i < cpu_count; i++) CHECK(cpus[i].online);
+  CHECK(cpu_count == BOARD_CPUS);
+  return true;
+}
+
+SELFTEST(monotonic_clock_advances) {
+  zx_time_t a = arch_monotonic_ns();
+  busy_wait_ns(5 * MS);
+  zx_time_t b = arch_monotonic_ns();
+  CHECK(b - a >= 5 * MS);
+  CHECK(b - a < 5000 * MS);
+  return true;
+}
+
+SELFTEST(timer_ticks_on_every_cpu) {
+  uint64_t before[MAX_CPUS];
+  for (unsigned i = 0; i < cpu_count; i++) before[i] = cpus[i].ticks;
+  busy_wait_ns(100 * MS);
+  for (unsigned i = 0; i < cpu_count; i++) {
+    if (cpus[i].ticks <= before[i]) kprintf("  cpu%u took no timer tick\n", i);
+    CHECK(cpus[i].ticks > before[i]);
+  }
+  return true;
+}
+
+SELFTEST(ipi_reaches_every_cpu) {
+  for (unsigned i = 0; i < cpu_count; i++) {
+    uint64_t before = cpus[i].ipis;
+    arch_send_ipi(i, 0);
+    zx_time_t deadline = arch_monotonic_ns() + 500 * MS;
+    while (cpus[i].ipis == before && arch_monotonic_ns() < deadline) {
+    }
+    if (cpus[i].ipis == before) kprintf("  cpu%u took no IPI\n", i);
+    CHECK(cpus[i].ipis > before);
+  }
+  return true;
+}
+
+SELFTEST(expected_fault_is_reported_and_survived) {
+  uint64_t value = 0;
+  uintptr_t unmapped = 0xffffff80beef0008UL;
+  CHECK(arch_probe_read64(unmapped, &value) == ZX_ERR_INVALID_ARGS);
+  struct cpu *cpu = arch_this_cpu();
+  CHECK(esr_is_data_abort(cpu->last_fault_esr));
+  CHECK(cpu->last_fault_addr == unmapped);
+  char line[160];
+  esr_describe(cpu->last_fault_esr, cpu->last_fault_addr, line, sizeof line);
+  CHECK(strstr(line, "translation fault") != NULL);
+  uint64_t here = 0x1234;
+  CHECK(arch_probe_read64((uintptr_t)&here, &value) == ZX_OK && value == 0x1234);
+  return true;
+}
+
+SELFTEST(symbols_name_functions) {
+  const char *name = NULL;
+  uint64_t offset = 1;
+  uintptr_t fn = (uintptr_t)&busy_wait_ns;
+  CHECK(ksyms_lookup(fn - arch_image_base(), &name, &offset));
+  CHECK(strcmp(name, "busy_wait_ns") == 0 && offset == 0);
+  return true;
+}

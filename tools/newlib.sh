@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds newlib 3.3 (Debian's newlib-source) for aarch64-none-elf with Debian's
+# aarch64-linux-gnu cross gcc. Usage: newlib.sh user|kernel OUTDIR
+#   user:   the ordinary C library for EL0 programs.
+#   kernel: built with -mgeneral-regs-only, so the kernel never touches FP/SIMD
+#           registers; only the FP-free parts the kernel links are kept
+#           (string, ctype, integer-only formatted print, malloc, errno, reent).
+# Results: OUTDIR/include and OUTDIR/lib/libc.a. Rebuilt only when this script
+# or the newlib tarball change (the Makefile's dependencies).
+set -euo pipefail
+variant=$1 out=$(realpath -m "$2")
+tarball=$(ls /usr/src/newlib/newlib-*.tar.xz | head -1)
+cross=aarch64-linux-gnu-
+work="$out.work"
+rm -rf "$work" "$out"; mkdir -p "$work/src" "$work/obj" "$out"
+tar -xf "$tarball" -C "$work/src" --strip-components=1
+
+common="-g -ffunction-sections -fdata-sections -fno-stack-protector -fno-omit-frame-pointer"
+case $variant in
+  user)   cflags="-O2 $common"
+          opts="--enable-newlib-retargetable-locking" ;;
+  # PREFER_SIZE_OVER_SPEED selects newlib's C string routines over its SIMD assembly.
+  kernel) cflags="-O2 $common -mgeneral-regs-only -DPREFER_SIZE_OVER_SPEED -mstrict-align"
+          opts="--enable-newlib-retargetable-locking --enable-newlib-nano-formatted-io --disable-newlib-io-float --disable-newlib-fvwrite-in-streamio --enable-newlib-nano-malloc" ;;
+  *) echo "usage: $0 user|kernel OUTDIR" >&2; exit 2 ;;
+esac
+
+tools=()
+for t in AR AS LD NM RANLIB OBJDUMP READELF STRIP; do
+  tools+=("${t}_FOR_TARGET=${cross}$(echo $t | tr A-Z a-z)")
+done
+cd "$work/obj"
+"$work/src/configure" --target=aarch64-none-elf --prefix="$work/inst" \
+  --disable-newlib-supplied-syscalls --disable-nls --disable-multilib $opts \
+  CC_FOR_TARGET="${cross}gcc" CFLAGS_FOR_TARGET="$cflags" "${tools[@]}" >configure.log 2>&1
+if [ "$variant" = user ]; then
+  make -j"$(nproc)" all-target-newlib >build.log 2>&1 || { tail -40 build.log; exit 1; }
+  make install-target-newlib >install.log 2>&1
+  cp -r "$work/inst/aarch64-none-elf/include" "$out/include"
+  mkdir -p "$out/lib"; cp "$work/inst/aarch64-none-elf/lib/"{libc.a,libm.a} "$out/lib/"
+else
+  # The FP parts of newlib (libm, strtod, difftime, ...) cannot build without FP
+  # registers; -k lets the rest build, and we keep only the directories we need.
+  make -k -j"$(nproc)" all-target-newlib >build.log 2>&1 || true
+  libc=aarch64-none-elf/newlib/libc
+  objs=()
+  # newlib's aarch64 assembly (SIMD string routines, setjmp saving d8-d15) is left
+  # out: the portable C string routines in libc/string serve the kernel.
+  for d in string ctype errno reent locale misc; do
+    for o in "$libc/$d"/*.o; do
+      # The kernel supplies its own SMP-safe locks (core/libc_glue.c).
+      case $o in */lib_a-lock.o) continue ;; esac
+      [ -e "$o" ] && objs+=("$o")
+    done
+  done
+  # From stdio and stdlib, only integer-only formatted print and malloc.
+  for o in "$libc"/stdio/lib_a-{nano-vfprintf,nano-svfprintf,nano-vfprintf_i,snprintf,vsnprintf,sprintf,vsprintf}.o \
+           "$libc"/stdlib/lib_a-{nano-*,malloc,calloc,realloc,abs,labs,llabs,div,qsort,bsearch,strtol,strtoul,strtoll,strtoull,atoi,atol}.o; do
+    [ -e "$o" ] && objs+=("$o")
+  done
+  mkdir -p "$out/lib"
+  printf '%s\n' "${objs[@]}" | sort -u | xargs ${cross}ar rcs "$out/lib/libc.a"
+  mkdir -p "$out/include"
+  cp -r "$work/src/newlib/libc/include/." "$out/include/"
+  cp aarch64-none-elf/newlib/targ-include/newlib.h aarch64-none-elf/newlib/targ-include/_newlib_version.h "$out/include/" 2>/dev/null || true
+fi
+rm -rf "$work"
+echo "newlib ($variant): $out"

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Boots a Janus image under QEMU with a timeout, keeps the serial log, and checks the
+# exit status (semihosting SYS_EXIT_EXTENDED) and, optionally, lines of the log.
+#
+# qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
+#             [--expect-exit N] [--expect REGEX]... [--log FILE] [--quiet] [--gdb]
+# On failure the whole serial log is printed. Exit 0 when every expectation holds.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+board="" image="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
+expects=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --board) board=$2; shift ;;
+    --image) image=$2; shift ;;
+    --boot) boot=$2; shift ;;
+    --timeout) timeout=$2; shift ;;
+    --append) append=$2; shift ;;
+    --expect-exit) expect_exit=$2; shift ;;
+    --expect) expects+=("$2"); shift ;;
+    --log) log=$2; shift ;;
+    --quiet) quiet=1 ;;
+    --gdb) gdb=1 ;;
+    *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -f "$top/board/$board/board.mk" ] || { echo "qemu-run: unknown board '$board'" >&2; exit 2; }
+[ -f "$image" ] || { echo "qemu-run: no image $image" >&2; exit 2; }
+# The board's QEMU settings come from its one make fragment.
+mkvar() { make -s --no-print-directory -C "$top" -f - <<<"include board/$board/board.mk
+print: ; @echo \$($1)" print; }
+machine=$(mkvar BOARD_QEMU_MACHINE)
+read -r -a flags <<<"$(mkvar BOARD_QEMU_FLAGS)"
+uboot=$(mkvar BOARD_UBOOT)
+
+args=(-M "$machine" "${flags[@]}" -nographic -nic none -semihosting-config enable=on,target=native
+      -serial mon:stdio -no-reboot)
+if [ "$boot" = uboot ]; then
+  args+=(-bios "$uboot" -kernel "$image")   # U-Boot finds the kernel over fw_cfg
+else
+  args+=(-kernel "$image")
+fi
+[ -n "$append" ] && args+=(-append "$append")
+if [ $gdb = 1 ]; then
+  exec qemu-system-aarch64 "${args[@]}" -s -S
+fi
+
+[ -n "$log" ] || log=$(mktemp /tmp/janus-qemu.XXXXXX.log)
+mkdir -p "$(dirname "$log")"
+if [ $quiet = 1 ]; then
+  timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null >"$log" 2>&1
+else
+  timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null 2>&1 | tee "$log"
+fi
+status=${PIPESTATUS[0]}
+problems=()
+[ "$status" = 124 ] && problems+=("timed out after ${timeout}s")
+[ -n "$expect_exit" ] && [ "$status" != "$expect_exit" ] && [ "$status" != 124 ] &&
+  problems+=("exit status $status, expected $expect_exit")
+for re in "${expects[@]}"; do
+  tr -d '\r' <"$log" | grep -Eq -- "$re" || problems+=("log lacks /$re/")
+done
+if [ ${#problems[@]} -gt 0 ]; then
+  if [ $quiet = 1 ]; then
+    echo "----- serial log ($log) -----"; cat "$log"; echo "----- end of log -----"
+  fi
+  printf 'qemu-run: %s\n' "${problems[@]}" >&2
+  exit 1
+fi
+exit 0

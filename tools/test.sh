@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `make test`: host unit tests, then for each board the kernel self-tests, the crash
+# report check and the demo under QEMU. Every check prints PASS/FAIL; the last line
+# is "N passed, N failed" and the exit status is non-zero on any failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+BOARDS=${BOARDS:-"qemu-virt rpi4"}
+TIMEOUT=${QEMU_TIMEOUT:-120}
+out=build/test
+mkdir -p "$out"
+passed=0 failed=0
+
+record() { # name, status (0 = pass), [log to show on failure]
+  if [ "$2" = 0 ]; then
+    echo "PASS $1"; passed=$((passed + 1))
+  else
+    echo "FAIL $1"; failed=$((failed + 1))
+    [ -n "${3:-}" ] && [ -f "$3" ] && { echo "----- $3 -----"; tail -n 80 "$3"; echo "-----"; }
+  fi
+}
+
+# Counts the PASS/FAIL lines a runner printed (host runner, kernel self-tests).
+count_lines() { # log, prefix
+  local p f
+  p=$(tr -d '\r' <"$1" | grep -cE "^PASS $2/")
+  f=$(tr -d '\r' <"$1" | grep -cE "^FAIL $2/")
+  tr -d '\r' <"$1" | grep -E "^(PASS|FAIL) $2/"
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+# --- host unit tests ---------------------------------------------------------------
+if make -s --no-print-directory build/host/runner >"$out/host-build.log" 2>&1; then
+  build/host/runner >"$out/host.log" 2>&1
+  status=$?
+  count_lines "$out/host.log" host
+  [ $status = 0 ] || [ "$(grep -c '^FAIL' "$out/host.log")" != 0 ] || record host/runner $status "$out/host.log"
+else
+  record host/build 1 "$out/host-build.log"
+fi
+make -s --no-print-directory host-ksyms-check >"$out/ksyms.log" 2>&1
+record host/gen-ksyms "$?" "$out/ksyms.log"
+
+# --- each board under QEMU ----------------------------------------------------------
+for board in $BOARDS; do
+  image_name=$(make -s --no-print-directory -f - <<<"include board/$board/board.mk
+print: ; @echo \$(BOARD_IMAGE_NAME)" print)
+  run_boot=$(make -s --no-print-directory -f - <<<"include board/$board/board.mk
+print: ; @echo \$(BOARD_RUN_BOOT)" print)
+  for flavor in test qemu; do
+    make -s --no-print-directory BOARD=$board FLAVOR=$flavor image >"$out/$board-$flavor-build.log" 2>&1
+    record "$board/build-$flavor (image header, relocations, no FP/SIMD)" "$?" "$out/$board-$flavor-build.log"
+  done
+  test_image=build/$board/test/$image_name
+
+  log=$out/$board-selftest.log
+  bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
+    --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' >"$log.result" 2>&1
+  status=$?
+  count_lines "$log" kernel | sed "s|kernel/|$board/kernel/|"
+  record "$board/selftest-boot" $status "$log.result"
+
+  log=$out/$board-crash.log
+  bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
+    --log "$log" --append janus.crashtest --expect-exit 3 \
+    --expect 'KERNEL PANIC on CPU 0' --expect 'Data Abort' --expect 'translation fault' \
+    --expect 'FAR 0xffffff80dead0000' --expect 'ELR  *0x[0-9a-f]+ selftest_crash_data_abort\+' \
+    --expect '^x29 ' --expect '^backtrace:' --expect 'selftest_run_all\+' >"$log.result" 2>&1
+  record "$board/crash-report" $? "$log.result"
+
+  log=$out/$board-demo.log
+  bash tools/qemu-run.sh --board "$board" --image "build/$board/qemu/$image_name" --boot "$run_boot" \
+    --timeout "$TIMEOUT" --quiet --log "$log" --expect-exit 0 \
+    --expect '^Janus .* on '"$board" --expect '^entered at EL[12]' --expect '^memory: [0-9]+ MiB RAM' \
+    --expect '^cpus: 4 of 4 online' >"$log.result" 2>&1
+  record "$board/demo-boot ($run_boot)" $? "$log.result"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
