@@ -119,6 +119,7 @@ check-image: $(B)/$(BOARD_IMAGE_NAME)
 
 # --- running --------------------------------------------------------------------
 QEMU_TIMEOUT ?= 60
+SDCARD_BOOT ?= direct  # direct (firmware loads Janus) or uboot
 run: deps
 	@$(MAKE) --no-print-directory image
 	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
@@ -133,7 +134,7 @@ debug: deps
 
 sdcard: deps
 	@$(MAKE) --no-print-directory FLAVOR=hw image
-	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img
+	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
 
 test: deps
 	bash tools/test.sh

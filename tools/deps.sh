@@ -24,7 +24,7 @@ qemu_major() {
 }
 
 PACKAGES=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu u-boot-qemu mtools dosfstools
-          device-tree-compiler gdb-multiarch newlib-source xz-utils gnuplot-nox)
+          device-tree-compiler gdb-multiarch newlib-source xz-utils u-boot-tools)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -65,7 +65,7 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     --log "$log" --append janus.crashtest --expect-exit 3 \
     --expect 'KERNEL PANIC on CPU 0' --expect 'Data Abort' --expect 'translation fault' \
     --expect 'FAR 0xffffff80dead0000' --expect 'ELR  *0x[0-9a-f]+ selftest_crash_data_abort\+' \
-    --expect '^x29 ' --expect '^backtrace:' --expect 'selftest_run_all\+' >"$log.result" 2>&1
+    --expect 'x29 0x[0-9a-f]{16}' --expect '^backtrace:' --expect 'selftest_run_all\+' >"$log.result" 2>&1
   record "$board/crash-report" $? "$log.result"
 
   log=$out/$board-demo.log

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Makes a Raspberry Pi 4 SD-card image: an MBR with one FAT32 boot partition holding
+# config.txt, the Pi's device tree and Janus. Usage: sdcard.sh BOARD KERNEL OUT [direct|uboot]
+#   direct: the firmware loads Janus as kernel8.img (as `make run BOARD=rpi4` does).
+#   uboot:  the firmware loads Debian's rpi_4 U-Boot, whose boot.scr loads janus.img.
+# The firmware's own files (start4.elf, fixup4.dat) are not redistributable here:
+# the README says where to get them and how to add them.
+set -euo pipefail
+board=$1 kernel=$2 out=$3 mode=${4:-direct}
+[ "$board" = rpi4 ] || { echo "sdcard: only BOARD=rpi4 boots from an SD card" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+cp "$top/board/rpi4/config.txt" "$stage/config.txt"
+cp "$top/build/deps/dtb/bcm2711-rpi-4-b.dtb" "$stage/"
+if [ "$mode" = uboot ]; then
+  cp "$top/build/deps/u-boot-rpi/rpi_4/u-boot.bin" "$stage/kernel8.img"
+  cp "$kernel" "$stage/janus.img"
+  cat >"$stage/boot.cmd" <<'CMD'
+echo Janus: loading janus.img
+fatload mmc 0:1 ${kernel_addr_r} janus.img
+booti ${kernel_addr_r} - ${fdt_addr}
+CMD
+  mkimage -A arm64 -T script -C none -d "$stage/boot.cmd" "$stage/boot.scr" >/dev/null
+else
+  cp "$kernel" "$stage/kernel8.img"
+fi
+
+part_start=2048                      # sectors: 1 MiB alignment
+part_sectors=$((64 * 1024 * 2))      # 64 MiB
+rm -f "$out"
+truncate -s $(((part_start + part_sectors) * 512)) "$out"
+le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $((($1 >> 8) & 255)))\\x$(printf %02x $((($1 >> 16) & 255)))\\x$(printf %02x $((($1 >> 24) & 255)))"; }
+# MBR: one bootable FAT32 (LBA) partition, then the boot signature.
+{ printf '\x80\x00\x00\x00\x0c\x00\x00\x00'; le32 $part_start; le32 $part_sectors; } |
+  dd of="$out" bs=1 seek=446 conv=notrunc status=none
+printf '\x55\xaa' | dd of="$out" bs=1 seek=510 conv=notrunc status=none
+
+fat=$stage/fat.img
+truncate -s $((part_sectors * 512)) "$fat"
+mkfs.vfat -F 32 -n JANUS "$fat" >/dev/null
+for f in "$stage"/*; do
+  case $f in "$fat"|*/boot.cmd) continue ;; esac
+  mcopy -i "$fat" "$f" ::/
+done
+dd if="$fat" of="$out" bs=512 seek=$part_start conv=notrunc status=none
+echo "sdcard: $out ($mode boot): $(mdir -i "$fat" -b ::/ | tr '\n' ' ')"
