@@ -1,8 +1,7 @@
-// newlib's malloc asks _sbrk for more memory; the kernel answers with fresh pages
-// mapped into a dedicated window of the kernel half, so the heap grows without
-// needing physically contiguous memory.
+// The heap window: newlib's malloc grows it (through _sbrk in core/libc_glue.c) with
+// fresh pages mapped into a dedicated range of the kernel half, so the heap grows
+// without needing physically contiguous memory.
 #include <arch/memory_map.h>
-#include <errno.h>
 #include <janus/arch.h>
 #include <janus/heap.h>
 #include <janus/spinlock.h>
@@ -13,11 +12,9 @@ static uintptr_t heap_break = KERNEL_HEAP_BASE;   // end of what malloc was give
 static uintptr_t heap_mapped = KERNEL_HEAP_BASE;  // end of what is mapped
 static spinlock_t heap_lock = SPINLOCK_INIT;
 
-void heap_init(void) {}
-
 size_t heap_mapped_bytes(void) { return heap_mapped - KERNEL_HEAP_BASE; }
 
-void *_sbrk(ptrdiff_t increment) {
+void *heap_extend(ptrdiff_t increment) {
   irq_state_t state = spin_lock_irqsave(&heap_lock);
   uintptr_t old = heap_break;
   uintptr_t new_break = old + (uintptr_t)increment;
@@ -36,6 +33,5 @@ void *_sbrk(ptrdiff_t increment) {
   result = (void *)old;
 out:
   spin_unlock_irqrestore(&heap_lock, state);
-  if (result == (void *)-1) errno = ENOMEM;
   return result;
 }

@@ -1,7 +1,9 @@
 // newlib's hooks into the kernel, all in one place: memory for malloc comes from
-// _sbrk (core/heap.c); malloc's lock is a recursive, interrupt-masking spinlock so
+// _sbrk (the heap window, core/heap.c); malloc's lock is a recursive, interrupt-masking spinlock so
 // it is safe on every CPU. The kernel never uses newlib's FILE streams.
+#include <errno.h>
 #include <janus/arch.h>
+#include <janus/heap.h>
 #include <janus/spinlock.h>
 #include <reent.h>
 
@@ -31,4 +33,10 @@ void __malloc_unlock(struct _reent *reent) {
   malloc_owner = -1;
   spin_unlock(&malloc_lock);
   arch_irq_restore(state);
+}
+
+void *_sbrk(ptrdiff_t increment) {
+  void *old_end = heap_extend(increment);
+  if (old_end == (void *)-1) errno = ENOMEM;
+  return old_end;
 }

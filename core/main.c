@@ -107,7 +107,6 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
     if (arch_physmap_add(boot_info.ram[i].base, boot_info.ram[i].size, false) != ZX_OK)
       panic("cannot map RAM at 0x%lx", (unsigned long)boot_info.ram[i].base);
   add_ram(image_pa, fdt_pa, fdt_total_size(fdt));
-  heap_init();
   boot_log_memory(&boot_info);
 
   arch_platform_init(&boot_info);

@@ -62,7 +62,7 @@ fi
 
 # Arm64-only packages are downloaded and extracted under build/, never installed.
 extract_arm64() { # package, destination
-  local tmp; tmp=$(mktemp -d)
+  local tmp; tmp=$(mktemp -d); chmod 777 "$tmp"  # apt downloads as _apt
   (cd "$tmp" && apt-get download -qq "$1:arm64" >/dev/null && dpkg-deb -x ./*.deb root)
   mkdir -p "$2"; echo "$tmp/root"
 }

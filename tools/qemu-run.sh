@@ -3,17 +3,19 @@
 # exit status (semihosting SYS_EXIT_EXTENDED) and, optionally, lines of the log.
 #
 # qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
-#             [--expect-exit N] [--expect REGEX]... [--log FILE] [--quiet] [--gdb]
+#             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--log FILE]
+#             [--quiet] [--gdb]
 # On failure the whole serial log is printed. Exit 0 when every expectation holds.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-board="" image="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
+board="" image="" machine_opts="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
 expects=()
 while [ $# -gt 0 ]; do
   case $1 in
     --board) board=$2; shift ;;
     --image) image=$2; shift ;;
     --boot) boot=$2; shift ;;
+    --machine-opts) machine_opts=$2; shift ;;
     --timeout) timeout=$2; shift ;;
     --append) append=$2; shift ;;
     --expect-exit) expect_exit=$2; shift ;;
@@ -30,7 +32,7 @@ done
 # The board's QEMU settings come from its one make fragment.
 mkvar() { make -s --no-print-directory -C "$top" -f - <<<"include board/$board/board.mk
 print: ; @echo \$($1)" print; }
-machine=$(mkvar BOARD_QEMU_MACHINE)
+machine=$(mkvar BOARD_QEMU_MACHINE)$machine_opts
 read -r -a flags <<<"$(mkvar BOARD_QEMU_FLAGS)"
 uboot=$(mkvar BOARD_UBOOT)
 

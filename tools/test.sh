@@ -74,6 +74,16 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     --expect '^Janus .* on '"$board" --expect '^entered at EL[12]' --expect '^memory: [0-9]+ MiB RAM' \
     --expect '^cpus: 4 of 4 online' >"$log.result" 2>&1
   record "$board/demo-boot ($run_boot)" $? "$log.result"
+
+  if [ "$board" = qemu-virt ]; then
+    # U-Boot running at EL2 hands over at EL2: the kernel drops to EL1 itself, and
+    # PSCI moves from HVC to SMC.
+    log=$out/$board-demo-el2.log
+    bash tools/qemu-run.sh --board "$board" --image "build/$board/qemu/$image_name" --boot uboot \
+      --machine-opts ,virtualization=on --timeout "$TIMEOUT" --quiet --log "$log" --expect-exit 0 \
+      --expect '^entered at EL2, running at EL1' --expect '^cpus: 4 of 4 online' >"$log.result" 2>&1
+    record "$board/demo-boot (uboot, entered at EL2)" $? "$log.result"
+  fi
 done
 
 echo "$passed passed, $failed failed"
