@@ -211,7 +211,7 @@ static size_t sorted_ram(const struct bootinfo *bi, struct span *ram) {
 
 size_t bootinfo_free_ranges(const struct bootinfo *bi, const struct mem_range *extra,
                             size_t extra_count, struct mem_range *out, size_t max) {
-  const uint64_t page = BOOTINFO_PAGE_SIZE;
+  const uint64_t page = PAGE_SIZE;
   struct span ram[BOOTINFO_MAX_RAM];
   size_t nram = sorted_ram(bi, ram), written = 0;
   size_t nremove = (bi->reserved_count < BOOTINFO_MAX_RESERVED ? bi->reserved_count

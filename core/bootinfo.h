@@ -14,7 +14,6 @@
 #define BOOTINFO_MAX_CPUS 8
 #define BOOTINFO_BOOTARGS_LEN 512  // including the NUL
 #define BOOTINFO_MODEL_LEN 64
-#define BOOTINFO_PAGE_SIZE 4096u
 
 struct mem_range {
   paddr_t base;

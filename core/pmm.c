@@ -38,11 +38,11 @@ static void lists_init_locked(void) {
 }
 
 static struct free_block *block_at(uint64_t pfn) {
-  return paddr_to_kva(pfn << PMM_PAGE_SHIFT);
+  return paddr_to_kva(pfn << PAGE_SHIFT);
 }
 
 static uint64_t block_pfn(const struct free_block *b) {
-  return kva_to_paddr(b) >> PMM_PAGE_SHIFT;
+  return kva_to_paddr(b) >> PAGE_SHIFT;
 }
 
 static void list_push(unsigned order, struct free_block *b) {
@@ -86,13 +86,13 @@ static void free_block_locked(struct arena *a, uint64_t pfn, unsigned order) {
 
 zx_status_t pmm_add_range(paddr_t base, uint64_t size) {
   if (size > UINT64_MAX - base) return ZX_ERR_INVALID_ARGS;
-  if (base > UINT64_MAX - (PMM_PAGE_SIZE - 1)) return ZX_OK;  // no whole page in it
-  uint64_t first = (base + PMM_PAGE_SIZE - 1) >> PMM_PAGE_SHIFT;
-  uint64_t end = (base + size) >> PMM_PAGE_SHIFT;
+  if (base > UINT64_MAX - (PAGE_SIZE - 1)) return ZX_OK;  // no whole page in it
+  uint64_t first = (base + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  uint64_t end = (base + size) >> PAGE_SHIFT;
   if (end <= first) return ZX_OK;
   // The metadata pages hold a byte for each remaining page: meta * 4097 >= all.
   uint64_t all = end - first;
-  uint64_t meta_pages = (all + PMM_PAGE_SIZE) / (PMM_PAGE_SIZE + 1);
+  uint64_t meta_pages = (all + PAGE_SIZE) / (PAGE_SIZE + 1);
   if (all <= meta_pages) return ZX_OK;
 
   irq_state_t irq = spin_lock_irqsave(&pmm_lock);
@@ -109,7 +109,7 @@ zx_status_t pmm_add_range(paddr_t base, uint64_t size) {
   lists_init_locked();
   struct arena *a = &arenas[arena_count++];
   a->start_pfn = first;
-  a->meta = paddr_to_kva(first << PMM_PAGE_SHIFT);
+  a->meta = paddr_to_kva(first << PAGE_SHIFT);
   a->first_pfn = first + meta_pages;
   a->pages = all - meta_pages;
   memset(a->meta, 0, a->pages);
@@ -146,7 +146,7 @@ zx_status_t pmm_alloc(unsigned order, paddr_t *out) {
   if (!a || *meta_of(a, pfn) != (META_FREE | o)) {
     // A free-list link was overwritten: refuse to hand the block out.
     spin_unlock_irqrestore(&pmm_lock, irq);
-    pmm_corruption(pfn << PMM_PAGE_SHIFT);
+    pmm_corruption(pfn << PAGE_SHIFT);
     return ZX_ERR_NO_MEMORY;
   }
   list_remove(b);
@@ -160,14 +160,14 @@ zx_status_t pmm_alloc(unsigned order, paddr_t *out) {
   *meta_of(a, pfn) = (uint8_t)(META_USED | order);
   free_pages -= (uint64_t)1 << order;
   spin_unlock_irqrestore(&pmm_lock, irq);
-  *out = pfn << PMM_PAGE_SHIFT;
+  *out = pfn << PAGE_SHIFT;
   return ZX_OK;
 }
 
 void pmm_free(paddr_t pa, unsigned order) {
-  uint64_t pfn = pa >> PMM_PAGE_SHIFT;
+  uint64_t pfn = pa >> PAGE_SHIFT;
   irq_state_t irq = spin_lock_irqsave(&pmm_lock);
-  struct arena *a = order <= PMM_MAX_ORDER && (pa & (PMM_PAGE_SIZE - 1)) == 0
+  struct arena *a = order <= PMM_MAX_ORDER && (pa & (PAGE_SIZE - 1)) == 0
                         ? arena_of(pfn) : NULL;
   if (!a || *meta_of(a, pfn) != (META_USED | order)) {
     spin_unlock_irqrestore(&pmm_lock, irq);

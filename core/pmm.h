@@ -10,8 +10,6 @@
 #include <janus/physmap.h>
 #include <zircon/types.h>
 
-#define PMM_PAGE_SHIFT 12
-#define PMM_PAGE_SIZE ((uint64_t)1 << PMM_PAGE_SHIFT)
 // Largest block: order 10 = 1024 pages = 4 MiB (covers 2 MiB block mappings).
 #define PMM_MAX_ORDER 10u
 #define PMM_MAX_ARENAS 16

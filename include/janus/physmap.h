@@ -3,6 +3,7 @@
 #ifndef JANUS_PHYSMAP_H_
 #define JANUS_PHYSMAP_H_
 
+#include <arch/memory_map.h>  // PAGE_SIZE and the physmap's base
 #include <stdint.h>
 
 typedef uint64_t paddr_t;
@@ -12,7 +13,6 @@ typedef uint64_t paddr_t;
 extern uintptr_t physmap_offset;
 #define PHYSMAP_OFFSET physmap_offset
 #else
-#include <arch/memory_map.h>
 #define PHYSMAP_OFFSET KERNEL_PHYSMAP_BASE
 #endif
 

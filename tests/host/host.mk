@@ -6,7 +6,7 @@ HOST_BIN := build/host/runner
 HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
   -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DJANUS_HOST \
-  -Iinclude -Itests/host/fake_arch -Itests/host
+  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host
 
 $(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h include/*/*.h)
 	@mkdir -p $(dir $@)

@@ -8,6 +8,14 @@
 #include <stdio.h>
 
 typedef void (*test_fn)(void);
+
+// xorshift64: seeded, reproducible randomness for tests (state must be non-zero).
+static inline uint64_t test_rng_next(uint64_t *state) {
+  *state ^= *state << 13;
+  *state ^= *state >> 7;
+  *state ^= *state << 17;
+  return *state;
+}
 void test_register(const char *name, test_fn fn);
 void test_fail(const char *file, int line, const char *what);
 extern int test_current_failed;

@@ -15,12 +15,7 @@
 void *fdt_test_read_file(const char *path, size_t *size);  // test_fdt.c
 
 static uint64_t rng_state;
-static uint64_t rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static uint64_t rng(void) { return test_rng_next(&rng_state); }
 
 static struct bootinfo bi;  // big (bootargs): not on the stack
 

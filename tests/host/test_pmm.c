@@ -10,7 +10,7 @@
 uintptr_t physmap_offset;  // the one definition for the whole runner
 
 #define MEM_SIZE ((uint64_t)64 << 20)
-#define MEM_PAGES (MEM_SIZE / PMM_PAGE_SIZE)
+#define MEM_PAGES (MEM_SIZE / PAGE_SIZE)
 #define RAM_BASE ((paddr_t)0x40000000)
 
 static uint8_t *mem;   // MEM_SIZE bytes standing for [mem_base, mem_base + MEM_SIZE)
@@ -24,12 +24,7 @@ void pmm_corruption(paddr_t pa) {
 }
 
 static uint64_t rng_state;
-static uint64_t rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static uint64_t rng(void) { return test_rng_next(&rng_state); }
 
 struct block {
   paddr_t pa;
@@ -41,7 +36,7 @@ static uint8_t owned[MEM_PAGES];  // per page of mem: handed out?
 
 // Empties the allocator and places "physical memory" at base.
 static void setup(paddr_t base) {
-  if (!mem) mem = aligned_alloc(PMM_PAGE_SIZE, MEM_SIZE);
+  if (!mem) mem = aligned_alloc(PAGE_SIZE, MEM_SIZE);
   mem_base = base;
   physmap_offset = (uintptr_t)mem - (uintptr_t)base;  // wraps for base > mem: fine
   pmm_reset_for_test();
@@ -51,19 +46,19 @@ static void setup(paddr_t base) {
 
 // Pages an arena over [base, base + size) manages, by the documented layout.
 static uint64_t expected_pages(paddr_t base, uint64_t size) {
-  uint64_t first = (base + PMM_PAGE_SIZE - 1) / PMM_PAGE_SIZE;
-  uint64_t end = (base + size) / PMM_PAGE_SIZE;
+  uint64_t first = (base + PAGE_SIZE - 1) / PAGE_SIZE;
+  uint64_t end = (base + size) / PAGE_SIZE;
   if (end <= first) return 0;
-  uint64_t all = end - first, meta = (all + PMM_PAGE_SIZE) / (PMM_PAGE_SIZE + 1);
+  uint64_t all = end - first, meta = (all + PAGE_SIZE) / (PAGE_SIZE + 1);
   return all > meta ? all - meta : 0;
 }
 
 // Records a block as handed out; fails on misalignment or overlap.
 static int take(paddr_t pa, unsigned order) {
   uint64_t pages = (uint64_t)1 << order;
-  if (pa % (PMM_PAGE_SIZE << order) != 0) return 0;
-  if (pa < mem_base || pa - mem_base + (pages << PMM_PAGE_SHIFT) > MEM_SIZE) return 0;
-  uint64_t first = (pa - mem_base) / PMM_PAGE_SIZE;
+  if (pa % (PAGE_SIZE << order) != 0) return 0;
+  if (pa < mem_base || pa - mem_base + (pages << PAGE_SHIFT) > MEM_SIZE) return 0;
+  uint64_t first = (pa - mem_base) / PAGE_SIZE;
   for (uint64_t p = first; p < first + pages; p++) {
     if (owned[p]) return 0;
     owned[p] = 1;
@@ -72,7 +67,7 @@ static int take(paddr_t pa, unsigned order) {
 }
 
 static void give_back(paddr_t pa, unsigned order) {
-  uint64_t first = (pa - mem_base) / PMM_PAGE_SIZE;
+  uint64_t first = (pa - mem_base) / PAGE_SIZE;
   for (uint64_t p = first; p < first + ((uint64_t)1 << order); p++) owned[p] = 0;
   pmm_free(pa, order);
 }
@@ -122,7 +117,7 @@ TEST(pmm_single_range) {
   EXPECT_EQ(pmm_free_pages(), 4095);
   paddr_t pa;
   EXPECT_EQ(pmm_alloc(0, &pa), ZX_OK);
-  EXPECT(pa >= RAM_BASE + PMM_PAGE_SIZE && pa < RAM_BASE + (16 << 20));
+  EXPECT(pa >= RAM_BASE + PAGE_SIZE && pa < RAM_BASE + (16 << 20));
   EXPECT_EQ(pmm_free_pages(), 4094);
   pmm_free(pa, 0);
   EXPECT_EQ(pmm_free_pages(), 4095);
@@ -159,12 +154,12 @@ TEST(pmm_every_order_and_coalescing) {
 
 // Fills a block with a tag so a later check sees whether anyone else wrote it.
 static void fill(paddr_t pa, unsigned order, uint8_t tag) {
-  memset(paddr_to_kva(pa), tag, PMM_PAGE_SIZE << order);
+  memset(paddr_to_kva(pa), tag, PAGE_SIZE << order);
 }
 
 static int intact(paddr_t pa, unsigned order, uint8_t tag) {
   const uint8_t *p = paddr_to_kva(pa);
-  for (uint64_t i = 0; i < (PMM_PAGE_SIZE << order); i += 64)
+  for (uint64_t i = 0; i < (PAGE_SIZE << order); i += 64)
     if (p[i] != tag) return 0;
   return 1;
 }
@@ -240,7 +235,7 @@ TEST(pmm_detects_bad_frees) {
   } bad[] = {
       {b, 1},                       // wrong order
       {b, 3},
-      {b + PMM_PAGE_SIZE, 0},       // inside the block
+      {b + PAGE_SIZE, 0},       // inside the block
       {b + 1, 2},                   // not page aligned
       {RAM_BASE, 0},                // the metadata page
       {RAM_BASE + (8 << 20), 0},    // past the arena
@@ -283,9 +278,9 @@ TEST(pmm_odd_ranges) {
       // Inside one range, past its metadata page(s).
       int inside = 0;
       for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-        paddr_t lo = RAM_BASE + ranges[i].off + PMM_PAGE_SIZE;
+        paddr_t lo = RAM_BASE + ranges[i].off + PAGE_SIZE;
         paddr_t hi = RAM_BASE + ranges[i].off + ranges[i].size;
-        uint64_t end = blocks[k].pa + (PMM_PAGE_SIZE << order);
+        uint64_t end = blocks[k].pa + (PAGE_SIZE << order);
         inside |= blocks[k].pa >= lo && end <= hi;
       }
       EXPECT(inside);
