@@ -9,6 +9,5 @@
 // Moves the heap's end by increment bytes (never down); returns the old end, or
 // (void *)-1 when out of memory or window, as sbrk does.
 void *heap_extend(ptrdiff_t increment);
-size_t heap_mapped_bytes(void);
 
 #endif  // JANUS_HEAP_H_
