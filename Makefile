@@ -31,10 +31,11 @@ READELF := $(CROSS)readelf
 
 # Kernel code never touches FP/SIMD registers (-mgeneral-regs-only), so exception
 # entry need not save them. -fpie + hidden visibility: PC-relative code that
-# relocates itself wherever the loader put it.
+# relocates itself wherever the loader put it. -mno-outline-atomics: locks use inline
+# atomics rather than libgcc helpers that pick LSE through a constructor we never run.
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
   -ffreestanding -fno-builtin -nostdinc -mcpu=cortex-a72 -mgeneral-regs-only \
-  -fpie -include include/janus/visibility.h -fno-stack-protector -fno-omit-frame-pointer \
+  -mno-outline-atomics -fpie -include include/janus/visibility.h -fno-stack-protector -fno-omit-frame-pointer \
   -mno-omit-leaf-frame-pointer -ffunction-sections -fdata-sections \
   -isystem $(NEWLIB_KERNEL)/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
   -Iinclude -Iarch/arm64/include -Iboard/$(BOARD) -I$(B)/generated -I. \

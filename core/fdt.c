@@ -243,9 +243,9 @@ const char *fdt_node_name(const struct fdt *f, uint32_t node) {
 // Whether a node's name matches a path component of len bytes (see fdt_subnode).
 static bool name_matches(const char *name, const char *comp, size_t len) {
   if (strncmp(name, comp, len) != 0) return false;
-  // name has len non-NUL bytes, so name[len] is readable.
-  if (name[len] == '\0') return true;
-  return name[len] == '@' && !memchr(comp, '@', len);
+  // name has len non-NUL bytes, so name[len] is readable. A unit address holds no
+  // '@', so a component that has one can only match the whole name.
+  return name[len] == '\0' || name[len] == '@';
 }
 
 static zx_status_t subnode_n(const struct fdt *f, uint32_t parent, const char *comp,

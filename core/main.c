@@ -23,7 +23,8 @@ struct cpu cpus[MAX_CPUS];
 unsigned cpu_count = 1;
 struct bootinfo boot_info;
 
-// The blob's own header says how big it is (big-endian); the parser checks the rest.
+// The blob's own header says how big it is (big-endian): the range kept from the page
+// allocator. bootinfo_from_fdt has already refused a blob larger than early boot maps.
 static size_t fdt_total_size(const void *fdt) {
   const uint8_t *p = fdt;
   if (!fdt) return 0;
@@ -98,7 +99,7 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
   board_console_init();
 
   const void *fdt = fdt_pa ? paddr_to_kva(fdt_pa) : NULL;
-  zx_status_t status = fdt ? bootinfo_from_fdt(fdt, fdt_total_size(fdt), &boot_info) : ZX_ERR_NOT_FOUND;
+  zx_status_t status = fdt ? bootinfo_from_fdt(fdt, BOOT_FDT_MAX_SIZE, &boot_info) : ZX_ERR_NOT_FOUND;
   boot_log_banner(entry_el, image_pa, fdt_pa);
   if (status != ZX_OK) panic("no usable device tree at 0x%lx (status %d)", (unsigned long)fdt_pa, status);
   cpu_count = boot_info.cpu_count < MAX_CPUS ? boot_info.cpu_count : MAX_CPUS;

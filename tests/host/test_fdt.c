@@ -380,6 +380,7 @@ TEST(fdt_rejects_bad_headers) {
       {36, 8, ZX_ERR_INVALID_ARGS},                // struct cut short: no END
       {12, 0xffffffff, ZX_ERR_INVALID_ARGS},       // strings past the end
       {12, 60, ZX_ERR_INVALID_ARGS},               // strings over struct
+      {12, 8, ZX_ERR_INVALID_ARGS},                // strings over the header
       {32, 0xfffffff0, ZX_ERR_INVALID_ARGS},       // strings size wraps
       {16, 44, ZX_ERR_INVALID_ARGS},               // memreserve misaligned
       {16, 0xfffffff8, ZX_ERR_INVALID_ARGS},       // memreserve past the end
@@ -412,6 +413,64 @@ TEST(fdt_rejects_memreserve_without_terminator) {
   size_t size;
   uint8_t *blob = b_finish(b, &size);
   memset(blob + 40, 0x11, 16);
+  EXPECT_EQ(open_blob(blob, size), ZX_ERR_INVALID_ARGS);
+}
+
+// b_small's blocks at chosen offsets, with declared sizes st_extra / str_extra bytes
+// larger than their contents (the extra, and everything else, zero).
+static zx_status_t open_layout(uint32_t rsv, uint32_t st, uint32_t st_extra, uint32_t str,
+                               uint32_t str_extra) {
+  struct builder *b = b_small();
+  uint32_t st_size = b->st_len + st_extra, str_size = b->str_len + str_extra;
+  size_t size = rsv + 16;
+  if (st + st_size > size) size = st + st_size;
+  if (str + str_size > size) size = str + str_size;
+  uint8_t *blob = calloc(1, size);
+  put32(blob + 0, FDT_MAGIC);
+  put32(blob + 4, (uint32_t)size);
+  put32(blob + 8, st);
+  put32(blob + 12, str);
+  put32(blob + 16, rsv);
+  put32(blob + 20, 17);
+  put32(blob + 24, 16);
+  put32(blob + 32, str_size);
+  put32(blob + 36, st_size);
+  memcpy(blob + st, b->st, b->st_len);
+  memcpy(blob + str, b->str, b->str_len);
+  free(b);
+  return open_blob(blob, size);
+}
+
+TEST(fdt_block_layouts) {
+  struct builder *b = b_small();
+  uint32_t st_len = b->st_len, str_len = b->str_len;
+  free(b);
+  // Gaps between blocks, and strings before the struct block, are fine.
+  EXPECT_EQ(open_layout(48, 64, 0, 64 + st_len + 4, 0), ZX_OK);
+  EXPECT_EQ(open_layout(40, (56 + str_len + 3) & ~3u, 0, 56, 0), ZX_OK);
+  EXPECT_EQ(open_layout(40, 56, 0, 56 + st_len, 24), ZX_OK);  // zeros after strings
+  // Misaligned struct block or memreserve map, struct size not whole tokens.
+  EXPECT_EQ(open_layout(40, 58, 0, 58 + st_len, 0), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(open_layout(44, 60, 0, 60 + st_len, 0), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(open_layout(40, 56, 2, 56 + st_len + 4, 0), ZX_ERR_INVALID_ARGS);
+  // The memreserve map ending inside the strings block's zeros.
+  uint32_t str = 56 + st_len;
+  EXPECT_EQ(open_layout((str + str_len + 7) & ~7u, 56, 0, str, 24), ZX_ERR_INVALID_ARGS);
+}
+
+TEST(fdt_rejects_memreserve_inside_struct) {
+  // 16 zero bytes inside the struct block would end a map placed there.
+  struct builder *b = b_new();
+  b_word(b, 4);
+  b_begin(b, "");
+  b_prop(b, "zeros", (const uint8_t[16]){0}, 16);  // value at 56 + 24 = 80
+  b_word(b, 2);
+  b_word(b, 9);
+  size_t size;
+  uint8_t *blob = b_finish(b, &size);
+  struct fdt f;
+  EXPECT_EQ(fdt_open(&f, blob, size), ZX_OK);
+  put32(blob + 16, 80);
   EXPECT_EQ(open_blob(blob, size), ZX_ERR_INVALID_ARGS);
 }
 

@@ -258,6 +258,31 @@ TEST(pmm_detects_bad_frees) {
   EXPECT_EQ(pmm_free_pages(), total);
 }
 
+TEST(pmm_detects_free_after_merge) {
+  // Free both halves of an order-1 block, then the upper one again: it is now inside
+  // a free block, and must not look allocated.
+  setup(RAM_BASE);
+  // Managed pages start 4-aligned (metadata at +0x3000): no lone order-0 blocks.
+  ASSERT(pmm_add_range(RAM_BASE + 0x3000, (8 << 20) - 0x3000) == ZX_OK);
+  uint64_t total = pmm_total_pages();
+  paddr_t pair;
+  ASSERT(pmm_alloc(1, &pair) == ZX_OK);
+  pmm_free(pair, 1);
+  paddr_t lo, hi;
+  ASSERT(pmm_alloc(0, &lo) == ZX_OK);  // the same pair, split
+  ASSERT(pmm_alloc(0, &hi) == ZX_OK);
+  EXPECT_EQ(lo, pair);
+  EXPECT_EQ(hi, pair + PAGE_SIZE);
+  pmm_free(lo, 0);
+  pmm_free(hi, 0);
+  EXPECT_EQ(corruptions, 0);
+  pmm_free(hi, 0);
+  pmm_free(lo, 0);
+  EXPECT_EQ(corruptions, 2);
+  EXPECT_EQ(pmm_free_pages(), total);
+  EXPECT_EQ(max_order_blocks(), 1);
+}
+
 TEST(pmm_odd_ranges) {
   setup(RAM_BASE);
   rng_state = 0x3c6ef372fe94f82bull;

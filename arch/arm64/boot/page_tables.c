@@ -51,8 +51,11 @@ void boot_build_page_tables(uint64_t load_pa, uint64_t fdt_pa) {
   uint64_t image_size = (uint64_t)(_image_end - _image_start);
   map_2m_around(load_pa, image_size, &ops);
   const volatile uint8_t *fdt = (const volatile uint8_t *)(uintptr_t)fdt_pa;
-  if (fdt_pa && read_be32(fdt) == 0xd00dfeed && read_be32(fdt + 4) <= FDT_MAX_SIZE)
-    map_2m_around(fdt_pa, read_be32(fdt + 4), &ops);
+  if (fdt_pa && read_be32(fdt) == 0xd00dfeed) {
+    // At most FDT_MAX_SIZE: a larger blob is refused later, but its header stays readable.
+    uint64_t size = read_be32(fdt + 4);
+    map_2m_around(fdt_pa, size < FDT_MAX_SIZE ? size : FDT_MAX_SIZE, &ops);
+  }
   invalidate_dcache_range(load_pa, load_pa + image_size);
 }
 
