@@ -23,7 +23,7 @@ void panic(const char *fmt, ...) {
   kvprintf(fmt, args);
   va_end(args);
   kprintf("\n");
-  arch_print_backtrace_here();
+  arch_dump_state_here();
   panic_halt();
 }
 

@@ -68,6 +68,14 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     --expect 'x29 0x[0-9a-f]{16}' --expect '^backtrace:' --expect 'selftest_run_all\+' >"$log.result" 2>&1
   record "$board/crash-report" $? "$log.result"
 
+  log=$out/$board-panic.log
+  bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
+    --log "$log" --append janus.panictest --expect-exit 3 \
+    --expect 'KERNEL PANIC on CPU 0: selftest panic 42' --expect 'x19 0x[0-9a-f]{16}' \
+    --expect '^backtrace:' --expect ' panic\+' --expect 'selftest_run_all\+' \
+    --expect '^\*\*\* system halted' >"$log.result" 2>&1
+  record "$board/panic-report" $? "$log.result"
+
   log=$out/$board-demo.log
   bash tools/qemu-run.sh --board "$board" --image "build/$board/qemu/$image_name" --boot "$run_boot" \
     --timeout "$TIMEOUT" --quiet --log "$log" --expect-exit 0 \

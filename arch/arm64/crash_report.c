@@ -10,6 +10,8 @@
 #include "arch/arm64/esr.h"
 #include "core/ksyms.h"
 
+void capture_registers(struct trap_frame *frame);
+
 #define BACKTRACE_MAX_FRAMES 32
 
 void print_symbolized(const char *label, uintptr_t addr) {
@@ -38,6 +40,17 @@ void print_backtrace(uintptr_t fp) {
   }
 }
 
+static void print_registers(const struct trap_frame *frame) {
+  print_symbolized("ELR ", frame->elr);
+  kprintf("SPSR 0x%016lx  SP  0x%016lx\n", (unsigned long)frame->spsr, (unsigned long)frame->sp);
+  for (int i = 0; i < 30; i += 2)
+    kprintf("x%-2d 0x%016lx  x%-2d 0x%016lx\n", i, (unsigned long)frame->x[i], i + 1,
+            (unsigned long)frame->x[i + 1]);
+  kprintf("x30 0x%016lx\n", (unsigned long)frame->x[30]);
+  print_symbolized("LR  ", frame->x[30]);
+  print_backtrace(frame->x[29]);
+}
+
 void crash_report(const struct trap_frame *frame, uint64_t esr, uint64_t far, const char *what) {
   if (!panic_begin()) {
     for (;;) arch_wait_for_interrupt();
@@ -47,21 +60,14 @@ void crash_report(const struct trap_frame *frame, uint64_t esr, uint64_t far, co
   kprintf("\n*** KERNEL PANIC on CPU %u: %s\n", arch_cpu_index(), what);
   kprintf("%s\n", line);
   kprintf("ESR  0x%016lx  FAR 0x%016lx\n", (unsigned long)esr, (unsigned long)far);
-  print_symbolized("ELR ", frame->elr);
-  kprintf("SPSR 0x%016lx  SP  0x%016lx\n", (unsigned long)frame->spsr, (unsigned long)frame->sp);
-  for (int i = 0; i < 31; i += 2) {
-    if (i == 30)
-      kprintf("x30 0x%016lx\n", (unsigned long)frame->x[30]);
-    else
-      kprintf("x%-2d 0x%016lx  x%-2d 0x%016lx\n", i, (unsigned long)frame->x[i], i + 1,
-              (unsigned long)frame->x[i + 1]);
-  }
-  print_symbolized("LR  ", frame->x[30]);
-  print_backtrace(frame->x[29]);
+  print_registers(frame);
   panic_halt();
 }
 
-// noinline with a frame of its own, so its frame record starts the chain.
-__attribute__((noinline, optimize("no-optimize-sibling-calls"))) void arch_print_backtrace_here(void) {
-  print_backtrace((uintptr_t)__builtin_frame_address(0));
+// noinline with a frame of its own, so the captured frame pointer starts the chain
+// at its caller (panic).
+__attribute__((noinline, optimize("no-optimize-sibling-calls"))) void arch_dump_state_here(void) {
+  struct trap_frame frame;
+  capture_registers(&frame);
+  print_registers(&frame);
 }

@@ -24,10 +24,15 @@ uintptr_t arch_image_base(void) { return (uintptr_t)_image_start; }
 
 uint64_t arch_cpu_hw_id(void) { return read_sysreg(mpidr_el1) & 0xffffff; }
 
-void arch_cpu_init(unsigned index) {
+// Before the console and the device tree: just enough to take exceptions.
+void arch_cpu_early_init(unsigned index) {
   write_sysreg(tpidr_el1, &cpus[index]);
   write_sysreg(vbar_el1, exception_vectors);
   isb();
+}
+
+void arch_cpu_init(unsigned index) {
+  arch_cpu_early_init(index);
   gic_init_cpu(index);
   timer_init_cpu();
 }
@@ -71,13 +76,6 @@ void arch_platform_exit(int status) {
   if (psci_conduit() != PSCI_CONDUIT_NONE) psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
   for (;;) __asm__ volatile("msr daifset, #0xf\n wfi");
 #endif
-}
-
-// Before the console and the device tree: just enough to take exceptions.
-void arch_cpu_early_init(unsigned index) {
-  write_sysreg(tpidr_el1, &cpus[index]);
-  write_sysreg(vbar_el1, exception_vectors);
-  isb();
 }
 
 void arch_platform_init(const struct bootinfo *bi) {

@@ -49,8 +49,8 @@ uint64_t arch_cpu_hw_id(void);
 zx_time_t arch_monotonic_ns(void);
 uint64_t arch_timer_frequency(void);
 
-// Crash reporting: a symbolized backtrace from the caller.
-void arch_print_backtrace_here(void);
+// Crash reporting: the caller's registers and symbolized backtrace.
+void arch_dump_state_here(void);
 
 // Faults the kernel expects (probing an address): ZX_ERR_INVALID_ARGS on a fault.
 zx_status_t arch_probe_read64(uintptr_t addr, uint64_t *out);

@@ -1,6 +1,7 @@
 // Runs every SELFTEST on CPU 0 and reports in a form the harness (tools/test.sh)
 // counts: "PASS kernel/<name>" lines and a summary. Bootargs "janus.crashtest"
-// then provokes a kernel data abort, to check the crash report.
+// then provokes a kernel data abort, "janus.panictest" a panic(), to check the reports.
+#include <janus/panic.h>
 #include <janus/selftest.h>
 #include <string.h>
 
@@ -25,5 +26,6 @@ int selftest_run_all(const char *bootargs) {
     kprintf("crashtest: survived the data abort?!\n");
     return 2;
   }
+  if (strstr(bootargs, "janus.panictest")) panic("selftest panic %d", 42);
   return failed ? 1 : 0;
 }
