@@ -8,6 +8,7 @@
 #include <janus/heap.h>
 #include <janus/panic.h>
 #include <janus/physmap.h>
+#include <janus/thread.h>
 #include <janus/version.h>
 #include <string.h>
 
@@ -76,21 +77,31 @@ static unsigned cpus_online(void) {
   return n;
 }
 
+// The first thread: the demo or the self-tests, then the machine's exit.
+static void run_and_exit(void *arg) {
+  (void)arg;
+  int status_code = kernel_run();
+  kprintf("janus: exit %d\n", status_code);
+  arch_platform_exit(status_code);
+}
+
 void pmm_corruption(paddr_t pa) { panic("page allocator: bad free of page 0x%lx", (unsigned long)pa); }
 
 void secondary_main(unsigned index) {
   arch_drop_identity_map();
   arch_cpu_init(index);
   cpus[index].hw_id = arch_cpu_hw_id();
+  sched_init_cpu(index);
   kprintf("cpu%u: online (MPIDR 0x%lx)\n", index, (unsigned long)cpus[index].hw_id);
   __atomic_store_n(&cpus[index].online, true, __ATOMIC_RELEASE);
   arch_irq_enable();
-  for (;;) arch_wait_for_interrupt();
+  sched_idle_loop();
 }
 
 void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
   extern char boot_stack_top[];
   kernel_image_pa = image_pa;
+  for (unsigned i = 0; i < MAX_CPUS; i++) cpus[i].index = i;
   cpus[0].stack_top = (uintptr_t)boot_stack_top;
   cpus[0].stack_bottom = (uintptr_t)boot_stack_top - 16384;
   arch_cpu_early_init(0);
@@ -112,6 +123,7 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
 
   arch_platform_init(&boot_info);
   arch_cpu_init(0);
+  sched_init_cpu(0);
   cpus[0].hw_id = arch_cpu_hw_id();
   cpus[0].online = true;
   arch_irq_enable();
@@ -119,7 +131,8 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
   arch_drop_identity_map();
   kprintf("cpus: %u of %u online\n", cpus_online(), cpu_count);
 
-  int status_code = kernel_run();
-  kprintf("janus: exit %d\n", status_code);
-  arch_platform_exit(status_code);
+  struct thread *init;
+  if (thread_create_kernel("init", run_and_exit, NULL, &init) != ZX_OK) panic("no init thread");
+  thread_start(init, 0);
+  sched_idle_loop();
 }

@@ -6,6 +6,7 @@
 #include <janus/console.h>
 #include <janus/cpu.h>
 #include <janus/panic.h>
+#include <janus/thread.h>
 
 #include "arch/arm64/esr.h"
 #include "core/ksyms.h"
@@ -24,12 +25,16 @@ void print_symbolized(const char *label, uintptr_t addr) {
     kprintf("%s 0x%016lx\n", label, addr);
 }
 
-// Follows saved {fp, lr} records, only while they stay inside this CPU's stack.
+// Follows saved {fp, lr} records, only while they stay inside the running thread's
+// kernel stack (the CPU's boot stack before the scheduler runs).
 void print_backtrace(uintptr_t fp) {
   struct cpu *cpu = arch_this_cpu();
+  const struct thread *t = cpu->current;
+  uintptr_t bottom = t ? t->kstack_bottom : cpu->stack_bottom;
+  uintptr_t top = t ? t->kstack_top : cpu->stack_top;
   kprintf("backtrace:\n");
   for (int depth = 0; depth < BACKTRACE_MAX_FRAMES && fp; depth++) {
-    if (fp & 15 || fp < cpu->stack_bottom || fp + 16 > cpu->stack_top) {
+    if (fp & 15 || fp < bottom || fp + 16 > top) {
       kprintf("  (frame pointer 0x%lx leaves the stack)\n", (unsigned long)fp);
       return;
     }

@@ -61,7 +61,7 @@ zx_status_t arch_start_cpu(unsigned index, const struct bootinfo *bi) {
   return r == 0 ? ZX_OK : ZX_ERR_INTERNAL;
 }
 
-void arch_send_ipi(unsigned cpu, unsigned ipi) { gic_send_sgi(cpu, ipi); }
+void arch_cpu_kick(unsigned cpu) { gic_send_sgi(cpu, IPI_PING); }
 
 void arch_stop_other_cpus(void) {
   unsigned self = arch_cpu_index();

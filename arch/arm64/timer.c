@@ -5,6 +5,7 @@
 #include <board.h>
 #include <janus/arch.h>
 #include <janus/cpu.h>
+#include <janus/thread.h>
 
 #include "drivers/irq/gicv2.h"
 
@@ -40,4 +41,5 @@ void timer_handle_irq(void) {
   // Next deadline from the last one, so the tick does not drift.
   write_sysreg(cntv_cval_el0, read_sysreg(cntv_cval_el0) + ticks_per_tick);
   arch_this_cpu()->ticks++;
+  sched_tick();
 }

@@ -41,7 +41,8 @@ void arch_cpu_early_init(unsigned index);  // vectors and per-CPU pointer only
 void arch_cpu_init(unsigned index);        // all per-CPU registers: + GIC, timer
 void arch_platform_init(const struct bootinfo *bi);  // interrupt controller, firmware calls
 zx_status_t arch_start_cpu(unsigned index, const struct bootinfo *bi);
-void arch_send_ipi(unsigned cpu, unsigned ipi);
+// Interrupts cpu (wakes it from wfi; a reschedule point).
+void arch_cpu_kick(unsigned cpu);
 void arch_stop_other_cpus(void);
 uint64_t arch_cpu_hw_id(void);
 

@@ -8,6 +8,8 @@
 
 #define MAX_CPUS 8
 
+struct thread;
+
 struct cpu {
   unsigned index;
   uint64_t hw_id;          // MPIDR affinity on arm64
@@ -19,6 +21,10 @@ struct cpu {
   uintptr_t stack_bottom;
   uint64_t last_fault_esr;   // what the last expected fault was (for self-tests)
   uint64_t last_fault_addr;
+  struct thread *current;      // running thread
+  struct thread *idle;         // the boot context, run when nothing else is ready
+  struct thread *dead;         // exited thread whose stack the next thread frees
+  volatile bool need_resched;  // set by the tick: switch before returning to EL0
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -3,6 +3,7 @@
 #include <janus/arch.h>
 #include <janus/cpu.h>
 #include <janus/selftest.h>
+#include <janus/thread.h>
 #include <string.h>
 
 #include "arch/arm64/esr.h"
@@ -55,7 +56,7 @@ SELFTEST(timer_ticks_on_every_cpu) {
 SELFTEST(ipi_reaches_every_cpu) {
   for (unsigned i = 0; i < cpu_count; i++) {
     uint64_t before = cpus[i].ipis;
-    arch_send_ipi(i, 0);
+    arch_cpu_kick(i);
     zx_time_t deadline = arch_monotonic_ns() + 500 * MS;
     while (cpus[i].ipis == before && arch_monotonic_ns() < deadline) {
     }
@@ -86,5 +87,26 @@ SELFTEST(symbols_name_functions) {
   uintptr_t fn = (uintptr_t)&busy_wait_ns;
   CHECK(ksyms_lookup(fn - arch_image_base(), &name, &offset));
   CHECK(strcmp(name, "busy_wait_ns") == 0 && offset == 0);
+  return true;
+}
+
+static volatile unsigned index_seen[MAX_CPUS];
+
+static void record_cpu_index(void *arg) {
+  (void)arg;
+  index_seen[arch_cpu_index()]++;
+}
+
+SELFTEST(each_cpu_knows_its_index) {
+  struct thread *t[MAX_CPUS];
+  for (unsigned i = 0; i < cpu_count; i++) {
+    CHECK(thread_create_kernel("index", record_cpu_index, NULL, &t[i]) == ZX_OK);
+    thread_start(t[i], i);
+  }
+  for (unsigned i = 0; i < cpu_count; i++) thread_join(t[i]);
+  for (unsigned i = 0; i < cpu_count; i++) {
+    CHECK(index_seen[i] == 1);
+    CHECK(cpus[i].index == i);
+  }
   return true;
 }

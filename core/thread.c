@@ -1,0 +1,64 @@
+// Thread lifetime: kernel stacks from the page allocator, start, exit, join.
+#include <janus/arch.h>
+#include <janus/cpu.h>
+#include <janus/panic.h>
+#include <janus/thread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pmm.h"
+#include "core/sched_internal.h"
+
+static unsigned next_cpu;
+
+zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
+                                 struct thread **out) {
+  struct thread *t = calloc(1, sizeof *t);
+  if (!t) return ZX_ERR_NO_MEMORY;
+  paddr_t stack;
+  if (pmm_alloc(THREAD_KSTACK_ORDER, &stack) != ZX_OK) {
+    free(t);
+    return ZX_ERR_NO_MEMORY;
+  }
+  t->kstack_bottom = (uintptr_t)paddr_to_kva(stack);
+  t->kstack_top = t->kstack_bottom + (PAGE_SIZE << THREAD_KSTACK_ORDER);
+  t->entry = entry;
+  t->arg = arg;
+  t->state = THREAD_INITIAL;
+  strncpy(t->name, name, sizeof t->name - 1);
+  arch_thread_init_kernel(t);
+  *out = t;
+  return ZX_OK;
+}
+
+void thread_start(struct thread *t, unsigned cpu) {
+  if (cpu == THREAD_ANY_CPU) cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpu_count;
+  t->cpu = cpu;
+  sched_wake(t);
+}
+
+// First C code of a new kernel thread (from thread_trampoline, interrupts masked).
+void thread_kernel_start(void (*entry)(void *), void *arg) {
+  sched_switch_tail();
+  arch_irq_enable();
+  entry(arg);
+  thread_exit();
+}
+
+void thread_exit(void) {
+  arch_irq_disable();
+  struct cpu *cpu = arch_this_cpu();
+  struct thread *self = cpu->current;
+  ASSERT(self != cpu->idle);
+  // The stack we run on is freed by the next thread (sched.c switch_tail), which
+  // then marks us dead; until then we are neither runnable nor dead.
+  self->state = THREAD_BLOCKED;
+  cpu->dead = self;
+  schedule();
+  panic("dead thread %s ran again", self->name);
+}
+
+void thread_join(struct thread *t) {
+  while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD) thread_yield();
+  free(t);
+}

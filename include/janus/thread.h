@@ -1,0 +1,56 @@
+// Threads and the scheduler: per-CPU run queues, round robin. A thread stays on the
+// CPU it was started on (no migration yet), so only that CPU ever pops it.
+#ifndef JANUS_THREAD_H_
+#define JANUS_THREAD_H_
+
+#include <arch/thread_context.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+enum thread_state {
+  THREAD_INITIAL,
+  THREAD_READY,
+  THREAD_RUNNING,
+  THREAD_BLOCKED,
+  THREAD_DEAD,
+};
+
+struct process;
+
+struct thread {
+  struct arch_thread_context context;  // callee-saved registers, kernel sp
+  volatile enum thread_state state;
+  unsigned cpu;
+  struct thread *run_next;  // run queue link
+  uintptr_t kstack_bottom, kstack_top;
+  void (*entry)(void *arg);
+  void *arg;
+  struct process *process;  // NULL: a kernel thread
+  char name[ZX_MAX_NAME_LEN];
+};
+
+// A kernel thread, not yet running; thread_start makes it runnable.
+zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
+                                 struct thread **out);
+// Runnable on cpu (or a round-robin choice when cpu is THREAD_ANY_CPU).
+#define THREAD_ANY_CPU (~0u)
+#define THREAD_KSTACK_ORDER 2  // 16 KiB kernel stack per thread
+void thread_start(struct thread *t, unsigned cpu);
+__attribute__((noreturn)) void thread_exit(void);
+// Waits until t is dead, then frees it.
+void thread_join(struct thread *t);
+void thread_yield(void);
+struct thread *thread_current(void);
+
+// Scheduler
+void sched_init_cpu(unsigned cpu);  // the boot context becomes this CPU's idle thread
+__attribute__((noreturn)) void sched_idle_loop(void);
+void sched_block(void);             // caller set state BLOCKED under its wait lock
+void sched_wake(struct thread *t);
+void sched_tick(void);              // from the timer interrupt
+bool sched_need_resched(void);
+void schedule(void);
+
+#endif  // JANUS_THREAD_H_
