@@ -1,6 +1,6 @@
 # Host unit tests of portable code, built with the sanitizers. Included by the Makefile.
 # Portable sources under test (they must not touch system registers):
-HOST_UNDER_TEST := core/fdt.c core/bootinfo.c core/pmm.c core/ksyms.c arch/arm64/esr.c
+HOST_UNDER_TEST := core/fdt.c core/bootinfo.c core/pmm.c core/ksyms.c arch/arm64/esr.c core/object.c core/handle_table.c core/vm_range.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_BIN := build/host/runner
 HOST_CC ?= cc
@@ -8,7 +8,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
   -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DJANUS_HOST \
   -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host
 
-$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h include/*/*.h)
+$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)
 

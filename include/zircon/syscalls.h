@@ -1,0 +1,23 @@
+// User-side syscall prototypes, generated from <zircon/syscalls.def>. The bodies are
+// the stubs of user/lib/syscall_stubs.S (number in x16, svc #0, status in x0).
+#ifndef ZIRCON_SYSCALLS_H_
+#define ZIRCON_SYSCALLS_H_
+
+#include <zircon/rights.h>
+#include <zircon/syscalls/object.h>
+#include <zircon/types.h>
+
+#define ARG(T, name) T name
+#define USER_IN(T, name) T name
+#define USER_OUT(T, name) T name
+#define SYSCALL(num, name, rtype, nargs, args) \
+  ZX_SYSCALL_RTYPE(rtype) zx_##name(ZX_SYSCALL_PARAMS(nargs, args));
+#include <zircon/syscalls.def>
+
+// Handles the process was started with, kept by the user runtime (not syscalls).
+zx_handle_t zx_process_self(void);
+zx_handle_t zx_thread_self(void);
+zx_handle_t zx_vmar_root_self(void);
+zx_handle_t zx_job_default(void);
+
+#endif  // ZIRCON_SYSCALLS_H_
