@@ -106,10 +106,10 @@ $(B)/ksyms.S: $(B)/kernel.pass1.elf tools/gen-ksyms.sh
 	$(NM) -n -S --defined-only $< | sh tools/gen-ksyms.sh > $@
 $(B)/ksyms0.o $(B)/ksyms.o: %.o: %.S
 	$(CC) -c -o $@ $<
-$(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(B)/ksyms0.o arch/arm64/kernel.ld $(KERNEL_LIBS)
-	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/ksyms0.o --start-group $(KERNEL_LIBS) --end-group
+$(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o arch/arm64/kernel.ld $(KERNEL_LIBS)
+	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o --start-group $(KERNEL_LIBS) --end-group
 $(B)/kernel.elf: $(B)/kernel.pass1.elf $(B)/ksyms.o
-	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/ksyms.o --start-group $(KERNEL_LIBS) --end-group
+	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms.o --start-group $(KERNEL_LIBS) --end-group
 	@cmp -s <($(NM) -n $< | grep ' [Tt] ') <($(NM) -n $@ | grep ' [Tt] ') || \
 	  { echo "kernel.elf: function addresses moved between the two links"; exit 1; }
 $(B)/$(BOARD_IMAGE_NAME): $(B)/kernel.elf
@@ -146,5 +146,6 @@ bench:
 clean:
 	rm -rf build/qemu-virt build/rpi4 build/host
 
+include user/user.mk
 include tests/host/host.mk
 -include $(KERNEL_OBJS:.o=.d)

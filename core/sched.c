@@ -66,7 +66,10 @@ void sched_switch_tail(void) {
   if (dead) {
     cpu->dead = NULL;
     pmm_free(kva_to_paddr((void *)dead->kstack_bottom), THREAD_KSTACK_ORDER);
-    __atomic_store_n(&dead->state, THREAD_DEAD, __ATOMIC_RELEASE);
+    if (dead->detached)
+      free(dead);
+    else
+      __atomic_store_n(&dead->state, THREAD_DEAD, __ATOMIC_RELEASE);
   }
 }
 

@@ -62,3 +62,8 @@ void thread_join(struct thread *t) {
   while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD) thread_yield();
   free(t);
 }
+
+void thread_destroy_unstarted(struct thread *t) {
+  pmm_free(kva_to_paddr((void *)t->kstack_bottom), THREAD_KSTACK_ORDER);
+  free(t);
+}

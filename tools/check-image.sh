@@ -20,8 +20,10 @@ others=$(aarch64-linux-gnu-readelf -rW "$elf" | awk '/^[0-9a-f]+ / && $3 != "R_A
 [ -z "$others" ] || fail "relocations other than R_AARCH64_RELATIVE: $others"
 
 # Operands naming b/h/s/d/q/v registers. Branch targets and symbol names are cut first.
+# fpsimd_save/fpsimd_restore (arch/arm64/fpsimd.S) switch user FP state: allowed.
 fp=$(aarch64-linux-gnu-objdump -d --no-show-raw-insn "$elf" | awk -F'\t' '
-  /^ *[0-9a-f]+:\t/ {
+  /^[0-9a-f]+ <.*>:$/ { allowed = ($0 ~ /<fpsimd_(save|restore)>:$/) }
+  /^ *[0-9a-f]+:\t/ && !allowed {
     op = $3; sub(/[<\/].*/, "", op)
     if ($2 ~ /^(b|bl|b\..*|cbn?z|tbn?z|adrp?)$/) next
     if (op ~ /(^|[ ,\[{])[bhsdqv][0-9]+([ ,.\]}]|$)/) { print $0; n++; if (n == 3) exit }

@@ -20,12 +20,13 @@ record() { # name, status (0 = pass), [log to show on failure]
   fi
 }
 
-# Counts the PASS/FAIL lines a runner printed (host runner, kernel self-tests).
-count_lines() { # log, prefix
+# Counts the PASS/FAIL lines a runner printed (host runner, kernel and user tests)
+# and shows them with an optional label in front of the test name.
+count_lines() { # log, name pattern (ERE), [label]
   local p f
   p=$(tr -d '\r' <"$1" | grep -cE "^PASS $2/")
   f=$(tr -d '\r' <"$1" | grep -cE "^FAIL $2/")
-  tr -d '\r' <"$1" | grep -E "^(PASS|FAIL) $2/"
+  tr -d '\r' <"$1" | grep -E "^(PASS|FAIL) $2/" | sed -E "s#^(PASS|FAIL) #\1 ${3:-}#"
   passed=$((passed + p)); failed=$((failed + f))
 }
 
@@ -57,7 +58,7 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
   bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
     --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' >"$log.result" 2>&1
   status=$?
-  count_lines "$log" kernel | sed "s|kernel/|$board/kernel/|"
+  count_lines "$log" '(kernel|user)' "$board/"
   record "$board/selftest-boot" $status "$log.result"
 
   log=$out/$board-crash.log

@@ -1,5 +1,6 @@
 // Compiled to assembly only: the Makefile turns each "->NAME value" marker into
 // #define NAME value in generated/asm_offsets.h, so .S files never hard-code offsets.
+#include <arch/memory_map.h>
 #include <arch/trap_frame.h>
 #include <janus/cpu.h>
 #include <stddef.h>
@@ -11,5 +12,7 @@ void asm_offsets(void) {
   DEFINE(FRAME_SIZE, sizeof(struct trap_frame));
   DEFINE(FRAME_X30, offsetof(struct trap_frame, x[30]));
   DEFINE(FRAME_ELR, offsetof(struct trap_frame, elr));
+  DEFINE(FRAME_SP, offsetof(struct trap_frame, sp));
   DEFINE(CPU_FAULT_RESUME, offsetof(struct cpu, fault_resume));
+  DEFINE(USER_END, USER_ASPACE_END);
 }

@@ -29,3 +29,9 @@ FUNCTION thread_trampoline
   mov x30, #0
   b thread_kernel_start
 END thread_trampoline
+
+// First code of a new user thread: sp points at the frame arch_thread_init_user built.
+FUNCTION user_thread_trampoline
+  bl sched_switch_tail
+  b return_to_user
+END user_thread_trampoline

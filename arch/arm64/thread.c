@@ -1,10 +1,19 @@
-// arm64 side of threads: initial context and the switch.
+// arm64 side of threads: initial contexts and the switch. A switch between user
+// threads also switches the address space and the user-visible FP/TLS registers;
+// the kernel never uses FP, so kernel threads skip that work.
 #include <arch/sysreg.h>
 #include <arch/thread_context.h>
+#include <arch/trap_frame.h>
+#include <janus/arch.h>
+#include <janus/process.h>
 #include <janus/thread.h>
+#include <string.h>
 
 void arch_context_switch(struct arch_thread_context *from, struct arch_thread_context *to);
 void thread_trampoline(void);
+void user_thread_trampoline(void);
+void fpsimd_save(uint64_t *state);
+void fpsimd_restore(const uint64_t *state);
 
 void arch_thread_init_kernel(struct thread *t) {
   t->context.x19_to_x28[0] = (uint64_t)(uintptr_t)t->entry;
@@ -14,6 +23,33 @@ void arch_thread_init_kernel(struct thread *t) {
   t->context.sp = t->kstack_top;
 }
 
+void arch_thread_init_user(struct thread *t, uintptr_t entry, uintptr_t sp, uint64_t arg1,
+                           uint64_t arg2) {
+  struct trap_frame *frame = (struct trap_frame *)(t->kstack_top - sizeof *frame);
+  memset(frame, 0, sizeof *frame);
+  frame->elr = entry;
+  frame->sp = sp;
+  frame->spsr = SPSR_MODE_EL0T;  // interrupts unmasked at EL0
+  frame->x[0] = arg1;
+  frame->x[1] = arg2;
+  memset(&t->user, 0, sizeof t->user);
+  t->context.lr = (uint64_t)(uintptr_t)user_thread_trampoline;
+  t->context.fp = 0;
+  t->context.sp = (uint64_t)(uintptr_t)frame;
+}
+
 void arch_thread_switch(struct thread *prev, struct thread *next) {
+  if (prev->process) {
+    fpsimd_save(prev->user.fpsimd);
+    prev->user.tpidr_el0 = read_sysreg(tpidr_el0);
+  }
+  if (next->process) {
+    fpsimd_restore(next->user.fpsimd);
+    write_sysreg(tpidr_el0, next->user.tpidr_el0);
+    if (!prev->process || prev->process != next->process)
+      arch_aspace_activate(&next->process->aspace);
+  } else if (prev->process) {
+    arch_aspace_activate(NULL);  // kernel threads see no user mappings
+  }
   arch_context_switch(&prev->context, &next->context);
 }

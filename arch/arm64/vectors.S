@@ -1,9 +1,11 @@
 // The exception vector table (VBAR_EL1) and the register save/restore around the C
-// handlers (exception.c). Each vector saves the whole frame: the C side may print it.
+// handlers (exception.c, user_entry.c). Each vector saves the whole frame: the C side
+// may print it, and a syscall reads its arguments from it.
 #include <arch/asm.h>
 #include <asm_offsets.h>
 
-.macro SAVE_FRAME
+// el: 1 for exceptions from the kernel (sp is the kernel's), 0 from user mode (sp_el0).
+.macro SAVE_FRAME el
   sub sp, sp, #FRAME_SIZE
   stp x0, x1, [sp, #16 * 0]
   stp x2, x3, [sp, #16 * 1]
@@ -20,7 +22,11 @@
   stp x24, x25, [sp, #16 * 12]
   stp x26, x27, [sp, #16 * 13]
   stp x28, x29, [sp, #16 * 14]
-  add x21, sp, #FRAME_SIZE              // the interrupted sp (EL1 exceptions)
+  .if \el == 1
+  add x21, sp, #FRAME_SIZE              // the interrupted sp
+  .else
+  mrs x21, sp_el0
+  .endif
   stp x30, x21, [sp, #FRAME_X30]
   mrs x21, elr_el1
   mrs x22, spsr_el1
@@ -28,7 +34,11 @@
   mov x0, sp
 .endm
 
-.macro RESTORE_FRAME_AND_ERET
+.macro RESTORE_FRAME_AND_ERET el
+  .if \el == 0
+  ldr x21, [sp, #FRAME_SP]
+  msr sp_el0, x21
+  .endif
   ldp x21, x22, [sp, #FRAME_ELR]
   msr elr_el1, x21
   msr spsr_el1, x22
@@ -55,7 +65,7 @@
 // An entry the kernel does not handle yet: report it and stop.
 .macro VECTOR_UNEXPECTED index
   .balign 128
-  SAVE_FRAME
+  SAVE_FRAME 1
   mov x1, #\index
   bl exception_unexpected
   b .
@@ -78,8 +88,8 @@ exception_vectors:
   VECTOR_TO el1_irq
   VECTOR_UNEXPECTED 6
   VECTOR_UNEXPECTED 7
-  VECTOR_UNEXPECTED 8                   // EL0 AArch64 (user mode arrives with processes)
-  VECTOR_UNEXPECTED 9
+  VECTOR_TO el0_sync                    // EL0 AArch64
+  VECTOR_TO el0_irq
   VECTOR_UNEXPECTED 10
   VECTOR_UNEXPECTED 11
   VECTOR_UNEXPECTED 12                  // EL0 AArch32: never
@@ -88,11 +98,28 @@ exception_vectors:
   VECTOR_UNEXPECTED 15
 
 el1_sync:
-  SAVE_FRAME
+  SAVE_FRAME 1
   bl exception_sync_kernel
-  RESTORE_FRAME_AND_ERET
+  RESTORE_FRAME_AND_ERET 1
 
 el1_irq:
-  SAVE_FRAME
+  SAVE_FRAME 1
   bl exception_irq
-  RESTORE_FRAME_AND_ERET
+  RESTORE_FRAME_AND_ERET 1
+
+el0_sync:
+  SAVE_FRAME 0
+  bl exception_sync_user
+  b return_to_user
+
+el0_irq:
+  SAVE_FRAME 0
+  bl exception_irq
+  b return_to_user
+
+// Also the first code of a new user thread: its kernel stack holds a frame to "return" to.
+.global return_to_user
+return_to_user:
+  mov x0, sp
+  bl user_return_work                   // reschedule, die if killed; returns with IRQs masked
+  RESTORE_FRAME_AND_ERET 0

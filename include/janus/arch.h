@@ -23,6 +23,7 @@ static inline void arch_cpu_wake(void);
 #endif  // JANUS_ARCH_H_
 
 // --- The out-of-line part, implemented in arch/arm64 ---------------------------
+#include <arch/aspace.h>
 #include <janus/physmap.h>
 #include <stddef.h>
 #include <zircon/types.h>
@@ -33,6 +34,23 @@ struct bootinfo;
 zx_status_t arch_physmap_add(paddr_t base, uint64_t size, bool device);
 // Map one page of kernel memory (heap) at va.
 zx_status_t arch_kernel_map_page(uintptr_t va, paddr_t pa);
+// User address spaces (TTBR0). perms are ARCH_MMU_* bits; an owned page is freed
+// with the address space.
+#define ARCH_MMU_READ 1u
+#define ARCH_MMU_WRITE 2u
+#define ARCH_MMU_EXECUTE 4u
+struct arch_aspace;
+zx_status_t arch_aspace_init(struct arch_aspace *as);
+void arch_aspace_destroy(struct arch_aspace *as);
+zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
+                            bool owned);
+zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va);
+void arch_aspace_activate(const struct arch_aspace *as);  // NULL: no user mappings
+// Copies between kernel and the current user space with EL0's permissions; a fault
+// or a range outside user space is ZX_ERR_INVALID_ARGS.
+zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
+zx_status_t arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+
 // Stop using the boot identity map on this CPU (TTBR0 becomes empty).
 void arch_drop_identity_map(void);
 

@@ -28,6 +28,10 @@ struct thread {
   void (*entry)(void *arg);
   void *arg;
   struct process *process;  // NULL: a kernel thread
+  struct thread *process_next;  // the process's thread list
+  volatile bool killed;         // leave at the next return to user mode
+  bool detached;                // freed when dead (no one joins it)
+  struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
   char name[ZX_MAX_NAME_LEN];
 };
 
@@ -38,6 +42,8 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
 #define THREAD_ANY_CPU (~0u)
 #define THREAD_KSTACK_ORDER 2  // 16 KiB kernel stack per thread
 void thread_start(struct thread *t, unsigned cpu);
+// Frees a thread that was created but never started.
+void thread_destroy_unstarted(struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);
 // Waits until t is dead, then frees it.
 void thread_join(struct thread *t);

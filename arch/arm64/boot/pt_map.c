@@ -46,3 +46,33 @@ zx_status_t pt_map(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t size, ui
   if ((va | pa | size) & ((1ULL << 12) - 1)) return ZX_ERR_INVALID_ARGS;
   return map_level(root_pa, 0, va & ((1ULL << 48) - 1), pa, size, attrs, ops);
 }
+
+uint64_t *pt_leaf_entry(uint64_t root_pa, uint64_t va, const struct pt_ops *ops) {
+  uint64_t table_pa = root_pa;
+  va &= (1ULL << 48) - 1;
+  for (int level = 0; level < 3; level++) {
+    uint64_t entry = table_at(table_pa, ops)[(va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1)];
+    if ((entry & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) return 0;
+    table_pa = entry & PTE_ADDR_MASK;
+  }
+  return &table_at(table_pa, ops)[(va >> LEVEL_SHIFT(3)) & (PT_ENTRIES - 1)];
+}
+
+static void free_level(uint64_t table_pa, int level, const struct pt_ops *ops,
+                       void (*free_leaf)(uint64_t entry), void (*free_table)(uint64_t pa)) {
+  uint64_t *table = table_at(table_pa, ops);
+  for (unsigned i = 0; i < PT_ENTRIES; i++) {
+    uint64_t entry = table[i];
+    if (!(entry & PTE_VALID)) continue;
+    if (level < 3 && entry & PTE_TABLE)
+      free_level(entry & PTE_ADDR_MASK, level + 1, ops, free_leaf, free_table);
+    else if (free_leaf)
+      free_leaf(entry);
+  }
+  free_table(table_pa);
+}
+
+void pt_free_all(uint64_t root_pa, const struct pt_ops *ops, void (*free_leaf)(uint64_t entry),
+                 void (*free_table)(uint64_t pa)) {
+  free_level(root_pa, 0, ops, free_leaf, free_table);
+}

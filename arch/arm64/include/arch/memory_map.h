@@ -9,6 +9,9 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define TTBR1_BASE 0xffff000000000000UL
+// User (TTBR0) addresses: page 0 stays unmapped so NULL always faults.
+#define USER_ASPACE_BASE 0x1000UL
+#define USER_ASPACE_END (1UL << VA_BITS)
 // The physmap maps physical address pa at KERNEL_PHYSMAP_BASE + pa (up to 512 GiB).
 #define KERNEL_PHYSMAP_BASE 0xffff800000000000UL
 #define KERNEL_PHYSMAP_SIZE (1UL << 39)

@@ -24,6 +24,17 @@ struct pt_ops {
 zx_status_t pt_map(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs,
                    const struct pt_ops *ops);
 
+// The level-3 entry mapping va, or NULL when no level-3 table covers it.
+uint64_t *pt_leaf_entry(uint64_t root_pa, uint64_t va, const struct pt_ops *ops);
+// Calls free_leaf on every valid leaf entry and free_table on every table, root last.
+void pt_free_all(uint64_t root_pa, const struct pt_ops *ops, void (*free_leaf)(uint64_t entry),
+                 void (*free_table)(uint64_t pa));
+
+// Attributes of user pages: non-global (ASID-tagged), EL0-accessible, never EL1-executable.
+// PTE_SW_OWNED (a software bit) marks pages the address space frees on teardown.
+#define PTE_SW_OWNED BIT(55)
+#define PT_USER_BASE (PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_NG | PTE_USER | PTE_PXN)
+
 // The kernel's TTBR1 root (shared by every address space) and TTBR0's boot identity map.
 extern uint64_t kernel_root_table[PT_ENTRIES];
 extern uint64_t boot_identity_table[PT_ENTRIES];

@@ -11,11 +11,21 @@ struct arch_thread_context {
   uint64_t sp;
 };
 
+// User-visible state the kernel itself never uses, switched with user threads.
+struct arch_user_state {
+  uint64_t fpsimd[66];  // q0-q31, fpsr, fpcr (fpsimd.S)
+  uint64_t tpidr_el0;
+};
+
 struct thread;
 // Switches CPU state from prev to next (address space, registers); returns in prev
 // when something switches back to it.
 void arch_thread_switch(struct thread *prev, struct thread *next);
 // Sets up a new kernel thread's context so its first switch-in runs entry(arg).
 void arch_thread_init_kernel(struct thread *t);
+// Sets up a user thread: its first switch-in "returns" to EL0 at entry with sp and
+// x0/x1 = arg1/arg2.
+void arch_thread_init_user(struct thread *t, uintptr_t entry, uintptr_t sp, uint64_t arg1,
+                           uint64_t arg2);
 
 #endif  // ARCH_THREAD_CONTEXT_H_

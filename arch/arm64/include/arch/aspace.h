@@ -1,0 +1,12 @@
+// A user address space as the MMU sees it: a TTBR0 root and the ASID that tags it.
+#ifndef ARCH_ASPACE_H_
+#define ARCH_ASPACE_H_
+
+#include <stdint.h>
+
+struct arch_aspace {
+  uint64_t root_pa;
+  uint16_t asid;
+};
+
+#endif  // ARCH_ASPACE_H_

@@ -1,0 +1,50 @@
+// zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
+// zx_status_t arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+// User memory is touched only with LDTR/STTR, which check EL0's permissions, so a
+// user pointer to kernel memory faults like any bad pointer. A fault resumes at 9:
+// (cpu->fault_resume) and returns ZX_ERR_INVALID_ARGS.
+#include <arch/asm.h>
+#include <asm_offsets.h>
+
+// x_user: the user address register; checks [x_user, x_user + x2) inside user space.
+.macro CHECK_USER_RANGE x_user
+  adds x3, \x_user, x2
+  b.cs 8f
+  mov x4, #USER_END
+  cmp x3, x4
+  b.hi 8f
+  mrs x5, tpidr_el1
+  adr x6, 9f
+  str x6, [x5, #CPU_FAULT_RESUME]
+.endm
+
+.macro DONE
+  str xzr, [x5, #CPU_FAULT_RESUME]
+  mov x0, #0
+  ret
+9:str xzr, [x5, #CPU_FAULT_RESUME]
+8:mov x0, #-10                          // ZX_ERR_INVALID_ARGS
+  ret
+.endm
+
+FUNCTION arch_copy_from_user
+  CHECK_USER_RANGE x1
+1:cbz x2, 2f
+  ldtrb w6, [x1]
+  strb w6, [x0], #1
+  add x1, x1, #1
+  sub x2, x2, #1
+  b 1b
+2:DONE
+END arch_copy_from_user
+
+FUNCTION arch_copy_to_user
+  CHECK_USER_RANGE x0
+1:cbz x2, 2f
+  ldrb w6, [x1], #1
+  sttrb w6, [x0]
+  add x0, x0, #1
+  sub x2, x2, #1
+  b 1b
+2:DONE
+END arch_copy_to_user

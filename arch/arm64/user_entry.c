@@ -1,0 +1,54 @@
+// Exceptions from user mode: syscalls (svc #0, number in x16, arguments in x0-x7,
+// status back in x0), and faults, which kill the process with a report.
+#include <arch/sysreg.h>
+#include <arch/trap_frame.h>
+#include <janus/arch.h>
+#include <janus/console.h>
+#include <janus/process.h>
+#include <janus/thread.h>
+
+#include "arch/arm64/esr.h"
+#include "core/syscall_table.h"
+
+static void report_user_fault(const struct trap_frame *frame, uint64_t esr, uint64_t far) {
+  struct process *p = process_current();
+  char line[160];
+  esr_describe(esr, far, line, sizeof line);
+  kprintf("*** user fault in process %s (koid %lu) on CPU %u: %s\n", p->name,
+          (unsigned long)p->obj.koid, arch_cpu_index(), line);
+  kprintf("    pc 0x%016lx  sp 0x%016lx  lr 0x%016lx\n", (unsigned long)frame->elr,
+          (unsigned long)frame->sp, (unsigned long)frame->x[30]);
+  for (int i = 0; i < 30; i += 2)
+    kprintf("    x%-2d 0x%016lx  x%-2d 0x%016lx\n", i, (unsigned long)frame->x[i], i + 1,
+            (unsigned long)frame->x[i + 1]);
+}
+
+void exception_sync_user(struct trap_frame *frame) {
+  uint64_t esr = read_sysreg(esr_el1);
+  if (esr_ec(esr) == ESR_EC_SVC64) {
+    uint64_t number = frame->x[16];
+    arch_irq_enable();  // syscalls may take a while; the tick keeps running
+    frame->x[0] = number < SYSCALL_COUNT ? syscall_table[number](frame->x)
+                                         : (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL;
+    return;
+  }
+  uint64_t far = read_sysreg(far_el1);
+  arch_irq_enable();
+  report_user_fault(frame, esr, far);
+  process_kill(process_current(), ZX_TASK_RETCODE_EXCEPTION_KILL);
+}
+
+// Runs before every return to user mode, interrupts masked on return.
+void user_return_work(struct trap_frame *frame) {
+  (void)frame;
+  for (;;) {
+    arch_irq_disable();
+    struct thread *self = thread_current();
+    if (self->killed) {
+      arch_irq_enable();
+      process_thread_exit();
+    }
+    if (!sched_need_resched()) return;
+    schedule();
+  }
+}

@@ -1,0 +1,78 @@
+// Loads a static ELF64 AArch64 executable into a process: each PT_LOAD segment
+// gets fresh zeroed pages with the segment's permissions. The image is untrusted
+// input (a user may supply it), so every offset and size is checked.
+#include <janus/arch.h>
+#include <janus/process.h>
+#include <string.h>
+
+#include "core/pmm.h"
+
+#define EM_AARCH64 183
+#define ET_EXEC 2
+#define PT_LOAD 1
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+struct elf64_header {
+  uint8_t ident[16];
+  uint16_t type, machine;
+  uint32_t version;
+  uint64_t entry, phoff, shoff;
+  uint32_t flags;
+  uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+  uint32_t type, flags;
+  uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+static bool in_user_range(uint64_t va, uint64_t size) {
+  return va >= USER_ASPACE_BASE && size <= USER_ASPACE_END - va;
+}
+
+static zx_status_t load_segment(struct process *p, const uint8_t *image, const struct elf64_phdr *ph) {
+  unsigned perms = (ph->flags & PF_R ? ARCH_MMU_READ : 0) | (ph->flags & PF_W ? ARCH_MMU_WRITE : 0) |
+                   (ph->flags & PF_X ? ARCH_MMU_EXECUTE : 0);
+  uint64_t start = ph->vaddr & ~(PAGE_SIZE - 1);
+  uint64_t end = (ph->vaddr + ph->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+    paddr_t page;
+    if (pmm_alloc(0, &page) != ZX_OK) return ZX_ERR_NO_MEMORY;
+    uint8_t *kva = paddr_to_kva(page);
+    memset(kva, 0, PAGE_SIZE);
+    // The part of the file that lands on this page.
+    uint64_t lo = va > ph->vaddr ? va : ph->vaddr;
+    uint64_t hi = va + PAGE_SIZE < ph->vaddr + ph->filesz ? va + PAGE_SIZE : ph->vaddr + ph->filesz;
+    if (lo < hi) memcpy(kva + (lo - va), image + ph->offset + (lo - ph->vaddr), hi - lo);
+    zx_status_t status = arch_aspace_map(&p->aspace, va, page, perms, true);
+    if (status != ZX_OK) {
+      pmm_free(page, 0);
+      return status;
+    }
+  }
+  return ZX_OK;
+}
+
+zx_status_t process_load_elf(struct process *p, const void *image, size_t size, uintptr_t *entry) {
+  const struct elf64_header *eh = image;
+  if (size < sizeof *eh || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 /* 64-bit */ ||
+      eh->ident[5] != 1 /* little-endian */ || eh->machine != EM_AARCH64 || eh->type != ET_EXEC ||
+      eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
+      (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > size - eh->phoff)
+    return ZX_ERR_INVALID_ARGS;
+  const struct elf64_phdr *phdrs = (const void *)((const uint8_t *)image + eh->phoff);
+  for (unsigned i = 0; i < eh->phnum; i++) {
+    const struct elf64_phdr *ph = &phdrs[i];
+    if (ph->type != PT_LOAD) continue;
+    if (ph->filesz > ph->memsz || ph->offset > size || ph->filesz > size - ph->offset ||
+        !in_user_range(ph->vaddr, ph->memsz) || ph->vaddr + ph->memsz > USER_STACK_TOP - USER_STACK_SIZE)
+      return ZX_ERR_INVALID_ARGS;
+    zx_status_t status = load_segment(p, image, ph);
+    if (status != ZX_OK) return status;
+  }
+  if (!in_user_range(eh->entry, 4)) return ZX_ERR_INVALID_ARGS;
+  *entry = eh->entry;
+  return process_map_stack(p);
+}

@@ -1,0 +1,129 @@
+// Process lifetime: creation, the first thread, exit and kill, teardown.
+#include <janus/arch.h>
+#include <janus/console.h>
+#include <janus/panic.h>
+#include <janus/process.h>
+#include <janus/thread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/rights.h>
+
+#include "core/pmm.h"
+
+static void process_destroy(struct kobject *obj) {
+  struct process *p = (struct process *)obj;
+  ASSERT(p->state == PROCESS_DEAD || p->state == PROCESS_INITIAL);
+  if (p->state == PROCESS_INITIAL) {
+    handle_table_destroy(&p->handles);
+    arch_aspace_destroy(&p->aspace);
+  }
+  free(p);
+}
+
+static const struct kobject_ops process_ops = {.destroy = process_destroy};
+
+struct process *process_current(void) { return thread_current()->process; }
+
+zx_status_t process_create(const char *name, struct process **out) {
+  struct process *p = calloc(1, sizeof *p);
+  if (!p) return ZX_ERR_NO_MEMORY;
+  zx_status_t status = arch_aspace_init(&p->aspace);
+  if (status != ZX_OK) {
+    free(p);
+    return status;
+  }
+  kobject_init(&p->obj, ZX_OBJ_TYPE_PROCESS, &process_ops);
+  handle_table_init(&p->handles, (uint64_t)arch_monotonic_ns() ^ p->obj.koid * 0x9e3779b97f4a7c15ULL);
+  strncpy(p->name, name, sizeof p->name - 1);
+  p->state = PROCESS_INITIAL;
+  *out = p;
+  return ZX_OK;
+}
+
+static zx_status_t map_zeroed(struct process *p, uintptr_t va, unsigned perms) {
+  paddr_t page;
+  if (pmm_alloc(0, &page) != ZX_OK) return ZX_ERR_NO_MEMORY;
+  memset(paddr_to_kva(page), 0, PAGE_SIZE);
+  zx_status_t status = arch_aspace_map(&p->aspace, va, page, perms, true);
+  if (status != ZX_OK) pmm_free(page, 0);
+  return status;
+}
+
+zx_status_t process_map_stack(struct process *p) {
+  for (uintptr_t va = USER_STACK_TOP - USER_STACK_SIZE; va < USER_STACK_TOP; va += PAGE_SIZE) {
+    zx_status_t status = map_zeroed(p, va, ARCH_MMU_READ | ARCH_MMU_WRITE);
+    if (status != ZX_OK) return status;
+  }
+  return ZX_OK;
+}
+
+zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
+  if (p->state != PROCESS_INITIAL) return ZX_ERR_BAD_STATE;
+  struct thread *t;
+  zx_status_t status = thread_create_kernel(p->name, NULL, NULL, &t);
+  if (status != ZX_OK) return status;
+  zx_handle_t self;
+  status = handle_table_add(&p->handles, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &self);
+  if (status != ZX_OK) {
+    thread_destroy_unstarted(t);
+    return status;
+  }
+  t->process = p;
+  t->detached = true;
+  arch_thread_init_user(t, entry, sp, self, ZX_HANDLE_INVALID);
+  kobject_ref(&p->obj);  // the running process keeps itself alive until it is dead
+  irq_state_t state = spin_lock_irqsave(&p->lock);
+  t->process_next = p->threads;
+  p->threads = t;
+  p->live_threads = 1;
+  p->state = PROCESS_RUNNING;
+  spin_unlock_irqrestore(&p->lock, state);
+  thread_start(t, THREAD_ANY_CPU);
+  return ZX_OK;
+}
+
+void process_kill(struct process *p, int64_t code) {
+  irq_state_t state = spin_lock_irqsave(&p->lock);
+  if (p->state == PROCESS_RUNNING) {
+    p->state = PROCESS_DYING;
+    p->return_code = code;
+  }
+  for (struct thread *t = p->threads; t; t = t->process_next) t->killed = true;
+  spin_unlock_irqrestore(&p->lock, state);
+  // Threads notice at their next return to user mode; a kick makes that prompt.
+  for (unsigned cpu = 0; cpu < cpu_count; cpu++)
+    if (cpu != arch_cpu_index()) arch_cpu_kick(cpu);
+}
+
+void process_exit_current(int64_t code) {
+  process_kill(process_current(), code);
+  process_thread_exit();
+}
+
+void process_thread_exit(void) {
+  struct thread *self = thread_current();
+  struct process *p = self->process;
+  irq_state_t state = spin_lock_irqsave(&p->lock);
+  struct thread **link = &p->threads;
+  while (*link != self) link = &(*link)->process_next;
+  *link = self->process_next;
+  bool last = --p->live_threads == 0;
+  spin_unlock_irqrestore(&p->lock, state);
+  // No CPU may keep p's tables in TTBR0 once the last thread frees them.
+  arch_aspace_activate(NULL);
+  self->process = NULL;
+  if (last) {
+    // Handles may refer to p itself, so they go first, then the running process's
+    // own reference.
+    handle_table_destroy(&p->handles);
+    arch_aspace_destroy(&p->aspace);
+    __atomic_store_n(&p->state, PROCESS_DEAD, __ATOMIC_RELEASE);
+    kobject_unref(&p->obj);
+  }
+  thread_exit();
+}
+
+int64_t process_wait(struct process *p) {
+  while (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROCESS_DEAD) thread_yield();
+  return p->return_code;
+}

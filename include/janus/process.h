@@ -1,0 +1,52 @@
+// Processes: an address space, a handle table and threads. A process dies when its
+// last thread exits; zx_process_exit / zx_task_kill make every thread exit.
+#ifndef JANUS_PROCESS_H_
+#define JANUS_PROCESS_H_
+
+#include <arch/aspace.h>
+#include <janus/spinlock.h>
+#include <stdbool.h>
+#include <zircon/syscalls/object.h>
+#include <zircon/types.h>
+
+#include "core/handle_table.h"
+#include "core/object.h"
+
+enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_DEAD };
+
+#define USER_STACK_TOP 0x7fff0000UL
+#define USER_STACK_SIZE (256UL << 10)
+
+struct thread;
+
+struct process {
+  struct kobject obj;
+  struct arch_aspace aspace;
+  struct handle_table handles;
+  spinlock_t lock;
+  char name[ZX_MAX_NAME_LEN];
+  volatile enum process_state state;
+  int64_t return_code;
+  unsigned live_threads;
+  struct thread *threads;
+};
+
+zx_status_t process_create(const char *name, struct process **out);
+// Loads a static ELF executable and maps a stack; returns its entry point.
+zx_status_t process_load_elf(struct process *p, const void *image, size_t size, uintptr_t *entry);
+// Maps the user stack [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP).
+zx_status_t process_map_stack(struct process *p);
+// Starts the first thread at entry with x0 = a handle to the process itself.
+zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp);
+// Waits (kernel side) until p is dead; returns its return code.
+int64_t process_wait(struct process *p);
+// Ends the current thread's process with code; never returns.
+__attribute__((noreturn)) void process_exit_current(int64_t code);
+// Asks every thread of p to exit (they do so at their next return to user mode).
+void process_kill(struct process *p, int64_t code);
+// Called by a user thread that leaves: the last one turns the process dead.
+__attribute__((noreturn)) void process_thread_exit(void);
+struct process *process_current(void);
+
+
+#endif  // JANUS_PROCESS_H_

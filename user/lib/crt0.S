@@ -1,0 +1,33 @@
+// Process entry. The kernel starts a program here with x0 = its process handle,
+// x1 = its first thread's handle and sp = the top of its stack. bss needs no
+// clearing: the kernel maps zero-filled pages for it.
+.text
+.globl _start
+.type _start, %function
+_start:
+  mov x29, #0                    // end of the frame-pointer chain for backtraces
+  mov x30, #0
+  bl __janus_runtime_init        // (x0, x1): keep the start-up handles
+  adrp x0, __libc_fini_array     // newlib's exit() runs atexit handlers only, so
+  add x0, x0, :lo12:__libc_fini_array  // register the destructors there
+  bl atexit
+  bl __libc_init_array           // constructors (.preinit_array, .init_array)
+  mov x0, #0                     // main(0, NULL, NULL): no arguments yet
+  mov x1, #0
+  mov x2, #0
+  bl main
+  bl exit
+.size _start, . - _start
+
+// newlib's __libc_init_array/__libc_fini_array call _init/_fini, which crti/crtn
+// supply on other systems; our programs have only the .init_array/.fini_array tables.
+.globl _init, _fini
+.type _init, %function
+.type _fini, %function
+_init:
+_fini:
+  ret
+.size _init, . - _init
+.size _fini, . - _fini
+
+.section .note.GNU-stack, "", %progbits

@@ -1,0 +1,159 @@
+// newlib's system-call layer for Janus programs: just enough POSIX for stdio and
+// malloc. There are no files yet: fds 0-2 are the debug console, the rest EBADF.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <time.h>
+#include <unistd.h>
+#include <zircon/syscalls.h>
+
+// zx_debug_write takes bounded buffers (Zircon truncates at 256 bytes, Janus refuses
+// more than 4096), so long writes go out in pieces.
+#define DEBUG_WRITE_CHUNK 256
+
+static int is_console(int fd) { return fd >= 0 && fd <= 2; }
+
+_ssize_t _write(int fd, const void *buf, size_t n) {
+  if (fd != 1 && fd != 2) {
+    errno = EBADF;
+    return -1;
+  }
+  const char *p = buf;
+  for (size_t done = 0; done < n;) {
+    size_t len = n - done < DEBUG_WRITE_CHUNK ? n - done : DEBUG_WRITE_CHUNK;
+    if (zx_debug_write(p + done, len) != ZX_OK) {
+      if (done) return (_ssize_t)done;
+      errno = EIO;
+      return -1;
+    }
+    done += len;
+  }
+  return (_ssize_t)n;
+}
+
+// No input yet: stdin is at end of file.
+_ssize_t _read(int fd, void *buf, size_t n) {
+  (void)buf, (void)n;
+  if (!is_console(fd)) {
+    errno = EBADF;
+    return -1;
+  }
+  return 0;
+}
+
+void _exit(int status) { zx_process_exit(status); }
+
+// The heap is a fixed array in .bss (zero pages from the kernel); VMAR-backed later.
+#define HEAP_SIZE (8u << 20)
+static char heap[HEAP_SIZE] __attribute__((aligned(16)));
+static size_t heap_used;
+
+void *_sbrk(ptrdiff_t incr) {
+  if ((incr > 0 && (size_t)incr > HEAP_SIZE - heap_used) ||
+      (incr < 0 && (size_t)-incr > heap_used)) {
+    errno = ENOMEM;
+    return (void *)-1;
+  }
+  void *old = heap + heap_used;
+  heap_used += incr;
+  return old;
+}
+
+int _close(int fd) {
+  if (is_console(fd)) return 0;
+  errno = EBADF;
+  return -1;
+}
+
+// A character device makes stdio line-buffer stdout rather than fully buffer it.
+int _fstat(int fd, struct stat *st) {
+  if (!is_console(fd)) {
+    errno = EBADF;
+    return -1;
+  }
+  *st = (struct stat){.st_mode = S_IFCHR};
+  return 0;
+}
+
+int _isatty(int fd) {
+  if (is_console(fd)) return 1;
+  errno = EBADF;
+  return 0;
+}
+
+_off_t _lseek(int fd, _off_t off, int whence) {
+  (void)off, (void)whence;
+  errno = is_console(fd) ? ESPIPE : EBADF;
+  return -1;
+}
+
+// abort() and raise() end up here: a signal to ourselves ends the process.
+int _kill(pid_t pid, int sig) {
+  if (pid == 1) zx_process_exit(128 + sig);
+  errno = EINVAL;
+  return -1;
+}
+
+pid_t _getpid(void) { return 1; }
+
+// Monotonic time since boot: there is no wall clock yet.
+int _gettimeofday(struct timeval *tv, void *tz) {
+  (void)tz;
+  if (tv) {
+    zx_time_t now = zx_clock_get_monotonic();
+    tv->tv_sec = now / 1000000000;
+    tv->tv_usec = (now % 1000000000) / 1000;
+  }
+  return 0;
+}
+
+// clock() sums these: all elapsed time counts as the process's user time.
+clock_t _times(struct tms *t) {
+  clock_t now = (clock_t)(zx_clock_get_monotonic() / (1000000000 / CLOCKS_PER_SEC));
+  if (t) *t = (struct tms){.tms_utime = now};
+  return now;
+}
+
+int _open(const char *path, int flags, ...) {
+  (void)path, (void)flags;
+  errno = ENOENT;
+  return -1;
+}
+
+int _stat(const char *path, struct stat *st) {
+  (void)path, (void)st;
+  errno = ENOENT;
+  return -1;
+}
+
+int _link(const char *old, const char *new) {
+  (void)old, (void)new;
+  errno = EMLINK;
+  return -1;
+}
+
+int _unlink(const char *path) {
+  (void)path;
+  errno = ENOENT;
+  return -1;
+}
+
+pid_t _fork(void) {
+  errno = ENOSYS;
+  return -1;
+}
+
+int _execve(const char *path, char *const argv[], char *const envp[]) {
+  (void)path, (void)argv, (void)envp;
+  errno = ENOSYS;
+  return -1;
+}
+
+pid_t _wait(int *status) {
+  (void)status;
+  errno = ENOSYS;
+  return -1;
+}
