@@ -4,6 +4,7 @@
 #ifndef CORE_OBJECT_H_
 #define CORE_OBJECT_H_
 
+#include <janus/spinlock.h>
 #include <stdint.h>
 #include <zircon/types.h>
 
@@ -18,6 +19,10 @@ struct kobject {
   zx_koid_t koid;      // unique for the kernel's lifetime, never reused
   uint32_t refcount;   // touched only through __atomic builtins
   const struct kobject_ops *ops;
+  // Signals and the threads waiting on them (core/signals.c).
+  spinlock_t signal_lock;
+  zx_signals_t signals;
+  struct object_waiter *waiters;
 };
 
 // First koid handed out; lower values stay free for fixed ids (ZX_KOID_INVALID = 0).

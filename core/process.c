@@ -9,6 +9,7 @@
 #include <zircon/rights.h>
 
 #include "core/pmm.h"
+#include "core/signals.h"
 
 static void process_destroy(struct kobject *obj) {
   struct process *p = (struct process *)obj;
@@ -57,29 +58,45 @@ zx_status_t process_map_stack(struct process *p) {
   return ZX_OK;
 }
 
+zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t entry,
+                                 uintptr_t sp, uint64_t arg1, uint64_t arg2) {
+  if (t->process != p || t->obj.type != ZX_OBJ_TYPE_THREAD) return ZX_ERR_ACCESS_DENIED;
+  irq_state_t state = spin_lock_irqsave(&p->lock);
+  bool first = p->state == PROCESS_INITIAL;
+  if (t->state != THREAD_INITIAL || t->running_ref_taken ||
+      (p->state != PROCESS_RUNNING && !first)) {
+    spin_unlock_irqrestore(&p->lock, state);
+    return ZX_ERR_BAD_STATE;
+  }
+  t->running_ref_taken = true;
+  arch_thread_init_user(t, entry, sp, arg1, arg2);
+  kobject_ref(&t->obj);  // dropped when the thread is dead (sched.c)
+  if (first) kobject_ref(&p->obj);  // a running process keeps itself until dead
+  t->process_next = p->threads;
+  p->threads = t;
+  p->live_threads++;
+  p->state = PROCESS_RUNNING;
+  spin_unlock_irqrestore(&p->lock, state);
+  object_signal(&t->obj, 0, ZX_THREAD_RUNNING);
+  thread_start(t, THREAD_ANY_CPU);
+  return ZX_OK;
+}
+
 zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
   if (p->state != PROCESS_INITIAL) return ZX_ERR_BAD_STATE;
   struct thread *t;
-  zx_status_t status = thread_create_kernel(p->name, NULL, NULL, &t);
+  zx_status_t status = thread_create_user(p, p->name, &t);
   if (status != ZX_OK) return status;
-  zx_handle_t self;
+  zx_handle_t self = ZX_HANDLE_INVALID, thread = ZX_HANDLE_INVALID;
   status = handle_table_add(&p->handles, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &self);
+  if (status == ZX_OK) status = handle_table_add(&p->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &thread);
+  if (status == ZX_OK) status = process_start_thread(p, t, entry, sp, self, thread);
   if (status != ZX_OK) {
-    thread_destroy_unstarted(t);
-    return status;
+    handle_table_close(&p->handles, self);
+    handle_table_close(&p->handles, thread);
   }
-  t->process = p;
-  t->detached = true;
-  arch_thread_init_user(t, entry, sp, self, ZX_HANDLE_INVALID);
-  kobject_ref(&p->obj);  // the running process keeps itself alive until it is dead
-  irq_state_t state = spin_lock_irqsave(&p->lock);
-  t->process_next = p->threads;
-  p->threads = t;
-  p->live_threads = 1;
-  p->state = PROCESS_RUNNING;
-  spin_unlock_irqrestore(&p->lock, state);
-  thread_start(t, THREAD_ANY_CPU);
-  return ZX_OK;
+  kobject_unref(&t->obj);  // the table and the running thread hold their own
+  return status;
 }
 
 void process_kill(struct process *p, int64_t code) {
@@ -88,7 +105,10 @@ void process_kill(struct process *p, int64_t code) {
     p->state = PROCESS_DYING;
     p->return_code = code;
   }
-  for (struct thread *t = p->threads; t; t = t->process_next) t->killed = true;
+  for (struct thread *t = p->threads; t; t = t->process_next) {
+    t->killed = true;
+    sched_wake(t);  // a blocked thread notices when it runs again
+  }
   spin_unlock_irqrestore(&p->lock, state);
   // Threads notice at their next return to user mode; a kick makes that prompt.
   for (unsigned cpu = 0; cpu < cpu_count; cpu++)
@@ -111,19 +131,19 @@ void process_thread_exit(void) {
   spin_unlock_irqrestore(&p->lock, state);
   // No CPU may keep p's tables in TTBR0 once the last thread frees them.
   arch_aspace_activate(NULL);
-  self->process = NULL;
   if (last) {
     // Handles may refer to p itself, so they go first, then the running process's
     // own reference.
     handle_table_destroy(&p->handles);
     arch_aspace_destroy(&p->aspace);
     __atomic_store_n(&p->state, PROCESS_DEAD, __ATOMIC_RELEASE);
+    object_signal(&p->obj, 0, ZX_PROCESS_TERMINATED);
     kobject_unref(&p->obj);
   }
   thread_exit();
 }
 
 int64_t process_wait(struct process *p) {
-  while (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROCESS_DEAD) thread_yield();
+  object_wait(&p->obj, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL);
   return p->return_code;
 }

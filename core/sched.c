@@ -9,6 +9,7 @@
 
 #include "core/pmm.h"
 #include "core/sched_internal.h"
+#include "core/signals.h"
 
 #define TICKS_PER_SLICE 2  // 20 ms at the 100 Hz tick
 
@@ -66,10 +67,11 @@ void sched_switch_tail(void) {
   if (dead) {
     cpu->dead = NULL;
     pmm_free(kva_to_paddr((void *)dead->kstack_bottom), THREAD_KSTACK_ORDER);
-    if (dead->detached)
-      free(dead);
-    else
-      __atomic_store_n(&dead->state, THREAD_DEAD, __ATOMIC_RELEASE);
+    __atomic_store_n(&dead->state, THREAD_DEAD, __ATOMIC_RELEASE);
+    if (dead->obj.type == ZX_OBJ_TYPE_THREAD) {
+      object_signal(&dead->obj, ZX_THREAD_RUNNING, ZX_THREAD_TERMINATED);
+      kobject_unref(&dead->obj);  // the reference the running thread held
+    }
   }
 }
 

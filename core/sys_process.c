@@ -5,6 +5,7 @@
 #include <janus/thread.h>
 
 #include "core/syscall_table.h"
+#include "core/timer.h"
 
 #define DEBUG_WRITE_MAX 4096
 #define DEBUG_WRITE_CHUNK 256
@@ -29,10 +30,10 @@ void sys_thread_exit(void) { process_thread_exit(); }
 zx_time_t sys_clock_get_monotonic(void) { return arch_monotonic_ns(); }
 
 zx_status_t sys_nanosleep(zx_time_t deadline) {
-  // Until timers can wake blocked threads: yield until the deadline passes.
-  do {
+  if (deadline <= arch_monotonic_ns())
     thread_yield();
-  } while (arch_monotonic_ns() < deadline && !thread_current()->killed);
+  else
+    thread_sleep_until(deadline);
   return ZX_OK;
 }
 

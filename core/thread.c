@@ -2,6 +2,7 @@
 #include <janus/arch.h>
 #include <janus/cpu.h>
 #include <janus/panic.h>
+#include <janus/process.h>
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,28 @@ void thread_join(struct thread *t) {
 void thread_destroy_unstarted(struct thread *t) {
   pmm_free(kva_to_paddr((void *)t->kstack_bottom), THREAD_KSTACK_ORDER);
   free(t);
+}
+
+// The last reference to a user thread: it is dead, or it never started.
+static void thread_object_destroy(struct kobject *obj) {
+  struct thread *t = (struct thread *)obj;
+  struct process *p = t->process;
+  if (t->state == THREAD_INITIAL)
+    thread_destroy_unstarted(t);
+  else
+    free(t);
+  kobject_unref(&p->obj);
+}
+
+static const struct kobject_ops thread_object_ops = {.destroy = thread_object_destroy};
+
+zx_status_t thread_create_user(struct process *p, const char *name, struct thread **out) {
+  struct thread *t;
+  zx_status_t status = thread_create_kernel(name, NULL, NULL, &t);
+  if (status != ZX_OK) return status;
+  kobject_init(&t->obj, ZX_OBJ_TYPE_THREAD, &thread_object_ops);
+  kobject_ref(&p->obj);  // t->process stays valid as long as t exists
+  t->process = p;
+  *out = t;
+  return ZX_OK;
 }

@@ -116,8 +116,15 @@ zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va) {
   return ZX_OK;
 }
 
+// What each CPU's TTBR0 holds now, so a switch between threads of one process
+// writes nothing.
+static const struct arch_aspace *active_aspace[MAX_CPUS];
+
 void arch_aspace_activate(const struct arch_aspace *as) {
   extern uint64_t empty_root_table[];
+  const struct arch_aspace **active = &active_aspace[arch_cpu_index()];
+  if (*active == as) return;
+  *active = as;
   uint64_t ttbr0 = as ? (as->root_pa | (uint64_t)as->asid << 48) : kva_to_paddr(empty_root_table);
   write_sysreg(ttbr0_el1, ttbr0);
   isb();

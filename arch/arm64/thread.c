@@ -46,9 +46,8 @@ void arch_thread_switch(struct thread *prev, struct thread *next) {
   if (next->process) {
     fpsimd_restore(next->user.fpsimd);
     write_sysreg(tpidr_el0, next->user.tpidr_el0);
-    if (!prev->process || prev->process != next->process)
-      arch_aspace_activate(&next->process->aspace);
-  } else if (prev->process) {
+    arch_aspace_activate(&next->process->aspace);  // no-op within one process
+  } else {
     arch_aspace_activate(NULL);  // kernel threads see no user mappings
   }
   arch_context_switch(&prev->context, &next->context);

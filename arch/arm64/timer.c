@@ -7,6 +7,8 @@
 #include <janus/cpu.h>
 #include <janus/thread.h>
 
+#include "core/timer.h"
+
 #include "drivers/irq/gicv2.h"
 
 #define TICK_HZ 100
@@ -42,4 +44,5 @@ void timer_handle_irq(void) {
   write_sysreg(cntv_cval_el0, read_sysreg(cntv_cval_el0) + ticks_per_tick);
   arch_this_cpu()->ticks++;
   sched_tick();
+  timer_tick();
 }

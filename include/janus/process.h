@@ -29,6 +29,9 @@ struct process {
   int64_t return_code;
   unsigned live_threads;
   struct thread *threads;
+  struct vmar *root_vmar;  // core/vmar.c: the whole user range
+  struct job *job;         // core/job.c: the job the process belongs to
+  struct process *job_next;
 };
 
 zx_status_t process_create(const char *name, struct process **out);
@@ -36,7 +39,11 @@ zx_status_t process_create(const char *name, struct process **out);
 zx_status_t process_load_elf(struct process *p, const void *image, size_t size, uintptr_t *entry);
 // Maps the user stack [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP).
 zx_status_t process_map_stack(struct process *p);
-// Starts the first thread at entry with x0 = a handle to the process itself.
+// Starts t (a user thread of p, THREAD_INITIAL) at entry with x0/x1 = arg1/arg2;
+// the first thread started also starts p. ZX_ERR_BAD_STATE when t or p cannot start.
+zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t entry,
+                                 uintptr_t sp, uint64_t arg1, uint64_t arg2);
+// Starts the first thread at entry with x0 = a handle to the process, x1 = to the thread.
 zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp);
 // Waits (kernel side) until p is dead; returns its return code.
 int64_t process_wait(struct process *p);

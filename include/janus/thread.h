@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
+#include "core/object.h"
+
 enum thread_state {
   THREAD_INITIAL,
   THREAD_READY,
@@ -20,6 +22,7 @@ enum thread_state {
 struct process;
 
 struct thread {
+  struct kobject obj;  // user threads are kernel objects (type THREAD); else unused
   struct arch_thread_context context;  // callee-saved registers, kernel sp
   volatile enum thread_state state;
   unsigned cpu;
@@ -30,7 +33,7 @@ struct thread {
   struct process *process;  // NULL: a kernel thread
   struct thread *process_next;  // the process's thread list
   volatile bool killed;         // leave at the next return to user mode
-  bool detached;                // freed when dead (no one joins it)
+  bool running_ref_taken;       // started once: a thread cannot be started again
   struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
   char name[ZX_MAX_NAME_LEN];
 };
@@ -42,6 +45,8 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
 #define THREAD_ANY_CPU (~0u)
 #define THREAD_KSTACK_ORDER 2  // 16 KiB kernel stack per thread
 void thread_start(struct thread *t, unsigned cpu);
+// A user thread of p, not started; the caller holds its reference.
+zx_status_t thread_create_user(struct process *p, const char *name, struct thread **out);
 // Frees a thread that was created but never started.
 void thread_destroy_unstarted(struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);
