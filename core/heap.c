@@ -12,6 +12,8 @@ static uintptr_t heap_break = KERNEL_HEAP_BASE;   // end of what malloc was give
 static uintptr_t heap_mapped = KERNEL_HEAP_BASE;  // end of what is mapped
 static spinlock_t heap_lock = SPINLOCK_INIT;
 
+size_t heap_mapped_pages(void) { return (heap_mapped - KERNEL_HEAP_BASE) / PAGE_SIZE; }
+
 void *heap_extend(ptrdiff_t increment) {
   irq_state_t state = spin_lock_irqsave(&heap_lock);
   uintptr_t old = heap_break;

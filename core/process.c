@@ -8,16 +8,21 @@
 #include <string.h>
 #include <zircon/rights.h>
 
+#include "core/job.h"  // job membership (core/job.c)
 #include "core/pmm.h"
+#include "core/vmar.h"  // VM hooks (core/vmar.c)
 #include "core/signals.h"
+#include "core/vmo.h"
 
 static void process_destroy(struct kobject *obj) {
   struct process *p = (struct process *)obj;
   ASSERT(p->state == PROCESS_DEAD || p->state == PROCESS_INITIAL);
   if (p->state == PROCESS_INITIAL) {
     handle_table_destroy(&p->handles);
+    process_vm_destroy(p);  // VM hook: before the aspace goes
     arch_aspace_destroy(&p->aspace);
   }
+  job_release_process(p);  // job membership: leave the job (if still in it), drop its reference
   free(p);
 }
 
@@ -30,6 +35,12 @@ zx_status_t process_create(const char *name, struct process **out) {
   if (!p) return ZX_ERR_NO_MEMORY;
   zx_status_t status = arch_aspace_init(&p->aspace);
   if (status != ZX_OK) {
+    free(p);
+    return status;
+  }
+  status = process_vm_init(p);  // VM hook: the root VMAR
+  if (status != ZX_OK) {
+    arch_aspace_destroy(&p->aspace);
     free(p);
     return status;
   }
@@ -58,13 +69,26 @@ zx_status_t process_map_stack(struct process *p) {
   return ZX_OK;
 }
 
+// A process with no threads left (or never started) gives everything back and dies.
+// Handles may refer to p itself, so they go first.
+static void process_teardown(struct process *p) {
+  handle_table_destroy(&p->handles);
+  process_vm_destroy(p);  // VM hook: before the aspace goes
+  // Under vm_lock: zx_process_read/write_memory walk these tables under it.
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  arch_aspace_destroy(&p->aspace);
+  spin_unlock_irqrestore(&vm_lock, state);
+  __atomic_store_n(&p->state, PROCESS_DEAD, __ATOMIC_RELEASE);
+  object_signal(&p->obj, 0, ZX_PROCESS_TERMINATED);
+  job_remove_process(p);  // job membership: a dead process leaves its job
+}
+
 zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t entry,
-                                 uintptr_t sp, uint64_t arg1, uint64_t arg2) {
+                                 uintptr_t sp, uint64_t arg1, uint64_t arg2, bool first) {
   if (t->process != p || t->obj.type != ZX_OBJ_TYPE_THREAD) return ZX_ERR_ACCESS_DENIED;
   irq_state_t state = spin_lock_irqsave(&p->lock);
-  bool first = p->state == PROCESS_INITIAL;
   if (t->state != THREAD_INITIAL || t->running_ref_taken ||
-      (p->state != PROCESS_RUNNING && !first)) {
+      p->state != (first ? PROCESS_INITIAL : PROCESS_RUNNING)) {
     spin_unlock_irqrestore(&p->lock, state);
     return ZX_ERR_BAD_STATE;
   }
@@ -87,13 +111,20 @@ zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
   struct thread *t;
   zx_status_t status = thread_create_user(p, p->name, &t);
   if (status != ZX_OK) return status;
+  // x0-x3: handles to the process, its first thread, its root VMAR and its job.
   zx_handle_t self = ZX_HANDLE_INVALID, thread = ZX_HANDLE_INVALID;
+  zx_handle_t vmar = ZX_HANDLE_INVALID, job = ZX_HANDLE_INVALID;
   status = handle_table_add(&p->handles, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &self);
   if (status == ZX_OK) status = handle_table_add(&p->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &thread);
-  if (status == ZX_OK) status = process_start_thread(p, t, entry, sp, self, thread);
+  if (status == ZX_OK) status = process_root_vmar_handle(p, &vmar);
+  if (status == ZX_OK && p->job) status = job_handle_for(p, &job);
+  t->start_x2_x3[0] = vmar;
+  t->start_x2_x3[1] = job;
+  if (status == ZX_OK) status = process_start_thread(p, t, entry, sp, self, thread, true);
   if (status != ZX_OK) {
-    handle_table_close(&p->handles, self);
-    handle_table_close(&p->handles, thread);
+    zx_handle_t all[] = {self, thread, vmar, job};
+    for (unsigned i = 0; i < 4; i++)
+      if (all[i] != ZX_HANDLE_INVALID) handle_table_close(&p->handles, all[i]);
   }
   kobject_unref(&t->obj);  // the table and the running thread hold their own
   return status;
@@ -101,6 +132,14 @@ zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
 
 void process_kill(struct process *p, int64_t code) {
   irq_state_t state = spin_lock_irqsave(&p->lock);
+  if (p->state == PROCESS_INITIAL) {
+    // Never started: no thread will tear it down, so we do, once no thread can start.
+    p->state = PROCESS_DYING;
+    p->return_code = code;
+    spin_unlock_irqrestore(&p->lock, state);
+    process_teardown(p);
+    return;
+  }
   if (p->state == PROCESS_RUNNING) {
     p->state = PROCESS_DYING;
     p->return_code = code;
@@ -132,13 +171,8 @@ void process_thread_exit(void) {
   // No CPU may keep p's tables in TTBR0 once the last thread frees them.
   arch_aspace_activate(NULL);
   if (last) {
-    // Handles may refer to p itself, so they go first, then the running process's
-    // own reference.
-    handle_table_destroy(&p->handles);
-    arch_aspace_destroy(&p->aspace);
-    __atomic_store_n(&p->state, PROCESS_DEAD, __ATOMIC_RELEASE);
-    object_signal(&p->obj, 0, ZX_PROCESS_TERMINATED);
-    kobject_unref(&p->obj);
+    process_teardown(p);
+    kobject_unref(&p->obj);  // the running process's reference to itself
   }
   thread_exit();
 }

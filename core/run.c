@@ -1,13 +1,18 @@
 // What the kernel does once every CPU is up. Demo builds run the boot filesystem's
 // "main" program (make run PROGRAM=...) or else "hello"; test builds run the
 // kernel self-tests, then every user program of the test suite.
+#include <janus/arch.h>
 #include <janus/console.h>
+#include <janus/heap.h>
 #include <janus/process.h>
 #include <janus/selftest.h>
+#include <janus/thread.h>
 #include <string.h>
 
 #include "core/boot_log.h"
 #include "core/bootfs.h"
+#include "core/pmm.h"
+#include "core/job.h"
 
 // Runs a boot-filesystem program to its end; *code is its return code.
 static zx_status_t run_program(const char *name, int64_t *code) {
@@ -17,6 +22,11 @@ static zx_status_t run_program(const char *name, int64_t *code) {
   struct process *p;
   zx_status_t status = process_create(name, &p);
   if (status != ZX_OK) return status;
+  status = job_add_process(root_job(), p);  // every program runs in the root job
+  if (status != ZX_OK) {
+    kobject_unref(&p->obj);
+    return status;
+  }
   uintptr_t entry;
   status = process_load_elf(p, image, size, &entry);
   if (status == ZX_OK) status = process_start(p, entry, USER_STACK_TOP);
@@ -26,18 +36,49 @@ static zx_status_t run_program(const char *name, int64_t *code) {
 }
 
 #if KCONFIG_SELFTEST
+// What a finished program must have given back: pages (the heap and kernel page
+// tables only grow, so they count as given back), kernel objects, ASIDs.
+#define SETTLE_NS 200000000LL
+
+struct resource_counts {
+  uint64_t pages;
+  uint64_t objects;
+  uint64_t asids;
+};
+
+static struct resource_counts count_resources(void) {
+  return (struct resource_counts){
+      .pages = pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages(),
+      .objects = kobject_live_count(),
+      .asids = arch_asids_in_use(),
+  };
+}
+
 // Every "test-*" program must exit 0; "fault" must be killed by its exception
 // while the kernel carries on; "hello" must exit 0.
 static int run_user_suite(void) {
   int failed = 0;
+  (void)root_job();  // made on first use: before any accounting
   for (size_t i = 0; i < bootfs_count(); i++) {
     const char *name = bootfs_name(i);
     int64_t expected = strcmp(name, "fault") == 0 ? ZX_TASK_RETCODE_EXCEPTION_KILL : 0;
     if (strncmp(name, "test-", 5) && strcmp(name, "fault") && strcmp(name, "hello")) continue;
     int64_t code = 1;
+    struct resource_counts before = count_resources();
     zx_status_t status = run_program(name, &code);
-    bool ok = status == ZX_OK && code == expected;
+    // A dead process's last thread may still be switching out (its stack and
+    // object go with that switch): give the accounting a moment to settle.
+    struct resource_counts after = count_resources();
+    for (zx_time_t end = arch_monotonic_ns() + SETTLE_NS;
+         memcmp(&before, &after, sizeof before) && arch_monotonic_ns() < end;
+         after = count_resources())
+      thread_yield();
+    bool leaked = memcmp(&before, &after, sizeof before) != 0;
+    bool ok = status == ZX_OK && code == expected && !leaked;
     kprintf("%s user/%s (status %d, exit %ld)\n", ok ? "PASS" : "FAIL", name, status, (long)code);
+    if (leaked)
+      kprintf("  leaked: %ld pages, %ld objects, %ld ASIDs\n", (long)(before.pages - after.pages),
+              (long)(after.objects - before.objects), (long)(after.asids - before.asids));
     failed += !ok;
   }
   return failed;

@@ -45,10 +45,8 @@ zx_status_t sys_thread_start(zx_handle_t handle, zx_vaddr_t entry, zx_vaddr_t st
   struct thread *t = (struct thread *)obj;
   if (entry < USER_ASPACE_BASE || entry >= USER_ASPACE_END || stack >= USER_ASPACE_END)
     status = ZX_ERR_INVALID_ARGS;
-  else if (t->process->state != PROCESS_RUNNING)  // zx_process_start starts the first thread
-    status = ZX_ERR_BAD_STATE;
-  else
-    status = process_start_thread(t->process, t, entry, stack, arg1, arg2);
+  else  // zx_process_start starts a process's first thread
+    status = process_start_thread(t->process, t, entry, stack, arg1, arg2, false);
   kobject_unref(obj);
   return status;
 }

@@ -61,7 +61,7 @@ problems=()
 [ -n "$expect_exit" ] && [ "$status" != "$expect_exit" ] && [ "$status" != 124 ] &&
   problems+=("exit status $status, expected $expect_exit")
 for re in "${expects[@]}"; do
-  tr -d '\r' <"$log" | grep -Eq -- "$re" || problems+=("log lacks /$re/")
+  tr -d '\r' <"$log" | grep -aEq -- "$re" || problems+=("log lacks /$re/")
 done
 if [ ${#problems[@]} -gt 0 ]; then
   if [ $quiet = 1 ]; then

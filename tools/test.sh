@@ -24,9 +24,9 @@ record() { # name, status (0 = pass), [log to show on failure]
 # and shows them with an optional label in front of the test name.
 count_lines() { # log, name pattern (ERE), [label]
   local p f
-  p=$(tr -d '\r' <"$1" | grep -cE "^PASS $2/")
-  f=$(tr -d '\r' <"$1" | grep -cE "^FAIL $2/")
-  tr -d '\r' <"$1" | grep -E "^(PASS|FAIL) $2/" | sed -E "s#^(PASS|FAIL) #\1 ${3:-}#"
+  p=$(tr -d '\r' <"$1" | grep -acE "^PASS $2/")
+  f=$(tr -d '\r' <"$1" | grep -acE "^FAIL $2/")
+  tr -d '\r' <"$1" | grep -aE "^(PASS|FAIL) $2/" | sed -E "s#^(PASS|FAIL) #\1 ${3:-}#"
   passed=$((passed + p)); failed=$((failed + f))
 }
 

@@ -5,9 +5,10 @@
 # all of them go into $(B)/bootfs.o, which the kernel link includes ($(BOOTFS_OBJ)).
 # User code is board-independent but lives under $(B) for simplicity.
 
+# -mno-outline-atomics: libgcc's LSE detection needs getauxval, which no libc here has.
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pie -no-pie \
   -nostdinc -isystem $(NEWLIB_USER)/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
-  -Iinclude -fno-stack-protector -fno-omit-frame-pointer -MMD -MP
+  -mno-outline-atomics -Iinclude -fno-stack-protector -fno-omit-frame-pointer -MMD -MP
 USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
 USER_LIBS := $(NEWLIB_USER)/lib/libc.a $(NEWLIB_USER)/lib/libm.a $(LIBGCC)
 # crt0.o first: _start opens .text, so it sits at 0x400000.

@@ -29,14 +29,15 @@ static const struct pt_ops user_pt_ops = {
     .alloc_table = alloc_table,
 };
 
+void arch_aspace_init_allocator(void) {
+  unsigned bits = ((read_sysreg(id_aa64mmfr0_el1) >> MMFR0_ASIDBITS_SHIFT) & 0xf) ==
+                          MMFR0_ASIDBITS_16 ? 16 : 8;
+  asid_count = 1u << bits;
+  asid_bitmap[0] |= 1;  // ASID 0: kernel threads and the empty TTBR0
+}
+
 static zx_status_t asid_alloc(uint16_t *out) {
   irq_state_t state = spin_lock_irqsave(&asid_lock);
-  if (!asid_count) {
-    unsigned bits = ((read_sysreg(id_aa64mmfr0_el1) >> MMFR0_ASIDBITS_SHIFT) & 0xf) ==
-                            MMFR0_ASIDBITS_16 ? 16 : 8;
-    asid_count = 1u << bits;
-    asid_bitmap[0] |= 1;  // ASID 0: kernel threads and the empty TTBR0
-  }
   zx_status_t status = ZX_ERR_NO_MEMORY;
   for (unsigned word = 0; word < asid_count / 64; word++) {
     if (asid_bitmap[word] == ~0ULL) continue;
@@ -48,6 +49,15 @@ static zx_status_t asid_alloc(uint16_t *out) {
   }
   spin_unlock_irqrestore(&asid_lock, state);
   return status;
+}
+
+unsigned arch_asids_in_use(void) {
+  unsigned n = 0;
+  irq_state_t state = spin_lock_irqsave(&asid_lock);
+  for (unsigned word = 0; word < MAX_ASIDS / 64; word++)
+    for (uint64_t bits = asid_bitmap[word]; bits; bits &= bits - 1) n++;  // no SIMD popcount
+  spin_unlock_irqrestore(&asid_lock, state);
+  return n;
 }
 
 static void asid_free(uint16_t asid) {

@@ -7,9 +7,12 @@
 #include <janus/console.h>
 #include <janus/cpu.h>
 #include <janus/panic.h>
+#include <janus/process.h>
+#include <janus/thread.h>
 
 #include "arch/arm64/crash_report.h"
 #include "arch/arm64/esr.h"
+#include "core/vmar.h"
 #include "drivers/irq/gicv2.h"
 
 void exception_irq(struct trap_frame *frame) {
@@ -35,6 +38,13 @@ void exception_sync_kernel(struct trap_frame *frame) {
   uint64_t esr = read_sysreg(esr_el1);
   uint64_t far = read_sysreg(far_el1);
   struct cpu *cpu = arch_this_cpu();
+  // A user copy touching a user page not faulted in yet: page it in and retry,
+  // as the user's own access would have.
+  struct thread *current = cpu->current;
+  if (cpu->fault_resume && esr_is_data_abort(esr) && far < USER_ASPACE_END && current &&
+      current->process && (esr & ESR_ABT_FSC_MASK & ~3u) == 0x04 /* translation fault */ &&
+      vm_handle_user_fault(current->process, far, esr & ESR_ABT_WNR, false))
+    return;
   if (cpu->fault_resume && esr_is_data_abort(esr)) {
     cpu->last_fault_esr = esr;
     cpu->last_fault_addr = far;

@@ -14,11 +14,16 @@ uint64_t boot_alloc_table_late(void);
 static spinlock_t kernel_pt_lock = SPINLOCK_INIT;
 
 // Boot pool first (usable before the page allocator exists), then the allocator.
+static uint64_t kernel_table_pages;  // kernel tables taken from the page allocator
+
+uint64_t arch_kernel_table_pages(void) { return kernel_table_pages; }
+
 static uint64_t kernel_alloc_table(void) {
   uint64_t pa = boot_alloc_table_late();
   if (pa != PT_NO_TABLE) return pa;
   paddr_t page;
   if (pmm_alloc(0, &page) != ZX_OK) return PT_NO_TABLE;
+  kernel_table_pages++;  // under kernel_pt_lock
   memset(paddr_to_kva(page), 0, PAGE_SIZE);
   return page;
 }

@@ -78,8 +78,11 @@ void arch_platform_exit(int status) {
 #endif
 }
 
+void arch_aspace_init_allocator(void);
+
 void arch_platform_init(const struct bootinfo *bi) {
   psci_set_conduit(bi->psci);
+  arch_aspace_init_allocator();
   gic_init_distributor((uintptr_t)paddr_to_kva(BOARD_GICD_BASE),
                        (uintptr_t)paddr_to_kva(BOARD_GICC_BASE));
 }

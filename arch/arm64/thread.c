@@ -32,6 +32,8 @@ void arch_thread_init_user(struct thread *t, uintptr_t entry, uintptr_t sp, uint
   frame->spsr = SPSR_MODE_EL0T;  // interrupts unmasked at EL0
   frame->x[0] = arg1;
   frame->x[1] = arg2;
+  frame->x[2] = t->start_x2_x3[0];
+  frame->x[3] = t->start_x2_x3[1];
   memset(&t->user, 0, sizeof t->user);
   t->context.lr = (uint64_t)(uintptr_t)user_thread_trampoline;
   t->context.fp = 0;

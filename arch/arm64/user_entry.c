@@ -9,6 +9,7 @@
 
 #include "arch/arm64/esr.h"
 #include "core/syscall_table.h"
+#include "core/vmar.h"  // vm_handle_user_fault (demand paging)
 
 static void report_user_fault(const struct trap_frame *frame, uint64_t esr, uint64_t far) {
   struct process *p = process_current();
@@ -34,6 +35,14 @@ void exception_sync_user(struct trap_frame *frame) {
   }
   uint64_t far = read_sysreg(far_el1);
   arch_irq_enable();
+  // VM hook: demand paging. A translation fault (FSC 0b0001xx) from EL0 inside a VMAR
+  // mapping commits and maps the page; the instruction then runs again.
+  if ((esr_ec(esr) == ESR_EC_DABT_LOWER || esr_ec(esr) == ESR_EC_IABT_LOWER) &&
+      (esr_iss(esr) & ESR_ABT_FSC_MASK & ~3u) == 0x4u && !(esr_iss(esr) & ESR_ABT_FNV)) {
+    bool exec = esr_ec(esr) == ESR_EC_IABT_LOWER;
+    bool write = !exec && (esr_iss(esr) & ESR_ABT_WNR) && !(esr_iss(esr) & ESR_ABT_CM);
+    if (vm_handle_user_fault(process_current(), far, write, exec)) return;
+  }
   report_user_fault(frame, esr, far);
   process_kill(process_current(), ZX_TASK_RETCODE_EXCEPTION_KILL);
 }

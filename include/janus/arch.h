@@ -51,6 +51,11 @@ void arch_aspace_activate(const struct arch_aspace *as);  // NULL: no user mappi
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
 zx_status_t arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
 
+// Leak accounting: page-table pages the kernel half took from the page allocator,
+// and ASIDs handed out.
+uint64_t arch_kernel_table_pages(void);
+unsigned arch_asids_in_use(void);
+
 // Stop using the boot identity map on this CPU (TTBR0 becomes empty).
 void arch_drop_identity_map(void);
 

@@ -9,5 +9,7 @@
 // Moves the heap's end by increment bytes (never down); returns the old end, or
 // (void *)-1 when out of memory or window, as sbrk does.
 void *heap_extend(ptrdiff_t increment);
+// Pages the heap holds (it never gives them back): for leak accounting.
+size_t heap_mapped_pages(void);
 
 #endif  // JANUS_HEAP_H_

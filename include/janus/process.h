@@ -40,9 +40,10 @@ zx_status_t process_load_elf(struct process *p, const void *image, size_t size, 
 // Maps the user stack [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP).
 zx_status_t process_map_stack(struct process *p);
 // Starts t (a user thread of p, THREAD_INITIAL) at entry with x0/x1 = arg1/arg2;
-// the first thread started also starts p. ZX_ERR_BAD_STATE when t or p cannot start.
+// first: t is p's first thread and starts p (p must be new), else p must be running.
+// ZX_ERR_BAD_STATE when t or p cannot start.
 zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t entry,
-                                 uintptr_t sp, uint64_t arg1, uint64_t arg2);
+                                 uintptr_t sp, uint64_t arg1, uint64_t arg2, bool first);
 // Starts the first thread at entry with x0 = a handle to the process, x1 = to the thread.
 zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp);
 // Waits (kernel side) until p is dead; returns its return code.

@@ -35,6 +35,7 @@ struct thread {
   volatile bool killed;         // leave at the next return to user mode
   bool running_ref_taken;       // started once: a thread cannot be started again
   struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
+  uint64_t start_x2_x3[2];      // more start-up values (the kernel's first thread of a program)
   char name[ZX_MAX_NAME_LEN];
 };
 

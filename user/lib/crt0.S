@@ -7,7 +7,7 @@
 _start:
   mov x29, #0                    // end of the frame-pointer chain for backtraces
   mov x30, #0
-  bl __janus_runtime_init        // (x0, x1): keep the start-up handles
+  bl __janus_runtime_init        // (x0-x3): keep the start-up handles
   adrp x0, __libc_fini_array     // newlib's exit() runs atexit handlers only, so
   add x0, x0, :lo12:__libc_fini_array  // register the destructors there
   bl atexit

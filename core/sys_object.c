@@ -1,0 +1,226 @@
+// zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES)
+// and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME).
+#include <janus/arch.h>
+#include <janus/process.h>
+#include <janus/thread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/rights.h>
+#include <zircon/syscalls/object.h>
+
+#include "core/job.h"
+#include "core/syscall_table.h"
+
+static spinlock_t thread_name_lock = SPINLOCK_INIT;
+
+static zx_status_t copy_out_optional(user_out_ptr_t out, size_t value) {
+  if (!out.addr) return ZX_OK;
+  return arch_copy_to_user(out.addr, &value, sizeof value) == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+}
+
+// A topic with exactly one record: Zircon's single_record_result.
+static zx_status_t single_record(user_out_ptr_t buffer, size_t buffer_size, user_out_ptr_t actual,
+                                 user_out_ptr_t avail, const void *record, size_t size) {
+  size_t n = 1;
+  if (buffer_size >= size) {
+    if (arch_copy_to_user(buffer.addr, record, size) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+  } else {
+    n = 0;
+  }
+  zx_status_t status = copy_out_optional(actual, n);
+  if (status == ZX_OK) status = copy_out_optional(avail, 1);
+  if (status != ZX_OK) return status;
+  return n ? ZX_OK : ZX_ERR_BUFFER_TOO_SMALL;
+}
+
+static zx_koid_t related_koid(struct kobject *obj) {
+  switch (obj->type) {
+    case ZX_OBJ_TYPE_PROCESS: {
+      struct job *job = ((struct process *)obj)->job;
+      return job ? job->obj.koid : ZX_KOID_INVALID;
+    }
+    case ZX_OBJ_TYPE_JOB: {
+      struct job *parent = ((struct job *)obj)->parent;
+      return parent ? parent->obj.koid : ZX_KOID_INVALID;
+    }
+    case ZX_OBJ_TYPE_THREAD: {
+      struct process *p = ((struct thread *)obj)->process;
+      return p ? p->obj.koid : ZX_KOID_INVALID;
+    }
+    default:
+      return ZX_KOID_INVALID;
+  }
+}
+
+static zx_status_t info_handle_basic(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                     user_out_ptr_t actual, user_out_ptr_t avail) {
+  struct kobject *obj;
+  zx_rights_t rights;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE, 0,
+                                        &obj, &rights);
+  if (status != ZX_OK) return status;
+  zx_info_handle_basic_t info = {
+      .koid = obj->koid, .rights = rights, .type = obj->type, .related_koid = related_koid(obj)};
+  kobject_unref(obj);
+  return single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
+static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                user_out_ptr_t actual, user_out_ptr_t avail) {
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
+                                        ZX_RIGHT_INSPECT, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct process *p = (struct process *)obj;
+  zx_info_process_t info = {0};  // start_time: not tracked yet
+  irq_state_t state = spin_lock_irqsave(&p->lock);
+  if (p->state != PROCESS_INITIAL) info.flags |= ZX_INFO_PROCESS_FLAG_STARTED;
+  if (p->state == PROCESS_DEAD) {
+    info.flags |= ZX_INFO_PROCESS_FLAG_EXITED;
+    info.return_code = p->return_code;
+  }
+  spin_unlock_irqrestore(&p->lock, state);
+  kobject_unref(obj);
+  return single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
+static zx_status_t info_job_processes(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                      user_out_ptr_t actual, user_out_ptr_t avail) {
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
+                                        ZX_RIGHT_ENUMERATE, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct job *job = (struct job *)obj;
+  size_t max = size / sizeof(zx_koid_t);
+  size_t count = job_process_koids(job, NULL, 0);
+  size_t cap = count + 8 < max ? count + 8 : max;  // room for a few newcomers
+  zx_koid_t *koids = cap ? malloc(cap * sizeof *koids) : NULL;
+  if (cap && !koids) {
+    kobject_unref(obj);
+    return ZX_ERR_NO_MEMORY;
+  }
+  size_t total = job_process_koids(job, koids, cap);
+  kobject_unref(obj);
+  size_t n = total < cap ? total : cap;
+  if (n && arch_copy_to_user(buffer.addr, koids, n * sizeof *koids) != ZX_OK)
+    status = ZX_ERR_INVALID_ARGS;
+  free(koids);
+  if (status == ZX_OK) status = copy_out_optional(actual, n);
+  if (status == ZX_OK) status = copy_out_optional(avail, total);
+  return status;
+}
+
+zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
+                                size_t buffer_size, user_out_ptr_t actual, user_out_ptr_t avail) {
+  switch (topic) {
+    case ZX_INFO_HANDLE_BASIC:
+      return info_handle_basic(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_PROCESS:
+      return info_process(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_JOB_PROCESSES:
+      return info_job_processes(handle, buffer, buffer_size, actual, avail);
+    default:
+      return ZX_ERR_NOT_SUPPORTED;  // as Zircon, for topics it does not know
+  }
+}
+
+// Objects without a name read as "" (as in Zircon) and refuse a new one.
+static void get_name(struct kobject *obj, char out[ZX_MAX_NAME_LEN]) {
+  memset(out, 0, ZX_MAX_NAME_LEN);
+  irq_state_t state;
+  switch (obj->type) {
+    case ZX_OBJ_TYPE_PROCESS: {
+      struct process *p = (struct process *)obj;
+      state = spin_lock_irqsave(&p->lock);
+      memcpy(out, p->name, ZX_MAX_NAME_LEN - 1);
+      spin_unlock_irqrestore(&p->lock, state);
+      break;
+    }
+    case ZX_OBJ_TYPE_JOB:
+      job_get_name((struct job *)obj, out);
+      break;
+    case ZX_OBJ_TYPE_THREAD:
+      state = spin_lock_irqsave(&thread_name_lock);
+      memcpy(out, ((struct thread *)obj)->name, ZX_MAX_NAME_LEN - 1);
+      spin_unlock_irqrestore(&thread_name_lock, state);
+      break;
+    default:
+      break;
+  }
+}
+
+static zx_status_t set_name(struct kobject *obj, const char *name, size_t len) {
+  irq_state_t state;
+  switch (obj->type) {
+    case ZX_OBJ_TYPE_PROCESS: {
+      struct process *p = (struct process *)obj;
+      state = spin_lock_irqsave(&p->lock);
+      memset(p->name, 0, sizeof p->name);
+      memcpy(p->name, name, len);
+      spin_unlock_irqrestore(&p->lock, state);
+      return ZX_OK;
+    }
+    case ZX_OBJ_TYPE_JOB:
+      job_set_name((struct job *)obj, name, len);
+      return ZX_OK;
+    case ZX_OBJ_TYPE_THREAD: {
+      struct thread *t = (struct thread *)obj;
+      state = spin_lock_irqsave(&thread_name_lock);
+      memset(t->name, 0, sizeof t->name);
+      memcpy(t->name, name, len);
+      spin_unlock_irqrestore(&thread_name_lock, state);
+      return ZX_OK;
+    }
+    default:
+      return ZX_ERR_NOT_SUPPORTED;
+  }
+}
+
+zx_status_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_ptr_t value,
+                                    size_t value_size) {
+  if (!value.addr) return ZX_ERR_INVALID_ARGS;
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
+                                        ZX_RIGHT_GET_PROPERTY, &obj, NULL);
+  if (status != ZX_OK) return status;
+  switch (property) {
+    case ZX_PROP_NAME: {
+      if (value_size < ZX_MAX_NAME_LEN) {
+        status = ZX_ERR_BUFFER_TOO_SMALL;
+        break;
+      }
+      char name[ZX_MAX_NAME_LEN];
+      get_name(obj, name);
+      if (arch_copy_to_user(value.addr, name, sizeof name) != ZX_OK) status = ZX_ERR_INVALID_ARGS;
+      break;
+    }
+    default:
+      status = ZX_ERR_NOT_SUPPORTED;
+  }
+  kobject_unref(obj);
+  return status;
+}
+
+zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_ptr_t value,
+                                    size_t value_size) {
+  if (!value.addr) return ZX_ERR_INVALID_ARGS;
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
+                                        ZX_RIGHT_SET_PROPERTY, &obj, NULL);
+  if (status != ZX_OK) return status;
+  switch (property) {
+    case ZX_PROP_NAME: {
+      size_t len = value_size < ZX_MAX_NAME_LEN - 1 ? value_size : ZX_MAX_NAME_LEN - 1;
+      char name[ZX_MAX_NAME_LEN - 1];
+      if (arch_copy_from_user(name, value.addr, len) != ZX_OK)
+        status = ZX_ERR_INVALID_ARGS;
+      else
+        status = set_name(obj, name, len);
+      break;
+    }
+    default:
+      status = ZX_ERR_NOT_SUPPORTED;
+  }
+  kobject_unref(obj);
+  return status;
+}

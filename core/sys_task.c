@@ -1,0 +1,217 @@
+// Jobs, processes and task control: zx_job_create, zx_process_create,
+// zx_process_start, zx_task_kill, zx_process_read_memory, zx_process_write_memory.
+#include <arch/aspace_access.h>
+#include <janus/arch.h>
+#include <janus/process.h>
+#include <janus/thread.h>
+#include <string.h>
+#include <zircon/rights.h>
+
+#include "core/job.h"
+#include "core/syscall_table.h"
+#include "core/vmar.h"
+#include "core/vmo.h"
+
+#define DEBUG_MEMORY_MAX (64UL << 20)  // Zircon's kMaxDebugReadBlock / kMaxDebugWriteBlock
+#define DEBUG_MEMORY_CHUNK 512
+
+static bool user_address(uintptr_t va) { return va >= USER_ASPACE_BASE && va < USER_ASPACE_END; }
+
+zx_status_t sys_job_create(zx_handle_t parent_job, uint32_t options, user_out_ptr_t out) {
+  if (options != 0) return ZX_ERR_INVALID_ARGS;
+  struct handle_table *ht = &process_current()->handles;
+  struct kobject *obj;
+  zx_status_t status =
+      handle_table_get(ht, parent_job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_JOB, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct job *job;
+  status = job_create((struct job *)obj, &job);
+  kobject_unref(obj);
+  if (status != ZX_OK) return status;
+  zx_handle_t h;
+  status = handle_table_add(ht, &job->obj, ZX_DEFAULT_JOB_RIGHTS, &h);
+  kobject_unref(&job->obj);  // the handle holds it now (or nothing does)
+  if (status != ZX_OK) return status;
+  if (arch_copy_to_user(out.addr, &h, sizeof h) != ZX_OK) {
+    handle_table_close(ht, h);
+    return ZX_ERR_INVALID_ARGS;
+  }
+  return ZX_OK;
+}
+
+zx_status_t sys_process_create(zx_handle_t job_handle, user_in_ptr_t name, size_t name_size,
+                               uint32_t options, user_out_ptr_t proc_handle,
+                               user_out_ptr_t vmar_handle) {
+  if (options != 0) return ZX_ERR_INVALID_ARGS;  // ZX_PROCESS_SHARED: not yet
+  char buf[ZX_MAX_NAME_LEN] = {0};
+  size_t n = name_size < sizeof buf - 1 ? name_size : sizeof buf - 1;  // silently truncated
+  if (!name.addr || arch_copy_from_user(buf, name.addr, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+  struct handle_table *ht = &process_current()->handles;
+  struct kobject *obj;
+  zx_status_t status =
+      handle_table_get(ht, job_handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_PROCESS, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct process *p;
+  status = process_create(buf, &p);
+  if (status == ZX_OK) {
+    status = job_add_process((struct job *)obj, p);
+    if (status != ZX_OK) kobject_unref(&p->obj);
+  }
+  kobject_unref(obj);
+  if (status != ZX_OK) return status;
+
+  zx_handle_t ph = ZX_HANDLE_INVALID, vh = ZX_HANDLE_INVALID;
+  status = handle_table_add(ht, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &ph);
+  if (status == ZX_OK && p->root_vmar)
+    status = handle_table_add(ht, &p->root_vmar->obj, vmar_handle_rights(p->root_vmar), &vh);
+  kobject_unref(&p->obj);  // the handle holds it now
+  if (status == ZX_OK && (arch_copy_to_user(proc_handle.addr, &ph, sizeof ph) != ZX_OK ||
+                          arch_copy_to_user(vmar_handle.addr, &vh, sizeof vh) != ZX_OK))
+    status = ZX_ERR_INVALID_ARGS;
+  if (status != ZX_OK) {
+    if (vh != ZX_HANDLE_INVALID) handle_table_close(ht, vh);
+    if (ph != ZX_HANDLE_INVALID) handle_table_close(ht, ph);  // destroys the process
+  }
+  return status;
+}
+
+// Zircon semantics: arg1 (if valid) is moved into the new process, whose first thread
+// gets its new value in x0 (and arg2 in x1); on failure arg1 is closed.
+zx_status_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
+                              zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2) {
+  struct handle_table *ht = &process_current()->handles;
+  struct kobject *pobj = NULL, *tobj = NULL, *arg = NULL;
+  zx_rights_t arg_rights = 0;
+  zx_status_t status =
+      handle_table_get(ht, handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_WRITE, &pobj, NULL);
+  if (status == ZX_OK)
+    status = handle_table_get(ht, thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE, &tobj, NULL);
+  if (arg1 != ZX_HANDLE_INVALID) {
+    zx_status_t removed = handle_table_remove(ht, arg1, &arg, &arg_rights);
+    if (status == ZX_OK) status = removed;
+  }
+  struct process *p = (struct process *)pobj;
+  struct thread *t = (struct thread *)tobj;
+  if (status != ZX_OK) goto out;
+  if (arg && !(arg_rights & ZX_RIGHT_TRANSFER)) status = ZX_ERR_ACCESS_DENIED;
+  else if (t->process != p) status = ZX_ERR_ACCESS_DENIED;
+  else if (!user_address(entry) || !user_address(stack)) status = ZX_ERR_INVALID_ARGS;
+  else if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROCESS_INITIAL) status = ZX_ERR_BAD_STATE;
+  if (status != ZX_OK) goto out;
+  zx_handle_t value = ZX_HANDLE_INVALID;
+  if (arg) {
+    status = handle_table_add(&p->handles, arg, arg_rights, &value);
+    if (status != ZX_OK) goto out;
+  }
+  status = process_start_thread(p, t, entry, stack, value, arg2, true);
+  if (status != ZX_OK && value != ZX_HANDLE_INVALID) handle_table_close(&p->handles, value);
+out:
+  if (arg) kobject_unref(arg);  // closes it unless it moved into p's table
+  if (tobj) kobject_unref(tobj);
+  if (pobj) kobject_unref(pobj);
+  return status;
+}
+
+zx_status_t sys_task_kill(zx_handle_t handle) {
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
+                                        ZX_RIGHT_DESTROY, &obj, NULL);
+  if (status != ZX_OK) return status;
+  switch (obj->type) {
+    case ZX_OBJ_TYPE_PROCESS:
+      task_kill_process((struct process *)obj);
+      break;
+    case ZX_OBJ_TYPE_JOB:
+      status = job_kill((struct job *)obj);
+      break;
+    case ZX_OBJ_TYPE_THREAD:
+      status = ZX_ERR_NOT_SUPPORTED;  // killing a single thread: not yet
+      break;
+    default:
+      status = ZX_ERR_WRONG_TYPE;
+  }
+  kobject_unref(obj);
+  return status;
+}
+
+// One chunk between p's memory and buf. Pages of VMAR mappings not touched yet are
+// paged in first (lazy mappings), as a fault from p itself would.
+static size_t copy_chunk(struct process *p, uintptr_t va, char *buf, size_t len, bool write) {
+  size_t done = 0;
+  for (int tries = 0; done < len && tries < 4; tries++) {
+    if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROCESS_DEAD) break;
+    irq_state_t state = spin_lock_irqsave(&vm_lock);
+    size_t n = arch_aspace_copy(&p->aspace, va + done, buf + done, len - done, write);
+    spin_unlock_irqrestore(&vm_lock, state);
+    if (n) tries = 0;
+    done += n;
+    if (done == len || !vm_handle_user_fault(p, va + done, write, false)) break;
+  }
+  return done;
+}
+
+static zx_status_t get_live_process(zx_handle_t handle, zx_rights_t rights, struct process **out) {
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
+                                        rights, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct process *p = (struct process *)obj;
+  if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROCESS_DEAD) {
+    kobject_unref(obj);
+    return ZX_ERR_BAD_STATE;  // its address space is gone
+  }
+  *out = p;
+  return ZX_OK;
+}
+
+zx_status_t sys_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_out_ptr_t buffer,
+                                    size_t buffer_size, user_out_ptr_t actual) {
+  if (!buffer.addr || buffer_size == 0 || buffer_size > DEBUG_MEMORY_MAX)
+    return ZX_ERR_INVALID_ARGS;
+  struct process *p;
+  zx_status_t status = get_live_process(handle, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &p);
+  if (status != ZX_OK) return status;
+  char chunk[DEBUG_MEMORY_CHUNK];
+  size_t done = 0;
+  while (done < buffer_size) {
+    size_t want = buffer_size - done < sizeof chunk ? buffer_size - done : sizeof chunk;
+    size_t got = copy_chunk(p, vaddr + done, chunk, want, false);
+    if (got && arch_copy_to_user(buffer.addr + done, chunk, got) != ZX_OK) {
+      status = ZX_ERR_INVALID_ARGS;
+      break;
+    }
+    done += got;
+    if (got < want) break;
+  }
+  kobject_unref(&p->obj);
+  if (status != ZX_OK) return status;
+  if (done == 0) return ZX_ERR_NO_MEMORY;  // nothing mapped at vaddr
+  if (arch_copy_to_user(actual.addr, &done, sizeof done) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+  return ZX_OK;
+}
+
+zx_status_t sys_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_in_ptr_t buffer,
+                                     size_t buffer_size, user_out_ptr_t actual) {
+  if (!buffer.addr || buffer_size == 0 || buffer_size > DEBUG_MEMORY_MAX)
+    return ZX_ERR_INVALID_ARGS;
+  struct process *p;
+  zx_status_t status = get_live_process(handle, ZX_RIGHT_WRITE, &p);
+  if (status != ZX_OK) return status;
+  char chunk[DEBUG_MEMORY_CHUNK];
+  size_t done = 0;
+  while (done < buffer_size) {
+    size_t want = buffer_size - done < sizeof chunk ? buffer_size - done : sizeof chunk;
+    if (arch_copy_from_user(chunk, buffer.addr + done, want) != ZX_OK) {
+      status = ZX_ERR_INVALID_ARGS;
+      break;
+    }
+    size_t put = copy_chunk(p, vaddr + done, chunk, want, true);
+    done += put;
+    if (put < want) break;
+  }
+  kobject_unref(&p->obj);
+  if (status != ZX_OK) return status;
+  if (done == 0) return ZX_ERR_NO_MEMORY;
+  if (arch_copy_to_user(actual.addr, &done, sizeof done) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+  return ZX_OK;
+}

@@ -1,0 +1,187 @@
+// Syscalls of VMOs and VMARs: handle and user-memory plumbing around core/vmo.c and
+// core/vmar.c.
+#include <janus/arch.h>
+#include <janus/process.h>
+#include <zircon/rights.h>
+
+#include "core/syscall_table.h"
+#include "core/vmar.h"
+#include "core/vmo.h"
+
+static zx_status_t get_vmo(zx_handle_t h, zx_rights_t required, struct vmo **out,
+                           zx_rights_t *rights) {
+  struct kobject *obj;
+  zx_status_t status =
+      handle_table_get(&process_current()->handles, h, ZX_OBJ_TYPE_VMO, required, &obj, rights);
+  if (status == ZX_OK) *out = (struct vmo *)obj;
+  return status;
+}
+
+static zx_status_t get_vmar(zx_handle_t h, zx_rights_t required, struct vmar **out,
+                            zx_rights_t *rights) {
+  struct kobject *obj;
+  zx_status_t status =
+      handle_table_get(&process_current()->handles, h, ZX_OBJ_TYPE_VMAR, required, &obj, rights);
+  if (status == ZX_OK) *out = (struct vmar *)obj;
+  return status;
+}
+
+// Adds a handle to obj and copies it to user memory; undone on a bad pointer.
+static zx_status_t add_and_copy_out(struct kobject *obj, zx_rights_t rights, user_out_ptr_t out,
+                                    zx_handle_t *handle) {
+  struct process *p = process_current();
+  zx_handle_t h;
+  zx_status_t status = handle_table_add(&p->handles, obj, rights, &h);
+  if (status != ZX_OK) return status;
+  status = arch_copy_to_user(out.addr, &h, sizeof h);
+  if (status != ZX_OK) {
+    handle_table_close(&p->handles, h);
+    return status;
+  }
+  if (handle) *handle = h;
+  return ZX_OK;
+}
+
+static zx_rights_t perm_rights(uint32_t options) {
+  return (options & ZX_VM_PERM_READ ? ZX_RIGHT_READ : 0) |
+         (options & ZX_VM_PERM_WRITE ? ZX_RIGHT_WRITE : 0) |
+         (options & ZX_VM_PERM_EXECUTE ? ZX_RIGHT_EXECUTE : 0);
+}
+
+zx_status_t sys_vmo_create(uint64_t size, uint32_t options, user_out_ptr_t out) {
+  struct vmo *vmo;
+  zx_status_t status = vmo_create(size, options, &vmo);
+  if (status != ZX_OK) return status;
+  zx_rights_t rights = ZX_DEFAULT_VMO_RIGHTS | (options & ZX_VMO_RESIZABLE ? ZX_RIGHT_RESIZE : 0);
+  status = add_and_copy_out(&vmo->obj, rights, out, NULL);
+  kobject_unref(&vmo->obj);
+  return status;
+}
+
+zx_status_t sys_vmo_read(zx_handle_t handle, user_out_ptr_t buffer, uint64_t offset,
+                         size_t buffer_size) {
+  struct vmo *vmo;
+  zx_status_t status = get_vmo(handle, ZX_RIGHT_READ, &vmo, NULL);
+  if (status != ZX_OK) return status;
+  status = vmo_read_user(vmo, buffer.addr, offset, buffer_size);
+  kobject_unref(&vmo->obj);
+  return status;
+}
+
+zx_status_t sys_vmo_write(zx_handle_t handle, user_in_ptr_t buffer, uint64_t offset,
+                          size_t buffer_size) {
+  struct vmo *vmo;
+  zx_status_t status = get_vmo(handle, ZX_RIGHT_WRITE, &vmo, NULL);
+  if (status != ZX_OK) return status;
+  status = vmo_write_user(vmo, buffer.addr, offset, buffer_size);
+  kobject_unref(&vmo->obj);
+  return status;
+}
+
+zx_status_t sys_vmo_get_size(zx_handle_t handle, user_out_ptr_t size) {
+  struct vmo *vmo;
+  zx_status_t status = get_vmo(handle, ZX_RIGHT_NONE, &vmo, NULL);
+  if (status != ZX_OK) return status;
+  uint64_t value = vmo_get_size(vmo);
+  kobject_unref(&vmo->obj);
+  return arch_copy_to_user(size.addr, &value, sizeof value);
+}
+
+zx_status_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
+  struct vmo *vmo;
+  zx_rights_t rights;
+  zx_status_t status = get_vmo(handle, ZX_RIGHT_WRITE, &vmo, &rights);
+  if (status != ZX_OK) return status;
+  // As Zircon: a non-resizable VMO is ZX_ERR_UNAVAILABLE (from vmo_set_size); a
+  // resizable one also needs ZX_RIGHT_RESIZE.
+  if ((vmo->options & ZX_VMO_RESIZABLE) && !(rights & ZX_RIGHT_RESIZE))
+    status = ZX_ERR_ACCESS_DENIED;
+  else
+    status = vmo_set_size(vmo, size);
+  kobject_unref(&vmo->obj);
+  return status;
+}
+
+zx_status_t sys_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, size_t offset,
+                              size_t size, user_out_ptr_t child_vmar, user_out_ptr_t child_addr) {
+  struct vmar *parent;
+  zx_rights_t rights;
+  zx_status_t status = get_vmar(parent_vmar, ZX_RIGHT_NONE, &parent, &rights);
+  if (status != ZX_OK) return status;
+  zx_rights_t need = (options & ZX_VM_CAN_MAP_READ ? ZX_RIGHT_READ : 0) |
+                     (options & ZX_VM_CAN_MAP_WRITE ? ZX_RIGHT_WRITE : 0) |
+                     (options & ZX_VM_CAN_MAP_EXECUTE ? ZX_RIGHT_EXECUTE : 0);
+  struct vmar *child;
+  uintptr_t addr;
+  if (need & ~rights) status = ZX_ERR_ACCESS_DENIED;
+  else status = vmar_allocate(parent, options, offset, size, &child, &addr);
+  kobject_unref(&parent->obj);
+  if (status != ZX_OK) return status;
+  zx_handle_t h;
+  status = add_and_copy_out(&child->obj, vmar_handle_rights(child), child_vmar, &h);
+  if (status == ZX_OK) {
+    status = arch_copy_to_user(child_addr.addr, &addr, sizeof addr);
+    if (status != ZX_OK) handle_table_close(&process_current()->handles, h);
+  }
+  if (status != ZX_OK) vmar_destroy(child);
+  kobject_unref(&child->obj);
+  return status;
+}
+
+zx_status_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
+                         zx_handle_t vmo_handle, uint64_t vmo_offset, size_t len,
+                         user_out_ptr_t mapped_addr) {
+  struct vmar *vmar;
+  zx_rights_t vmar_rights;
+  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, &vmar_rights);
+  if (status != ZX_OK) return status;
+  struct vmo *vmo;
+  zx_rights_t vmo_rights;
+  status = get_vmo(vmo_handle, ZX_RIGHT_MAP, &vmo, &vmo_rights);
+  if (status != ZX_OK) {
+    kobject_unref(&vmar->obj);
+    return status;
+  }
+  uintptr_t addr;
+  if (perm_rights(options) & ~vmar_rights)
+    status = ZX_ERR_ACCESS_DENIED;
+  else
+    status = vmar_map(vmar, options, vmar_offset, vmo, vmo_rights, vmo_offset, len, &addr);
+  if (status == ZX_OK) {
+    status = arch_copy_to_user(mapped_addr.addr, &addr, sizeof addr);
+    if (status != ZX_OK) vmar_unmap(vmar, addr, len);
+  }
+  kobject_unref(&vmo->obj);
+  kobject_unref(&vmar->obj);
+  return status;
+}
+
+zx_status_t sys_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len) {
+  struct vmar *vmar;
+  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, NULL);
+  if (status != ZX_OK) return status;
+  status = vmar_unmap(vmar, addr, len);
+  kobject_unref(&vmar->obj);
+  return status;
+}
+
+zx_status_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr,
+                             size_t len) {
+  struct vmar *vmar;
+  zx_rights_t rights;
+  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, &rights);
+  if (status != ZX_OK) return status;
+  if (perm_rights(options) & ~rights) status = ZX_ERR_ACCESS_DENIED;
+  else status = vmar_protect(vmar, options, addr, len);
+  kobject_unref(&vmar->obj);
+  return status;
+}
+
+zx_status_t sys_vmar_destroy(zx_handle_t handle) {
+  struct vmar *vmar;
+  zx_status_t status = get_vmar(handle, ZX_RIGHT_OP_CHILDREN, &vmar, NULL);
+  if (status != ZX_OK) return status;
+  status = vmar_destroy(vmar);
+  kobject_unref(&vmar->obj);
+  return status;
+}

@@ -1,0 +1,457 @@
+// VMARs and mappings (see core/vmar.h); demand paging of user faults.
+//
+// References: a VMAR in its parent's children holds one reference from the parent;
+// the root is held by its process (p->root_vmar); each mapping holds one on its VMO.
+// Destroying a VMAR takes its subtree out of the tree (dropping those references) and
+// marks every VMAR in it destroyed; handles to them stay valid but every operation on
+// them is ZX_ERR_BAD_STATE.
+#include "core/vmar.h"
+
+#include <janus/arch.h>
+#include <janus/panic.h>
+#include <janus/process.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/rights.h>
+
+#include "core/vmo.h"
+
+#define VM_PERM_MASK (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
+#define VM_ALIGN_MASK ((zx_vm_option_t)0x1fu << ZX_VM_ALIGN_BASE)
+
+static struct vmar *node_vmar(struct vm_range_node *n) {
+  return (struct vmar *)((char *)n - offsetof(struct vmar, node));
+}
+static struct vm_mapping *node_mapping(struct vm_range_node *n) {
+  return (struct vm_mapping *)((char *)n - offsetof(struct vm_mapping, node));
+}
+static enum vm_node_kind node_kind(struct vm_range_node *n) { return ((struct vm_node *)n)->kind; }
+
+static void vmar_obj_destroy(struct kobject *obj) {
+  struct vmar *v = (struct vmar *)obj;
+  ASSERT(vm_range_count(&v->children) == 0);
+  free(v);
+}
+
+static const struct kobject_ops vmar_ops = {.destroy = vmar_obj_destroy};
+
+zx_rights_t vmar_handle_rights(const struct vmar *vmar) {
+  zx_rights_t rights = ZX_DEFAULT_VMAR_RIGHTS;
+  if (vmar->flags & ZX_VM_CAN_MAP_READ) rights |= ZX_RIGHT_READ;
+  if (vmar->flags & ZX_VM_CAN_MAP_WRITE) rights |= ZX_RIGHT_WRITE;
+  if (vmar->flags & ZX_VM_CAN_MAP_EXECUTE) rights |= ZX_RIGHT_EXECUTE;
+  return rights;
+}
+
+static unsigned arch_perms(unsigned perms) {
+  return (perms & ZX_VM_PERM_READ ? ARCH_MMU_READ : 0) |
+         (perms & ZX_VM_PERM_WRITE ? ARCH_MMU_WRITE : 0) |
+         (perms & ZX_VM_PERM_EXECUTE ? ARCH_MMU_EXECUTE : 0);
+}
+
+// Things to release once vm_lock is dropped.
+struct vm_deferred {
+  struct vm_mapping *mappings;  // linked through vmo_next
+  struct vmar *vmars;           // linked through defer_next: drop the tree's reference
+};
+
+static void run_deferred(struct vm_deferred *d) {
+  while (d->mappings) {
+    struct vm_mapping *m = d->mappings;
+    d->mappings = m->vmo_next;
+    kobject_unref(&m->vmo->obj);
+    free(m);
+  }
+  while (d->vmars) {
+    struct vmar *v = d->vmars;
+    d->vmars = v->defer_next;
+    kobject_unref(&v->obj);
+  }
+}
+
+// Calls fn for every page of m (by VMO page index) whose VMO page is committed and
+// whose VMO offset lies in [start, end).
+static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t end,
+                                void (*fn)(struct vm_mapping *m, uintptr_t va, paddr_t pa,
+                                           void *arg),
+                                void *arg) {
+  uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
+  if (start > lo) lo = start;
+  if (end < hi) hi = end;
+  const struct vmo *vmo = m->vmo;
+  for (uint64_t idx = lo / PAGE_SIZE; idx < hi / PAGE_SIZE;) {
+    size_t i = idx / VMO_LEAF_PAGES;
+    if (i >= vmo->top_len) break;
+    if (!vmo->top[i]) {
+      idx = (uint64_t)(i + 1) * VMO_LEAF_PAGES;
+      continue;
+    }
+    paddr_t pa = vmo->top[i][idx % VMO_LEAF_PAGES];
+    if (pa) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), pa, arg);
+    idx++;
+  }
+}
+
+static struct arch_aspace *mapping_aspace(struct vm_mapping *m) {
+  return &m->vmar->process->aspace;
+}
+
+static void unmap_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
+  (void)pa;
+  (void)arg;
+  arch_aspace_unmap(mapping_aspace(m), va);  // ZX_ERR_NOT_FOUND: never touched
+}
+
+static void remap_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
+  (void)arg;
+  if (arch_aspace_unmap(mapping_aspace(m), va) != ZX_OK) return;  // not present
+  if (m->perms & ZX_VM_PERM_READ)
+    arch_aspace_map(mapping_aspace(m), va, pa, arch_perms(m->perms), false);
+}
+
+void vm_mapping_unmap_vmo_range_locked(struct vm_mapping *m, uint64_t start, uint64_t end) {
+  for_committed_pages(m, start, end, unmap_page, NULL);
+}
+
+// Takes m out of its VMAR, the page tables and its VMO's list; frees it later.
+static void mapping_destroy_locked(struct vm_mapping *m, struct vm_deferred *d) {
+  for_committed_pages(m, 0, UINT64_MAX, unmap_page, NULL);
+  vm_range_remove(&m->vmar->children, &m->node.range);
+  struct vm_mapping **link = &m->vmo->mappings;
+  while (*link != m) link = &(*link)->vmo_next;
+  *link = m->vmo_next;
+  m->vmo_next = d->mappings;
+  d->mappings = m;
+}
+
+// Destroys v's subtree (iteratively: nesting depth is up to user space) and takes v
+// out of its parent. The parent's reference to v goes to d.
+static void vmar_destroy_locked(struct vmar *v, struct vm_deferred *d) {
+  struct vmar *cur = v;
+  for (;;) {
+    struct vm_range_node *n = vm_range_first(&cur->children);
+    if (n) {
+      if (node_kind(n) == VM_NODE_MAPPING) mapping_destroy_locked(node_mapping(n), d);
+      else cur = node_vmar(n);
+      continue;
+    }
+    cur->destroyed = true;
+    cur->process = NULL;
+    struct vmar *parent = cur->parent;
+    if (parent) {
+      vm_range_remove(&parent->children, &cur->node.range);
+      cur->parent = NULL;
+      cur->defer_next = d->vmars;
+      d->vmars = cur;
+    }
+    if (cur == v) break;
+    cur = parent;
+  }
+}
+
+static struct vmar *vmar_new(struct process *p, struct vmar *parent, uint32_t flags) {
+  struct vmar *v = calloc(1, sizeof *v);
+  if (!v) return NULL;
+  kobject_init(&v->obj, ZX_OBJ_TYPE_VMAR, &vmar_ops);
+  v->node.kind = VM_NODE_VMAR;
+  v->process = p;
+  v->parent = parent;
+  v->flags = flags;
+  return v;
+}
+
+zx_status_t process_vm_init(struct process *p) {
+  struct vmar *v = vmar_new(p, NULL, VMAR_CAN_MAP_MASK);
+  if (!v) return ZX_ERR_NO_MEMORY;
+  zx_status_t status =
+      vm_range_init(&v->children, VMAR_ROOT_BASE, USER_STACK_TOP - USER_STACK_SIZE - VMAR_ROOT_BASE);
+  ASSERT(status == ZX_OK);
+  v->node.range.base = VMAR_ROOT_BASE;
+  v->node.range.size = v->children.size;
+  p->root_vmar = v;
+  return ZX_OK;
+}
+
+void process_vm_destroy(struct process *p) {
+  struct vmar *root = p->root_vmar;
+  if (!root) return;
+  struct vm_deferred d = {0};
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  if (!root->destroyed) vmar_destroy_locked(root, &d);
+  p->root_vmar = NULL;
+  spin_unlock_irqrestore(&vm_lock, state);
+  run_deferred(&d);
+  kobject_unref(&root->obj);
+}
+
+zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out) {
+  if (!p->root_vmar) return ZX_ERR_BAD_STATE;
+  return handle_table_add(&p->handles, &p->root_vmar->obj, vmar_handle_rights(p->root_vmar), out);
+}
+
+// ZX_VM_ALIGN_* in options: the alignment (0: a page), or 1 for invalid.
+static uint64_t option_align(uint32_t options) {
+  unsigned shift = (options & VM_ALIGN_MASK) >> ZX_VM_ALIGN_BASE;
+  if (!shift) return PAGE_SIZE;
+  if (shift < 12 || shift > 32) return 1;
+  return 1ULL << shift;
+}
+
+static uint64_t placement_random(uint32_t options) {
+  if (options & ZX_VM_COMPACT) return 0;
+  static uint64_t counter;
+  uint64_t c = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+  return ((uint64_t)arch_monotonic_ns() ^ (c * 0x9e3779b97f4a7c15ULL)) | 1;
+}
+
+// Checks a SPECIFIC request [offset, offset + size) against v (vm_lock held) and
+// returns the address, or finds a free spot.
+static zx_status_t place_locked(struct vmar *v, uint32_t options, uint64_t offset, uint64_t size,
+                                uint64_t align, uintptr_t *out) {
+  if (options & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) {
+    if (offset > v->children.size || size > v->children.size - offset) return ZX_ERR_INVALID_ARGS;
+    *out = v->children.base + offset;
+    if (*out & (align - 1)) return ZX_ERR_INVALID_ARGS;
+    return ZX_OK;
+  }
+  return vm_range_find_free(&v->children, size, align, placement_random(options), out);
+}
+
+zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset, uint64_t size,
+                          struct vmar **out, uintptr_t *out_addr) {
+  const uint32_t allowed = ZX_VM_COMPACT | ZX_VM_SPECIFIC | VMAR_CAN_MAP_MASK | VM_ALIGN_MASK;
+  if (options & ~allowed) return ZX_ERR_INVALID_ARGS;
+  if (size == 0 || size > UINT64_MAX - PAGE_SIZE + 1) return ZX_ERR_INVALID_ARGS;
+  size = (size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+  uint64_t align = option_align(options);
+  if (align == 1) return ZX_ERR_INVALID_ARGS;
+  bool specific = options & ZX_VM_SPECIFIC;
+  if (!specific && offset != 0) return ZX_ERR_INVALID_ARGS;
+  if (offset & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
+  uint32_t flags = options & VMAR_CAN_MAP_MASK;
+  struct vmar *child = vmar_new(NULL, parent, flags);
+  if (!child) return ZX_ERR_NO_MEMORY;
+  zx_status_t status;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  uintptr_t addr = 0;
+  if (parent->destroyed) {
+    status = ZX_ERR_BAD_STATE;
+  } else if ((flags & ~parent->flags) || (specific && !(parent->flags & ZX_VM_CAN_MAP_SPECIFIC))) {
+    status = ZX_ERR_ACCESS_DENIED;
+  } else {
+    status = place_locked(parent, options, offset, size, align, &addr);
+    if (status == ZX_OK) status = vm_range_insert(&parent->children, &child->node.range, addr, size);
+    if (status == ZX_OK) {
+      vm_range_init(&child->children, addr, size);
+      child->process = parent->process;
+      kobject_ref(&child->obj);  // the parent's
+    }
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  if (status != ZX_OK) {
+    kobject_unref(&child->obj);
+    return status;
+  }
+  *out = child;
+  *out_addr = addr;
+  return ZX_OK;
+}
+
+static unsigned perms_from_rights(zx_rights_t rights) {
+  return (rights & ZX_RIGHT_READ ? ZX_VM_PERM_READ : 0) |
+         (rights & ZX_RIGHT_WRITE ? ZX_VM_PERM_WRITE : 0) |
+         (rights & ZX_RIGHT_EXECUTE ? ZX_VM_PERM_EXECUTE : 0);
+}
+
+static uint32_t can_map_from_perms(unsigned perms) {
+  return (perms & ZX_VM_PERM_READ ? ZX_VM_CAN_MAP_READ : 0) |
+         (perms & ZX_VM_PERM_WRITE ? ZX_VM_CAN_MAP_WRITE : 0) |
+         (perms & ZX_VM_PERM_EXECUTE ? ZX_VM_CAN_MAP_EXECUTE : 0);
+}
+
+// The direct-child mappings exactly covering [addr, addr + len)? Collects nothing;
+// ZX_OK when every overlapping child is a mapping wholly inside the range.
+// ZX_ERR_INVALID_ARGS: a sub-VMAR overlaps partly; ZX_ERR_NOT_SUPPORTED: a mapping
+// overlaps partly; ZX_ERR_NOT_FOUND: nothing overlaps.
+static zx_status_t check_whole_children(struct vmar *v, uintptr_t addr, uint64_t len) {
+  struct vm_range_node *n = vm_range_first_overlap(&v->children, addr, len);
+  if (!n) return ZX_ERR_NOT_FOUND;
+  for (; n && vm_range_overlaps(n, addr, len); n = vm_range_next(n)) {
+    bool whole = n->base >= addr && n->base + n->size <= addr + len;
+    if (whole) continue;
+    return node_kind(n) == VM_NODE_VMAR ? ZX_ERR_INVALID_ARGS : ZX_ERR_NOT_SUPPORTED;
+  }
+  return ZX_OK;
+}
+
+// Unmaps (mappings) and destroys (sub-VMARs) every child inside [addr, addr + len);
+// check_whole_children said they all are.
+static void remove_children_locked(struct vmar *v, uintptr_t addr, uint64_t len,
+                                   struct vm_deferred *d) {
+  struct vm_range_node *n = vm_range_first_overlap(&v->children, addr, len);
+  while (n && vm_range_overlaps(n, addr, len)) {
+    struct vm_range_node *next = vm_range_next(n);
+    if (node_kind(n) == VM_NODE_MAPPING) mapping_destroy_locked(node_mapping(n), d);
+    else vmar_destroy_locked(node_vmar(n), d);
+    n = next;
+  }
+}
+
+zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
+                     zx_rights_t vmo_rights, uint64_t vmo_offset, uint64_t len,
+                     uintptr_t *out_addr) {
+  const uint32_t allowed = VM_PERM_MASK | ZX_VM_COMPACT | ZX_VM_SPECIFIC |
+                           ZX_VM_SPECIFIC_OVERWRITE | ZX_VM_MAP_RANGE |
+                           ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS | VM_ALIGN_MASK;
+  if (options & ~allowed) return ZX_ERR_INVALID_ARGS;
+  unsigned perms = options & VM_PERM_MASK;
+  if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
+  if (len == 0 || (len & (PAGE_SIZE - 1)) || (vmo_offset & (PAGE_SIZE - 1)) ||
+      (vmar_offset & (PAGE_SIZE - 1)))
+    return ZX_ERR_INVALID_ARGS;
+  if (vmo_offset > UINT64_MAX - len) return ZX_ERR_INVALID_ARGS;
+  bool specific = options & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE);
+  if (!specific && vmar_offset != 0) return ZX_ERR_INVALID_ARGS;
+  uint64_t align = option_align(options);
+  if (align == 1) return ZX_ERR_INVALID_ARGS;
+  unsigned max_perms = perms_from_rights(vmo_rights);
+  if (perms & ~max_perms) return ZX_ERR_ACCESS_DENIED;
+  if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && (vmo->options & ZX_VMO_RESIZABLE))
+    return ZX_ERR_NOT_SUPPORTED;
+
+  struct vm_mapping *m = calloc(1, sizeof *m);
+  if (!m) return ZX_ERR_NO_MEMORY;
+  m->node.kind = VM_NODE_MAPPING;
+  m->vmar = vmar;
+  m->vmo = vmo;
+  m->vmo_offset = vmo_offset;
+  m->perms = perms;
+  m->max_perms = max_perms;
+  struct vm_deferred d = {0};
+  zx_status_t status;
+  uintptr_t addr = 0;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  if (vmar->destroyed) {
+    status = ZX_ERR_BAD_STATE;
+  } else if ((can_map_from_perms(perms) & ~vmar->flags) ||
+             (specific && !(vmar->flags & ZX_VM_CAN_MAP_SPECIFIC))) {
+    status = ZX_ERR_ACCESS_DENIED;
+  } else {
+    status = place_locked(vmar, options, vmar_offset, len, align, &addr);
+    if (status == ZX_OK && (options & ZX_VM_SPECIFIC_OVERWRITE) &&
+        vm_range_first_overlap(&vmar->children, addr, len)) {
+      // Janus: only whole mappings can be overwritten, not sub-VMARs or parts.
+      status = check_whole_children(vmar, addr, len);
+      for (struct vm_range_node *n = vm_range_first_overlap(&vmar->children, addr, len);
+           status == ZX_OK && n && vm_range_overlaps(n, addr, len); n = vm_range_next(n))
+        if (node_kind(n) == VM_NODE_VMAR) status = ZX_ERR_ALREADY_EXISTS;
+      if (status == ZX_ERR_INVALID_ARGS) status = ZX_ERR_ALREADY_EXISTS;
+      if (status == ZX_OK) remove_children_locked(vmar, addr, len, &d);
+    }
+    if (status == ZX_OK) status = vm_range_insert(&vmar->children, &m->node.range, addr, len);
+    if (status == ZX_OK) {
+      kobject_ref(&vmo->obj);
+      m->vmo_next = vmo->mappings;
+      vmo->mappings = m;
+    }
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  run_deferred(&d);
+  if (status != ZX_OK) {
+    free(m);
+    return status;
+  }
+  *out_addr = addr;
+  return ZX_OK;
+}
+
+// [addr, addr + len) page-aligned, non-empty and inside v.
+static zx_status_t check_subrange(const struct vmar *v, uintptr_t addr, uint64_t len) {
+  if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
+  if (addr < v->children.base || addr - v->children.base > v->children.size ||
+      len > v->children.size - (addr - v->children.base))
+    return ZX_ERR_INVALID_ARGS;
+  return ZX_OK;
+}
+
+zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, uint64_t len) {
+  if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
+  struct vm_deferred d = {0};
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  zx_status_t status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
+  if (status == ZX_OK) status = check_whole_children(vmar, addr, len);
+  if (status == ZX_OK) remove_children_locked(vmar, addr, len, &d);
+  spin_unlock_irqrestore(&vm_lock, state);
+  run_deferred(&d);
+  return status;
+}
+
+zx_status_t vmar_protect(struct vmar *vmar, uint32_t options, uintptr_t addr, uint64_t len) {
+  if (options & ~VM_PERM_MASK) return ZX_ERR_INVALID_ARGS;
+  unsigned perms = options;
+  if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
+  if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  zx_status_t status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
+  if (status == ZX_OK && (can_map_from_perms(perms) & ~vmar->flags)) status = ZX_ERR_ACCESS_DENIED;
+  if (status == ZX_OK) status = check_whole_children(vmar, addr, len);
+  // Every page must be mapped (no gaps), by direct-child mappings the perms allow.
+  uintptr_t expect = addr;
+  for (struct vm_range_node *n = vm_range_first_overlap(&vmar->children, addr, len);
+       status == ZX_OK && n && vm_range_overlaps(n, addr, len); n = vm_range_next(n)) {
+    if (n->base != expect) status = ZX_ERR_NOT_FOUND;
+    else if (node_kind(n) == VM_NODE_VMAR) status = ZX_ERR_NOT_SUPPORTED;
+    else if (perms & ~node_mapping(n)->max_perms) status = ZX_ERR_ACCESS_DENIED;
+    expect = n->base + n->size;
+  }
+  if (status == ZX_OK && expect != addr + len) status = ZX_ERR_NOT_FOUND;
+  if (status == ZX_OK) {
+    for (struct vm_range_node *n = vm_range_first_overlap(&vmar->children, addr, len);
+         n && vm_range_overlaps(n, addr, len); n = vm_range_next(n)) {
+      struct vm_mapping *m = node_mapping(n);
+      if (m->perms == perms) continue;
+      m->perms = perms;
+      for_committed_pages(m, 0, UINT64_MAX, remap_page, NULL);
+    }
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  return status;
+}
+
+zx_status_t vmar_destroy(struct vmar *vmar) {
+  struct vm_deferred d = {0};
+  zx_status_t status = ZX_OK;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  if (vmar->destroyed) status = ZX_ERR_BAD_STATE;
+  else vmar_destroy_locked(vmar, &d);
+  spin_unlock_irqrestore(&vm_lock, state);
+  run_deferred(&d);
+  return status;
+}
+
+bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec) {
+  uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
+  unsigned need = exec ? ZX_VM_PERM_EXECUTE : write ? ZX_VM_PERM_WRITE : ZX_VM_PERM_READ;
+  bool handled = false;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  struct vmar *v = p->root_vmar;
+  while (v && !v->destroyed) {
+    struct vm_range_node *n = vm_range_find(&v->children, va);
+    if (!n) break;
+    if (node_kind(n) == VM_NODE_VMAR) {
+      v = node_vmar(n);
+      continue;
+    }
+    struct vm_mapping *m = node_mapping(n);
+    // A mapping without read permission is never entered (the MMU cannot express it).
+    if ((m->perms & need) != need || !(m->perms & ZX_VM_PERM_READ)) break;
+    paddr_t pa;
+    if (vmo_commit_page_locked(m->vmo, (m->vmo_offset + (va - n->base)) / PAGE_SIZE, &pa) != ZX_OK)
+      break;
+    zx_status_t status = arch_aspace_map(&p->aspace, va, pa, arch_perms(m->perms), false);
+    handled = status == ZX_OK || status == ZX_ERR_ALREADY_EXISTS;
+    break;
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  return handled;
+}

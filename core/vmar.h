@@ -1,0 +1,83 @@
+// Virtual memory address regions: a tree of regions (VMARs) whose leaves are
+// mappings of VMOs. Mappings are lazy: pages enter the page tables on first touch
+// (vm_handle_user_fault). All state is under vm_lock (core/vmo.h).
+//
+// Every process's root VMAR covers [VMAR_ROOT_BASE, USER_STACK_TOP - USER_STACK_SIZE).
+// The ELF image (at 0x400000) and the stack are mapped directly by core/elf_loader.c
+// and stay outside the VMAR bookkeeping, so the root starts above the image.
+#ifndef CORE_VMAR_H_
+#define CORE_VMAR_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "core/object.h"
+#include "core/vm_range.h"
+
+struct process;
+struct vmo;
+
+#define VMAR_ROOT_BASE 0x10000000UL
+
+enum vm_node_kind { VM_NODE_VMAR, VM_NODE_MAPPING };
+
+struct vm_node {
+  struct vm_range_node range;  // first: the range node converts to this
+  enum vm_node_kind kind;
+};
+
+struct vmar {
+  struct kobject obj;
+  struct vm_node node;       // in parent->children (not for the root)
+  struct vmar *parent;       // NULL for the root and once destroyed
+  struct process *process;   // NULL once destroyed
+  struct vm_range children;  // sub-VMARs and mappings
+  uint32_t flags;            // ZX_VM_CAN_MAP_* ceiling
+  bool destroyed;
+  struct vmar *defer_next;   // release list while tearing down
+};
+
+struct vm_mapping {
+  struct vm_node node;
+  struct vmar *vmar;
+  struct vmo *vmo;           // holds a reference
+  uint64_t vmo_offset;
+  unsigned perms;            // ZX_VM_PERM_*
+  unsigned max_perms;        // what the VMO handle's rights allowed at map time
+  struct vm_mapping *vmo_next;  // in vmo->mappings
+};
+
+#define VMAR_CAN_MAP_MASK \
+  (ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE | ZX_VM_CAN_MAP_SPECIFIC)
+
+// Process hooks (core/process.c). init creates p->root_vmar; destroy unmaps every
+// mapping, drops the VMO references and marks all VMARs destroyed (call it before
+// arch_aspace_destroy).
+zx_status_t process_vm_init(struct process *p);
+void process_vm_destroy(struct process *p);
+// A new handle in p's table to its root VMAR (rights: default VMAR rights + R/W/X).
+zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out);
+// Rights a handle to vmar gets.
+zx_rights_t vmar_handle_rights(const struct vmar *vmar);
+
+// Demand paging: a translation fault at addr from p's user code. True if a page was
+// mapped (or already is): the instruction may run again.
+bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec);
+
+// Operations behind the syscalls (rights already checked by the caller).
+zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset, uint64_t size,
+                          struct vmar **out, uintptr_t *out_addr);
+// vmo_rights: the VMO handle's rights (limits perms).
+zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
+                     zx_rights_t vmo_rights, uint64_t vmo_offset, uint64_t len,
+                     uintptr_t *out_addr);
+zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, uint64_t len);
+zx_status_t vmar_protect(struct vmar *vmar, uint32_t perms, uintptr_t addr, uint64_t len);
+zx_status_t vmar_destroy(struct vmar *vmar);
+
+// vm_lock held: removes from the page tables the pages of m that back VMO offsets
+// [start, end) (used when a VMO shrinks).
+void vm_mapping_unmap_vmo_range_locked(struct vm_mapping *m, uint64_t start, uint64_t end);
+
+#endif  // CORE_VMAR_H_
