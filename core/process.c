@@ -87,7 +87,7 @@ zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t 
                                  uintptr_t sp, uint64_t arg1, uint64_t arg2, bool first) {
   if (t->process != p || t->obj.type != ZX_OBJ_TYPE_THREAD) return ZX_ERR_ACCESS_DENIED;
   irq_state_t state = spin_lock_irqsave(&p->lock);
-  if (t->state != THREAD_INITIAL || t->running_ref_taken ||
+  if (t->state != THREAD_INITIAL || t->running_ref_taken || t->killed ||
       p->state != (first ? PROCESS_INITIAL : PROCESS_RUNNING)) {
     spin_unlock_irqrestore(&p->lock, state);
     return ZX_ERR_BAD_STATE;
@@ -152,6 +152,15 @@ void process_kill(struct process *p, int64_t code) {
   // Threads notice at their next return to user mode; a kick makes that prompt.
   for (unsigned cpu = 0; cpu < cpu_count; cpu++)
     if (cpu != arch_cpu_index()) arch_cpu_kick(cpu);
+}
+
+void thread_kill(struct thread *t) {
+  struct process *p = t->process;
+  irq_state_t state = spin_lock_irqsave(&p->lock);
+  t->killed = true;  // a thread not started yet can now never start
+  spin_unlock_irqrestore(&p->lock, state);
+  sched_wake(t);  // if blocked: it notices when it runs again
+  if (t->cpu != arch_cpu_index()) arch_cpu_kick(t->cpu);
 }
 
 void process_exit_current(int64_t code) {

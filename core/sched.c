@@ -49,16 +49,21 @@ static struct thread *pop_locked(struct run_queue *q) {
   return t;
 }
 
-void sched_wake(struct thread *t) {
+// Queues t on its CPU if it is in state from (else: nothing to do).
+static void make_ready(struct thread *t, enum thread_state from) {
   struct run_queue *q = &run_queues[t->cpu];
   irq_state_t state = spin_lock_irqsave(&q->lock);
-  if (t->state == THREAD_BLOCKED || t->state == THREAD_INITIAL) {
+  if (t->state == from) {
     t->state = THREAD_READY;
     push_locked(q, t);
   }
   spin_unlock_irqrestore(&q->lock, state);
   if (t->cpu != arch_cpu_index()) arch_cpu_kick(t->cpu);
 }
+
+void sched_wake(struct thread *t) { make_ready(t, THREAD_BLOCKED); }
+
+void sched_start(struct thread *t) { make_ready(t, THREAD_INITIAL); }
 
 // Runs in the thread that was switched to: frees what the previous one left.
 void sched_switch_tail(void) {

@@ -125,7 +125,7 @@ zx_status_t sys_task_kill(zx_handle_t handle) {
       status = job_kill((struct job *)obj);
       break;
     case ZX_OBJ_TYPE_THREAD:
-      status = ZX_ERR_NOT_SUPPORTED;  // killing a single thread: not yet
+      thread_kill((struct thread *)obj);
       break;
     default:
       status = ZX_ERR_WRONG_TYPE;

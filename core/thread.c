@@ -35,7 +35,7 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
 void thread_start(struct thread *t, unsigned cpu) {
   if (cpu == THREAD_ANY_CPU) cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpu_count;
   t->cpu = cpu;
-  sched_wake(t);
+  sched_start(t);
 }
 
 // First C code of a new kernel thread (from thread_trampoline, interrupts masked).

@@ -19,6 +19,21 @@ enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_DE
 
 struct thread;
 
+// ZX_INFO_PROCESS_MAPS: mappings made outside the VMAR tree by core/elf_loader.c (the
+// ELF's PT_LOAD segments, then the stack), kept in address order. Written before the
+// process runs; count is published last (release) and read with acquire.
+#define PROCESS_FIXED_MAPS_MAX 8
+struct process_fixed_map {
+  uintptr_t base;
+  size_t size;
+  uint32_t perms;    // ZX_VM_PERM_*
+  const char *name;  // "elf" or "stack"
+};
+struct process_fixed_maps {
+  unsigned count;
+  struct process_fixed_map maps[PROCESS_FIXED_MAPS_MAX];
+};
+
 struct process {
   struct kobject obj;
   struct arch_aspace aspace;
@@ -32,6 +47,7 @@ struct process {
   struct vmar *root_vmar;  // core/vmar.c: the whole user range
   struct job *job;         // core/job.c: the job the process belongs to
   struct process *job_next;
+  struct process_fixed_maps fixed_maps;  // ZX_INFO_PROCESS_MAPS: ELF + stack (elf_loader.c)
 };
 
 zx_status_t process_create(const char *name, struct process **out);
@@ -50,6 +66,8 @@ zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp);
 int64_t process_wait(struct process *p);
 // Ends the current thread's process with code; never returns.
 __attribute__((noreturn)) void process_exit_current(int64_t code);
+// Asks thread t to exit at its next return to user mode (a blocked t wakes first).
+void thread_kill(struct thread *t);
 // Asks every thread of p to exit (they do so at their next return to user mode).
 void process_kill(struct process *p, int64_t code);
 // Called by a user thread that leaves: the last one turns the process dead.

@@ -60,7 +60,8 @@ struct thread *thread_current(void);
 void sched_init_cpu(unsigned cpu);  // the boot context becomes this CPU's idle thread
 __attribute__((noreturn)) void sched_idle_loop(void);
 void sched_block(void);             // caller set state BLOCKED under its wait lock
-void sched_wake(struct thread *t);
+void sched_wake(struct thread *t);   // a BLOCKED thread becomes ready (else no-op)
+void sched_start(struct thread *t);  // an INITIAL thread becomes ready
 void sched_tick(void);              // from the timer interrupt
 bool sched_need_resched(void);
 void schedule(void);

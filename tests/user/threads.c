@@ -69,8 +69,50 @@ static void test_errors(void) {
   EXPECT_EQ(zx_handle_close(t), ZX_OK);
 }
 
+static void spin_forever(uintptr_t a, uintptr_t b) {
+  (void)a;
+  (void)b;
+  for (;;) __asm__ volatile("" ::: "memory");
+}
+
+static zx_futex_t never_woken;
+
+static void block_forever(uintptr_t a, uintptr_t b) {
+  (void)a;
+  (void)b;
+  zx_futex_wait(&never_woken, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+  for (;;) __asm__ volatile("" ::: "memory");  // a kill must not let it get here
+}
+
+// zx_task_kill on a thread: a running one and a blocked one both terminate; the
+// process goes on; a killed thread that never started cannot start.
+static void test_kill_threads(void) {
+  zx_handle_t spinner, sleeper, unstarted;
+  EXPECT_EQ(zx_thread_create(zx_process_self(), "spinner", 7, 0, &spinner), ZX_OK);
+  EXPECT_EQ(zx_thread_create(zx_process_self(), "sleeper", 7, 0, &sleeper), ZX_OK);
+  EXPECT_EQ(zx_thread_create(zx_process_self(), "unstarted", 9, 0, &unstarted), ZX_OK);
+  EXPECT_EQ(zx_thread_start(spinner, (uintptr_t)spin_forever, (uintptr_t)(stacks[0] + STACK_SIZE), 0, 0), ZX_OK);
+  EXPECT_EQ(zx_thread_start(sleeper, (uintptr_t)block_forever, (uintptr_t)(stacks[1] + STACK_SIZE), 0, 0), ZX_OK);
+  zx_nanosleep(after_ms(30));  // let both get going
+  EXPECT_EQ(zx_task_kill(spinner), ZX_OK);
+  EXPECT_EQ(zx_task_kill(sleeper), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(spinner, ZX_THREAD_TERMINATED, after_ms(5000), NULL), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(sleeper, ZX_THREAD_TERMINATED, after_ms(5000), NULL), ZX_OK);
+  EXPECT_EQ(zx_task_kill(unstarted), ZX_OK);
+  EXPECT_EQ(zx_thread_start(unstarted, (uintptr_t)spin_forever, (uintptr_t)(stacks[2] + STACK_SIZE), 0, 0),
+            ZX_ERR_BAD_STATE);
+  zx_handle_t weak;
+  EXPECT_EQ(zx_handle_duplicate(unstarted, ZX_RIGHT_WAIT, &weak), ZX_OK);
+  EXPECT_EQ(zx_task_kill(weak), ZX_ERR_ACCESS_DENIED);
+  zx_handle_close(weak);
+  zx_handle_close(spinner);
+  zx_handle_close(sleeper);
+  zx_handle_close(unstarted);
+}
+
 int main(void) {
   test_threads_run_and_terminate();
+  test_kill_threads();
   test_errors();
   printf("threads: %d failures\n", failures);
   return failures;
