@@ -5,16 +5,7 @@
 #include <string.h>
 #include <zircon/syscalls.h>
 
-static int failures;
-
-#define EXPECT_EQ(a, b)                                                              \
-  do {                                                                               \
-    long long a_ = (long long)(a), b_ = (long long)(b);                              \
-    if (a_ != b_) {                                                                  \
-      printf("  %s:%d: %s == %s (%lld vs %lld)\n", __FILE__, __LINE__, #a, #b, a_, b_); \
-      failures++;                                                                    \
-    }                                                                                \
-  } while (0)
+#include "user_test.h"
 
 static int64_t raw_syscall(uint64_t number) {
   register uint64_t x0 __asm__("x0") = 0;

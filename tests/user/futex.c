@@ -9,17 +9,8 @@
 #define ROUNDS 20000
 #define STACK_SIZE 16384
 
-static int failures;
-#define EXPECT_EQ(a, b)                                                              \
-  do {                                                                               \
-    long long a_ = (long long)(a), b_ = (long long)(b);                              \
-    if (a_ != b_) {                                                                  \
-      printf("  %s:%d: %s == %s (%lld vs %lld)\n", __FILE__, __LINE__, #a, #b, a_, b_); \
-      failures++;                                                                    \
-    }                                                                                \
-  } while (0)
+#include "user_test.h"
 
-static zx_time_t after_ms(int ms) { return zx_clock_get_monotonic() + (zx_time_t)ms * 1000000; }
 
 // 0 unlocked, 1 locked, 2 locked with waiters (Drepper's mutex).
 static zx_futex_t lock_word;

@@ -7,17 +7,7 @@
 #include <string.h>
 #include <zircon/syscalls.h>
 
-static int failures, checks;
-
-#define EXPECT_EQ(a, b)                                                              \
-  do {                                                                               \
-    long long a_ = (long long)(a), b_ = (long long)(b);                              \
-    checks++;                                                                        \
-    if (a_ != b_) {                                                                  \
-      printf("  %s:%d: %s == %s (%lld vs %lld)\n", __FILE__, __LINE__, #a, #b, a_, b_); \
-      failures++;                                                                    \
-    }                                                                                \
-  } while (0)
+#include "user_test.h"
 
 #define KERNEL_PTR ((void *)0xffff800040200000UL)
 #define WILD_PTR ((void *)0x70000000UL)  // user range, nothing mapped

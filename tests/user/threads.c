@@ -8,15 +8,7 @@
 #define THREADS 6
 #define STACK_SIZE 16384
 
-static int failures;
-#define EXPECT_EQ(a, b)                                                              \
-  do {                                                                               \
-    long long a_ = (long long)(a), b_ = (long long)(b);                              \
-    if (a_ != b_) {                                                                  \
-      printf("  %s:%d: %s == %s (%lld vs %lld)\n", __FILE__, __LINE__, #a, #b, a_, b_); \
-      failures++;                                                                    \
-    }                                                                                \
-  } while (0)
+#include "user_test.h"
 
 static uint8_t stacks[THREADS][STACK_SIZE] __attribute__((aligned(16)));
 static volatile uint64_t counters[THREADS];
@@ -26,7 +18,6 @@ static void worker(uintptr_t index, uintptr_t rounds) {
   zx_thread_exit();
 }
 
-static zx_time_t after_ms(int ms) { return zx_clock_get_monotonic() + (zx_time_t)ms * 1000000; }
 
 static void test_threads_run_and_terminate(void) {
   zx_handle_t threads[THREADS];

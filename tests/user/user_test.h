@@ -1,0 +1,24 @@
+// What every user-space test program shares: EXPECT_EQ records a failure with its
+// values and goes on; main returns the failure count (0 = pass) to the kernel's runner.
+#ifndef TESTS_USER_USER_TEST_H_
+#define TESTS_USER_USER_TEST_H_
+
+#include <stdio.h>
+#include <zircon/syscalls.h>
+
+static int failures, checks;
+
+#define EXPECT_EQ(a, b)                                                                   \
+  do {                                                                                    \
+    long long a_ = (long long)(a), b_ = (long long)(b);                                   \
+    checks++;                                                                             \
+    if (a_ != b_) {                                                                       \
+      printf("  %s:%d: %s == %s (%lld vs %lld)\n", __FILE__, __LINE__, #a, #b, a_, b_);  \
+      failures++;                                                                         \
+    }                                                                                     \
+  } while (0)
+
+// A deadline ms milliseconds from now.
+static inline zx_time_t after_ms(int ms) { return zx_clock_get_monotonic() + (zx_time_t)ms * 1000000; }
+
+#endif  // TESTS_USER_USER_TEST_H_
