@@ -14,6 +14,22 @@
 #define PF_W 2
 #define PF_R 4
 
+// Records [base, base + size) for ZX_INFO_PROCESS_MAPS, keeping address order. Past
+// PROCESS_FIXED_MAPS_MAX entries the rest are not reported (still mapped).
+static void record_fixed_map(struct process *p, uintptr_t base, size_t size, uint32_t perms,
+                             const char *name) {
+  struct process_fixed_maps *f = &p->fixed_maps;
+  unsigned n = f->count;
+  if (n >= PROCESS_FIXED_MAPS_MAX) return;
+  unsigned i = n;
+  while (i > 0 && f->maps[i - 1].base > base) {
+    f->maps[i] = f->maps[i - 1];
+    i--;
+  }
+  f->maps[i] = (struct process_fixed_map){.base = base, .size = size, .perms = perms, .name = name};
+  __atomic_store_n(&f->count, n + 1, __ATOMIC_RELEASE);
+}
+
 struct elf64_header {
   uint8_t ident[16];
   uint16_t type, machine;
@@ -71,8 +87,20 @@ zx_status_t process_load_elf(struct process *p, const void *image, size_t size, 
       return ZX_ERR_INVALID_ARGS;
     zx_status_t status = load_segment(p, image, ph);
     if (status != ZX_OK) return status;
+    uint64_t start = ph->vaddr & ~(PAGE_SIZE - 1);
+    uint64_t end = (ph->vaddr + ph->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (end > start)
+      record_fixed_map(p, start, end - start,
+                       (ph->flags & PF_R ? ZX_VM_PERM_READ : 0) |
+                           (ph->flags & PF_W ? ZX_VM_PERM_WRITE : 0) |
+                           (ph->flags & PF_X ? ZX_VM_PERM_EXECUTE : 0),
+                       "elf");
   }
   if (!in_user_range(eh->entry, 4)) return ZX_ERR_INVALID_ARGS;
   *entry = eh->entry;
-  return process_map_stack(p);
+  zx_status_t status = process_map_stack(p);
+  if (status == ZX_OK)
+    record_fixed_map(p, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+                     ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, "stack");
+  return status;
 }

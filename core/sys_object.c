@@ -1,4 +1,5 @@
-// zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES)
+// zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES,
+// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR_MAPS)
 // and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME).
 #include <janus/arch.h>
 #include <janus/process.h>
@@ -10,6 +11,7 @@
 
 #include "core/job.h"
 #include "core/syscall_table.h"
+#include "core/vmar.h"
 
 static spinlock_t thread_name_lock = SPINLOCK_INIT;
 
@@ -110,6 +112,55 @@ static zx_status_t info_job_processes(zx_handle_t handle, user_out_ptr_t buffer,
   return status;
 }
 
+// ZX_INFO_PROCESS_MAPS (process handle) / ZX_INFO_VMAR_MAPS (VMAR handle), both
+// needing ZX_RIGHT_INSPECT. The walk runs under vm_lock into a kernel chunk, which is
+// copied out after the lock is dropped; a too-small buffer is ZX_OK with actual < avail.
+// The _V1 records are the first 96 bytes of zx_info_maps_t (no populated_pages).
+#define MAPS_CHUNK 32
+
+static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
+                             size_t size, user_out_ptr_t actual, user_out_ptr_t avail) {
+  bool is_process = topic != ZX_INFO_VMAR_MAPS;
+  size_t entry_size = topic == ZX_INFO_PROCESS_MAPS_V1 ? sizeof(zx_info_maps_v1_t)
+                                                       : sizeof(zx_info_maps_t);
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(&process_current()->handles, handle,
+                                        is_process ? ZX_OBJ_TYPE_PROCESS : ZX_OBJ_TYPE_VMAR,
+                                        ZX_RIGHT_INSPECT, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct process *p = is_process ? (struct process *)obj : NULL;
+  struct vmar *v = is_process ? NULL : (struct vmar *)obj;
+  size_t max = size / entry_size;
+  zx_info_maps_t *chunk = malloc(MAPS_CHUNK * sizeof *chunk);
+  if (!chunk) {
+    kobject_unref(obj);
+    return ZX_ERR_NO_MEMORY;
+  }
+  size_t done = 0, total = 0;
+  for (;;) {
+    size_t want = max - done < MAPS_CHUNK ? max - done : MAPS_CHUNK;
+    status = vm_get_maps(p, v, done, chunk, want, &total);
+    if (status != ZX_OK) break;
+    size_t n = total > done ? total - done : 0;
+    if (n > want) n = want;
+    if (!n) break;
+    if (entry_size != sizeof *chunk)
+      for (size_t i = 1; i < n; i++) memmove((char *)chunk + i * entry_size, &chunk[i], entry_size);
+    if (arch_copy_to_user(buffer.addr + done * entry_size, chunk, n * entry_size) != ZX_OK) {
+      status = ZX_ERR_INVALID_ARGS;
+      break;
+    }
+    done += n;
+    if (n < want || done == max) break;
+  }
+  free(chunk);
+  kobject_unref(obj);
+  if (status != ZX_OK) return status;
+  status = copy_out_optional(actual, done);
+  if (status == ZX_OK) status = copy_out_optional(avail, total > done ? total : done);
+  return status;
+}
+
 zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
                                 size_t buffer_size, user_out_ptr_t actual, user_out_ptr_t avail) {
   switch (topic) {
@@ -119,6 +170,10 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
       return info_process(handle, buffer, buffer_size, actual, avail);
     case ZX_INFO_JOB_PROCESSES:
       return info_job_processes(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_PROCESS_MAPS:
+    case ZX_INFO_PROCESS_MAPS_V1:
+    case ZX_INFO_VMAR_MAPS:
+      return info_maps(handle, topic, buffer, buffer_size, actual, avail);
     default:
       return ZX_ERR_NOT_SUPPORTED;  // as Zircon, for topics it does not know
   }

@@ -429,6 +429,123 @@ zx_status_t vmar_destroy(struct vmar *vmar) {
   return status;
 }
 
+// --- ZX_INFO_*_MAPS --------------------------------------------------------------
+
+struct maps_cursor {
+  zx_info_maps_t *out;
+  size_t skip, max, index;
+};
+
+// The next entry of the walk: its slot if inside the requested window, else NULL
+// (it still counts).
+static zx_info_maps_t *maps_emit(struct maps_cursor *c, const char *name, uintptr_t base,
+                                 size_t size, size_t depth, zx_info_maps_type_t type) {
+  size_t i = c->index++;
+  if (i < c->skip || i - c->skip >= c->max) return NULL;
+  zx_info_maps_t *e = &c->out[i - c->skip];
+  memset(e, 0, sizeof *e);
+  size_t len = strlen(name);
+  if (len > ZX_MAX_NAME_LEN - 1) len = ZX_MAX_NAME_LEN - 1;
+  memcpy(e->name, name, len);
+  e->base = base;
+  e->size = size;
+  e->depth = depth;
+  e->type = type;
+  return e;
+}
+
+static void count_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
+  (void)m;
+  (void)va;
+  (void)pa;
+  (*(size_t *)arg)++;
+}
+
+static void maps_emit_vmar(struct maps_cursor *c, struct vmar *v, size_t depth) {
+  // Janus VMARs have no names: Zircon's names for the root and for user allocations.
+  maps_emit(c, v->parent ? "useralloc" : "root", v->node.range.base, v->node.range.size, depth,
+            ZX_INFO_MAPS_TYPE_VMAR);
+}
+
+// v and its subtree, v at depth (iterative: nesting depth is up to user space).
+static void maps_walk_locked(struct maps_cursor *c, struct vmar *top, size_t depth) {
+  maps_emit_vmar(c, top, depth);
+  struct vmar *cur = top;
+  struct vm_range_node *n = vm_range_first(&top->children);
+  for (;;) {
+    if (!n) {
+      if (cur == top) break;
+      n = vm_range_next(&cur->node.range);
+      cur = cur->parent;
+      depth--;
+      continue;
+    }
+    if (node_kind(n) == VM_NODE_VMAR) {
+      cur = node_vmar(n);
+      depth++;
+      maps_emit_vmar(c, cur, depth);
+      n = vm_range_first(&cur->children);
+      continue;
+    }
+    struct vm_mapping *m = node_mapping(n);
+    zx_info_maps_t *e = maps_emit(c, "", n->base, n->size, depth + 1, ZX_INFO_MAPS_TYPE_MAPPING);
+    if (e) {
+      size_t pages = 0;
+      for_committed_pages(m, 0, UINT64_MAX, count_page, &pages);
+      e->u.mapping.mmu_flags = m->perms;
+      e->u.mapping.vmo_koid = m->vmo->obj.koid;
+      e->u.mapping.vmo_offset = m->vmo_offset;
+      e->u.mapping.committed_pages = pages;
+      e->u.mapping.populated_pages = pages;
+    }
+    n = vm_range_next(n);
+  }
+}
+
+static void maps_emit_fixed(struct maps_cursor *c, const struct process_fixed_map *f) {
+  zx_info_maps_t *e = maps_emit(c, f->name, f->base, f->size, 1, ZX_INFO_MAPS_TYPE_MAPPING);
+  if (!e) return;
+  // Private pages with no VMO (vmo_koid 0), all committed at load time.
+  e->u.mapping.mmu_flags = f->perms;
+  e->u.mapping.committed_pages = f->size / PAGE_SIZE;
+  e->u.mapping.populated_pages = f->size / PAGE_SIZE;
+}
+
+zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_maps_t *out,
+                        size_t max, size_t *total) {
+  struct maps_cursor c = {.out = out, .skip = skip, .max = max};
+  zx_status_t status = ZX_OK;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  if (p) {
+    struct vmar *root = p->root_vmar;
+    if (!root || root->destroyed) {
+      status = ZX_ERR_BAD_STATE;
+    } else {
+      char name[ZX_MAX_NAME_LEN] = "proc:", digits[24];
+      size_t nd = 0;
+      uint64_t koid = p->obj.koid;
+      do digits[nd++] = (char)('0' + koid % 10); while ((koid /= 10) && nd < sizeof digits);
+      for (size_t i = 0; nd && i < ZX_MAX_NAME_LEN - 6; i++) name[5 + i] = digits[--nd];
+      maps_emit(&c, name, USER_ASPACE_BASE, USER_ASPACE_END - USER_ASPACE_BASE, 0,
+                ZX_INFO_MAPS_TYPE_ASPACE);
+      const struct process_fixed_maps *f = &p->fixed_maps;
+      unsigned count = __atomic_load_n(&f->count, __ATOMIC_ACQUIRE);
+      unsigned i = 0;
+      for (; i < count && f->maps[i].base < root->node.range.base; i++)
+        maps_emit_fixed(&c, &f->maps[i]);
+      maps_walk_locked(&c, root, 1);
+      for (; i < count; i++) maps_emit_fixed(&c, &f->maps[i]);
+    }
+  } else if (v->destroyed) {
+    status = ZX_ERR_BAD_STATE;
+  } else {
+    maps_walk_locked(&c, v, 0);
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  *total = c.index;
+  return status;
+}
+
 bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec) {
   uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
   unsigned need = exec ? ZX_VM_PERM_EXECUTE : write ? ZX_VM_PERM_WRITE : ZX_VM_PERM_READ;

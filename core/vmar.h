@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <zircon/syscalls/object.h>
 #include <zircon/types.h>
 
 #include "core/object.h"
@@ -75,6 +76,15 @@ zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, 
 zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, uint64_t len);
 zx_status_t vmar_protect(struct vmar *vmar, uint32_t perms, uintptr_t addr, uint64_t len);
 zx_status_t vmar_destroy(struct vmar *vmar);
+
+// ZX_INFO_PROCESS_MAPS / ZX_INFO_VMAR_MAPS: the depth-first, address-ordered walk.
+// With p (v ignored): the ASPACE entry (depth 0), then at depth 1 p's fixed maps
+// (ELF segments, stack) and its root VMAR, whose subtree follows (depth 2..). Without
+// p: v at depth 0 and its subtree. Writes entries [skip, skip + max) of the walk into
+// out (kernel memory; takes vm_lock) and sets *total to the walk's length.
+// ZX_ERR_BAD_STATE: the address space / VMAR is gone (process dead, VMAR destroyed).
+zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_maps_t *out,
+                        size_t max, size_t *total);
 
 // vm_lock held: removes from the page tables the pages of m that back VMO offsets
 // [start, end) (used when a VMO shrinks).
