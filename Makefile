@@ -17,7 +17,17 @@ endif
 KCONFIG_SEMIHOSTING := $(if $(filter hw,$(FLAVOR)),0,1)
 KCONFIG_SELFTEST := $(if $(filter test,$(FLAVOR)),1,0)
 
-B := build/$(BOARD)/$(FLAVOR)
+# ASID_BITS=N uses only N-bit ASIDs (tests force rollovers with 4); ASID=off tags
+# everything with ASID 0 and flushes the TLB on every switch (the baseline).
+ASID_BITS ?= 0
+ASID ?= on
+ifeq ($(filter on off,$(ASID)),)
+$(error ASID must be on or off)
+endif
+ifeq ($(shell [ "$(ASID_BITS)" -ge 0 ] 2>/dev/null && [ "$(ASID_BITS)" -le 16 ] && echo ok),)
+$(error ASID_BITS must be 0 (the CPU's width) or 1..16)
+endif
+B := build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)
 NEWLIB_KERNEL := build/newlib/kernel
 NEWLIB_USER := build/newlib/user
 DEPS_STAMP := build/deps/.stamp
@@ -39,7 +49,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
   -mno-omit-leaf-frame-pointer -ffunction-sections -fdata-sections \
   -isystem $(NEWLIB_KERNEL)/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
   -Iinclude -Iarch/arm64/include -Iboard/$(BOARD) -I$(B)/generated -I. \
-  -DBOARD_CPUS=$(BOARD_CPUS) -DKCONFIG_SEMIHOSTING=$(KCONFIG_SEMIHOSTING) -DKCONFIG_SELFTEST=$(KCONFIG_SELFTEST) \
+  -DBOARD_CPUS=$(BOARD_CPUS) -DKCONFIG_ASID_BITS=$(ASID_BITS) -DKCONFIG_ASID_OFF=$(if $(filter off,$(ASID)),1,0) \
+  -DKCONFIG_SEMIHOSTING=$(KCONFIG_SEMIHOSTING) -DKCONFIG_SELFTEST=$(KCONFIG_SELFTEST) \
   -MMD -MP
 # Code that runs before the MMU is on sees Device memory: no unaligned accesses.
 BOOT_CFLAGS := -mstrict-align

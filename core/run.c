@@ -3,6 +3,7 @@
 // kernel self-tests, then every user program of the test suite.
 #include <janus/arch.h>
 #include <janus/console.h>
+#include <janus/cpu.h>
 #include <janus/heap.h>
 #include <janus/process.h>
 #include <janus/selftest.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "core/boot_log.h"
+#include "core/asid.h"
 #include "core/bootfs.h"
 #include "core/pmm.h"
 #include "core/job.h"
@@ -86,10 +88,23 @@ static int run_user_suite(void) {
 }
 #endif
 
+// The ASID core's per-CPU counters (docs/asid.md).
+static void print_asid_counters(void) {
+  for (unsigned cpu = 0; cpu < cpu_count; cpu++) {
+    struct asid_counters c = asid_counters(cpu);
+    kprintf("asid: cpu%u %u-bit: %lu fast switches, %lu slow, %lu allocations, %lu rollovers, "
+            "%lu local flushes\n", cpu, asid_bits(), (unsigned long)c.fast_switches,
+            (unsigned long)c.slow_switches, (unsigned long)c.allocations,
+            (unsigned long)c.rollovers, (unsigned long)c.local_flushes);
+  }
+}
+
 int kernel_run(void) {
 #if KCONFIG_SELFTEST
   int status = selftest_run_all(boot_info.bootargs);
-  return run_user_suite() ? 1 : status;
+  int user_failures = run_user_suite();
+  print_asid_counters();
+  return user_failures ? 1 : status;
 #else
   const char *name = bootfs_find("main", NULL, NULL) ? "main" : "hello";
   int64_t code = 0;
@@ -99,6 +114,7 @@ int kernel_run(void) {
     return 1;
   }
   kprintf("program %s exited with %ld\n", name, (long)code);
+  print_asid_counters();
   return code == 0 ? 0 : 1;
 #endif
 }

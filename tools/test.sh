@@ -41,6 +41,9 @@ else
 fi
 make -s --no-print-directory host-ksyms-check >"$out/ksyms.log" 2>&1
 record host/gen-ksyms "$?" "$out/ksyms.log"
+# The TLB model must catch an ASID allocator that skips its rollover flush.
+make -s --no-print-directory host-asid-mutant >"$out/asid-mutant.log" 2>&1
+record host/asid-model-catches-missing-flush "$?" "$out/asid-mutant.log"
 
 # --- each board under QEMU ----------------------------------------------------------
 for board in $BOARDS; do
@@ -93,6 +96,20 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
       --expect '^entered at EL2, running at EL1' --expect '^cpus: 4 of 4 online' >"$log.result" 2>&1
     record "$board/demo-boot (uboot, entered at EL2)" $? "$log.result"
   fi
+done
+
+# --- ASID variants on virt: 4-bit ASIDs (rollovers all the time, more address spaces
+# than ASIDs) and ASID=off (the flush-on-switch baseline) must pass the same suites.
+for variant in "ASID_BITS=4:test-asid4" "ASID=off:test-asidoff"; do
+  setting=${variant%%:*} dir=${variant#*:}
+  make -s --no-print-directory BOARD=qemu-virt FLAVOR=test "$setting" image >"$out/virt-$dir-build.log" 2>&1
+  record "qemu-virt/build ($setting)" $? "$out/virt-$dir-build.log"
+  log=$out/virt-$dir.log
+  bash tools/qemu-run.sh --board qemu-virt --image "build/qemu-virt/$dir/Image" --timeout "$TIMEOUT" \
+    --quiet --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' >"$log.result" 2>&1
+  status=$?
+  count_lines "$log" '(kernel|user)' "qemu-virt-$dir/"
+  record "qemu-virt/selftest-boot ($setting)" $status "$log.result"
 done
 
 echo "$passed passed, $failed failed"

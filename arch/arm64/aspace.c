@@ -1,21 +1,24 @@
-// User address spaces: TTBR0 tables of 4 KiB pages tagged with an ASID.
-// ASIDs come from a bitmap sized to the CPU's ASID width; an ASID is invalidated
-// on every CPU before it is reused. (The ASID core issue replaces this allocator.)
+// User address spaces: TTBR0 tables of 4 KiB pages tagged with an ASID. The ASID
+// policy is portable (core/asid.c, docs/asid.md); this file owns the registers and
+// the TLB instructions. With KCONFIG_ASID_OFF every address space uses ASID 0 and a
+// switch flushes the local TLB: the baseline that shows what ASIDs buy.
 #include <arch/aspace.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
 #include <arch/sysreg.h>
 #include <janus/arch.h>
-#include <janus/spinlock.h>
+#include <janus/cpu.h>
+#include <janus/panic.h>
 #include <string.h>
 
 #include "core/pmm.h"
 
-#define MAX_ASIDS 65536
-
-static uint64_t asid_bitmap[MAX_ASIDS / 64];
-static unsigned asid_count;  // usable ASIDs: 2^ASIDBits
-static spinlock_t asid_lock = SPINLOCK_INIT;
+#ifndef KCONFIG_ASID_BITS
+#define KCONFIG_ASID_BITS 0  // 0: as many as the CPU has
+#endif
+#ifndef KCONFIG_ASID_OFF
+#define KCONFIG_ASID_OFF 0
+#endif
 
 static uint64_t alloc_table(void) {
   paddr_t page;
@@ -29,55 +32,24 @@ static const struct pt_ops user_pt_ops = {
     .alloc_table = alloc_table,
 };
 
+void asid_arch_flush_local_tlb(void) {
+  __asm__ volatile("dsb nshst\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+}
+
 void arch_aspace_init_allocator(void) {
-  unsigned bits = ((read_sysreg(id_aa64mmfr0_el1) >> MMFR0_ASIDBITS_SHIFT) & 0xf) ==
-                          MMFR0_ASIDBITS_16 ? 16 : 8;
-  asid_count = 1u << bits;
-  asid_bitmap[0] |= 1;  // ASID 0: kernel threads and the empty TTBR0
+  unsigned hw_bits = ((read_sysreg(id_aa64mmfr0_el1) >> MMFR0_ASIDBITS_SHIFT) & 0xf) ==
+                             MMFR0_ASIDBITS_16 ? 16 : 8;
+  unsigned bits = KCONFIG_ASID_BITS && KCONFIG_ASID_BITS < hw_bits ? KCONFIG_ASID_BITS : hw_bits;
+  if (asid_init(bits, cpu_count) != ZX_OK) panic("cannot use %u-bit ASIDs on %u CPUs", bits, cpu_count);
 }
 
-static zx_status_t asid_alloc(uint16_t *out) {
-  irq_state_t state = spin_lock_irqsave(&asid_lock);
-  zx_status_t status = ZX_ERR_NO_MEMORY;
-  for (unsigned word = 0; word < asid_count / 64; word++) {
-    if (asid_bitmap[word] == ~0ULL) continue;
-    unsigned bit = (unsigned)__builtin_ctzll(~asid_bitmap[word]);
-    asid_bitmap[word] |= 1ULL << bit;
-    *out = (uint16_t)(word * 64 + bit);
-    status = ZX_OK;
-    break;
-  }
-  spin_unlock_irqrestore(&asid_lock, state);
-  return status;
-}
-
-unsigned arch_asids_in_use(void) {
-  unsigned n = 0;
-  irq_state_t state = spin_lock_irqsave(&asid_lock);
-  for (unsigned word = 0; word < MAX_ASIDS / 64; word++)
-    for (uint64_t bits = asid_bitmap[word]; bits; bits &= bits - 1) n++;  // no SIMD popcount
-  spin_unlock_irqrestore(&asid_lock, state);
-  return n;
-}
-
-static void asid_free(uint16_t asid) {
-  // No CPU may keep translations of the old owner when the ASID is handed out again.
-  __asm__ volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"((uint64_t)asid << 48)
-                   : "memory");
-  irq_state_t state = spin_lock_irqsave(&asid_lock);
-  asid_bitmap[asid / 64] &= ~(1ULL << (asid % 64));
-  spin_unlock_irqrestore(&asid_lock, state);
-}
+unsigned arch_asids_in_use(void) { return asid_live(); }
 
 zx_status_t arch_aspace_init(struct arch_aspace *as) {
   uint64_t root = alloc_table();
   if (root == PT_NO_TABLE) return ZX_ERR_NO_MEMORY;
-  zx_status_t status = asid_alloc(&as->asid);
-  if (status != ZX_OK) {
-    pmm_free(root, 0);
-    return status;
-  }
   as->root_pa = root;
+  as->asid = (struct asid_state)ASID_STATE_INIT;  // an ASID comes with the first switch
   return ZX_OK;
 }
 
@@ -87,8 +59,11 @@ static void free_leaf(uint64_t entry) {
 
 static void free_table(uint64_t pa) { pmm_free(pa, 0); }
 
+// The caller guarantees no CPU has as in TTBR0 any more (every thread of the process
+// left it). The ASID needs no invalidation: it is not reused before a rollover, which
+// flushes every CPU's TLB first.
 void arch_aspace_destroy(struct arch_aspace *as) {
-  asid_free(as->asid);  // first: no CPU may walk the tables we free next
+  asid_release(&as->asid);
   pt_free_all(as->root_pa, &user_pt_ops, free_leaf, free_table);
   as->root_pa = 0;
 }
@@ -100,9 +75,16 @@ static uint64_t user_attrs(unsigned perms, bool owned) {
   return attrs;
 }
 
+// On every CPU. An address space that never had an ASID can have no TLB entries.
 static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
-  uint64_t arg = (uint64_t)as->asid << 48 | ((va >> PAGE_SHIFT) & ((1ULL << 44) - 1));
-  __asm__ volatile("dsb ishst\n tlbi vae1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
+  uint64_t page = (va >> PAGE_SHIFT) & ((1ULL << 44) - 1);
+  uint16_t asid;
+  if (KCONFIG_ASID_OFF) {
+    __asm__ volatile("dsb ishst\n tlbi vaae1is, %0\n dsb ish\n isb" ::"r"(page) : "memory");
+  } else if (asid_for_invalidate(&as->asid, &asid)) {
+    uint64_t arg = (uint64_t)asid << 48 | page;
+    __asm__ volatile("dsb ishst\n tlbi vae1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
+  }
 }
 
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
@@ -128,14 +110,23 @@ zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va) {
 
 // What each CPU's TTBR0 holds now, so a switch between threads of one process
 // writes nothing.
-static const struct arch_aspace *active_aspace[MAX_CPUS];
+static struct arch_aspace *active_aspace[MAX_CPUS];
 
-void arch_aspace_activate(const struct arch_aspace *as) {
+void arch_aspace_activate(struct arch_aspace *as) {
   extern uint64_t empty_root_table[];
-  const struct arch_aspace **active = &active_aspace[arch_cpu_index()];
+  struct arch_aspace **active = &active_aspace[arch_cpu_index()];
   if (*active == as) return;
   *active = as;
-  uint64_t ttbr0 = as ? (as->root_pa | (uint64_t)as->asid << 48) : kva_to_paddr(empty_root_table);
-  write_sysreg(ttbr0_el1, ttbr0);
+  if (!as) {
+    write_sysreg(ttbr0_el1, kva_to_paddr(empty_root_table));  // ASID 0: nothing to find
+  } else if (KCONFIG_ASID_OFF) {
+    write_sysreg(ttbr0_el1, as->root_pa);
+    asid_arch_flush_local_tlb();  // ASID 0 is shared: the last space's entries must go
+  } else {
+    irq_state_t state = arch_irq_save();  // asid_switch runs for this CPU
+    uint16_t asid = asid_switch(&as->asid, arch_cpu_index());
+    write_sysreg(ttbr0_el1, as->root_pa | (uint64_t)asid << 48);
+    arch_irq_restore(state);
+  }
   isb();
 }

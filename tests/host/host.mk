@@ -1,12 +1,12 @@
 # Host unit tests of portable code, built with the sanitizers. Included by the Makefile.
 # Portable sources under test (they must not touch system registers):
-HOST_UNDER_TEST := core/fdt.c core/bootinfo.c core/pmm.c core/ksyms.c arch/arm64/esr.c core/object.c core/handle_table.c core/vm_range.c
+HOST_UNDER_TEST := core/fdt.c core/bootinfo.c core/pmm.c core/ksyms.c arch/arm64/esr.c core/object.c core/handle_table.c core/vm_range.c core/asid.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_BIN := build/host/runner
 HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
   -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DJANUS_HOST \
-  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host
+  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I.
 
 $(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*.h)
 	@mkdir -p $(dir $@)
@@ -15,6 +15,13 @@ $(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h incl
 .PHONY: host-test
 host-test: $(HOST_BIN)
 	$(HOST_BIN)
+
+# The ASID model must catch an allocator that skips the post-rollover local flush.
+.PHONY: host-asid-mutant
+host-asid-mutant: tests/host/runner.c tests/host/test_asid_model.c core/asid.c core/asid.h
+	@mkdir -p build/host
+	$(HOST_CC) $(HOST_CFLAGS) -DASID_TEST_SKIP_ROLLOVER_FLUSH -o build/host/asid_mutant $(filter %.c,$^)
+	! build/host/asid_mutant asid_model_no_stale
 
 # tools/gen-ksyms.sh on a fixed nm listing must keep its 6 code symbols, one per
 # address in address order, and assemble; so must empty input (the first link).

@@ -46,18 +46,28 @@ _ssize_t _read(int fd, void *buf, size_t n) {
 
 void _exit(int status) { zx_process_exit(status); }
 
-// The heap is a fixed array in .bss (zero pages from the kernel); VMAR-backed later.
-#define HEAP_SIZE (8u << 20)
-static char heap[HEAP_SIZE] __attribute__((aligned(16)));
+// The heap is one VMO reserved in the root VMAR on first use; the kernel commits its
+// pages only when they are touched, so a large reservation costs nothing up front.
+#define HEAP_RESERVE (64u << 20)
+static uintptr_t heap_base;
 static size_t heap_used;
 
+static int heap_reserve(void) {
+  zx_handle_t vmo;
+  if (zx_vmo_create(HEAP_RESERVE, 0, &vmo) != ZX_OK) return -1;
+  zx_status_t status = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0,
+                                   vmo, 0, HEAP_RESERVE, &heap_base);
+  zx_handle_close(vmo);  // the mapping keeps the VMO
+  return status == ZX_OK ? 0 : -1;
+}
+
 void *_sbrk(ptrdiff_t incr) {
-  if ((incr > 0 && (size_t)incr > HEAP_SIZE - heap_used) ||
+  if ((!heap_base && heap_reserve() != 0) || (incr > 0 && (size_t)incr > HEAP_RESERVE - heap_used) ||
       (incr < 0 && (size_t)-incr > heap_used)) {
     errno = ENOMEM;
     return (void *)-1;
   }
-  void *old = heap + heap_used;
+  void *old = (void *)(heap_base + heap_used);
   heap_used += incr;
   return old;
 }

@@ -4,9 +4,11 @@
 
 #include <stdint.h>
 
+#include "core/asid.h"
+
 struct arch_aspace {
   uint64_t root_pa;
-  uint16_t asid;
+  struct asid_state asid;  // core/asid.c: generation and ASID, revalidated on switch
 };
 
 #endif  // ARCH_ASPACE_H_

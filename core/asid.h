@@ -1,0 +1,66 @@
+// ASID allocation: generations with rollover, a lock-free switch fast path, and
+// per-CPU reserved ASIDs so running address spaces keep theirs across a rollover.
+// Portable: the only contact with the hardware is the arch hook below. Design and the
+// argument that no stale translation is ever used: docs/asid.md.
+#ifndef CORE_ASID_H_
+#define CORE_ASID_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+#define ASID_MAX_BITS 16
+
+// Embedded in each address space. asid_gen = generation << bits | asid; 0 = never
+// given an ASID (then no TLB can hold an entry tagged for it).
+struct asid_state {
+  uint64_t asid_gen;  // accessed only with __atomic builtins
+};
+
+#define ASID_STATE_INIT {0}
+
+struct asid_counters {
+  uint64_t fast_switches;  // switches that took no lock
+  uint64_t slow_switches;  // switches that took the lock (new ASID, reserved one, or flush)
+  uint64_t allocations;    // ASIDs taken from the free map
+  uint64_t rollovers;      // generation bumps this CPU performed
+  uint64_t local_flushes;  // asid_arch_flush_local_tlb() calls on this CPU
+};
+
+// ASIDs 1 .. 2^bits - 1 are handed out (ASID 0 stays with the empty TTBR0). Needs
+// 2^bits >= cpus + 2: after a rollover every CPU may hold a reserved ASID and the
+// switching CPU still needs a free one. Resets all state (not safe while switching).
+zx_status_t asid_init(unsigned bits, unsigned cpus);
+
+// Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
+// root table. Preemption and interrupts must be off from here until TTBR0 is written.
+// Fast path (ASID of the current generation, no rollover since this CPU's last
+// switch): three relaxed loads and a compare-and-swap on this CPU's own slot, no lock.
+// Otherwise the spinlock; then it may call asid_arch_flush_local_tlb() (a flush left
+// pending by a rollover), always before it returns.
+uint16_t asid_switch(struct asid_state *as, unsigned cpu);
+
+// The address space is dead: no CPU's TTBR0 refers to it any more. No TLB maintenance
+// is needed: its ASID is not handed out again in this generation, and the rollover
+// that frees it makes every CPU flush its TLB before it next switches.
+void asid_release(struct asid_state *as);
+
+// For unmap/remap/protect: whether TLB entries tagged for as may exist, and under
+// which ASID to invalidate them (TLBI VAE1IS). False only if as never had an ASID.
+// An ASID of an old generation must still be invalidated: a CPU may be running as
+// under it as a reserved ASID (see docs/asid.md).
+bool asid_for_invalidate(const struct asid_state *as, uint16_t *asid);
+
+// Whether as holds an ASID of the current generation (diagnostics and tests).
+bool asid_is_current(const struct asid_state *as);
+unsigned asid_bits(void);
+// Address spaces given an ASID and not yet released (leak accounting).
+unsigned asid_live(void);
+struct asid_counters asid_counters(unsigned cpu);
+
+// --- Arch hooks (arch/arm64 implements them; the host tests model them) ----------
+// Invalidate every stage-1 EL1&0 entry in this CPU's TLB and complete it:
+// DSB NSHST; TLBI VMALLE1; DSB NSH (the ISB after the TTBR0 write follows).
+void asid_arch_flush_local_tlb(void);
+
+#endif  // CORE_ASID_H_

@@ -1,0 +1,394 @@
+// The ASID allocator (core/asid.c) against a model of the ARMv8 TLB.
+//
+// Each simulated CPU has a TTBR0 (an address space and the ASID written with it) and
+// a TLB: a set of (VA page, ASID, global) -> PA entries. As the architecture allows,
+// the "hardware" fills entries at any time from the valid entries of the current
+// tables of the address space in that CPU's TTBR0, tagged with the ASID in TTBR0,
+// and keeps them until a TLBI removes them (or evicts them at random). Invalid table
+// entries are never cached. The model kernel does what Janus does: unmap = clear the
+// entry, then TLBI VAE1IS (VA, ASID) on every CPU; map = write the entry, no TLBI;
+// remap = break-before-make; destroy = switch every CPU using it to the empty TTBR0,
+// then asid_release. An access may use ANY matching entry, so all matching entries
+// must carry the PA the tables hold now (and none may match an unmapped page).
+// Physical pages are never reused, so any stale entry is visible as a wrong PA.
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/asid.h"
+#include "test.h"
+
+#define MCPUS 4
+#define NAS 20       // address-space slots: many more than ASIDs at 2-4 bits
+#define NVA 6        // user pages per address space (VA page indices 0..NVA-1)
+#define KVA NVA      // one global kernel page
+#define KPA 1u
+#define TLB_SLOTS 10
+#define HIST 24
+
+enum op_kind { OP_CREATE, OP_DESTROY, OP_SWITCH, OP_EMPTY, OP_MAP, OP_UNMAP, OP_REMAP, OP_ACCESS };
+static const char *const op_names[] = {"create", "destroy", "switch", "empty-ttbr0", "map",
+                                       "unmap", "remap", "access"};
+
+struct tlb_entry {
+  bool valid, global;
+  uint8_t va;
+  uint16_t asid;
+  uint32_t pa;
+};
+
+struct mcpu {
+  int as;         // address space in TTBR0, -1: the empty table (ASID 0)
+  uint16_t asid;  // ASID written into TTBR0
+  struct tlb_entry tlb[TLB_SLOTS];
+};
+
+struct mas {
+  bool live;
+  struct asid_state st;
+  uint32_t pa[NVA];  // the page table: 0 = invalid
+};
+
+struct op {
+  uint8_t kind, cpu, as, va;
+  uint16_t asid;
+  uint64_t step;
+};
+
+static struct {
+  unsigned bits, ncpu;
+  uint64_t seed, rng, step;
+  bool skip_stale;  // model-kernel mutant: skip the TLBI when the ASID is not current
+  bool quiet, failed;
+  struct mcpu cpu[MCPUS];
+  struct mas as[NAS];
+  uint32_t next_pa;
+  struct op hist[HIST];
+  unsigned nhist;
+  uint64_t accesses, hits, flushes;
+} m;
+
+static _Thread_local unsigned current_cpu;  // the CPU calling into the allocator
+static bool threaded;                         // the concurrent test: no TLB model
+
+void asid_arch_flush_local_tlb(void) {
+  if (threaded) return;
+  memset(m.cpu[current_cpu].tlb, 0, sizeof m.cpu[current_cpu].tlb);  // TLBI VMALLE1
+  m.flushes++;
+}
+
+static unsigned rnd(unsigned n) { return (unsigned)(test_rng_next(&m.rng) % n); }
+
+static void record(enum op_kind kind, unsigned cpu, unsigned as, unsigned va, unsigned asid) {
+  struct op *o = &m.hist[m.nhist++ % HIST];
+  *o = (struct op){(uint8_t)kind, (uint8_t)cpu, (uint8_t)as, (uint8_t)va, (uint16_t)asid, m.step};
+}
+
+static void fail(const char *what, unsigned cpu, unsigned va, const struct tlb_entry *e) {
+  m.failed = true;
+  if (m.quiet) return;
+  printf("  asid model: %s (bits %u, cpus %u, seed %#llx, step %llu, cpu %u, va %u", what,
+         m.bits, m.ncpu, (unsigned long long)m.seed, (unsigned long long)m.step, cpu, va);
+  if (e) printf(", entry asid %u pa %u%s", e->asid, e->pa, e->global ? " global" : "");
+  printf(")\n  last operations:\n");
+  unsigned n = m.nhist < HIST ? m.nhist : HIST;
+  for (unsigned i = m.nhist - n; i < m.nhist; i++) {
+    const struct op *o = &m.hist[i % HIST];
+    printf("    %8llu %-11s cpu %u as %u va %u asid %u\n", (unsigned long long)o->step,
+           op_names[o->kind], o->cpu, o->as, o->va, o->asid);
+  }
+}
+
+// The page-table walker of cpu: cache the translation of va, if the tables have one.
+static void fill(unsigned cpu, unsigned va) {
+  struct mcpu *c = &m.cpu[cpu];
+  if (c->as < 0 && va != KVA) return;  // the empty TTBR0 table: nothing valid
+  uint32_t pa = va == KVA ? KPA : m.as[c->as].pa[va];
+  if (pa == 0) return;  // a translation fault is never cached
+  c->tlb[rnd(TLB_SLOTS)] = (struct tlb_entry){true, va == KVA, (uint8_t)va, c->asid, pa};
+}
+
+// TLBI VAE1IS: (va, asid) on every CPU (the model has one inner-shareable domain).
+static void tlbi_va_all(unsigned va, uint16_t asid) {
+  for (unsigned c = 0; c < m.ncpu; c++)
+    for (unsigned i = 0; i < TLB_SLOTS; i++) {
+      struct tlb_entry *e = &m.cpu[c].tlb[i];
+      if (e->valid && (e->global || e->asid == asid) && e->va == va) e->valid = false;
+    }
+}
+
+// What the kernel does after changing a valid entry of as.
+static void invalidate(unsigned as, unsigned va) {
+  uint16_t asid;
+  if (m.skip_stale && !asid_is_current(&m.as[as].st)) return;
+  if (!asid_for_invalidate(&m.as[as].st, &asid)) return;  // never had an ASID: no entries
+  tlbi_va_all(va, asid);
+}
+
+static void do_access(unsigned cpu, unsigned va) {
+  struct mcpu *c = &m.cpu[cpu];
+  uint32_t want = va == KVA ? KPA : c->as < 0 ? 0 : m.as[c->as].pa[va];
+  bool hit = false;
+  m.accesses++;
+  for (unsigned i = 0; i < TLB_SLOTS; i++) {
+    const struct tlb_entry *e = &c->tlb[i];
+    if (!e->valid || e->va != va || (!e->global && e->asid != c->asid)) continue;
+    if (e->pa != want) {
+      fail(want ? "stale translation used" : "translation of an unmapped page used", cpu, va, e);
+      return;
+    }
+    hit = true;
+  }
+  if (hit) m.hits++;
+  else fill(cpu, va);
+}
+
+// Two CPUs running different address spaces never share an ASID.
+static void check_ttbrs(void) {
+  for (unsigned a = 0; a < m.ncpu; a++)
+    for (unsigned b = a + 1; b < m.ncpu; b++)
+      if (m.cpu[a].as >= 0 && m.cpu[b].as >= 0 && m.cpu[a].as != m.cpu[b].as &&
+          m.cpu[a].asid == m.cpu[b].asid) {
+        fail("two address spaces run under one ASID", b, 0, NULL);
+        return;
+      }
+}
+
+static void do_switch(unsigned cpu, unsigned as) {
+  current_cpu = cpu;
+  uint16_t asid = asid_switch(&m.as[as].st, cpu);
+  record(OP_SWITCH, cpu, as, 0, asid);
+  if (asid == 0 || asid >= 1u << m.bits) {
+    fail("ASID out of range", cpu, 0, NULL);
+    return;
+  }
+  m.cpu[cpu].as = (int)as;  // write TTBR0 (and ISB)
+  m.cpu[cpu].asid = asid;
+  check_ttbrs();
+}
+
+static void step_once(void) {
+  unsigned r = rnd(100), cpu = rnd(m.ncpu), as = rnd(NAS), va = rnd(NVA);
+  struct mas *s = &m.as[as];
+  // The hardware: speculative walks and evictions at any time.
+  for (unsigned k = rnd(3); k; k--) fill(rnd(m.ncpu), rnd(NVA + 1));
+  if (rnd(8) == 0) m.cpu[rnd(m.ncpu)].tlb[rnd(TLB_SLOTS)].valid = false;
+
+  if (r < 6) {  // create or destroy
+    if (!s->live) {
+      record(OP_CREATE, cpu, as, 0, 0);
+      s->live = true;
+      s->st = (struct asid_state)ASID_STATE_INIT;
+      for (unsigned v = 0; v < NVA; v++) s->pa[v] = rnd(2) ? m.next_pa++ : 0;
+    } else {
+      record(OP_DESTROY, cpu, as, 0, 0);
+      for (unsigned c = 0; c < m.ncpu; c++)
+        if (m.cpu[c].as == (int)as) {  // TTBR0 = empty table: its TLB keeps everything
+          m.cpu[c].as = -1;
+          m.cpu[c].asid = 0;
+        }
+      asid_release(&s->st);
+      s->live = false;
+    }
+  } else if (r < 36) {  // context switch
+    if (rnd(16) == 0) {
+      record(OP_EMPTY, cpu, 0, 0, 0);
+      m.cpu[cpu].as = -1;
+      m.cpu[cpu].asid = 0;
+    } else if (s->live) {
+      do_switch(cpu, as);
+    }
+  } else if (r < 56) {  // change a mapping
+    if (!s->live) return;
+    if (s->pa[va] == 0) {
+      record(OP_MAP, cpu, as, va, 0);
+      s->pa[va] = m.next_pa++;
+    } else if (r < 46) {
+      record(OP_UNMAP, cpu, as, va, 0);
+      s->pa[va] = 0;
+      invalidate(as, va);
+    } else {
+      record(OP_REMAP, cpu, as, va, 0);
+      s->pa[va] = 0;  // break
+      invalidate(as, va);
+      s->pa[va] = m.next_pa++;  // make
+    }
+  } else {  // accesses on a CPU, to whatever its TTBR0 maps
+    record(OP_ACCESS, cpu, m.cpu[cpu].as < 0 ? 255 : (unsigned)m.cpu[cpu].as, va, m.cpu[cpu].asid);
+    do_access(cpu, rnd(4) == 0 ? KVA : va);
+  }
+}
+
+static void check_live(void) {
+  unsigned n = 0;
+  for (unsigned i = 0; i < NAS; i++)
+    if (m.as[i].live && m.as[i].st.asid_gen) n++;
+  if (n != asid_live()) fail("asid_live() disagrees", 0, 0, NULL);
+}
+
+// One run; returns whether the model saw no stale translation.
+static bool run_model(unsigned bits, unsigned ncpu, uint64_t seed, uint64_t steps,
+                      bool skip_stale, bool quiet) {
+  memset(&m, 0, sizeof m);
+  m.bits = bits;
+  m.ncpu = ncpu;
+  m.seed = m.rng = seed;
+  m.skip_stale = skip_stale;
+  m.quiet = quiet;
+  m.next_pa = KPA + 1;
+  for (unsigned c = 0; c < MCPUS; c++) m.cpu[c].as = -1;
+  if (asid_init(bits, ncpu) != ZX_OK) {
+    fail("asid_init refused", 0, 0, NULL);
+    return false;
+  }
+  for (m.step = 0; m.step < steps && !m.failed; m.step++) {
+    step_once();
+    if ((m.step & 1023) == 0) check_live();
+  }
+  return !m.failed;
+}
+
+struct config {
+  unsigned bits, cpus;
+};
+// 2-bit ASIDs give 3 usable ones: enough for 1 or 2 CPUs (2^bits >= cpus + 2).
+static const struct config configs[] = {{2, 1}, {2, 2}, {3, 4}, {4, 4}, {3, 3}, {16, 4}};
+static const uint64_t seeds[] = {0x9e3779b97f4a7c15ull, 0x1234567ull, 0xdeadbeefcafeull, 42};
+#define STEPS_PER_RUN 1000000
+
+TEST(asid_model_no_stale_translation) {
+  uint64_t total = 0, rollovers = 0, fast = 0, slow = 0, flushes = 0, accesses = 0, hits = 0;
+  for (unsigned ci = 0; ci < sizeof configs / sizeof configs[0]; ci++)
+    for (unsigned si = 0; si < sizeof seeds / sizeof seeds[0]; si++) {
+      bool ok = run_model(configs[ci].bits, configs[ci].cpus, seeds[si] + ci, STEPS_PER_RUN,
+                          false, false);
+      EXPECT(ok);
+      if (!ok) return;
+      total += m.step;
+      accesses += m.accesses;
+      hits += m.hits;
+      for (unsigned c = 0; c < configs[ci].cpus; c++) {
+        struct asid_counters k = asid_counters(c);
+        rollovers += k.rollovers;
+        fast += k.fast_switches;
+        slow += k.slow_switches;
+        flushes += k.local_flushes;
+      }
+      EXPECT(configs[ci].bits == 16 || rollovers > 0);
+    }
+  printf("  asid model: %u runs, %llu operations (%llu accesses, %llu TLB hits), %llu fast / "
+         "%llu slow switches, %llu rollovers, %llu local flushes\n",
+         (unsigned)(sizeof configs / sizeof configs[0] * sizeof seeds / sizeof seeds[0]),
+         (unsigned long long)total, (unsigned long long)accesses, (unsigned long long)hits,
+         (unsigned long long)fast,
+         (unsigned long long)slow, (unsigned long long)rollovers, (unsigned long long)flushes);
+}
+
+// The test of the test, in the model kernel: skipping the unmap TLBI when the
+// address space's ASID is of an old generation is wrong (a CPU may still run it
+// under that ASID, reserved at the rollover), and the model must say so.
+TEST(asid_model_catches_stale_generation_skip) {
+  bool caught = false;
+  for (unsigned si = 0; si < 3 && !caught; si++)
+    caught = !run_model(3, 4, seeds[si], STEPS_PER_RUN, true, true);
+  EXPECT(caught);
+}
+
+TEST(asid_init_checks) {
+  EXPECT_EQ(asid_init(0, 1), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(asid_init(17, 1), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(asid_init(2, 3), ZX_ERR_INVALID_ARGS);  // 3 ASIDs: 3 reserved + 1 needed
+  EXPECT_EQ(asid_init(8, 0), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(asid_init(8, 9), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(asid_init(2, 2), ZX_OK);
+  EXPECT_EQ(asid_init(16, 8), ZX_OK);
+  EXPECT_EQ(asid_bits(), 16);
+}
+
+// A running address space keeps its ASID across rollovers; the other CPU flushes
+// once, lazily, at its next switch; a repeated switch takes the fast path.
+TEST(asid_rollover_keeps_running_asid) {
+  struct asid_state s[8];
+  for (unsigned i = 0; i < 8; i++) s[i] = (struct asid_state)ASID_STATE_INIT;
+  ASSERT(asid_init(2, 2) == ZX_OK);
+  memset(&m, 0, sizeof m);
+  current_cpu = 0;
+  uint16_t a0 = asid_switch(&s[0], 0);
+  EXPECT_EQ(asid_switch(&s[0], 0), a0);
+  EXPECT_EQ(asid_counters(0).fast_switches, 1);
+  current_cpu = 1;
+  uint16_t seen[8];
+  for (unsigned i = 1; i < 8; i++) {  // 7 allocations of 3 ASIDs: rollovers
+    seen[i] = asid_switch(&s[i], 1);
+    EXPECT(seen[i] != a0);
+    if (i > 1) EXPECT(seen[i] != seen[i - 1]);
+  }
+  EXPECT(asid_counters(1).rollovers >= 2);
+  EXPECT(asid_counters(1).local_flushes >= 2);
+  EXPECT_EQ(asid_counters(0).local_flushes, 0);  // lazily: cpu 0 has not switched
+  EXPECT(!asid_is_current(&s[0]));
+  current_cpu = 0;
+  EXPECT_EQ(asid_switch(&s[0], 0), a0);  // reserved: same ASID, new generation
+  EXPECT(asid_is_current(&s[0]));
+  EXPECT_EQ(asid_counters(0).local_flushes, 1);
+  EXPECT_EQ(asid_counters(0).slow_switches, 2);
+  EXPECT_EQ(asid_live(), 8);
+  for (unsigned i = 0; i < 8; i++) asid_release(&s[i]);
+  EXPECT_EQ(asid_live(), 0);
+}
+
+// Real concurrency (threads stand for CPUs): the lock-free fast path racing with
+// rollovers on other CPUs. Each CPU publishes (address space, ASID) after a switch and
+// clears it before the next; two CPUs must never publish different address spaces
+// under one ASID. No TLB model here (the hook does nothing); the model above covers
+// the TLB, this covers the CAS/exchange race that a sequential model cannot produce.
+#define TCPUS 4
+#define TAS 12
+#define TSWITCHES 50000
+static struct asid_state tas[TAS];
+static uint64_t published[TCPUS];  // as index + 1 << 16 | asid; 0 = switching
+static int tconflicts;
+
+static void *cpu_thread(void *arg) {
+  unsigned cpu = (unsigned)(uintptr_t)arg;
+  uint64_t rng = 0x9e3779b97f4a7c15ull * (cpu + 1);
+  current_cpu = cpu;
+  for (unsigned i = 0; i < TSWITCHES; i++) {
+    unsigned as = (unsigned)(test_rng_next(&rng) % TAS);
+    __atomic_store_n(&published[cpu], 0, __ATOMIC_SEQ_CST);
+    uint16_t asid = asid_switch(&tas[as], cpu);
+    uint64_t mine = (uint64_t)(as + 1) << 16 | asid;
+    __atomic_store_n(&published[cpu], mine, __ATOMIC_SEQ_CST);
+    // "Run" it for a while, letting the other CPUs switch meanwhile.
+    for (unsigned k = (unsigned)(test_rng_next(&rng) % 3); k; k--) {
+      for (unsigned c = 0; c < TCPUS; c++) {
+        uint64_t other = __atomic_load_n(&published[c], __ATOMIC_SEQ_CST);
+        if (c != cpu && other && (other & 0xffff) == asid && other != mine)
+          __atomic_fetch_add(&tconflicts, 1, __ATOMIC_RELAXED);
+      }
+      sched_yield();
+    }
+  }
+  return NULL;
+}
+
+TEST(asid_concurrent_switches) {
+  ASSERT(asid_init(3, TCPUS) == ZX_OK);
+  for (unsigned i = 0; i < TAS; i++) tas[i] = (struct asid_state)ASID_STATE_INIT;
+  threaded = true;
+  pthread_t t[TCPUS];
+  for (unsigned c = 0; c < TCPUS; c++)
+    ASSERT(pthread_create(&t[c], NULL, cpu_thread, (void *)(uintptr_t)c) == 0);
+  for (unsigned c = 0; c < TCPUS; c++) pthread_join(t[c], NULL);
+  threaded = false;
+  EXPECT_EQ(tconflicts, 0);
+  uint64_t fast = 0, rollovers = 0;
+  for (unsigned c = 0; c < TCPUS; c++) {
+    fast += asid_counters(c).fast_switches;
+    rollovers += asid_counters(c).rollovers;
+  }
+  EXPECT(rollovers > 0);
+  printf("  asid concurrent: %u switches, %llu fast, %llu rollovers\n", TCPUS * TSWITCHES,
+         (unsigned long long)fast, (unsigned long long)rollovers);
+}
