@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/pmm.h"
+#include "core/vmar.h"
 
 #define EM_AARCH64 183
 #define ET_EXEC 2
@@ -83,7 +84,8 @@ zx_status_t process_load_elf(struct process *p, const void *image, size_t size, 
     const struct elf64_phdr *ph = &phdrs[i];
     if (ph->type != PT_LOAD) continue;
     if (ph->filesz > ph->memsz || ph->offset > size || ph->filesz > size - ph->offset ||
-        !in_user_range(ph->vaddr, ph->memsz) || ph->vaddr + ph->memsz > USER_STACK_TOP - USER_STACK_SIZE)
+        // Segments live below the root VMAR, whose pages the VM code owns.
+        !in_user_range(ph->vaddr, ph->memsz) || ph->vaddr + ph->memsz > VMAR_ROOT_BASE)
       return ZX_ERR_INVALID_ARGS;
     zx_status_t status = load_segment(p, image, ph);
     if (status != ZX_OK) return status;

@@ -1,0 +1,70 @@
+// The ELF loader takes untrusted input: malformed images are refused with
+// ZX_ERR_INVALID_ARGS and leave nothing behind.
+#include <janus/arch.h>
+#include <janus/heap.h>
+#include <janus/process.h>
+#include <janus/selftest.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bootfs.h"
+#include "core/pmm.h"
+#include "core/vmar.h"
+
+
+static zx_status_t load_copy(const uint8_t *image, size_t size) {
+  struct process *p;
+  zx_status_t status = process_create("elf-test", &p);
+  if (status != ZX_OK) return status;
+  uintptr_t entry;
+  status = process_load_elf(p, image, size, &entry);
+  kobject_unref(&p->obj);
+  return status;
+}
+
+SELFTEST(elf_loader_refuses_malformed_images) {
+  const void *image;
+  size_t size;
+  CHECK(bootfs_find("sleeper", &image, &size));
+  uint8_t *copy = malloc(size);
+  CHECK(copy != NULL);
+  uint64_t pages = pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages();
+  uint64_t phoff;
+  memcpy(&phoff, (const uint8_t *)image + 32, sizeof phoff);
+
+  memcpy(copy, image, size);
+  CHECK(load_copy(copy, size) == ZX_OK);  // the original loads
+  CHECK(load_copy(copy, 10) == ZX_ERR_INVALID_ARGS);  // truncated header
+  CHECK(load_copy(copy, phoff + 8) == ZX_ERR_INVALID_ARGS);  // truncated program headers
+  copy[0] = 0;  // bad magic
+  CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  memcpy(copy, image, size);
+  copy[18] = 62;  // e_machine: x86-64
+  CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  memcpy(copy, image, size);
+  uint64_t huge = ~0ULL - 4096;
+  memcpy(copy + 32, &huge, sizeof huge);  // e_phoff past the end
+  CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  // First program header (PT_LOAD): offset 8 file offset, 16 vaddr, 32 filesz, 40 memsz.
+  memcpy(copy, image, size);
+  memcpy(copy + phoff + 8, &huge, sizeof huge);  // segment data past the end
+  CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  memcpy(copy, image, size);
+  uint64_t kernel_va = 0xffff800000000000ULL;
+  memcpy(copy + phoff + 16, &kernel_va, sizeof kernel_va);  // into the kernel half
+  CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  memcpy(copy, image, size);
+  uint64_t in_vmar = VMAR_ROOT_BASE;
+  memcpy(copy + phoff + 16, &in_vmar, sizeof in_vmar);  // over the root VMAR's range
+  CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  memcpy(copy, image, size);
+  uint64_t filesz, small = 1;
+  memcpy(&filesz, copy + phoff + 32, sizeof filesz);
+  if (filesz > 1) {
+    memcpy(copy + phoff + 40, &small, sizeof small);  // memsz < filesz
+    CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  }
+  free(copy);
+  CHECK(pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() == pages);
+  return true;
+}
