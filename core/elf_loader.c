@@ -100,9 +100,5 @@ zx_status_t process_load_elf(struct process *p, const void *image, size_t size, 
   }
   if (!in_user_range(eh->entry, 4)) return ZX_ERR_INVALID_ARGS;
   *entry = eh->entry;
-  zx_status_t status = process_map_stack(p);
-  if (status == ZX_OK)
-    record_fixed_map(p, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-                     ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, "stack");
-  return status;
+  return process_map_stack(p);
 }

@@ -52,21 +52,19 @@ zx_status_t process_create(const char *name, struct process **out) {
   return ZX_OK;
 }
 
-static zx_status_t map_zeroed(struct process *p, uintptr_t va, unsigned perms) {
-  paddr_t page;
-  if (pmm_alloc(0, &page) != ZX_OK) return ZX_ERR_NO_MEMORY;
-  memset(paddr_to_kva(page), 0, PAGE_SIZE);
-  zx_status_t status = arch_aspace_map(&p->aspace, va, page, perms, true);
-  if (status != ZX_OK) pmm_free(page, 0);
-  return status;
-}
-
+// The stack is an ordinary VMO mapping in the root VMAR: its pages are committed as
+// the program touches them.
 zx_status_t process_map_stack(struct process *p) {
-  for (uintptr_t va = USER_STACK_TOP - USER_STACK_SIZE; va < USER_STACK_TOP; va += PAGE_SIZE) {
-    zx_status_t status = map_zeroed(p, va, ARCH_MMU_READ | ARCH_MMU_WRITE);
-    if (status != ZX_OK) return status;
-  }
-  return ZX_OK;
+  struct vmo *stack;
+  zx_status_t status = vmo_create(USER_STACK_SIZE, 0, &stack);
+  if (status != ZX_OK) return status;
+  memcpy(stack->name, "stack", 6);
+  uintptr_t addr;
+  status = vmar_map(p->root_vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+                    USER_STACK_TOP - USER_STACK_SIZE - VMAR_ROOT_BASE, stack,
+                    ZX_DEFAULT_VMO_RIGHTS, 0, USER_STACK_SIZE, &addr);
+  kobject_unref(&stack->obj);  // the mapping holds its own reference
+  return status;
 }
 
 // A process with no threads left (or never started) gives everything back and dies.

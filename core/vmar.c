@@ -164,7 +164,7 @@ zx_status_t process_vm_init(struct process *p) {
   struct vmar *v = vmar_new(p, NULL, VMAR_CAN_MAP_MASK);
   if (!v) return ZX_ERR_NO_MEMORY;
   zx_status_t status =
-      vm_range_init(&v->children, VMAR_ROOT_BASE, USER_STACK_TOP - USER_STACK_SIZE - VMAR_ROOT_BASE);
+      vm_range_init(&v->children, VMAR_ROOT_BASE, USER_ASPACE_END - VMAR_ROOT_BASE);
   ASSERT(status == ZX_OK);
   v->node.range.base = VMAR_ROOT_BASE;
   v->node.range.size = v->children.size;
@@ -488,7 +488,7 @@ static void maps_walk_locked(struct maps_cursor *c, struct vmar *top, size_t dep
       continue;
     }
     struct vm_mapping *m = node_mapping(n);
-    zx_info_maps_t *e = maps_emit(c, "", n->base, n->size, depth + 1, ZX_INFO_MAPS_TYPE_MAPPING);
+    zx_info_maps_t *e = maps_emit(c, m->vmo->name, n->base, n->size, depth + 1, ZX_INFO_MAPS_TYPE_MAPPING);
     if (e) {
       size_t pages = 0;
       for_committed_pages(m, 0, UINT64_MAX, count_page, &pages);

@@ -2,9 +2,10 @@
 // mappings of VMOs. Mappings are lazy: pages enter the page tables on first touch
 // (vm_handle_user_fault). All state is under vm_lock (core/vmo.h).
 //
-// Every process's root VMAR covers [VMAR_ROOT_BASE, USER_STACK_TOP - USER_STACK_SIZE).
-// The ELF image (at 0x400000) and the stack are mapped directly by core/elf_loader.c
-// and stay outside the VMAR bookkeeping, so the root starts above the image.
+// Every process's root VMAR covers [VMAR_ROOT_BASE, USER_ASPACE_END); the stack is a
+// mapping in it, the ELF image lies below it.
+// The ELF image (at 0x400000) is mapped directly by core/elf_loader.c and stays
+// outside the VMAR bookkeeping, so the root starts above the image.
 #ifndef CORE_VMAR_H_
 #define CORE_VMAR_H_
 

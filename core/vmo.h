@@ -32,6 +32,7 @@ struct vmo {
   paddr_t **top;          // top[i][j] is page i * VMO_LEAF_PAGES + j, 0 = uncommitted
   struct vm_mapping *mappings;  // every mapping of this VMO (vm_mapping.vmo_next)
   uint64_t committed;     // pages committed
+  char name[ZX_MAX_NAME_LEN];  // shown by ZX_INFO_PROCESS_MAPS ("" unless the kernel names it)
 };
 
 extern spinlock_t vm_lock;

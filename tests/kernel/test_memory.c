@@ -45,5 +45,13 @@ SELFTEST(heap_malloc_free_realloc) {
   CHECK(big != NULL && big[(1 << 20) - 1] == 0x5a);
   free(big);
   for (unsigned i = 1; i < N; i += 2) free(blocks[i]);
+  // Growing the heap's last block: newlib's nano realloc used to copy the new size
+  // out of it, running off the end of the heap (core/libc_glue.c).
+  unsigned char *last = malloc(3 << 20);
+  CHECK(last != NULL);
+  last[0] = 7;
+  last = realloc(last, 8 << 20);
+  CHECK(last != NULL && last[0] == 7);
+  free(last);
   return true;
 }

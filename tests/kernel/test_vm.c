@@ -19,7 +19,7 @@ static bool vm_round(void) {
   zx_rights_t rights = ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_MAP;
   CHECK(vmar_map(p->root_vmar, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, rights, 0,
                  8 * PAGE_SIZE, &addr) == ZX_OK);
-  CHECK(addr >= VMAR_ROOT_BASE && addr + 8 * PAGE_SIZE <= USER_STACK_TOP - USER_STACK_SIZE);
+  CHECK(addr >= VMAR_ROOT_BASE && addr + 8 * PAGE_SIZE <= USER_ASPACE_END);
   // Faults: inside (twice: the second finds the page mapped), outside, wrong perms.
   CHECK(vm_handle_user_fault(p, addr + 5, true, false));
   CHECK(vm_handle_user_fault(p, addr + 5, false, false));

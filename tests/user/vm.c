@@ -163,9 +163,9 @@ static void test_vmar(zx_handle_t root) {
   EXPECT_EQ(zx_vmar_map(root, RW, PAGE, vmo, 0, PAGE, &x), ZX_ERR_INVALID_ARGS);  // not SPECIFIC
   EXPECT_EQ(zx_vmar_map(root, ZX_VM_PERM_WRITE, 0, vmo, 0, PAGE, &x), ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_vmar_map(root, RW | ZX_VM_CAN_MAP_READ, 0, vmo, 0, PAGE, &x), ZX_ERR_INVALID_ARGS);
-  EXPECT_EQ(zx_vmar_map(root, RW | ZX_VM_SPECIFIC, 1UL << 40, vmo, 0, PAGE, &x),
+  EXPECT_EQ(zx_vmar_map(root, RW | ZX_VM_SPECIFIC, 1UL << 48, vmo, 0, PAGE, &x),
             ZX_ERR_INVALID_ARGS);
-  EXPECT_EQ(zx_vmar_map(root, RW, 0, vmo, 0, 1UL << 40, &x), ZX_ERR_NO_RESOURCES);
+  EXPECT_EQ(zx_vmar_map(root, RW, 0, vmo, 0, 1UL << 48, &x), ZX_ERR_NO_RESOURCES);
   EXPECT_EQ(zx_vmar_map(root, ZX_VM_PERM_READ | ZX_VM_PERM_EXECUTE, 0, vmo, 0, PAGE, &x),
             ZX_ERR_ACCESS_DENIED);  // VMOs from vmo_create lack ZX_RIGHT_EXECUTE
   EXPECT_EQ(zx_vmar_map(root, RW, 0, vmo, 0, PAGE, NULL), ZX_ERR_INVALID_ARGS);
