@@ -2,13 +2,16 @@
 // ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR_MAPS)
 // and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME).
 #include <janus/arch.h>
+#include <janus/cpu.h>
 #include <janus/process.h>
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/rights.h>
+#include <zircon/syscalls/janus.h>
 #include <zircon/syscalls/object.h>
 
+#include "core/asid.h"
 #include "core/job.h"
 #include "core/syscall_table.h"
 #include "core/vmar.h"
@@ -161,6 +164,30 @@ static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t 
   return status;
 }
 
+// JANUS_INFO_ASID_COUNTERS (<zircon/syscalls/janus.h>): per-CPU ASID counters.
+static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                      user_out_ptr_t actual, user_out_ptr_t avail) {
+  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
+                                        ZX_RIGHT_INSPECT, NULL, NULL);
+  if (status != ZX_OK) return status;
+  size_t n = 0;
+  for (unsigned cpu = 0; cpu < cpu_count; cpu++) {
+    if ((cpu + 1) * sizeof(janus_info_asid_counters_t) > size) break;
+    struct asid_counters c = asid_counters(cpu);
+    janus_info_asid_counters_t record = {
+        .fast_switches = c.fast_switches, .slow_switches = c.slow_switches,
+        .allocations = c.allocations, .rollovers = c.rollovers,
+        .local_flushes = c.local_flushes, .asid_bits = KCONFIG_ASID_OFF ? 0 : asid_bits(),
+        .cpu = cpu};
+    if (arch_copy_to_user(buffer.addr + cpu * sizeof record, &record, sizeof record) != ZX_OK)
+      return ZX_ERR_INVALID_ARGS;
+    n++;
+  }
+  status = copy_out_optional(actual, n);
+  if (status == ZX_OK) status = copy_out_optional(avail, cpu_count);
+  return status;
+}
+
 zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
                                 size_t buffer_size, user_out_ptr_t actual, user_out_ptr_t avail) {
   switch (topic) {
@@ -174,6 +201,8 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
     case ZX_INFO_PROCESS_MAPS_V1:
     case ZX_INFO_VMAR_MAPS:
       return info_maps(handle, topic, buffer, buffer_size, actual, avail);
+    case JANUS_INFO_ASID_COUNTERS:
+      return info_asid_counters(handle, buffer, buffer_size, actual, avail);
     default:
       return ZX_ERR_NOT_SUPPORTED;  // as Zircon, for topics it does not know
   }
