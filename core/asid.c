@@ -118,6 +118,26 @@ static bool update_reserved(uint64_t old, uint64_t now) {
 }
 
 // as's ASID is not of the current generation (lock held): give it one that is.
+// Debug builds (the kernel's test builds) re-check the invariants a fresh ASID relies
+// on: its number was free in this generation (I1: no two address spaces share it),
+// and no CPU has it active or reserved (I3: it is not in any TTBR0).
+#if defined(ASID_DEBUG_CHECKS) || KCONFIG_SELFTEST
+static void debug_check_fresh(uint64_t a, bool was_taken, unsigned cpu) {
+  if (was_taken) asid_invariant_failed("fresh ASID already taken in this generation", a);
+  for (unsigned c = 0; c < ncpus; c++) {
+    uint64_t active = __atomic_load_n(&percpu[c].active, __ATOMIC_RELAXED);
+    if (c != cpu && active && (active & asid_mask) == a)
+      asid_invariant_failed("fresh ASID is active on another CPU", a);
+    if (reserved[c] && (reserved[c] & asid_mask) == a)
+      asid_invariant_failed("fresh ASID is reserved by a CPU", a);
+  }
+}
+#else
+static inline void debug_check_fresh(uint64_t a, bool was_taken, unsigned cpu) {
+  (void)a, (void)was_taken, (void)cpu;
+}
+#endif
+
 static uint64_t new_asid(uint64_t old, unsigned cpu) {
   uint64_t gen = __atomic_load_n(&generation, __ATOMIC_RELAXED);
   if (old != 0) {
@@ -137,7 +157,8 @@ static uint64_t new_asid(uint64_t old, unsigned cpu) {
     a = map_find_free(1);
     if (a == 0) __builtin_trap();  // impossible: at most cpus reserved, 2^bits >= cpus + 2
   }
-  map_test_and_set(a);
+  bool was_taken = map_test_and_set(a);
+  debug_check_fresh(a, was_taken, cpu);
   next_hint = (unsigned)a + 1;
   count(&percpu[cpu].counters.allocations);
   return gen | a;

@@ -62,5 +62,7 @@ struct asid_counters asid_counters(unsigned cpu);
 // Invalidate every stage-1 EL1&0 entry in this CPU's TLB and complete it:
 // DSB NSHST; TLBI VMALLE1; DSB NSH (the ISB after the TTBR0 write follows).
 void asid_arch_flush_local_tlb(void);
+// Debug builds: an invariant check failed (the kernel panics; host tests fail).
+void asid_invariant_failed(const char *what, uint64_t asid);
 
 #endif  // CORE_ASID_H_

@@ -130,3 +130,7 @@ void arch_aspace_activate(struct arch_aspace *as) {
   }
   isb();
 }
+
+void asid_invariant_failed(const char *what, uint64_t asid) {
+  panic("ASID invariant: %s (ASID %lu)", what, (unsigned long)asid);
+}

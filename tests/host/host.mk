@@ -5,7 +5,7 @@ HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_BIN := build/host/runner
 HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-  -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DJANUS_HOST \
+  -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DJANUS_HOST -DASID_DEBUG_CHECKS \
   -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I.
 
 $(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*.h)

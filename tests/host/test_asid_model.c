@@ -72,6 +72,13 @@ static struct {
 static _Thread_local unsigned current_cpu;  // the CPU calling into the allocator
 static bool threaded;                         // the concurrent test: no TLB model
 
+// The allocator's own invariant checks (ASID_DEBUG_CHECKS): any report fails the test.
+void asid_invariant_failed(const char *what, uint64_t asid) {
+  char line[160];
+  snprintf(line, sizeof line, "ASID invariant: %s (ASID %llu)", what, (unsigned long long)asid);
+  test_fail(__FILE__, __LINE__, line);
+}
+
 void asid_arch_flush_local_tlb(void) {
   if (threaded) return;
   memset(m.cpu[current_cpu].tlb, 0, sizeof m.cpu[current_cpu].tlb);  // TLBI VMALLE1
