@@ -123,10 +123,9 @@ void arch_aspace_activate(struct arch_aspace *as) {
     write_sysreg(ttbr0_el1, as->root_pa);
     asid_arch_flush_local_tlb();  // ASID 0 is shared: the last space's entries must go
   } else {
-    irq_state_t state = arch_irq_save();  // asid_switch runs for this CPU
+    // Only the context switch gets here, interrupts masked, so the CPU cannot change.
     uint16_t asid = asid_switch(&as->asid, arch_cpu_index());
     write_sysreg(ttbr0_el1, as->root_pa | (uint64_t)asid << 48);
-    arch_irq_restore(state);
   }
   isb();
 }

@@ -45,7 +45,9 @@ void arch_aspace_destroy(struct arch_aspace *as);
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned);
 zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va);
-void arch_aspace_activate(struct arch_aspace *as);  // NULL: no user mappings
+// Makes as this CPU's TTBR0 (NULL: no user mappings). Non-NULL only from the context
+// switch, with interrupts masked.
+void arch_aspace_activate(struct arch_aspace *as);
 // Copies between kernel and the current user space with EL0's permissions; a fault
 // or a range outside user space is ZX_ERR_INVALID_ARGS.
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
