@@ -51,25 +51,9 @@ zx_status_t object_wait(struct kobject *obj, zx_signals_t mask, zx_time_t deadli
   waiter.next = obj->waiters;
   obj->waiters = &waiter;
   timer_arm(&timer, self, deadline);
-  zx_status_t status;
-  for (;;) {
-    if (obj->signals & mask) {
-      status = ZX_OK;
-      break;
-    }
-    if (arch_monotonic_ns() >= deadline) {
-      status = ZX_ERR_TIMED_OUT;
-      break;
-    }
-    if (self->killed) {
-      status = ZX_ERR_CANCELED;
-      break;
-    }
-    self->state = THREAD_BLOCKED;  // under the lock object_signal takes to wake us
-    spin_unlock_irqrestore(&obj->signal_lock, state);
-    sched_block();
-    state = spin_lock_irqsave(&obj->signal_lock);
-  }
+  zx_status_t status = ZX_OK;
+  while (!(obj->signals & mask) && status == ZX_OK)
+    status = thread_block_locked(&obj->signal_lock, &state, deadline);
   unlink_waiter(obj, &waiter);
   if (observed) *observed = obj->signals;
   spin_unlock_irqrestore(&obj->signal_lock, state);

@@ -64,20 +64,8 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
   struct timer timer;
   timer_arm(&timer, self, deadline);
   zx_status_t status = ZX_OK;
-  while (!waiter.woken) {
-    if (arch_monotonic_ns() >= deadline) {
-      status = ZX_ERR_TIMED_OUT;
-      break;
-    }
-    if (self->killed) {
-      status = ZX_ERR_CANCELED;
-      break;
-    }
-    self->state = THREAD_BLOCKED;
-    spin_unlock_irqrestore(&buckets[b].lock, state);
-    sched_block();
-    state = spin_lock_irqsave(&buckets[b].lock);
-  }
+  while (!waiter.woken && status == ZX_OK)
+    status = thread_block_locked(&buckets[b].lock, &state, deadline);
   if (!waiter.woken) {
     for (struct futex_waiter **link = &buckets[b].head; *link; link = &(*link)->next)
       if (*link == &waiter) {

@@ -45,6 +45,17 @@ void timer_tick(void) {
   spin_unlock(&timer_lists[cpu].lock);
 }
 
+zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t deadline) {
+  struct thread *self = thread_current();
+  if (arch_monotonic_ns() >= deadline) return ZX_ERR_TIMED_OUT;
+  if (self->killed) return ZX_ERR_CANCELED;
+  self->state = THREAD_BLOCKED;  // under the lock the waker takes to wake us
+  spin_unlock_irqrestore(lock, *state);
+  sched_block();
+  *state = spin_lock_irqsave(lock);
+  return ZX_OK;
+}
+
 void thread_sleep_until(zx_time_t deadline) {
   struct thread *self = thread_current();
   struct timer timer;

@@ -3,6 +3,7 @@
 #ifndef CORE_TIMER_H_
 #define CORE_TIMER_H_
 
+#include <janus/spinlock.h>
 #include <stdbool.h>
 #include <zircon/types.h>
 
@@ -20,6 +21,10 @@ struct timer {
 void timer_arm(struct timer *timer, struct thread *thread, zx_time_t deadline);
 void timer_cancel(struct timer *timer);
 void timer_tick(void);  // from the tick interrupt
+// With lock held (interrupt state *state) and a timer armed for deadline: gives up the
+// CPU until a wakeup, the deadline, or a kill. ZX_OK: woken (recheck the condition);
+// ZX_ERR_TIMED_OUT or ZX_ERR_CANCELED: stop waiting. Returns with lock held again.
+zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t deadline);
 // Sleeps the current thread until deadline (or until it is killed).
 void thread_sleep_until(zx_time_t deadline);
 
