@@ -139,24 +139,32 @@ zx_status_t job_add_process(struct job *job, struct process *p) {
   return ZX_OK;
 }
 
-void job_remove_process(struct process *p) {
+bool job_unlink_process(struct process *p, bool *now_empty) {
   struct job *job = p->job;
-  if (!job) return;
-  bool found = false, empty = false;
+  if (!job) return false;
+  bool found = false;
   irq_state_t state = spin_lock_irqsave(&job->lock);
   for (struct process **link = &job->processes; *link; link = &(*link)->job_next) {
     if (*link == p) {
       *link = p->job_next;
       p->job_next = NULL;
       found = true;
-      empty = --job->process_count == 0;
+      *now_empty = --job->process_count == 0;
       break;
     }
   }
   spin_unlock_irqrestore(&job->lock, state);
-  if (!found) return;
-  if (empty) object_signal(&job->obj, 0, ZX_JOB_NO_PROCESSES);
+  return found;
+}
+
+void job_process_left(struct job *job, bool now_empty) {
+  if (now_empty) object_signal(&job->obj, 0, ZX_JOB_NO_PROCESSES);
   job_check_terminated(job);
+}
+
+void job_remove_process(struct process *p) {
+  bool empty = false;
+  if (job_unlink_process(p, &empty)) job_process_left(p->job, empty);
 }
 
 void job_release_process(struct process *p) {
@@ -210,7 +218,7 @@ zx_status_t job_handle_for(struct process *p, zx_handle_t *out) {
   if (!job) return ZX_ERR_BAD_STATE;
   zx_rights_t rights = ZX_DEFAULT_JOB_RIGHTS;
   if (!job->parent) rights &= ~ZX_RIGHT_DESTROY;
-  return handle_table_add(&p->handles, &job->obj, rights, out);
+  return handle_table_add(p->handles, &job->obj, rights, out);
 }
 
 size_t job_process_koids(struct job *job, zx_koid_t *koids, size_t max) {

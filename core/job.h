@@ -45,6 +45,11 @@ zx_status_t job_create(struct job *parent, struct job **out);
 zx_status_t job_add_process(struct job *job, struct process *p);
 // Takes p out of its job's process list (at death); signals the job. Idempotent.
 void job_remove_process(struct process *p);
+// job_remove_process in two steps, so a dying process can raise its own
+// ZX_PROCESS_TERMINATED between them: whoever sees it no longer finds the process
+// in its job, and a job's signals never come before its last process's.
+bool job_unlink_process(struct process *p, bool *now_empty);
+void job_process_left(struct job *job, bool now_empty);
 // For process destruction: job_remove_process, then drops p's job reference.
 void job_release_process(struct process *p);
 // zx_task_kill on a job: kills every process and child job (recursively).

@@ -10,19 +10,29 @@
 
 #include "core/job.h"  // job membership (core/job.c)
 #include "core/pmm.h"
+#include "core/shared_group.h"
 #include "core/vmar.h"  // VM hooks (core/vmar.c)
 #include "core/signals.h"
 #include "core/vmo.h"
 
+// Handles, memory and shared-group membership. Handles may refer to p itself, so
+// they go first.
+static void process_release_resources(struct process *p) {
+  handle_table_destroy(&p->own_handles);
+  if (p->group) shared_group_member_died(p);  // the group's table lives on
+  process_vm_destroy(p);  // VM hook: before the aspace goes
+  // Under vm_lock: zx_process_read/write_memory walk these tables under it.
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  arch_aspace_destroy(&p->aspace);
+  spin_unlock_irqrestore(&vm_lock, state);
+}
+
 static void process_destroy(struct kobject *obj) {
   struct process *p = (struct process *)obj;
   ASSERT(p->state == PROCESS_DEAD || p->state == PROCESS_INITIAL);
-  if (p->state == PROCESS_INITIAL) {
-    handle_table_destroy(&p->handles);
-    process_vm_destroy(p);  // VM hook: before the aspace goes
-    arch_aspace_destroy(&p->aspace);
-  }
+  if (p->state == PROCESS_INITIAL) process_release_resources(p);
   job_release_process(p);  // job membership: leave the job (if still in it), drop its reference
+  if (p->group) shared_group_release(p->group);
   free(p);
 }
 
@@ -45,9 +55,39 @@ zx_status_t process_create(const char *name, struct process **out) {
     return status;
   }
   kobject_init(&p->obj, ZX_OBJ_TYPE_PROCESS, &process_ops);
-  handle_table_init(&p->handles, (uint64_t)arch_monotonic_ns() ^ p->obj.koid * 0x9e3779b97f4a7c15ULL);
+  p->handles = &p->own_handles;
+  handle_table_init(p->handles, (uint64_t)arch_monotonic_ns() ^ p->obj.koid * 0x9e3779b97f4a7c15ULL);
   strncpy(p->name, name, sizeof p->name - 1);
   p->state = PROCESS_INITIAL;
+  *out = p;
+  return ZX_OK;
+}
+
+zx_status_t process_create_prototype(const char *name, struct process **out) {
+  struct shared_group *g;
+  zx_status_t status = shared_group_create(&g);
+  if (status != ZX_OK) return status;
+  status = process_create(name, out);
+  if (status == ZX_OK) {
+    status = shared_group_join(g, *out);  // a new group: cannot be gone
+    ASSERT(status == ZX_OK);
+  }
+  shared_group_release(g);  // the member holds it now (or nothing does)
+  return status;
+}
+
+zx_status_t process_create_shared(struct process *shared_proc, const char *name,
+                                  struct process **out) {
+  struct shared_group *g = shared_proc->group;
+  if (!g) return ZX_ERR_INVALID_ARGS;  // made without ZX_PROCESS_SHARED
+  struct process *p;
+  zx_status_t status = process_create(name, &p);
+  if (status != ZX_OK) return status;
+  status = shared_group_join(g, p);
+  if (status != ZX_OK) {
+    kobject_unref(&p->obj);
+    return status;
+  }
   *out = p;
   return ZX_OK;
 }
@@ -60,25 +100,24 @@ zx_status_t process_map_stack(struct process *p) {
   if (status != ZX_OK) return status;
   memcpy(stack->name, "stack", 6);
   uintptr_t addr;
-  status = vmar_map(p->root_vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
-                    USER_STACK_TOP - USER_STACK_SIZE - VMAR_ROOT_BASE, stack,
-                    ZX_DEFAULT_VMO_RIGHTS, 0, USER_STACK_SIZE, &addr);
+  // A shared prototype's stack is in the window, beside its image.
+  struct vmar *root = p->group ? p->group->root_vmar : p->root_vmar;
+  uintptr_t top = p->group ? SHARED_STACK_TOP : USER_STACK_TOP;
+  status = vmar_map(root, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+                    top - USER_STACK_SIZE - root->node.range.base, stack, ZX_DEFAULT_VMO_RIGHTS,
+                    0, USER_STACK_SIZE, &addr);
   kobject_unref(&stack->obj);  // the mapping holds its own reference
   return status;
 }
 
 // A process with no threads left (or never started) gives everything back and dies.
-// Handles may refer to p itself, so they go first.
 static void process_teardown(struct process *p) {
-  handle_table_destroy(&p->handles);
-  process_vm_destroy(p);  // VM hook: before the aspace goes
-  // Under vm_lock: zx_process_read/write_memory walk these tables under it.
-  irq_state_t state = spin_lock_irqsave(&vm_lock);
-  arch_aspace_destroy(&p->aspace);
-  spin_unlock_irqrestore(&vm_lock, state);
+  process_release_resources(p);
   __atomic_store_n(&p->state, PROCESS_DEAD, __ATOMIC_RELEASE);
+  bool job_empty = false;
+  bool left_job = job_unlink_process(p, &job_empty);  // a dead process leaves its job...
   object_signal(&p->obj, 0, ZX_PROCESS_TERMINATED);
-  job_remove_process(p);  // job membership: a dead process leaves its job
+  if (left_job) job_process_left(p->job, job_empty);  // ...before anyone sees it dead
 }
 
 zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t entry,
@@ -91,6 +130,7 @@ zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t 
     return ZX_ERR_BAD_STATE;
   }
   t->running_ref_taken = true;
+  __atomic_store_n(&p->ever_started, true, __ATOMIC_RELEASE);
   arch_thread_init_user(t, entry, sp, arg1, arg2);
   kobject_ref(&t->obj);  // dropped when the thread is dead (sched.c)
   if (first) kobject_ref(&p->obj);  // a running process keeps itself until dead
@@ -112,8 +152,8 @@ zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
   // x0-x3: handles to the process, its first thread, its root VMAR and its job.
   zx_handle_t self = ZX_HANDLE_INVALID, thread = ZX_HANDLE_INVALID;
   zx_handle_t vmar = ZX_HANDLE_INVALID, job = ZX_HANDLE_INVALID;
-  status = handle_table_add(&p->handles, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &self);
-  if (status == ZX_OK) status = handle_table_add(&p->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &thread);
+  status = handle_table_add(p->handles, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &self);
+  if (status == ZX_OK) status = handle_table_add(p->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &thread);
   if (status == ZX_OK) status = process_root_vmar_handle(p, &vmar);
   if (status == ZX_OK && p->job) status = job_handle_for(p, &job);
   t->start_x2_x3[0] = vmar;
@@ -122,7 +162,7 @@ zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
   if (status != ZX_OK) {
     zx_handle_t all[] = {self, thread, vmar, job};
     for (unsigned i = 0; i < 4; i++)
-      if (all[i] != ZX_HANDLE_INVALID) handle_table_close(&p->handles, all[i]);
+      if (all[i] != ZX_HANDLE_INVALID) handle_table_close(p->handles, all[i]);
   }
   kobject_unref(&t->obj);  // the table and the running thread hold their own
   return status;
@@ -176,7 +216,7 @@ void process_thread_exit(void) {
   bool last = --p->live_threads == 0;
   spin_unlock_irqrestore(&p->lock, state);
   // No CPU may keep p's tables in TTBR0 once the last thread frees them.
-  arch_aspace_activate(NULL);
+  arch_aspace_activate(NULL, false);  // and no TTBR1 p's group's window
   if (last) {
     process_teardown(p);
     kobject_unref(&p->obj);  // the running process's reference to itself

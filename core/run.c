@@ -1,6 +1,7 @@
 // What the kernel does once every CPU is up. Demo builds run the boot filesystem's
-// "main" program (make run PROGRAM=...) or else "hello"; test builds run the
-// kernel self-tests, then every user program of the test suite.
+// "main" program (make run PROGRAM=...) or else "demo"; test builds run the
+// kernel self-tests, then every user program of the test suite; bench builds run the
+// benchmark programs (bench-*).
 #include <janus/arch.h>
 #include <janus/console.h>
 #include <janus/cpu.h>
@@ -12,6 +13,7 @@
 
 #include "core/boot_log.h"
 #include "core/asid.h"
+#include "core/bench_group.h"
 #include "core/bootfs.h"
 #include "core/pmm.h"
 #include "core/job.h"
@@ -22,7 +24,8 @@ static zx_status_t run_program(const char *name, int64_t *code) {
   size_t size;
   if (!bootfs_find(name, &image, &size)) return ZX_ERR_NOT_FOUND;
   struct process *p;
-  zx_status_t status = process_create(name, &p);
+  bool shared = elf_is_shared_prototype(image, size);
+  zx_status_t status = shared ? process_create_prototype(name, &p) : process_create(name, &p);
   if (status != ZX_OK) return status;
   status = job_add_process(root_job(), p);  // every program runs in the root job
   if (status != ZX_OK) {
@@ -31,7 +34,7 @@ static zx_status_t run_program(const char *name, int64_t *code) {
   }
   uintptr_t entry;
   status = process_load_elf(p, image, size, &entry);
-  if (status == ZX_OK) status = process_start(p, entry, USER_STACK_TOP);
+  if (status == ZX_OK) status = process_start(p, entry, shared ? SHARED_STACK_TOP : USER_STACK_TOP);
   if (status == ZX_OK) *code = process_wait(p);
   kobject_unref(&p->obj);
   return status;
@@ -57,7 +60,7 @@ static struct resource_counts count_resources(void) {
 }
 
 // Every "test-*" program must exit 0; every "fault*" program must be killed by its
-// exception while the kernel carries on; "hello" must exit 0.
+// exception while the kernel carries on; "hello" and "demo" must exit 0.
 static int run_user_suite(void) {
   int failed = 0;
   (void)root_job();  // made on first use: before any accounting
@@ -65,7 +68,8 @@ static int run_user_suite(void) {
     const char *name = bootfs_name(i);
     bool faulty = strncmp(name, "fault", 5) == 0;
     int64_t expected = faulty ? ZX_TASK_RETCODE_EXCEPTION_KILL : 0;
-    if (strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello")) continue;
+    if (strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello") && strcmp(name, "demo"))
+      continue;
     int64_t code = 1;
     struct resource_counts before = count_resources();
     zx_status_t status = run_program(name, &code);
@@ -105,8 +109,30 @@ int kernel_run(void) {
   int user_failures = run_user_suite();
   print_asid_counters();
   return user_failures ? 1 : status;
+#elif KCONFIG_BENCH
+  // Every bench-* program in bootfs order, some as groups of copies (core/bench_group.c).
+  // They print their own results (docs/benchmarks.md); a failure is a nonzero exit.
+  (void)root_job();
+  bench_banner(boot_info.bootargs);
+  int failed = 0;
+  for (size_t i = 0; i < bootfs_count(); i++) {
+    const char *name = bootfs_name(i);
+    if (strncmp(name, "bench-", 6)) continue;
+    const unsigned *sizes = bench_group_sizes(name);
+    for (unsigned k = 0; sizes ? sizes[k] != 0 : k == 0; k++) {
+      int64_t code = 1;
+      zx_status_t status = sizes ? bench_group_run(name, sizes[k], &code) : run_program(name, &code);
+      if (status != ZX_OK || code != 0) {
+        kprintf("bench: %s (x%u) failed: status %d, exit %ld\n", name, sizes ? sizes[k] : 1, status,
+                (long)code);
+        failed++;
+      }
+    }
+  }
+  print_asid_counters();
+  return failed ? 1 : 0;
 #else
-  const char *name = bootfs_find("main", NULL, NULL) ? "main" : "hello";
+  const char *name = bootfs_find("main", NULL, NULL) ? "main" : "demo";
   int64_t code = 0;
   zx_status_t status = run_program(name, &code);
   if (status != ZX_OK) {

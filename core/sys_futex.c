@@ -40,7 +40,7 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
   if (new_futex_owner != ZX_HANDLE_INVALID) {
     // Ownership (priority inheritance) is not tracked; the handle must still be valid.
     zx_status_t status =
-        handle_table_get(&p->handles, new_futex_owner, ZX_OBJ_TYPE_THREAD, 0, NULL, NULL);
+        handle_table_get(p->handles, new_futex_owner, ZX_OBJ_TYPE_THREAD, 0, NULL, NULL);
     if (status != ZX_OK) return ZX_ERR_INVALID_ARGS;
   }
   struct thread *self = thread_current();

@@ -12,7 +12,7 @@ static zx_status_t copy_out_handle(struct handle_table *ht, user_out_ptr_t out, 
 }
 
 zx_status_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_out_ptr_t out) {
-  struct handle_table *ht = &process_current()->handles;
+  struct handle_table *ht = process_current()->handles;
   zx_handle_t dup;
   zx_status_t status = handle_table_duplicate(ht, handle, rights, &dup);
   if (status != ZX_OK) return status;
@@ -20,7 +20,7 @@ zx_status_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_ou
 }
 
 zx_status_t sys_handle_replace(zx_handle_t handle, zx_rights_t rights, user_out_ptr_t out) {
-  struct handle_table *ht = &process_current()->handles;
+  struct handle_table *ht = process_current()->handles;
   zx_handle_t replacement;
   zx_status_t status = handle_table_replace(ht, handle, rights, &replacement);
   if (status != ZX_OK) return status;

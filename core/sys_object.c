@@ -61,7 +61,7 @@ static zx_status_t info_handle_basic(zx_handle_t handle, user_out_ptr_t buffer, 
                                      user_out_ptr_t actual, user_out_ptr_t avail) {
   struct kobject *obj;
   zx_rights_t rights;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE, 0,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE, 0,
                                         &obj, &rights);
   if (status != ZX_OK) return status;
   zx_info_handle_basic_t info = {
@@ -73,7 +73,7 @@ static zx_status_t info_handle_basic(zx_handle_t handle, user_out_ptr_t buffer, 
 static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                                 user_out_ptr_t actual, user_out_ptr_t avail) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
                                         ZX_RIGHT_INSPECT, &obj, NULL);
   if (status != ZX_OK) return status;
   struct process *p = (struct process *)obj;
@@ -92,7 +92,7 @@ static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_
 static zx_status_t info_job_processes(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                                       user_out_ptr_t actual, user_out_ptr_t avail) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
                                         ZX_RIGHT_ENUMERATE, &obj, NULL);
   if (status != ZX_OK) return status;
   struct job *job = (struct job *)obj;
@@ -127,7 +127,7 @@ static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t 
   size_t entry_size = topic == ZX_INFO_PROCESS_MAPS_V1 ? sizeof(zx_info_maps_v1_t)
                                                        : sizeof(zx_info_maps_t);
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle,
+  zx_status_t status = handle_table_get(process_current()->handles, handle,
                                         is_process ? ZX_OBJ_TYPE_PROCESS : ZX_OBJ_TYPE_VMAR,
                                         ZX_RIGHT_INSPECT, &obj, NULL);
   if (status != ZX_OK) return status;
@@ -167,7 +167,7 @@ static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t 
 // JANUS_INFO_ASID_COUNTERS (<zircon/syscalls/janus.h>): per-CPU ASID counters.
 static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                                       user_out_ptr_t actual, user_out_ptr_t avail) {
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
                                         ZX_RIGHT_INSPECT, NULL, NULL);
   if (status != ZX_OK) return status;
   size_t n = 0;
@@ -264,7 +264,7 @@ zx_status_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_
                                     size_t value_size) {
   if (!value.addr) return ZX_ERR_INVALID_ARGS;
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
                                         ZX_RIGHT_GET_PROPERTY, &obj, NULL);
   if (status != ZX_OK) return status;
   switch (property) {
@@ -289,7 +289,7 @@ zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_
                                     size_t value_size) {
   if (!value.addr) return ZX_ERR_INVALID_ARGS;
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
                                         ZX_RIGHT_SET_PROPERTY, &obj, NULL);
   if (status != ZX_OK) return status;
   switch (property) {

@@ -39,5 +39,5 @@ zx_status_t sys_nanosleep(zx_time_t deadline) {
 
 zx_status_t sys_handle_close(zx_handle_t handle) {
   if (handle == ZX_HANDLE_INVALID) return ZX_OK;
-  return handle_table_close(&process_current()->handles, handle);
+  return handle_table_close(process_current()->handles, handle);
 }

@@ -8,6 +8,7 @@
 #include <zircon/rights.h>
 
 #include "core/job.h"
+#include "core/shared_group.h"
 #include "core/syscall_table.h"
 #include "core/vmar.h"
 #include "core/vmo.h"
@@ -15,11 +16,10 @@
 #define DEBUG_MEMORY_MAX (64UL << 20)  // Zircon's kMaxDebugReadBlock / kMaxDebugWriteBlock
 #define DEBUG_MEMORY_CHUNK 512
 
-static bool user_address(uintptr_t va) { return va >= USER_ASPACE_BASE && va < USER_ASPACE_END; }
 
 zx_status_t sys_job_create(zx_handle_t parent_job, uint32_t options, user_out_ptr_t out) {
   if (options != 0) return ZX_ERR_INVALID_ARGS;
-  struct handle_table *ht = &process_current()->handles;
+  struct handle_table *ht = process_current()->handles;
   struct kobject *obj;
   zx_status_t status =
       handle_table_get(ht, parent_job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_JOB, &obj, NULL);
@@ -39,47 +39,85 @@ zx_status_t sys_job_create(zx_handle_t parent_job, uint32_t options, user_out_pt
   return ZX_OK;
 }
 
-zx_status_t sys_process_create(zx_handle_t job_handle, user_in_ptr_t name, size_t name_size,
-                               uint32_t options, user_out_ptr_t proc_handle,
-                               user_out_ptr_t vmar_handle) {
-  if (options != 0) return ZX_ERR_INVALID_ARGS;  // ZX_PROCESS_SHARED: not yet
-  char buf[ZX_MAX_NAME_LEN] = {0};
-  size_t n = name_size < sizeof buf - 1 ? name_size : sizeof buf - 1;  // silently truncated
+// A name argument as Zircon reads it: NULL or a bad pointer is ZX_ERR_INVALID_ARGS,
+// longer than ZX_MAX_NAME_LEN - 1 is silently truncated.
+static zx_status_t copy_name(user_in_ptr_t name, size_t name_size, char buf[ZX_MAX_NAME_LEN]) {
+  memset(buf, 0, ZX_MAX_NAME_LEN);
+  size_t n = name_size < ZX_MAX_NAME_LEN - 1 ? name_size : ZX_MAX_NAME_LEN - 1;
   if (!name.addr || arch_copy_from_user(buf, name.addr, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-  struct handle_table *ht = &process_current()->handles;
-  struct kobject *obj;
-  zx_status_t status =
-      handle_table_get(ht, job_handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_PROCESS, &obj, NULL);
-  if (status != ZX_OK) return status;
-  struct process *p;
-  status = process_create(buf, &p);
-  if (status == ZX_OK) {
-    status = job_add_process((struct job *)obj, p);
-    if (status != ZX_OK) kobject_unref(&p->obj);
-  }
-  kobject_unref(obj);
-  if (status != ZX_OK) return status;
+  return ZX_OK;
+}
 
+// Hands a new process and a VMAR to the caller; on any failure closes both (which
+// destroys the process).
+static zx_status_t return_process(struct process *p, struct vmar *vmar, user_out_ptr_t proc_handle,
+                                  user_out_ptr_t vmar_handle) {
+  struct handle_table *ht = process_current()->handles;
   zx_handle_t ph = ZX_HANDLE_INVALID, vh = ZX_HANDLE_INVALID;
-  status = handle_table_add(ht, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &ph);
-  if (status == ZX_OK && p->root_vmar)
-    status = handle_table_add(ht, &p->root_vmar->obj, vmar_handle_rights(p->root_vmar), &vh);
+  zx_status_t status = handle_table_add(ht, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &ph);
+  if (status == ZX_OK && vmar) status = handle_table_add(ht, &vmar->obj, vmar_handle_rights(vmar), &vh);
   kobject_unref(&p->obj);  // the handle holds it now
   if (status == ZX_OK && (arch_copy_to_user(proc_handle.addr, &ph, sizeof ph) != ZX_OK ||
                           arch_copy_to_user(vmar_handle.addr, &vh, sizeof vh) != ZX_OK))
     status = ZX_ERR_INVALID_ARGS;
   if (status != ZX_OK) {
     if (vh != ZX_HANDLE_INVALID) handle_table_close(ht, vh);
-    if (ph != ZX_HANDLE_INVALID) handle_table_close(ht, ph);  // destroys the process
+    if (ph != ZX_HANDLE_INVALID) handle_table_close(ht, ph);
   }
   return status;
+}
+
+zx_status_t sys_process_create(zx_handle_t job_handle, user_in_ptr_t name, size_t name_size,
+                               uint32_t options, user_out_ptr_t proc_handle,
+                               user_out_ptr_t vmar_handle) {
+  if (options & ~ZX_PROCESS_SHARED) return ZX_ERR_INVALID_ARGS;
+  char buf[ZX_MAX_NAME_LEN];
+  if (copy_name(name, name_size, buf) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(process_current()->handles, job_handle, ZX_OBJ_TYPE_JOB,
+                                        ZX_RIGHT_MANAGE_PROCESS, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct process *p;
+  status = options & ZX_PROCESS_SHARED ? process_create_prototype(buf, &p) : process_create(buf, &p);
+  if (status == ZX_OK) {
+    status = job_add_process((struct job *)obj, p);
+    if (status != ZX_OK) kobject_unref(&p->obj);
+  }
+  kobject_unref(obj);
+  if (status != ZX_OK) return status;
+  // A prototype's VMAR is its shared window's root.
+  return return_process(p, p->group ? p->group->root_vmar : p->root_vmar, proc_handle, vmar_handle);
+}
+
+// Checked in Zircon's order: options, name, the handle, shareability, the shared
+// state, the job, memory.
+zx_status_t sys_process_create_shared(zx_handle_t shared_proc, uint32_t options,
+                                      user_in_ptr_t name, size_t name_size,
+                                      user_out_ptr_t proc_handle,
+                                      user_out_ptr_t restricted_vmar_handle) {
+  if (options != 0) return ZX_ERR_INVALID_ARGS;
+  char buf[ZX_MAX_NAME_LEN];
+  if (copy_name(name, name_size, buf) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(process_current()->handles, shared_proc,
+                                        ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_MANAGE_PROCESS, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct process *sp = (struct process *)obj, *p;
+  status = process_create_shared(sp, buf, &p);
+  if (status == ZX_OK) {
+    status = sp->job ? job_add_process(sp->job, p) : ZX_ERR_BAD_STATE;
+    if (status != ZX_OK) kobject_unref(&p->obj);
+  }
+  kobject_unref(obj);
+  if (status != ZX_OK) return status;
+  return return_process(p, p->root_vmar, proc_handle, restricted_vmar_handle);
 }
 
 // Zircon semantics: arg1 (if valid) is moved into the new process, whose first thread
 // gets its new value in x0 (and arg2 in x1); on failure arg1 is closed.
 zx_status_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
                               zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2) {
-  struct handle_table *ht = &process_current()->handles;
+  struct handle_table *ht = process_current()->handles;
   struct kobject *pobj = NULL, *tobj = NULL, *arg = NULL;
   zx_rights_t arg_rights = 0;
   zx_status_t status =
@@ -95,16 +133,16 @@ zx_status_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t
   if (status != ZX_OK) goto out;
   if (arg && !(arg_rights & ZX_RIGHT_TRANSFER)) status = ZX_ERR_ACCESS_DENIED;
   else if (t->process != p) status = ZX_ERR_ACCESS_DENIED;
-  else if (!user_address(entry) || !user_address(stack)) status = ZX_ERR_INVALID_ARGS;
+  else if (!process_user_address(p, entry) || !process_user_address(p, stack)) status = ZX_ERR_INVALID_ARGS;
   else if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROCESS_INITIAL) status = ZX_ERR_BAD_STATE;
   if (status != ZX_OK) goto out;
   zx_handle_t value = ZX_HANDLE_INVALID;
   if (arg) {
-    status = handle_table_add(&p->handles, arg, arg_rights, &value);
+    status = handle_table_add(p->handles, arg, arg_rights, &value);
     if (status != ZX_OK) goto out;
   }
   status = process_start_thread(p, t, entry, stack, value, arg2, true);
-  if (status != ZX_OK && value != ZX_HANDLE_INVALID) handle_table_close(&p->handles, value);
+  if (status != ZX_OK && value != ZX_HANDLE_INVALID) handle_table_close(p->handles, value);
 out:
   if (arg) kobject_unref(arg);  // closes it unless it moved into p's table
   if (tobj) kobject_unref(tobj);
@@ -114,7 +152,7 @@ out:
 
 zx_status_t sys_task_kill(zx_handle_t handle) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
                                         ZX_RIGHT_DESTROY, &obj, NULL);
   if (status != ZX_OK) return status;
   switch (obj->type) {
@@ -141,18 +179,24 @@ static size_t copy_chunk(struct process *p, uintptr_t va, char *buf, size_t len,
   for (int tries = 0; done < len && tries < 4; tries++) {
     if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROCESS_DEAD) break;
     irq_state_t state = spin_lock_irqsave(&vm_lock);
-    size_t n = arch_aspace_copy(&p->aspace, va + done, buf + done, len - done, write);
+    uintptr_t at = va + done;
+    // The window's tables belong to the group; NULL root: the group is gone.
+    bool in_window = at >= SHARED_WINDOW_BASE && at < SHARED_WINDOW_END;
+    size_t n = !in_window ? arch_aspace_copy(&p->aspace, at, buf + done, len - done, write)
+               : shared_group_root_vmar_locked(p->group)
+                   ? arch_aspace_copy(&p->group->window, at, buf + done, len - done, write)
+                   : 0;
     spin_unlock_irqrestore(&vm_lock, state);
     if (n) tries = 0;
     done += n;
-    if (done == len || !vm_handle_user_fault(p, va + done, write, false)) break;
+    if (done == len || !vm_handle_user_fault(p, va + done, write, false, false)) break;
   }
   return done;
 }
 
 static zx_status_t get_live_process(zx_handle_t handle, zx_rights_t rights, struct process **out) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
                                         rights, &obj, NULL);
   if (status != ZX_OK) return status;
   struct process *p = (struct process *)obj;

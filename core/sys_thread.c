@@ -16,7 +16,7 @@ zx_status_t sys_thread_create(zx_handle_t process, user_in_ptr_t name, size_t na
     return ZX_ERR_INVALID_ARGS;
   struct process *self = process_current();
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&self->handles, process, ZX_OBJ_TYPE_PROCESS,
+  zx_status_t status = handle_table_get(self->handles, process, ZX_OBJ_TYPE_PROCESS,
                                         ZX_RIGHT_MANAGE_THREAD, &obj, NULL);
   if (status != ZX_OK) return status;
   struct process *p = (struct process *)obj;
@@ -26,9 +26,9 @@ zx_status_t sys_thread_create(zx_handle_t process, user_in_ptr_t name, size_t na
   else
     status = thread_create_user(p, thread_name, &t);
   zx_handle_t handle = ZX_HANDLE_INVALID;
-  if (status == ZX_OK) status = handle_table_add(&self->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &handle);
+  if (status == ZX_OK) status = handle_table_add(self->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &handle);
   if (status == ZX_OK && arch_copy_to_user(out.addr, &handle, sizeof handle) != ZX_OK) {
-    handle_table_close(&self->handles, handle);
+    handle_table_close(self->handles, handle);
     status = ZX_ERR_INVALID_ARGS;
   }
   if (t) kobject_unref(&t->obj);
@@ -39,11 +39,12 @@ zx_status_t sys_thread_create(zx_handle_t process, user_in_ptr_t name, size_t na
 zx_status_t sys_thread_start(zx_handle_t handle, zx_vaddr_t entry, zx_vaddr_t stack,
                              uintptr_t arg1, uintptr_t arg2) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_THREAD,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_THREAD,
                                         ZX_RIGHT_WRITE, &obj, NULL);
   if (status != ZX_OK) return status;
   struct thread *t = (struct thread *)obj;
-  if (entry < USER_ASPACE_BASE || entry >= USER_ASPACE_END || stack >= USER_ASPACE_END)
+  if (!process_user_address(t->process, entry) ||
+      (stack >= USER_ASPACE_END && !process_user_address(t->process, stack)))
     status = ZX_ERR_INVALID_ARGS;
   else  // zx_process_start starts a process's first thread
     status = process_start_thread(t->process, t, entry, stack, arg1, arg2, false);

@@ -12,7 +12,7 @@ static zx_status_t get_vmo(zx_handle_t h, zx_rights_t required, struct vmo **out
                            zx_rights_t *rights) {
   struct kobject *obj;
   zx_status_t status =
-      handle_table_get(&process_current()->handles, h, ZX_OBJ_TYPE_VMO, required, &obj, rights);
+      handle_table_get(process_current()->handles, h, ZX_OBJ_TYPE_VMO, required, &obj, rights);
   if (status == ZX_OK) *out = (struct vmo *)obj;
   return status;
 }
@@ -21,7 +21,7 @@ static zx_status_t get_vmar(zx_handle_t h, zx_rights_t required, struct vmar **o
                             zx_rights_t *rights) {
   struct kobject *obj;
   zx_status_t status =
-      handle_table_get(&process_current()->handles, h, ZX_OBJ_TYPE_VMAR, required, &obj, rights);
+      handle_table_get(process_current()->handles, h, ZX_OBJ_TYPE_VMAR, required, &obj, rights);
   if (status == ZX_OK) *out = (struct vmar *)obj;
   return status;
 }
@@ -31,11 +31,11 @@ static zx_status_t add_and_copy_out(struct kobject *obj, zx_rights_t rights, use
                                     zx_handle_t *handle) {
   struct process *p = process_current();
   zx_handle_t h;
-  zx_status_t status = handle_table_add(&p->handles, obj, rights, &h);
+  zx_status_t status = handle_table_add(p->handles, obj, rights, &h);
   if (status != ZX_OK) return status;
   status = arch_copy_to_user(out.addr, &h, sizeof h);
   if (status != ZX_OK) {
-    handle_table_close(&p->handles, h);
+    handle_table_close(p->handles, h);
     return status;
   }
   if (handle) *handle = h;
@@ -121,7 +121,7 @@ zx_status_t sys_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, s
   status = add_and_copy_out(&child->obj, vmar_handle_rights(child), child_vmar, &h);
   if (status == ZX_OK) {
     status = arch_copy_to_user(child_addr.addr, &addr, sizeof addr);
-    if (status != ZX_OK) handle_table_close(&process_current()->handles, h);
+    if (status != ZX_OK) handle_table_close(process_current()->handles, h);
   }
   if (status != ZX_OK) vmar_destroy(child);
   kobject_unref(&child->obj);
@@ -183,5 +183,28 @@ zx_status_t sys_vmar_destroy(zx_handle_t handle) {
   if (status != ZX_OK) return status;
   status = vmar_destroy(vmar);
   kobject_unref(&vmar->obj);
+  return status;
+}
+
+// Zircon semantics: handle is always consumed; the new handle has its rights plus
+// ZX_RIGHT_EXECUTE. Janus has no resource objects and lets every job map code
+// (Zircon's ambient ZX_POL_AMBIENT_MARK_VMO_EXEC allowed), so vmex must be
+// ZX_HANDLE_INVALID; any other value is looked up and is never a VMEX resource.
+zx_status_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex,
+                                          user_out_ptr_t out) {
+  struct handle_table *ht = process_current()->handles;
+  struct kobject *obj = NULL, *resource = NULL;
+  zx_rights_t rights = 0;
+  zx_status_t status = ZX_OK;
+  if (vmex != ZX_HANDLE_INVALID) {
+    status = handle_table_get(ht, vmex, ZX_OBJ_TYPE_NONE, 0, &resource, NULL);
+    if (status == ZX_OK) status = ZX_ERR_WRONG_TYPE;
+  }
+  zx_status_t removed = handle_table_remove(ht, handle, &obj, &rights);
+  if (status == ZX_OK) status = removed;
+  if (status == ZX_OK && obj->type != ZX_OBJ_TYPE_VMO) status = ZX_ERR_WRONG_TYPE;
+  if (status == ZX_OK) status = add_and_copy_out(obj, rights | ZX_RIGHT_EXECUTE, out, NULL);
+  if (obj) kobject_unref(obj);
+  if (resource) kobject_unref(resource);
   return status;
 }

@@ -10,7 +10,7 @@
 zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
                                 user_out_ptr_t observed) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(&process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
                                         ZX_RIGHT_WAIT, &obj, NULL);
   if (status != ZX_OK) return status;
   zx_signals_t seen = 0;

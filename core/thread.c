@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/pmm.h"
+#include "core/restricted.h"
 #include "core/sched_internal.h"
 
 static unsigned next_cpu;
@@ -33,6 +34,11 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
 }
 
 void thread_start(struct thread *t, unsigned cpu) {
+#if KCONFIG_BENCH
+  // Bench kernels keep a new thread on the CPU that starts it, so the threads and
+  // processes of a benchmark share one CPU and a switch is a switch, not a wakeup IPI.
+  if (cpu == THREAD_ANY_CPU) cpu = arch_cpu_index();
+#endif
   if (cpu == THREAD_ANY_CPU) cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpu_count;
   t->cpu = cpu;
   sched_start(t);
@@ -73,6 +79,7 @@ void thread_destroy_unstarted(struct thread *t) {
 static void thread_object_destroy(struct kobject *obj) {
   struct thread *t = (struct thread *)obj;
   struct process *p = t->process;
+  restricted_thread_release(t);
   if (t->state == THREAD_INITIAL)
     thread_destroy_unstarted(t);
   else

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <zircon/rights.h>
 
+#include "core/shared_group.h"
 #include "core/vmo.h"
 
 #define VM_PERM_MASK (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
@@ -92,9 +93,7 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
   }
 }
 
-static struct arch_aspace *mapping_aspace(struct vm_mapping *m) {
-  return &m->vmar->process->aspace;
-}
+static struct arch_aspace *mapping_aspace(struct vm_mapping *m) { return m->vmar->aspace; }
 
 static void unmap_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
   (void)pa;
@@ -136,7 +135,7 @@ static void vmar_destroy_locked(struct vmar *v, struct vm_deferred *d) {
       continue;
     }
     cur->destroyed = true;
-    cur->process = NULL;
+    cur->aspace = NULL;
     struct vmar *parent = cur->parent;
     if (parent) {
       vm_range_remove(&parent->children, &cur->node.range);
@@ -149,44 +148,59 @@ static void vmar_destroy_locked(struct vmar *v, struct vm_deferred *d) {
   }
 }
 
-static struct vmar *vmar_new(struct process *p, struct vmar *parent, uint32_t flags) {
+static struct vmar *vmar_new(struct arch_aspace *aspace, struct vmar *parent, uint32_t flags) {
   struct vmar *v = calloc(1, sizeof *v);
   if (!v) return NULL;
   kobject_init(&v->obj, ZX_OBJ_TYPE_VMAR, &vmar_ops);
   v->node.kind = VM_NODE_VMAR;
-  v->process = p;
+  v->aspace = aspace;
   v->parent = parent;
   v->flags = flags;
   return v;
 }
 
-zx_status_t process_vm_init(struct process *p) {
-  struct vmar *v = vmar_new(p, NULL, VMAR_CAN_MAP_MASK);
-  if (!v) return ZX_ERR_NO_MEMORY;
-  zx_status_t status =
-      vm_range_init(&v->children, VMAR_ROOT_BASE, USER_ASPACE_END - VMAR_ROOT_BASE);
+static struct vmar *root_new(struct arch_aspace *aspace, uintptr_t base, uintptr_t end) {
+  struct vmar *v = vmar_new(aspace, NULL, VMAR_CAN_MAP_MASK);
+  if (!v) return NULL;
+  zx_status_t status = vm_range_init(&v->children, base, end - base);
   ASSERT(status == ZX_OK);
-  v->node.range.base = VMAR_ROOT_BASE;
+  v->node.range.base = base;
   v->node.range.size = v->children.size;
-  p->root_vmar = v;
-  return ZX_OK;
+  return v;
 }
 
-void process_vm_destroy(struct process *p) {
-  struct vmar *root = p->root_vmar;
-  if (!root) return;
+zx_status_t process_vm_init(struct process *p) {
+  p->root_vmar = root_new(&p->aspace, VMAR_ROOT_BASE, USER_ASPACE_END);
+  return p->root_vmar ? ZX_OK : ZX_ERR_NO_MEMORY;
+}
+
+zx_status_t vm_window_init(struct arch_aspace *window, struct vmar **root) {
+  *root = root_new(window, SHARED_VMAR_BASE, SHARED_WINDOW_END);
+  return *root ? ZX_OK : ZX_ERR_NO_MEMORY;
+}
+
+void vm_root_destroy(struct vmar *root) {
   struct vm_deferred d = {0};
   irq_state_t state = spin_lock_irqsave(&vm_lock);
   if (!root->destroyed) vmar_destroy_locked(root, &d);
-  p->root_vmar = NULL;
   spin_unlock_irqrestore(&vm_lock, state);
   run_deferred(&d);
   kobject_unref(&root->obj);
 }
 
+void process_vm_destroy(struct process *p) {
+  struct vmar *root = p->root_vmar;
+  if (!root) return;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  p->root_vmar = NULL;  // under the lock: vm_get_maps and faults read it under it
+  spin_unlock_irqrestore(&vm_lock, state);
+  vm_root_destroy(root);
+}
+
 zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out) {
-  if (!p->root_vmar) return ZX_ERR_BAD_STATE;
-  return handle_table_add(&p->handles, &p->root_vmar->obj, vmar_handle_rights(p->root_vmar), out);
+  struct vmar *root = p->group ? p->group->root_vmar : p->root_vmar;
+  if (!root) return ZX_ERR_BAD_STATE;
+  return handle_table_add(p->handles, &root->obj, vmar_handle_rights(root), out);
 }
 
 // ZX_VM_ALIGN_* in options: the alignment (0: a page), or 1 for invalid.
@@ -243,7 +257,7 @@ zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset
     if (status == ZX_OK) status = vm_range_insert(&parent->children, &child->node.range, addr, size);
     if (status == ZX_OK) {
       vm_range_init(&child->children, addr, size);
-      child->process = parent->process;
+      child->aspace = parent->aspace;
       kobject_ref(&child->obj);  // the parent's
     }
   }
@@ -511,6 +525,25 @@ static void maps_emit_fixed(struct maps_cursor *c, const struct process_fixed_ma
   e->u.mapping.populated_pages = f->size / PAGE_SIZE;
 }
 
+// The fixed maps below root, root's tree, then the fixed maps above it.
+static void maps_emit_space(struct maps_cursor *c, const struct process_fixed_maps *f,
+                            struct vmar *root) {
+  unsigned count = __atomic_load_n(&f->count, __ATOMIC_ACQUIRE);
+  unsigned i = 0;
+  for (; i < count && f->maps[i].base < root->node.range.base; i++) maps_emit_fixed(c, &f->maps[i]);
+  maps_walk_locked(c, root, 1);
+  for (; i < count; i++) maps_emit_fixed(c, &f->maps[i]);
+}
+
+static void koid_name(char name[ZX_MAX_NAME_LEN], const char *prefix, uint64_t koid) {
+  char digits[24];
+  size_t nd = 0, len = strlen(prefix);
+  memcpy(name, prefix, len + 1);
+  do digits[nd++] = (char)('0' + koid % 10); while ((koid /= 10) && nd < sizeof digits);
+  while (nd && len < ZX_MAX_NAME_LEN - 1) name[len++] = digits[--nd];
+  name[len] = 0;
+}
+
 zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_maps_t *out,
                         size_t max, size_t *total) {
   struct maps_cursor c = {.out = out, .skip = skip, .max = max};
@@ -521,20 +554,19 @@ zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_
     if (!root || root->destroyed) {
       status = ZX_ERR_BAD_STATE;
     } else {
-      char name[ZX_MAX_NAME_LEN] = "proc:", digits[24];
-      size_t nd = 0;
-      uint64_t koid = p->obj.koid;
-      do digits[nd++] = (char)('0' + koid % 10); while ((koid /= 10) && nd < sizeof digits);
-      for (size_t i = 0; nd && i < ZX_MAX_NAME_LEN - 6; i++) name[5 + i] = digits[--nd];
+      // The restricted (private) space first, then the shared window.
+      char name[ZX_MAX_NAME_LEN];
+      koid_name(name, "proc:", p->obj.koid);
       maps_emit(&c, name, USER_ASPACE_BASE, USER_ASPACE_END - USER_ASPACE_BASE, 0,
                 ZX_INFO_MAPS_TYPE_ASPACE);
-      const struct process_fixed_maps *f = &p->fixed_maps;
-      unsigned count = __atomic_load_n(&f->count, __ATOMIC_ACQUIRE);
-      unsigned i = 0;
-      for (; i < count && f->maps[i].base < root->node.range.base; i++)
-        maps_emit_fixed(&c, &f->maps[i]);
-      maps_walk_locked(&c, root, 1);
-      for (; i < count; i++) maps_emit_fixed(&c, &f->maps[i]);
+      maps_emit_space(&c, &p->fixed_maps, root);
+      struct vmar *window = shared_group_root_vmar_locked(p->group);
+      if (window && !window->destroyed) {
+        koid_name(name, "shared:", p->obj.koid);
+        maps_emit(&c, name, SHARED_WINDOW_BASE, SHARED_WINDOW_END - SHARED_WINDOW_BASE, 0,
+                  ZX_INFO_MAPS_TYPE_ASPACE);
+        maps_emit_space(&c, &p->group->fixed_maps, window);
+      }
     }
   } else if (v->destroyed) {
     status = ZX_ERR_BAD_STATE;
@@ -546,12 +578,15 @@ zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_
   return status;
 }
 
-bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec) {
+bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
+                          bool restricted) {
   uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
   unsigned need = exec ? ZX_VM_PERM_EXECUTE : write ? ZX_VM_PERM_WRITE : ZX_VM_PERM_READ;
   bool handled = false;
   irq_state_t state = spin_lock_irqsave(&vm_lock);
-  struct vmar *v = p->root_vmar;
+  // Restricted mode has no window: a fault there is the program's, not a page to map.
+  bool in_window = va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END;
+  struct vmar *v = !in_window ? p->root_vmar : restricted ? NULL : shared_group_root_vmar_locked(p->group);
   while (v && !v->destroyed) {
     struct vm_range_node *n = vm_range_find(&v->children, va);
     if (!n) break;
@@ -565,7 +600,7 @@ bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool ex
     paddr_t pa;
     if (vmo_commit_page_locked(m->vmo, (m->vmo_offset + (va - n->base)) / PAGE_SIZE, &pa) != ZX_OK)
       break;
-    zx_status_t status = arch_aspace_map(&p->aspace, va, pa, arch_perms(m->perms), false);
+    zx_status_t status = arch_aspace_map(v->aspace, va, pa, arch_perms(m->perms), false);
     handled = status == ZX_OK || status == ZX_ERR_ALREADY_EXISTS;
     break;
   }

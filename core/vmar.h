@@ -9,6 +9,7 @@
 #ifndef CORE_VMAR_H_
 #define CORE_VMAR_H_
 
+#include <arch/memory_map.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <zircon/syscalls/object.h>
@@ -17,10 +18,14 @@
 #include "core/object.h"
 #include "core/vm_range.h"
 
+struct arch_aspace;
 struct process;
 struct vmo;
 
 #define VMAR_ROOT_BASE 0x10000000UL
+// A shared window mirrors that layout: a prototype's ELF at SHARED_WINDOW_BASE +
+// 2 MiB (link address 0xffff000000400000), its root VMAR from here.
+#define SHARED_VMAR_BASE (TTBR1_BASE + VMAR_ROOT_BASE)
 
 enum vm_node_kind { VM_NODE_VMAR, VM_NODE_MAPPING };
 
@@ -33,7 +38,7 @@ struct vmar {
   struct kobject obj;
   struct vm_node node;       // in parent->children (not for the root)
   struct vmar *parent;       // NULL for the root and once destroyed
-  struct process *process;   // NULL once destroyed
+  struct arch_aspace *aspace;  // the page tables its mappings go to; NULL once destroyed
   struct vm_range children;  // sub-VMARs and mappings
   uint32_t flags;            // ZX_VM_CAN_MAP_* ceiling
   bool destroyed;
@@ -58,14 +63,22 @@ struct vm_mapping {
 // arch_aspace_destroy).
 zx_status_t process_vm_init(struct process *p);
 void process_vm_destroy(struct process *p);
+// The same for a shared group's window: a root VMAR over [SHARED_VMAR_BASE,
+// SHARED_WINDOW_END) whose mappings go to window. *root: one reference for the caller.
+zx_status_t vm_window_init(struct arch_aspace *window, struct vmar **root);
+void vm_root_destroy(struct vmar *root);
 // A new handle in p's table to its root VMAR (rights: default VMAR rights + R/W/X).
+// A handle in p's table to the VMAR its program starts with: the root VMAR, or for a
+// shared process the window's.
 zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out);
 // Rights a handle to vmar gets.
 zx_rights_t vmar_handle_rights(const struct vmar *vmar);
 
-// Demand paging: a translation fault at addr from p's user code. True if a page was
+// Demand paging: a translation fault at addr from p's user code (restricted: in
+// restricted mode, where the shared window is out of reach). True if a page was
 // mapped (or already is): the instruction may run again.
-bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec);
+bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
+                          bool restricted);
 
 // Operations behind the syscalls (rights already checked by the caller).
 zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset, uint64_t size,

@@ -4,11 +4,15 @@
 #
 # qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
 #             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--log FILE]
-#             [--quiet] [--gdb]
+#             [--quiet] [--gdb] [--icount]
+# --icount: deterministic virtual time, one instruction per nanosecond (-icount shift=0;
+# sleep=off: idle time is skipped, not waited for), so the cycle counter counts
+# instructions and two runs count the same (benchmarks).
 # On failure the whole serial log is printed. Exit 0 when every expectation holds.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 board="" image="" machine_opts="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
+icount=0
 expects=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -23,6 +27,7 @@ while [ $# -gt 0 ]; do
     --log) log=$2; shift ;;
     --quiet) quiet=1 ;;
     --gdb) gdb=1 ;;
+    --icount) icount=1 ;;
     *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -44,6 +49,7 @@ else
   args+=(-kernel "$image")
 fi
 [ -n "$append" ] && args+=(-append "$append")
+[ $icount = 1 ] && args+=(-icount shift=0,sleep=off)
 if [ $gdb = 1 ]; then
   exec qemu-system-aarch64 "${args[@]}" -s -S
 fi

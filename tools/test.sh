@@ -28,6 +28,8 @@ count_lines() { # log, name pattern (ERE), [label]
   f=$(tr -d '\r' <"$1" | grep -acE "^FAIL $2/")
   tr -d '\r' <"$1" | grep -aE "^(PASS|FAIL) $2/" | sed -E "s#^(PASS|FAIL) #\1 ${3:-}#"
   passed=$((passed + p)); failed=$((failed + f))
+  # What failed and where: the "  file:line: ..." lines the checks print.
+  [ "$f" = 0 ] || tr -d '\r' <"$1" | grep -aE '^  ([^ ]+:[0-9]+: |leaked: )' | sed "s#^#  ${3:-}#"
 }
 
 # --- host unit tests ---------------------------------------------------------------

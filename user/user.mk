@@ -19,6 +19,12 @@ USER_PROGRAMS := $(patsubst user/programs/%.c,%,$(wildcard user/programs/*.c)) \
   $(patsubst tests/user/%.c,test-%,$(wildcard tests/user/*.c))
 $(foreach p,$(wildcard user/programs/*.c),$(eval USER_SRCS_$(notdir $(p:.c=)) := $(p)))
 $(foreach p,$(wildcard tests/user/*.c),$(eval USER_SRCS_test-$(notdir $(p:.c=)) := $(p)))
+# Bench flavors add every user/bench/X.c as "bench-X", linked with the harness in
+# user/bench/lib (docs/benchmarks.md).
+ifeq ($(KCONFIG_BENCH),1)
+USER_PROGRAMS += $(patsubst user/bench/%.c,bench-%,$(wildcard user/bench/*.c))
+$(foreach p,$(wildcard user/bench/*.c),$(eval USER_SRCS_bench-$(notdir $(p:.c=)) := $(p) $(wildcard user/bench/lib/*.c)))
+endif
 ifneq ($(PROGRAM),)
 USER_SRCS_main := $(if $(wildcard $(PROGRAM)/.),$(sort $(wildcard $(PROGRAM)/*.c)),$(wildcard $(PROGRAM)))
 ifeq ($(USER_SRCS_main),)
@@ -27,6 +33,12 @@ endif
 USER_PROGRAMS += main
 endif
 USER_ELFS := $(patsubst %,$(B)/user/%.elf,$(USER_PROGRAMS))
+
+# Shared prototypes: programs whose source says "// janus: shared-prototype" (and
+# PROGRAM=... SHARED=1) are linked into the shared window; the kernel starts them
+# as the first process of a new shared group, their image in the group's window.
+SHARED_IMAGE_BASE := 0xffff000000400000
+USER_SHARED_PROGRAMS := $(foreach p,$(USER_PROGRAMS),$(if $(filter main,$(p)),$(if $(filter 1,$(SHARED)),main),$(if $(shell grep -l '^// janus: shared-prototype' $(USER_SRCS_$(p)) 2>/dev/null),$(p))))
 BOOTFS_OBJ := $(B)/bootfs.o
 
 .PHONY: user
@@ -49,7 +61,7 @@ $(B)/user/lib/%.o: user/lib/%.S $(B)/user/cflags
 define user_program
 $(B)/user/$(1).srcs: FORCE
 	@mkdir -p $$(dir $$@)
-	@echo '$(2)' | cmp -s - $$@ || echo '$(2)' > $$@
+	@echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared)' | cmp -s - $$@ || echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared)' > $$@
 $(foreach s,$(2),
 $(B)/user/$(1)/$(basename $(notdir $(s))).o: $(s) $(B)/user/cflags $(B)/user/$(1).srcs
 	@mkdir -p $$(dir $$@)
@@ -57,7 +69,7 @@ $(B)/user/$(1)/$(basename $(notdir $(s))).o: $(s) $(B)/user/cflags $(B)/user/$(1
 )
 $(B)/user/$(1).elf: $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
     $(B)/user/$(1).srcs user/lib/user.ld $(USER_LIBS)
-	$$(LD) $$(USER_LDFLAGS) -o $$@ $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
+	$$(LD) $$(USER_LDFLAGS) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),--defsym=__janus_image_base=$(SHARED_IMAGE_BASE)) -o $$@ $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
 	  --start-group $$(USER_LIBS) --end-group
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p),$(USER_SRCS_$(p)))))

@@ -15,4 +15,6 @@ void asm_offsets(void) {
   DEFINE(FRAME_SP, offsetof(struct trap_frame, sp));
   DEFINE(CPU_FAULT_RESUME, offsetof(struct cpu, fault_resume));
   DEFINE(USER_END, USER_ASPACE_END);
+  DEFINE(WINDOW_BASE, SHARED_WINDOW_BASE);
+  DEFINE(WINDOW_END, SHARED_WINDOW_END);
 }

@@ -6,6 +6,7 @@
 #include <arch/memory_map.h>
 #include <arch/pt.h>
 #include <arch/sysreg.h>
+#include <janus/physmap.h>
 #include <janus/arch.h>
 #include <janus/cpu.h>
 #include <janus/panic.h>
@@ -45,12 +46,37 @@ void arch_aspace_init_allocator(void) {
 
 unsigned arch_asids_in_use(void) { return asid_live(); }
 
+static uint64_t kernel_root_pa(void) { return kva_to_paddr(kernel_root_table); }
+
 zx_status_t arch_aspace_init(struct arch_aspace *as) {
   uint64_t root = alloc_table();
   if (root == PT_NO_TABLE) return ZX_ERR_NO_MEMORY;
-  as->root_pa = root;
-  as->asid = (struct asid_state)ASID_STATE_INIT;  // an ASID comes with the first switch
+  *as = (struct arch_aspace){
+      .root_pa = root,
+      .normal_ttbr1_pa = kernel_root_pa(),
+      .asid = ASID_STATE_INIT,  // an ASID comes with the first switch
+      .restricted_asid = ASID_STATE_INIT,
+  };
   return ZX_OK;
+}
+
+// Level-0 entries of the kernel half that exist when the first window is made; the
+// kernel must not add another later (windows copy them once). Checked by mmu.c.
+bool arch_shared_windows_exist;
+
+zx_status_t arch_shared_window_init(struct arch_aspace *as) {
+  uint64_t root = alloc_table();
+  if (root == PT_NO_TABLE) return ZX_ERR_NO_MEMORY;
+  uint64_t *table = paddr_to_kva(root);
+  // The kernel half points at the kernel's own tables: kernel mappings exist once.
+  for (unsigned i = SHARED_WINDOW_ROOT_ENTRIES; i < PT_ENTRIES; i++) table[i] = kernel_root_table[i];
+  __atomic_store_n(&arch_shared_windows_exist, true, __ATOMIC_RELAXED);
+  *as = (struct arch_aspace){.root_pa = root, .shared_window = true};
+  return ZX_OK;
+}
+
+void arch_aspace_use_shared_window(struct arch_aspace *as, const struct arch_aspace *window) {
+  as->normal_ttbr1_pa = window->root_pa;
 }
 
 static void free_leaf(uint64_t entry) {
@@ -59,11 +85,17 @@ static void free_leaf(uint64_t entry) {
 
 static void free_table(uint64_t pa) { pmm_free(pa, 0); }
 
-// The caller guarantees no CPU has as in TTBR0 any more (every thread of the process
-// left it). The ASID needs no invalidation: it is not reused before a rollover, which
-// flushes every CPU's TLB first.
+// The caller guarantees no CPU has as in TTBR0 (or, for a window, in TTBR1) any
+// more. The ASIDs need no invalidation: they are not reused before a rollover, which
+// flushes every CPU's TLB first; a window's entries are tagged with its members'.
 void arch_aspace_destroy(struct arch_aspace *as) {
-  asid_release(&as->asid);
+  if (as->shared_window) {
+    uint64_t *table = paddr_to_kva(as->root_pa);
+    for (unsigned i = SHARED_WINDOW_ROOT_ENTRIES; i < PT_ENTRIES; i++) table[i] = 0;  // not ours
+  } else {
+    asid_release(&as->asid);
+    asid_release(&as->restricted_asid);
+  }
   pt_free_all(as->root_pa, &user_pt_ops, free_leaf, free_table);
   as->root_pa = 0;
 }
@@ -75,22 +107,35 @@ static uint64_t user_attrs(unsigned perms, bool owned) {
   return attrs;
 }
 
-// On every CPU. An address space that never had an ASID can have no TLB entries.
+static void tlbi_va_asid(uint64_t page, const struct asid_state *state) {
+  uint16_t asid;
+  if (!asid_for_invalidate(state, &asid)) return;  // never had one: nothing cached
+  uint64_t arg = (uint64_t)asid << 48 | page;
+  __asm__ volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
+}
+
+// On every CPU. A window's entries are tagged with whichever member's ASID walked
+// them, so they go for all ASIDs; a private page goes for the owner's ASIDs only.
 static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
   uint64_t page = (va >> PAGE_SHIFT) & ((1ULL << 44) - 1);
-  uint16_t asid;
-  if (KCONFIG_ASID_OFF) {
-    __asm__ volatile("dsb ishst\n tlbi vaae1is, %0\n dsb ish\n isb" ::"r"(page) : "memory");
-  } else if (asid_for_invalidate(&as->asid, &asid)) {
-    uint64_t arg = (uint64_t)asid << 48 | page;
-    __asm__ volatile("dsb ishst\n tlbi vae1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
+  dsb(ishst);
+  if (KCONFIG_ASID_OFF || as->shared_window) {
+    __asm__ volatile("tlbi vaae1is, %0" ::"r"(page) : "memory");
+  } else {
+    tlbi_va_asid(page, &as->asid);
+    tlbi_va_asid(page, &as->restricted_asid);
   }
+  __asm__ volatile("dsb ish\n isb" ::: "memory");
+}
+
+static bool in_range(const struct arch_aspace *as, uintptr_t va) {
+  return as->shared_window ? va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END
+                           : va >= USER_ASPACE_BASE && va < USER_ASPACE_END;
 }
 
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned) {
-  if (va < USER_ASPACE_BASE || va >= USER_ASPACE_END || va & (PAGE_SIZE - 1))
-    return ZX_ERR_INVALID_ARGS;
+  if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
   uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
   if (pte && *pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
   zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
@@ -108,25 +153,48 @@ zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va) {
   return ZX_OK;
 }
 
-// What each CPU's TTBR0 holds now, so a switch between threads of one process
-// writes nothing.
-static struct arch_aspace *active_aspace[MAX_CPUS];
+// What each CPU's MMU holds now, so that a switch writes only what changed.
+struct cpu_mmu {
+  const struct arch_aspace *as;  // TTBR0's space (NULL: none)
+  bool restricted;
+  uint64_t ttbr1_pa;             // 0 until the first switch: boot left the kernel root
+};
+static struct cpu_mmu cpu_mmu[MAX_CPUS];
 
-void arch_aspace_activate(struct arch_aspace *as) {
+void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
   extern uint64_t empty_root_table[];
-  struct arch_aspace **active = &active_aspace[arch_cpu_index()];
-  if (*active == as) return;
-  *active = as;
+  struct cpu_mmu *mmu = &cpu_mmu[arch_cpu_index()];
+  // Restricted mode differs from normal mode only where a window is in TTBR1.
+  if (as && as->normal_ttbr1_pa == kernel_root_pa()) restricted = false;
+  if (mmu->as == as && mmu->restricted == restricted) return;
+  mmu->as = as;
+  mmu->restricted = restricted;
+  uint64_t ttbr1 = as && !restricted ? as->normal_ttbr1_pa : kernel_root_pa();
+  uint64_t ttbr0;
   if (!as) {
-    write_sysreg(ttbr0_el1, kva_to_paddr(empty_root_table));  // ASID 0: nothing to find
+    ttbr0 = kva_to_paddr(empty_root_table);  // ASID 0: nothing to find
   } else if (KCONFIG_ASID_OFF) {
-    write_sysreg(ttbr0_el1, as->root_pa);
-    asid_arch_flush_local_tlb();  // ASID 0 is shared: the last space's entries must go
+    ttbr0 = as->root_pa;
   } else {
-    // Only the context switch gets here, interrupts masked, so the CPU cannot change.
-    uint16_t asid = asid_switch(&as->asid, arch_cpu_index());
-    write_sysreg(ttbr0_el1, as->root_pa | (uint64_t)asid << 48);
+    // Only the context switch and restricted enter/exit get here, interrupts masked,
+    // so the CPU cannot change.
+    struct asid_state *state =
+        (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
+    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, arch_cpu_index()) << 48;
   }
+  if (ttbr1 != (mmu->ttbr1_pa ? mmu->ttbr1_pa : kernel_root_pa())) {
+    // TTBR1's window and TTBR0's ASID change in two writes: in between, a walk could
+    // tag one window's entries with another space's ASID. So, as the ARM ARM
+    // prescribes for a non-atomic ASID and table change, pass through the reserved
+    // ASID 0 (with no TTBR0 tables) while TTBR1 changes.
+    write_sysreg(ttbr0_el1, kva_to_paddr(empty_root_table));
+    isb();
+    write_sysreg(ttbr1_el1, ttbr1);
+    isb();
+    mmu->ttbr1_pa = ttbr1;
+  }
+  write_sysreg(ttbr0_el1, ttbr0);
+  if (KCONFIG_ASID_OFF) asid_arch_flush_local_tlb();  // ASID 0 is shared: the last space's entries must go
   isb();
 }
 

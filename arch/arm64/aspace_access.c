@@ -24,7 +24,9 @@ size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, s
   if (!as->root_pa) return 0;
   while (done < len) {
     uintptr_t addr = va + done;
-    if (addr < va || addr < USER_ASPACE_BASE || addr >= USER_ASPACE_END) break;
+    bool in_range = as->shared_window ? addr >= SHARED_WINDOW_BASE && addr < SHARED_WINDOW_END
+                                      : addr >= USER_ASPACE_BASE && addr < USER_ASPACE_END;
+    if (addr < va || !in_range) break;
     uint64_t *pte = pt_leaf_entry(as->root_pa, addr, &walk_ops);
     uint64_t entry = pte ? __atomic_load_n(pte, __ATOMIC_RELAXED) : 0;
     if (!(entry & PTE_VALID)) break;

@@ -41,9 +41,10 @@ void exception_sync_kernel(struct trap_frame *frame) {
   // A user copy touching a user page not faulted in yet: page it in and retry,
   // as the user's own access would have.
   struct thread *current = cpu->current;
-  if (cpu->fault_resume && esr_is_data_abort(esr) && far < USER_ASPACE_END && current &&
+  bool user_va = far < USER_ASPACE_END || (far >= SHARED_WINDOW_BASE && far < SHARED_WINDOW_END);
+  if (cpu->fault_resume && esr_is_data_abort(esr) && user_va && current &&
       current->process && (esr & ESR_ABT_FSC_MASK & ~3u) == 0x04 /* translation fault */ &&
-      vm_handle_user_fault(current->process, far, esr & ESR_ABT_WNR, false))
+      vm_handle_user_fault(current->process, far, esr & ESR_ABT_WNR, false, false))
     return;
   if (cpu->fault_resume && esr_is_data_abort(esr)) {
     cpu->last_fault_esr = esr;

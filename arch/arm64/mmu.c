@@ -4,6 +4,7 @@
 #include <arch/pt.h>
 #include <arch/sysreg.h>
 #include <janus/arch.h>
+#include <janus/panic.h>
 #include <janus/physmap.h>
 #include <janus/spinlock.h>
 #include <string.h>
@@ -34,9 +35,15 @@ static const struct pt_ops kernel_pt_ops = {
 };
 
 static zx_status_t kernel_map(uintptr_t va, paddr_t pa, uint64_t size, uint64_t attrs) {
+  extern bool arch_shared_windows_exist;
   irq_state_t state = spin_lock_irqsave(&kernel_pt_lock);
+  unsigned l0 = (va >> 39) & (PT_ENTRIES - 1);
+  bool had_l0 = kernel_root_table[l0] & PTE_VALID;
   zx_status_t status =
       pt_map(kva_to_paddr(kernel_root_table), va, pa, size, attrs, &kernel_pt_ops);
+  // Shared windows copied the kernel's level-0 entries when they were made.
+  if (!had_l0 && (kernel_root_table[l0] & PTE_VALID) && arch_shared_windows_exist)
+    panic("kernel level-0 entry %u added after shared windows exist", l0);
   spin_unlock_irqrestore(&kernel_pt_lock, state);
   // New entries replace invalid ones: no TLB entry can exist, a barrier suffices.
   dsb(ishst);

@@ -2,6 +2,7 @@
 // register setup, stopping CPUs, and leaving the machine.
 #include <arch/boot.h>
 #include <arch/irq.h>
+#include <arch/pmu.h>
 #include <arch/psci.h>
 #include <arch/semihosting.h>
 #include <arch/sysreg.h>
@@ -35,6 +36,7 @@ void arch_cpu_init(unsigned index) {
   arch_cpu_early_init(index);
   gic_init_cpu(index);
   timer_init_cpu();
+  pmu_init_cpu();
 }
 
 // Clean to the point of coherency: a CPU with its MMU still off reads memory directly.

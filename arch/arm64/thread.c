@@ -48,9 +48,10 @@ void arch_thread_switch(struct thread *prev, struct thread *next) {
   if (next->process) {
     fpsimd_restore(next->user.fpsimd);
     write_sysreg(tpidr_el0, next->user.tpidr_el0);
-    arch_aspace_activate(&next->process->aspace);  // no-op within one process
+    // No-op within one process and mode; TTBR0 only within one shared group.
+    arch_aspace_activate(&next->process->aspace, next->in_restricted);
   } else {
-    arch_aspace_activate(NULL);  // kernel threads see no user mappings
+    arch_aspace_activate(NULL, false);  // kernel threads see no user mappings
   }
   arch_context_switch(&prev->context, &next->context);
 }

@@ -6,14 +6,22 @@
 #include <arch/asm.h>
 #include <asm_offsets.h>
 
-// x_user: the user address register; checks [x_user, x_user + x2) inside user space.
+// x_user: the user address register; checks [x_user, x_user + x2) inside the TTBR0
+// range or inside the shared window (which only a group member's TTBR1 maps: for
+// anyone else LDTR/STTR fault there like anywhere unmapped).
 .macro CHECK_USER_RANGE x_user
   adds x3, \x_user, x2
   b.cs 8f
   mov x4, #USER_END
   cmp x3, x4
+  b.ls 7f
+  ldr x4, =WINDOW_BASE
+  cmp \x_user, x4
+  b.lo 8f
+  ldr x4, =WINDOW_END
+  cmp x3, x4
   b.hi 8f
-  mrs x5, tpidr_el1
+7:mrs x5, tpidr_el1
   adr x6, 9f
   str x6, [x5, #CPU_FAULT_RESUME]
 .endm

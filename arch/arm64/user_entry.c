@@ -8,6 +8,7 @@
 #include <janus/thread.h>
 
 #include "arch/arm64/esr.h"
+#include "core/restricted.h"
 #include "core/syscall_table.h"
 #include "core/vmar.h"  // vm_handle_user_fault (demand paging)
 
@@ -26,11 +27,20 @@ static void report_user_fault(const struct trap_frame *frame, uint64_t esr, uint
 
 void exception_sync_user(struct trap_frame *frame) {
   uint64_t esr = read_sysreg(esr_el1);
+  struct thread *self = thread_current();
   if (esr_ec(esr) == ESR_EC_SVC64) {
+    // In restricted mode an svc is not ours: normal mode gets it at its vector.
+    if (__builtin_expect(self->in_restricted, 0)) {
+      restricted_exit(ZX_RESTRICTED_REASON_SYSCALL, 0, 0);
+      return;
+    }
     uint64_t number = frame->x[16];
     arch_irq_enable();  // syscalls may take a while; the tick keeps running
-    frame->x[0] = number < SYSCALL_COUNT ? syscall_table[number](frame->x)
-                                         : (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL;
+    uint64_t result = number < SYSCALL_COUNT ? syscall_table[number](frame->x)
+                                             : (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL;
+    // A successful zx_restricted_enter rewrote the whole frame.
+    if (__builtin_expect(number == SYSCALL_NUM_restricted_enter, 0) && result == ZX_OK) return;
+    frame->x[0] = result;
     return;
   }
   uint64_t far = read_sysreg(far_el1);
@@ -41,7 +51,12 @@ void exception_sync_user(struct trap_frame *frame) {
       (esr_iss(esr) & ESR_ABT_FSC_MASK & ~3u) == 0x4u && !(esr_iss(esr) & ESR_ABT_FNV)) {
     bool exec = esr_ec(esr) == ESR_EC_IABT_LOWER;
     bool write = !exec && (esr_iss(esr) & ESR_ABT_WNR) && !(esr_iss(esr) & ESR_ABT_CM);
-    if (vm_handle_user_fault(process_current(), far, write, exec)) return;
+    if (vm_handle_user_fault(self->process, far, write, exec, self->in_restricted)) return;
+  }
+  // Restricted mode's exceptions go to normal mode, which decides what they mean.
+  if (self->in_restricted) {
+    restricted_exit(ZX_RESTRICTED_REASON_EXCEPTION, esr, far);
+    return;
   }
   report_user_fault(frame, esr, far);
   process_kill(process_current(), ZX_TASK_RETCODE_EXCEPTION_KILL);
@@ -57,6 +72,8 @@ void user_return_work(struct trap_frame *frame) {
       arch_irq_enable();
       process_thread_exit();
     }
+    if (__builtin_expect(self->restricted_kick, 0) && self->in_restricted)
+      restricted_exit(ZX_RESTRICTED_REASON_KICK, 0, 0);
     if (!sched_need_resched()) return;
     schedule();
   }

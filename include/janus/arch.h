@@ -40,14 +40,23 @@ zx_status_t arch_kernel_map_page(uintptr_t va, paddr_t pa);
 #define ARCH_MMU_WRITE 2u
 #define ARCH_MMU_EXECUTE 4u
 struct arch_aspace;
+// A process's own (TTBR0) space, empty; TTBR1 in normal mode is the kernel's root.
 zx_status_t arch_aspace_init(struct arch_aspace *as);
+// A shared group's window: a TTBR1 root whose kernel half is the kernel's.
+zx_status_t arch_shared_window_init(struct arch_aspace *as);
+// as (a TTBR0 space, before it first runs) sees window in normal mode.
+void arch_aspace_use_shared_window(struct arch_aspace *as, const struct arch_aspace *window);
 void arch_aspace_destroy(struct arch_aspace *as);
+// Pages of as: in [USER_ASPACE_BASE, USER_ASPACE_END) for a TTBR0 space, in
+// [SHARED_WINDOW_BASE, SHARED_WINDOW_END) for a window. Unmapping invalidates the
+// TLBs of every CPU (a window's page for all ASIDs).
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned);
 zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va);
-// Makes as this CPU's TTBR0 (NULL: no user mappings). Non-NULL only from the context
-// switch, with interrupts masked.
-void arch_aspace_activate(struct arch_aspace *as);
+// Makes as this CPU's TTBR0 (NULL: no user mappings) and TTBR1 the kernel root
+// (restricted mode, kernel threads) or as's window (normal mode). Non-NULL only from
+// the context switch and restricted enter/exit, with interrupts masked.
+void arch_aspace_activate(const struct arch_aspace *as, bool restricted);
 // Copies between kernel and the current user space with EL0's permissions; a fault
 // or a range outside user space is ZX_ERR_INVALID_ARGS.
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
@@ -74,6 +83,8 @@ uint64_t arch_cpu_hw_id(void);
 // Time: a monotonic clock in nanoseconds and the periodic tick.
 zx_time_t arch_monotonic_ns(void);
 uint64_t arch_timer_frequency(void);
+// The CPU's clock as the cycle counter sees it against the timer (about 50 ms of spinning).
+uint64_t arch_cpu_clock_hz(void);
 
 // Crash reporting: the caller's registers and symbolized backtrace.
 void arch_dump_state_here(void);

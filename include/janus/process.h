@@ -4,6 +4,7 @@
 #define JANUS_PROCESS_H_
 
 #include <arch/aspace.h>
+#include <arch/memory_map.h>
 #include <janus/spinlock.h>
 #include <stdbool.h>
 #include <zircon/syscalls/object.h>
@@ -16,8 +17,10 @@ enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_DE
 
 #define USER_STACK_TOP 0x7fff0000UL
 #define USER_STACK_SIZE (256UL << 10)
+#define SHARED_STACK_TOP (TTBR1_BASE + USER_STACK_TOP)  // a shared prototype's
 
 struct thread;
+struct shared_group;
 
 // ZX_INFO_PROCESS_MAPS: mappings made outside the VMAR tree by core/elf_loader.c (the
 // ELF's PT_LOAD segments, then the stack), kept in address order. Written before the
@@ -37,7 +40,8 @@ struct process_fixed_maps {
 struct process {
   struct kobject obj;
   struct arch_aspace aspace;
-  struct handle_table handles;
+  struct handle_table *handles;  // own_handles, or the shared group's
+  struct handle_table own_handles;
   spinlock_t lock;
   char name[ZX_MAX_NAME_LEN];
   volatile enum process_state state;
@@ -48,12 +52,26 @@ struct process {
   struct job *job;         // core/job.c: the job the process belongs to
   struct process *job_next;
   struct process_fixed_maps fixed_maps;  // ZX_INFO_PROCESS_MAPS: ELF + stack (elf_loader.c)
+  struct shared_group *group;  // core/shared_group.c: NULL unless shared
+  struct process *group_next;  // the group's live members
+  bool ever_started;           // a thread of it has been started
 };
 
 zx_status_t process_create(const char *name, struct process **out);
-// Loads a static ELF executable and maps a stack; returns its entry point.
+// A process of a new shared group (ZX_PROCESS_SHARED): the prototype.
+zx_status_t process_create_prototype(const char *name, struct process **out);
+// A new process in shared_proc's group. ZX_ERR_INVALID_ARGS when shared_proc is not
+// shareable, ZX_ERR_BAD_STATE when its group is gone.
+zx_status_t process_create_shared(struct process *shared_proc, const char *name,
+                                  struct process **out);
+// Loads a static ELF executable and maps a stack; returns its entry point. An ELF
+// linked into the shared window goes into p's group's window (p must be shared).
 zx_status_t process_load_elf(struct process *p, const void *image, size_t size, uintptr_t *entry);
-// Maps the user stack [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP).
+// True for an executable linked into the shared window: it must start as the first
+// process of a new shared group (process_create_prototype).
+bool elf_is_shared_prototype(const void *image, size_t size);
+// Maps the user stack [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP), or for a
+// shared process below SHARED_STACK_TOP in its group's window.
 zx_status_t process_map_stack(struct process *p);
 // Starts t (a user thread of p, THREAD_INITIAL) at entry with x0/x1 = arg1/arg2;
 // first: t is p's first thread and starts p (p must be new), else p must be running.
@@ -73,6 +91,12 @@ void process_kill(struct process *p, int64_t code);
 // Called by a user thread that leaves: the last one turns the process dead.
 __attribute__((noreturn)) void process_thread_exit(void);
 struct process *process_current(void);
+// Where p's user code may run, keep its stack and point the kernel at: its
+// restricted (TTBR0) range and, for a member of a shared group, the window.
+static inline bool process_user_address(const struct process *p, uintptr_t va) {
+  return (va >= USER_ASPACE_BASE && va < USER_ASPACE_END) ||
+         (p->group && va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END);
+}
 
 
 #endif  // JANUS_PROCESS_H_

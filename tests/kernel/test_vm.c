@@ -21,13 +21,13 @@ static bool vm_round(void) {
                  8 * PAGE_SIZE, &addr) == ZX_OK);
   CHECK(addr >= VMAR_ROOT_BASE && addr + 8 * PAGE_SIZE <= USER_ASPACE_END);
   // Faults: inside (twice: the second finds the page mapped), outside, wrong perms.
-  CHECK(vm_handle_user_fault(p, addr + 5, true, false));
-  CHECK(vm_handle_user_fault(p, addr + 5, false, false));
-  CHECK(vm_handle_user_fault(p, addr + 3 * PAGE_SIZE, false, false));
-  CHECK(!vm_handle_user_fault(p, addr + 8 * PAGE_SIZE, false, false) ||
+  CHECK(vm_handle_user_fault(p, addr + 5, true, false, false));
+  CHECK(vm_handle_user_fault(p, addr + 5, false, false, false));
+  CHECK(vm_handle_user_fault(p, addr + 3 * PAGE_SIZE, false, false, false));
+  CHECK(!vm_handle_user_fault(p, addr + 8 * PAGE_SIZE, false, false, false) ||
         addr + 8 * PAGE_SIZE >= USER_STACK_TOP);
-  CHECK(!vm_handle_user_fault(p, addr, false, true));  // no execute permission
-  CHECK(!vm_handle_user_fault(p, 0x1000, false, false));
+  CHECK(!vm_handle_user_fault(p, addr, false, true, false));  // no execute permission
+  CHECK(!vm_handle_user_fault(p, 0x1000, false, false, false));
   CHECK(vmo->committed == 2);
   // The faulted page is the VMO's page.
   uint32_t value = 0x600dcafe, back = 0;
@@ -39,8 +39,8 @@ static bool vm_round(void) {
   CHECK(vmar_allocate(p->root_vmar, ZX_VM_CAN_MAP_READ, 0, 4 * PAGE_SIZE, &sub, &sub_addr) ==
         ZX_OK);
   CHECK(vmar_map(sub, ZX_VM_PERM_READ, 0, vmo, rights, PAGE_SIZE, PAGE_SIZE, &addr) == ZX_OK);
-  CHECK(vm_handle_user_fault(p, addr, false, false));
-  CHECK(!vm_handle_user_fault(p, addr, true, false));  // read-only
+  CHECK(vm_handle_user_fault(p, addr, false, false, false));
+  CHECK(!vm_handle_user_fault(p, addr, true, false, false));  // read-only
   CHECK(vmo->committed == 3);
   kobject_unref(&vmo->obj);  // the mappings keep it
   kobject_unref(&p->obj);    // INITIAL teardown: process_vm_destroy, then the aspace

@@ -336,7 +336,7 @@ static void test_jobs_and_processes(zx_handle_t job) {
   EXPECT_EQ(strlen(name), ZX_MAX_NAME_LEN - 1);
   EXPECT_EQ(strncmp(name, longer, ZX_MAX_NAME_LEN - 1), 0);
   zx_handle_t p3 = 0x1234, v3 = 0x1234;
-  EXPECT_EQ(zx_process_create(child, "x", 1, 1, &p3, &v3), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(zx_process_create(child, "x", 1, 2, &p3, &v3), ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_process_create(child, "x", 1, 0x80000000u, &p3, &v3), ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_process_create(child, NULL, 1, 0, &p3, &v3), ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_process_create(child, KERNEL_PTR, 4, 0, &p3, &v3), ZX_ERR_INVALID_ARGS);

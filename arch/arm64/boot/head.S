@@ -106,6 +106,9 @@ leave_el2:
   mov x1, #CPTR_EL2_RES1
   msr cptr_el2, x1
   msr hstr_el2, xzr
+  mrs x1, pmcr_el0              // EL1 owns every PMU counter, untrapped (its reset
+  ubfx x1, x1, #PMCR_N_SHIFT, #5 // value is UNKNOWN on hardware)
+  msr mdcr_el2, x1
   mrs x1, midr_el1
   msr vpidr_el2, x1
   mrs x1, mpidr_el1

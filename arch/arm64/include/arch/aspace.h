@@ -1,14 +1,23 @@
-// A user address space as the MMU sees it: a TTBR0 root and the ASID that tags it.
+// An address space as the MMU sees it. A process's own (TTBR0) space: its tables
+// and the ASIDs that tag them, one for normal mode and, in a shared group, one for
+// restricted mode. A shared group's window (TTBR1): a root table whose level-0
+// entries 0-255 belong to the group and 256-511 are the kernel's.
 #ifndef ARCH_ASPACE_H_
 #define ARCH_ASPACE_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/asid.h"
 
 struct arch_aspace {
   uint64_t root_pa;
-  struct asid_state asid;  // core/asid.c: generation and ASID, revalidated on switch
+  bool shared_window;         // a group's TTBR1 window, not a TTBR0 space
+  uint64_t normal_ttbr1_pa;   // TTBR0 spaces: TTBR1 in normal mode (kernel root or group's)
+  struct asid_state asid;     // core/asid.c: generation and ASID, revalidated on switch
+  // Restricted mode of a group member: TTBR1 is the kernel-only root, so the shared
+  // window's TLB entries (tagged with asid) must not match: a second ASID.
+  struct asid_state restricted_asid;
 };
 
 #endif  // ARCH_ASPACE_H_

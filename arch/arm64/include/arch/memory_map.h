@@ -12,6 +12,11 @@
 // User (TTBR0) addresses: page 0 stays unmapped so NULL always faults.
 #define USER_ASPACE_BASE 0x1000UL
 #define USER_ASPACE_END (1UL << VA_BITS)
+// The shared window of a shared process group (TTBR1 level-0 entries 0-255, each
+// group its own root table): from 2 MiB in, so that TTBR1_BASE itself never maps.
+#define SHARED_WINDOW_BASE (TTBR1_BASE + 0x200000UL)
+#define SHARED_WINDOW_END 0xffff800000000000UL
+#define SHARED_WINDOW_ROOT_ENTRIES 256  // level-0 entries; the kernel owns the rest
 // The physmap maps physical address pa at KERNEL_PHYSMAP_BASE + pa (up to 512 GiB).
 #define KERNEL_PHYSMAP_BASE 0xffff800000000000UL
 #define KERNEL_PHYSMAP_SIZE (1UL << 39)

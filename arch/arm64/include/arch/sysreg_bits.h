@@ -36,7 +36,20 @@
 #define SPSR_F BIT(6)
 #define SPSR_MODE_EL1H UL(5)
 #define SPSR_MODE_EL0T UL(0)
+#define SPSR_NZCV UL(0xf0000000)  // condition flags: the only PSTATE bits EL0 controls
 #define SPSR_EL2_TO_EL1 (SPSR_D | SPSR_A | SPSR_I | SPSR_F | SPSR_MODE_EL1H)
+
+// MDCR_EL2 (set by leave_el2): HPMN, bits 4:0, = PMCR_EL0.N gives EL1 every event
+// counter; TPM/TPMCR clear: PMU accesses from EL0/EL1 are not trapped to EL2.
+
+// PMU (arch/arm64/pmu.c): the cycle counter for benchmarks.
+#define PMCR_E BIT(0)              // enable the counters
+#define PMCR_C BIT(2)              // reset the cycle counter (write-only)
+#define PMCR_LC BIT(6)             // 64-bit cycle counter overflow
+#define PMCR_N_SHIFT 11            // number of event counters, 5 bits
+#define PMCNTEN_C BIT(31)          // PMCNTENSET_EL0: the cycle counter
+#define PMUSERENR_CR BIT(2)        // EL0 may read PMCCNTR_EL0 (and nothing else)
+#define PMCCFILTR_EL0_EL1 UL(0)    // P, U, NSK, NSU clear: count EL1 and EL0; NSH clear: not EL2
 
 // CPACR_EL1: FP/SIMD enabled for EL0 and EL1 (the kernel itself never uses it).
 #define CPACR_FPEN_NO_TRAP (UL(3) << 20)

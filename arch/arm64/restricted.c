@@ -1,0 +1,81 @@
+// Restricted mode on arm64: the current user thread's registers live in its
+// exception frame at the top of its kernel stack (vectors.S) and in TPIDR_EL0;
+// entering and leaving restricted mode rewrites them (see arch/restricted.h).
+#include <arch/memory_map.h>
+#include <arch/restricted.h>
+#include <arch/sysreg.h>
+#include <arch/trap_frame.h>
+#include <janus/thread.h>
+#include <string.h>
+
+#include "arch/arm64/esr.h"
+
+
+// A user thread's frame from EL0 is always at the top of its (empty) kernel stack.
+static struct trap_frame *user_frame(void) {
+  return (struct trap_frame *)(thread_current()->kstack_top - sizeof(struct trap_frame));
+}
+
+zx_status_t arch_restricted_check(const zx_restricted_state_t *s) {
+  // Restricted mode sees only the TTBR0 range: code anywhere else could never run.
+  if (s->cpsr & ~SPSR_NZCV || s->pc < USER_ASPACE_BASE || s->pc >= USER_ASPACE_END)
+    return ZX_ERR_BAD_STATE;
+  return ZX_OK;
+}
+
+void arch_restricted_load(const zx_restricted_state_t *s, struct arch_normal_state *save) {
+  struct trap_frame *f = user_frame();
+  save->sp = f->sp;
+  save->tpidr_el0 = read_sysreg(tpidr_el0);
+  memcpy(f->x, s->x, sizeof f->x);
+  f->sp = s->sp;
+  f->elr = s->pc;
+  f->spsr = SPSR_MODE_EL0T | (s->cpsr & SPSR_NZCV);
+  write_sysreg(tpidr_el0, s->tpidr_el0);
+}
+
+void arch_restricted_vector(uintptr_t vector, uintptr_t context, uint64_t reason) {
+  struct trap_frame *f = user_frame();
+  f->x[0] = context;
+  f->x[1] = reason;
+  f->elr = vector;
+  f->spsr = SPSR_MODE_EL0T;
+}
+
+void arch_restricted_save(zx_restricted_state_t *out, const struct arch_normal_state *normal,
+                          uintptr_t vector, uintptr_t context, uint64_t reason) {
+  struct trap_frame *f = user_frame();
+  memcpy(out->x, f->x, sizeof out->x);
+  out->sp = f->sp;
+  out->pc = f->elr;  // after an svc: the next instruction
+  out->tpidr_el0 = read_sysreg(tpidr_el0);
+  out->cpsr = (uint32_t)(f->spsr & SPSR_NZCV);
+  memset(f->x, 0, sizeof f->x);  // nothing of restricted mode leaks through registers
+  f->sp = normal->sp;
+  write_sysreg(tpidr_el0, normal->tpidr_el0);
+  arch_restricted_vector(vector, context, reason);
+}
+
+void arch_exception_report(uint64_t esr, uint64_t far, zx_exception_report_t *report) {
+  uint32_t type;
+  switch (esr_ec(esr)) {
+    case ESR_EC_UNKNOWN: type = ZX_EXCP_UNDEFINED_INSTRUCTION; break;
+    case ESR_EC_BRK64: type = ZX_EXCP_SW_BREAKPOINT; break;
+    case ESR_EC_BREAKPT_LOWER:
+    case ESR_EC_WATCHPT_LOWER:
+    case ESR_EC_STEP_LOWER: type = ZX_EXCP_HW_BREAKPOINT; break;
+    case ESR_EC_PC_ALIGN:
+    case ESR_EC_SP_ALIGN: type = ZX_EXCP_UNALIGNED_ACCESS; break;
+    case ESR_EC_DABT_LOWER:
+    case ESR_EC_IABT_LOWER:
+      type = (esr_iss(esr) & ESR_ABT_FSC_MASK) == 0x21u ? ZX_EXCP_UNALIGNED_ACCESS
+                                                        : ZX_EXCP_FATAL_PAGE_FAULT;
+      break;
+    default: type = ZX_EXCP_GENERAL;
+  }
+  memset(report, 0, sizeof *report);
+  report->header.size = sizeof *report;
+  report->header.type = type;
+  report->context.arch.u.arm_64.esr = (uint32_t)esr;
+  report->context.arch.u.arm_64.far = far;
+}

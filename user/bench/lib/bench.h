@@ -1,0 +1,65 @@
+// The benchmark harness (docs/benchmarks.md): the PMU cycle counter read from EL0,
+// samples reduced to min/median/p90/p99/max, one machine-readable line per path:
+//   BENCH <path> <samples> <min> <median> <p90> <p99> <max>
+// plus a row of the human table. Counts are whatever PMCCNTR_EL0 counts: CPU cycles on
+// hardware, instructions under QEMU with -icount shift=0 (the kernel prints which).
+//
+// Adding a path: time it with BENCH_TIME (one call per operation) or collect samples
+// yourself (bench_sample for each), then bench_report. Paths not measured yet are the
+// TODO slots in user/bench/shared.c.
+#ifndef USER_BENCH_LIB_BENCH_H_
+#define USER_BENCH_LIB_BENCH_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zircon/syscalls.h>
+
+// The cycle counter. The first isb waits for everything before to finish, the second
+// keeps everything after from starting early: the read is a precise point in time.
+static inline uint64_t bench_now(void) {
+  uint64_t v;
+  __asm__ volatile("isb\n mrs %0, pmccntr_el0\n isb" : "=r"(v)::"memory");
+  return v;
+}
+
+// What an empty measurement costs (the minimum of many): subtracted from every sample.
+uint64_t bench_overhead(void);
+// One sample: t1 - t0 less the overhead (never below 0).
+static inline uint64_t bench_sample(uint64_t t0, uint64_t t1) {
+  uint64_t d = t1 - t0, o = bench_overhead();
+  return d > o ? d - o : 0;
+}
+
+// Runs body warmup times untimed, then iters times timed, one sample each.
+#define BENCH_TIME(samples, iters, warmup, body)              \
+  do {                                                        \
+    for (size_t w_ = 0; w_ < (warmup); w_++) { body; }        \
+    for (size_t i_ = 0; i_ < (iters); i_++) {                 \
+      uint64_t t0_ = bench_now();                             \
+      body;                                                   \
+      (samples)[i_] = bench_sample(t0_, bench_now());         \
+    }                                                         \
+  } while (0)
+
+// The table's title row, once per program.
+void bench_header(const char *program);
+// Sorts samples (in place) and prints the BENCH line and a table row for path.
+void bench_report(const char *path, uint64_t *samples, size_t n);
+// A path that is not measured yet: "BENCH-TODO <path> <why>" and a table row.
+void bench_todo(const char *path, const char *why);
+
+// Output without newlib's stdio (ring members are thousands of processes, so every page
+// of the image counts): %s %c %d %u %ld %lu %lld %llu %x, optional width and '-'.
+void bench_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// Yields the CPU (zx_nanosleep with a past deadline).
+static inline void bench_yield(void) { zx_nanosleep(0); }
+
+// The ASID counters summed over CPUs; false in the ASID=off build (no ASIDs to count).
+struct bench_asid {
+  uint64_t slow, rollovers;
+};
+bool bench_asid_read(struct bench_asid *out);
+
+#endif  // USER_BENCH_LIB_BENCH_H_

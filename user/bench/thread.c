@@ -1,0 +1,92 @@
+// Switches between two threads of one process, the floor under the process paths (no
+// address-space change): futex and event ping-pong round trips, and one-way switches
+// in a yield ring of two. The bench kernel keeps both threads on one CPU.
+#include "lib/bench.h"
+#include "lib/pingpong.h"
+#include "lib/ring.h"
+
+#define ITERS 5000
+#define WARMUP 200
+#define RING_MEASURE 20000
+#define STACK_SIZE 16384
+
+static uint64_t samples[ITERS];
+static uint8_t stack[STACK_SIZE] __attribute__((aligned(16)));
+static uint64_t ring_space[BENCH_RING_BYTES(RING_MEASURE) / 8 + 1];
+static struct bench_ring *const ring = (struct bench_ring *)ring_space;
+
+// Futex ping-pong: turn is 1 while the helper owes an answer.
+static zx_futex_t turn;
+static volatile uint32_t stop;
+
+static void futex_helper(uintptr_t a, uintptr_t b) {
+  (void)a, (void)b;
+  for (;;) {
+    while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != 1) zx_futex_wait(&turn, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+    if (stop) zx_thread_exit();
+    __atomic_store_n(&turn, 0, __ATOMIC_RELEASE);
+    zx_futex_wake(&turn, 1);
+  }
+}
+
+static void futex_round_trip(void) {
+  __atomic_store_n(&turn, 1, __ATOMIC_RELEASE);
+  zx_futex_wake(&turn, 1);
+  while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) == 1) zx_futex_wait(&turn, 1, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+}
+
+static void event_helper(uintptr_t event, uintptr_t b) {
+  (void)b;
+  bench_pingpong((zx_handle_t)event, 1, NULL, 0, 0, &stop);
+  zx_thread_exit();
+}
+
+static void ring_helper(uintptr_t a, uintptr_t b) {
+  (void)a, (void)b;
+  bench_ring_member(ring, 1, 2);
+  zx_thread_exit();
+}
+
+// Starts the helper thread; returns its handle (wait for ZX_THREAD_TERMINATED).
+static zx_handle_t start_helper(void (*fn)(uintptr_t, uintptr_t), uintptr_t arg) {
+  zx_handle_t t = ZX_HANDLE_INVALID;
+  if (zx_thread_create(zx_process_self(), "helper", 6, 0, &t) != ZX_OK ||
+      zx_thread_start(t, (uintptr_t)fn, (uintptr_t)(stack + STACK_SIZE), arg, 0) != ZX_OK) {
+    bench_printf("bench-thread: cannot start a thread\n");
+    zx_process_exit(1);
+  }
+  return t;
+}
+
+static void join(zx_handle_t t) {
+  zx_object_wait_one(t, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL);
+  zx_handle_close(t);
+}
+
+int main(void) {
+  bench_header("bench-thread");
+  stop = 0;
+  zx_handle_t t = start_helper(futex_helper, 0);
+  BENCH_TIME(samples, ITERS, WARMUP, futex_round_trip());
+  stop = 1;
+  futex_round_trip();
+  join(t);
+  bench_report("thread-futex-rt", samples, ITERS);
+
+  zx_handle_t event;
+  if (zx_event_create(0, &event) != ZX_OK) return 1;
+  stop = 0;
+  t = start_helper(event_helper, event);
+  bench_pingpong(event, 0, samples, ITERS, WARMUP, &stop);
+  join(t);
+  zx_handle_close(event);
+  bench_report("thread-event-rt", samples, ITERS);
+
+  ring->warmup = 2 * WARMUP;
+  ring->measure = RING_MEASURE;
+  t = start_helper(ring_helper, 0);
+  bench_ring_member(ring, 0, 2);
+  join(t);
+  bench_ring_report(ring, "thread-switch", 2, 0);
+  return 0;
+}
