@@ -77,6 +77,7 @@ help:
 	@echo "make test                          every test, both boards; ends 'N passed, N failed'"
 	@echo "make debug [BOARD=...]             QEMU waiting for gdb (-s -S)"
 	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
+	@echo "make bench [BOARD=rpi4]            benchmarks: QEMU table, CSVs and plot; or Pi 4 SD images"
 	@echo "make deps                          install the tools (Debian packages, newlib)"
 
 # --- dependencies ---------------------------------------------------------------
@@ -154,8 +155,12 @@ sdcard: deps
 test: deps
 	bash tools/test.sh
 
-bench:
-	@echo "make bench: the cycle-counter benchmarks are not built yet (see the issues)" >&2; exit 1
+# The benchmarks (docs/benchmarks.md): on QEMU the ASID, ASID=off and ASID_BITS=4
+# builds side by side; BOARD=rpi4 builds SD-card images for a Pi 4. BENCH_RING=2,16,...
+# sets the sweep's ring sizes, BENCH_MEMORY=4G QEMU's RAM for large rings.
+bench: deps
+	bash tools/bench.sh --board $(BOARD) $(if $(BENCH_RING),--ring $(BENCH_RING)) \
+	  $(if $(BENCH_MEMORY),--memory $(BENCH_MEMORY))
 
 clean:
 	rm -rf build/qemu-virt build/rpi4 build/host

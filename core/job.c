@@ -132,7 +132,10 @@ zx_status_t job_add_process(struct job *job, struct process *p) {
   kobject_ref(&job->obj);
   p->job = job;
   p->job_next = job->processes;
+  p->job_prev = NULL;
+  if (job->processes) job->processes->job_prev = p;
   job->processes = p;
+  p->in_job = true;
   bool first = job->process_count++ == 0;
   spin_unlock_irqrestore(&job->lock, state);
   if (first) object_signal(&job->obj, ZX_JOB_NO_PROCESSES, 0);
@@ -144,14 +147,14 @@ bool job_unlink_process(struct process *p, bool *now_empty) {
   if (!job) return false;
   bool found = false;
   irq_state_t state = spin_lock_irqsave(&job->lock);
-  for (struct process **link = &job->processes; *link; link = &(*link)->job_next) {
-    if (*link == p) {
-      *link = p->job_next;
-      p->job_next = NULL;
-      found = true;
-      *now_empty = --job->process_count == 0;
-      break;
-    }
+  if (p->in_job) {  // O(1): a job may hold tens of thousands of processes
+    if (p->job_prev) p->job_prev->job_next = p->job_next;
+    else job->processes = p->job_next;
+    if (p->job_next) p->job_next->job_prev = p->job_prev;
+    p->job_next = p->job_prev = NULL;
+    p->in_job = false;
+    found = true;
+    *now_empty = --job->process_count == 0;
   }
   spin_unlock_irqrestore(&job->lock, state);
   return found;

@@ -43,22 +43,3 @@ void *_sbrk(ptrdiff_t increment) {
   if (old_end == (void *)-1) errno = ENOMEM;
   return old_end;
 }
-
-// newlib 3.3's nano realloc copies the *new* size out of the old block, reading past
-// its end (past the heap's end if the block is the last one). This one copies what
-// the old block holds.
-void *_realloc_r(struct _reent *reent, void *old, size_t size) {
-  if (!old) return _malloc_r(reent, size);
-  if (!size) {
-    _free_r(reent, old);
-    return NULL;
-  }
-  size_t old_size = _malloc_usable_size_r(reent, old);
-  if (old_size >= size) return old;
-  void *new_block = _malloc_r(reent, size);
-  if (new_block) {
-    memcpy(new_block, old, old_size);
-    _free_r(reent, old);
-  }
-  return new_block;
-}

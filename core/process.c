@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zircon/rights.h>
 
+#include "core/bootfs.h"
 #include "core/job.h"  // job membership (core/job.c)
 #include "core/pmm.h"
 #include "core/shared_group.h"
@@ -120,8 +121,9 @@ static void process_teardown(struct process *p) {
   if (left_job) job_process_left(p->job, job_empty);  // ...before anyone sees it dead
 }
 
-zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t entry,
-                                 uintptr_t sp, uint64_t arg1, uint64_t arg2, bool first) {
+zx_status_t process_start_thread_regs(struct process *p, struct thread *t, uintptr_t entry,
+                                      uintptr_t sp, const uint64_t regs[PROCESS_START_REGS],
+                                      bool first) {
   if (t->process != p || t->obj.type != ZX_OBJ_TYPE_THREAD) return ZX_ERR_ACCESS_DENIED;
   irq_state_t state = spin_lock_irqsave(&p->lock);
   if (t->state != THREAD_INITIAL || t->running_ref_taken || t->killed ||
@@ -130,8 +132,10 @@ zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t 
     return ZX_ERR_BAD_STATE;
   }
   t->running_ref_taken = true;
+  if (first) p->start_time = arch_monotonic_ns();
+  if (first && p->group) shared_group_member_started(p);
   __atomic_store_n(&p->ever_started, true, __ATOMIC_RELEASE);
-  arch_thread_init_user(t, entry, sp, arg1, arg2);
+  arch_thread_init_user(t, entry, sp, regs);
   kobject_ref(&t->obj);  // dropped when the thread is dead (sched.c)
   if (first) kobject_ref(&p->obj);  // a running process keeps itself until dead
   t->process_next = p->threads;
@@ -144,28 +148,35 @@ zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t 
   return ZX_OK;
 }
 
-zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
+static zx_status_t start_program(struct process *p, uintptr_t entry, uintptr_t sp, bool bootfs) {
   if (p->state != PROCESS_INITIAL) return ZX_ERR_BAD_STATE;
   struct thread *t;
   zx_status_t status = thread_create_user(p, p->name, &t);
   if (status != ZX_OK) return status;
-  // x0-x3: handles to the process, its first thread, its root VMAR and its job.
-  zx_handle_t self = ZX_HANDLE_INVALID, thread = ZX_HANDLE_INVALID;
-  zx_handle_t vmar = ZX_HANDLE_INVALID, job = ZX_HANDLE_INVALID;
-  status = handle_table_add(p->handles, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &self);
-  if (status == ZX_OK) status = handle_table_add(p->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &thread);
-  if (status == ZX_OK) status = process_root_vmar_handle(p, &vmar);
-  if (status == ZX_OK && p->job) status = job_handle_for(p, &job);
-  t->start_x2_x3[0] = vmar;
-  t->start_x2_x3[1] = job;
-  if (status == ZX_OK) status = process_start_thread(p, t, entry, sp, self, thread, true);
+  // x0-x4: handles to the process, its first thread, its root VMAR, its job, the bootfs.
+  zx_handle_t h[5] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID, ZX_HANDLE_INVALID, ZX_HANDLE_INVALID,
+                      ZX_HANDLE_INVALID};
+  status = handle_table_add(p->handles, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &h[0]);
+  if (status == ZX_OK) status = handle_table_add(p->handles, &t->obj, ZX_DEFAULT_THREAD_RIGHTS, &h[1]);
+  if (status == ZX_OK) status = process_root_vmar_handle(p, &h[2]);
+  if (status == ZX_OK && p->job) status = job_handle_for(p, &h[3]);
+  if (status == ZX_OK && bootfs) status = bootfs_handle_for(p, &h[4]);
+  const uint64_t regs[PROCESS_START_REGS] = {h[0], h[1], h[2], h[3], h[4]};
+  if (status == ZX_OK) status = process_start_thread_regs(p, t, entry, sp, regs, true);
   if (status != ZX_OK) {
-    zx_handle_t all[] = {self, thread, vmar, job};
-    for (unsigned i = 0; i < 4; i++)
-      if (all[i] != ZX_HANDLE_INVALID) handle_table_close(p->handles, all[i]);
+    for (unsigned i = 0; i < 5; i++)
+      if (h[i] != ZX_HANDLE_INVALID) handle_table_close(p->handles, h[i]);
   }
   kobject_unref(&t->obj);  // the table and the running thread hold their own
   return status;
+}
+
+zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp) {
+  return start_program(p, entry, sp, false);
+}
+
+zx_status_t process_start_with_bootfs(struct process *p, uintptr_t entry, uintptr_t sp) {
+  return start_program(p, entry, sp, true);
 }
 
 void process_kill(struct process *p, int64_t code) {
@@ -184,6 +195,7 @@ void process_kill(struct process *p, int64_t code) {
   }
   for (struct thread *t = p->threads; t; t = t->process_next) {
     t->killed = true;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);  // pairs with thread_sleep_until's
     sched_wake(t);  // a blocked thread notices when it runs again
   }
   spin_unlock_irqrestore(&p->lock, state);
@@ -196,6 +208,7 @@ void thread_kill(struct thread *t) {
   struct process *p = t->process;
   irq_state_t state = spin_lock_irqsave(&p->lock);
   t->killed = true;  // a thread not started yet can now never start
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);  // pairs with thread_sleep_until's
   spin_unlock_irqrestore(&p->lock, state);
   sched_wake(t);  // if blocked: it notices when it runs again
   if (t->cpu != arch_cpu_index()) arch_cpu_kick(t->cpu);

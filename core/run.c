@@ -1,5 +1,5 @@
 // What the kernel does once every CPU is up. Demo builds run the boot filesystem's
-// "main" program (make run PROGRAM=...) or else "demo"; test builds run the
+// "init", which runs "main" (make run PROGRAM=...) or else "demo"; test builds run the
 // kernel self-tests, then every user program of the test suite; bench builds run the
 // benchmark programs (bench-*).
 #include <janus/arch.h>
@@ -34,7 +34,8 @@ static zx_status_t run_program(const char *name, int64_t *code) {
   }
   uintptr_t entry;
   status = process_load_elf(p, image, size, &entry);
-  if (status == ZX_OK) status = process_start(p, entry, shared ? SHARED_STACK_TOP : USER_STACK_TOP);
+  uintptr_t sp = shared ? SHARED_STACK_TOP : USER_STACK_TOP;
+  if (status == ZX_OK) status = process_start_with_bootfs(p, entry, sp);  // x4: the bootfs
   if (status == ZX_OK) *code = process_wait(p);
   kobject_unref(&p->obj);
   return status;
@@ -64,6 +65,7 @@ static struct resource_counts count_resources(void) {
 static int run_user_suite(void) {
   int failed = 0;
   (void)root_job();  // made on first use: before any accounting
+  (void)bootfs_vmo();  // the same
   for (size_t i = 0; i < bootfs_count(); i++) {
     const char *name = bootfs_name(i);
     bool faulty = strncmp(name, "fault", 5) == 0;
@@ -106,7 +108,8 @@ static void print_asid_counters(void) {
 int kernel_run(void) {
 #if KCONFIG_SELFTEST
   int status = selftest_run_all(boot_info.bootargs);
-  int user_failures = run_user_suite();
+  size_t only_len;
+  int user_failures = selftest_only(boot_info.bootargs, &only_len) ? 0 : run_user_suite();
   print_asid_counters();
   return user_failures ? 1 : status;
 #elif KCONFIG_BENCH
@@ -132,7 +135,9 @@ int kernel_run(void) {
   print_asid_counters();
   return failed ? 1 : 0;
 #else
-  const char *name = bootfs_find("main", NULL, NULL) ? "main" : "demo";
+  // init (user/programs/init.c) runs "main" or "demo" and exits with its code.
+  const char *name = bootfs_find("init", NULL, NULL) ? "init"
+                     : bootfs_find("main", NULL, NULL) ? "main" : "demo";
   int64_t code = 0;
   zx_status_t status = run_program(name, &code);
   if (status != ZX_OK) {

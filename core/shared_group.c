@@ -35,6 +35,8 @@ zx_status_t shared_group_join(struct shared_group *g, struct process *p) {
     return ZX_ERR_BAD_STATE;
   }
   p->group_next = g->members;
+  p->group_prev = NULL;
+  if (g->members) g->members->group_prev = p;
   g->members = p;
   g->refs++;
   p->group = g;
@@ -70,21 +72,28 @@ static unsigned collect_unstarted_locked(struct shared_group *g, struct process 
   return n;
 }
 
+void shared_group_member_started(struct process *p) {
+  struct shared_group *g = p->group;
+  irq_state_t state = spin_lock_irqsave(&g->lock);
+  g->started_members++;
+  spin_unlock_irqrestore(&g->lock, state);
+}
+
+// O(1): groups may have tens of thousands of members.
 void shared_group_member_died(struct process *p) {
   struct shared_group *g = p->group;
   irq_state_t state = spin_lock_irqsave(&g->lock);
   g->refs++;  // ours, while we work
-  struct process **link = &g->members;
-  while (*link && *link != p) link = &(*link)->group_next;
-  if (*link) *link = p->group_next;
-  p->group_next = NULL;
-  bool anyone_ran = false;
-  for (struct process *m = g->members; m; m = m->group_next)
-    anyone_ran |= __atomic_load_n(&m->ever_started, __ATOMIC_ACQUIRE);
+  if (p->group_prev) p->group_prev->group_next = p->group_next;
+  else if (g->members == p) g->members = p->group_next;
+  if (p->group_next) p->group_next->group_prev = p->group_prev;
+  p->group_next = p->group_prev = NULL;
+  bool was_started = __atomic_load_n(&p->ever_started, __ATOMIC_ACQUIRE);
+  if (was_started) g->started_members--;
   // The last member that ran is gone: the rest never started, and their only
   // handles may be in the table only they keep alive. They die too (each comes
   // back here, and the last of them frees the shared state).
-  bool kill_unstarted = p->ever_started && !anyone_ran;
+  bool kill_unstarted = was_started && g->started_members == 0 && g->members;
   bool last = !g->members && !g->gone;
   if (last) g->gone = true;
   spin_unlock_irqrestore(&g->lock, state);

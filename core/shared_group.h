@@ -23,9 +23,9 @@ struct shared_group {
   struct arch_aspace window;    // the TTBR1 window
   struct vmar *root_vmar;       // its root VMAR; NULL once gone (under vm_lock)
   struct handle_table handles;  // every member's handle table
-  struct process_fixed_maps fixed_maps;  // a prototype's ELF, loaded into the window
   spinlock_t lock;              // members, refs, gone
-  struct process *members;      // live members (process.group_next)
+  struct process *members;      // live members (process.group_next/group_prev)
+  unsigned started_members;     // live members that have been started
   unsigned refs;                // member processes, dead or alive
   bool gone;
 };
@@ -37,6 +37,8 @@ zx_status_t shared_group_create(struct shared_group **out);
 zx_status_t shared_group_join(struct shared_group *g, struct process *p);
 // p (a member) died: the last live member's death frees the shared state.
 void shared_group_member_died(struct process *p);
+// p (a member) is being started for the first time.
+void shared_group_member_started(struct process *p);
 // Drops p's reference to its group's memory (process destruction).
 void shared_group_release(struct shared_group *g);
 // The window's root VMAR, or NULL once the group is gone (vm_lock held).

@@ -1,5 +1,8 @@
 // Futexes: threads of one process wait on a 32-bit user word. Waiters are kept in a
-// small hash of queues keyed by (process, address); wakes are FIFO per address.
+// small hash of queues keyed by (futex context, address); wakes are FIFO per address.
+// The context is the process, or for a shared group's members the group (as in
+// Zircon, where the futex context is part of the shareable state): a lock in the
+// shared window works across the group.
 #include <janus/arch.h>
 #include <janus/process.h>
 #include <janus/spinlock.h>
@@ -13,7 +16,7 @@
 
 struct futex_waiter {
   struct thread *thread;
-  struct process *process;
+  const void *context;
   uintptr_t addr;
   volatile bool woken;
   struct futex_waiter *next;
@@ -24,8 +27,13 @@ static struct {
   struct futex_waiter *head;
 } buckets[FUTEX_BUCKETS];
 
-static unsigned bucket_of(struct process *p, uintptr_t addr) {
-  return (unsigned)(((uintptr_t)p >> 6 ^ addr >> 2) * 0x9e3779b97f4a7c15ULL >> 58) % FUTEX_BUCKETS;
+static const void *futex_context(const struct process *p) {
+  return p->group ? (const void *)p->group : (const void *)p;
+}
+
+static unsigned bucket_of(const void *context, uintptr_t addr) {
+  return (unsigned)(((uintptr_t)context >> 6 ^ addr >> 2) * 0x9e3779b97f4a7c15ULL >> 58) %
+         FUTEX_BUCKETS;
 }
 
 static zx_status_t check_futex_address(uintptr_t addr) {
@@ -44,8 +52,8 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
     if (status != ZX_OK) return ZX_ERR_INVALID_ARGS;
   }
   struct thread *self = thread_current();
-  struct futex_waiter waiter = {.thread = self, .process = p, .addr = value_ptr.addr};
-  unsigned b = bucket_of(p, value_ptr.addr);
+  struct futex_waiter waiter = {.thread = self, .context = futex_context(p), .addr = value_ptr.addr};
+  unsigned b = bucket_of(waiter.context, value_ptr.addr);
   // The value is checked under the bucket lock, so a wake after the user changed it
   // cannot slip between the check and the sleep.
   irq_state_t state = spin_lock_irqsave(&buckets[b].lock);
@@ -80,12 +88,12 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
 
 zx_status_t sys_futex_wake(user_in_ptr_t value_ptr, uint32_t wake_count) {
   if (check_futex_address(value_ptr.addr) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-  struct process *p = process_current();
-  unsigned b = bucket_of(p, value_ptr.addr);
+  const void *context = futex_context(process_current());
+  unsigned b = bucket_of(context, value_ptr.addr);
   irq_state_t state = spin_lock_irqsave(&buckets[b].lock);
   for (struct futex_waiter **link = &buckets[b].head; *link && wake_count;) {
     struct futex_waiter *w = *link;
-    if (w->process == p && w->addr == value_ptr.addr) {
+    if (w->context == context && w->addr == value_ptr.addr) {
       *link = w->next;  // unlinked here: the waiter only reads its own fields after this
       w->woken = true;
       sched_wake(w->thread);

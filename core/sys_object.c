@@ -1,5 +1,5 @@
 // zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES,
-// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR_MAPS)
+// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS)
 // and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME).
 #include <janus/arch.h>
 #include <janus/cpu.h>
@@ -15,6 +15,7 @@
 #include "core/job.h"
 #include "core/syscall_table.h"
 #include "core/vmar.h"
+#include "core/vmo.h"
 
 static spinlock_t thread_name_lock = SPINLOCK_INIT;
 
@@ -77,9 +78,12 @@ static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_
                                         ZX_RIGHT_INSPECT, &obj, NULL);
   if (status != ZX_OK) return status;
   struct process *p = (struct process *)obj;
-  zx_info_process_t info = {0};  // start_time: not tracked yet
+  zx_info_process_t info = {0};
   irq_state_t state = spin_lock_irqsave(&p->lock);
-  if (p->state != PROCESS_INITIAL) info.flags |= ZX_INFO_PROCESS_FLAG_STARTED;
+  if (p->state != PROCESS_INITIAL && p->ever_started) {
+    info.flags |= ZX_INFO_PROCESS_FLAG_STARTED;
+    info.start_time = p->start_time;
+  }
   if (p->state == PROCESS_DEAD) {
     info.flags |= ZX_INFO_PROCESS_FLAG_EXITED;
     info.return_code = p->return_code;
@@ -164,6 +168,23 @@ static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t 
   return status;
 }
 
+// ZX_INFO_VMAR: the VMAR's range (ZX_RIGHT_INSPECT); a destroyed one: ZX_ERR_BAD_STATE.
+static zx_status_t info_vmar(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                             user_out_ptr_t actual, user_out_ptr_t avail) {
+  struct kobject *obj;
+  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_VMAR,
+                                        ZX_RIGHT_INSPECT, &obj, NULL);
+  if (status != ZX_OK) return status;
+  struct vmar *v = (struct vmar *)obj;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  bool destroyed = v->destroyed;
+  zx_info_vmar_t info = {.base = v->node.range.base, .len = v->node.range.size};
+  spin_unlock_irqrestore(&vm_lock, state);
+  kobject_unref(obj);
+  if (destroyed) return ZX_ERR_BAD_STATE;
+  return single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
 // JANUS_INFO_ASID_COUNTERS (<zircon/syscalls/janus.h>): per-CPU ASID counters.
 static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                                       user_out_ptr_t actual, user_out_ptr_t avail) {
@@ -201,6 +222,8 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
     case ZX_INFO_PROCESS_MAPS_V1:
     case ZX_INFO_VMAR_MAPS:
       return info_maps(handle, topic, buffer, buffer_size, actual, avail);
+    case ZX_INFO_VMAR:
+      return info_vmar(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_ASID_COUNTERS:
       return info_asid_counters(handle, buffer, buffer_size, actual, avail);
     default:
@@ -228,6 +251,11 @@ static void get_name(struct kobject *obj, char out[ZX_MAX_NAME_LEN]) {
       memcpy(out, ((struct thread *)obj)->name, ZX_MAX_NAME_LEN - 1);
       spin_unlock_irqrestore(&thread_name_lock, state);
       break;
+    case ZX_OBJ_TYPE_VMO:  // under vm_lock: ZX_INFO_PROCESS_MAPS reads it there
+      state = spin_lock_irqsave(&vm_lock);
+      memcpy(out, ((struct vmo *)obj)->name, ZX_MAX_NAME_LEN - 1);
+      spin_unlock_irqrestore(&vm_lock, state);
+      break;
     default:
       break;
   }
@@ -253,6 +281,14 @@ static zx_status_t set_name(struct kobject *obj, const char *name, size_t len) {
       memset(t->name, 0, sizeof t->name);
       memcpy(t->name, name, len);
       spin_unlock_irqrestore(&thread_name_lock, state);
+      return ZX_OK;
+    }
+    case ZX_OBJ_TYPE_VMO: {
+      struct vmo *vmo = (struct vmo *)obj;
+      state = spin_lock_irqsave(&vm_lock);
+      memset(vmo->name, 0, sizeof vmo->name);
+      memcpy(vmo->name, name, len);
+      spin_unlock_irqrestore(&vm_lock, state);
       return ZX_OK;
     }
     default:

@@ -6,6 +6,7 @@
 #include <janus/thread.h>
 #include <string.h>
 #include <zircon/rights.h>
+#include <zircon/syscalls/janus.h>
 
 #include "core/job.h"
 #include "core/shared_group.h"
@@ -113,41 +114,68 @@ zx_status_t sys_process_create_shared(zx_handle_t shared_proc, uint32_t options,
   return return_process(p, p->root_vmar, proc_handle, restricted_vmar_handle);
 }
 
-// Zircon semantics: arg1 (if valid) is moved into the new process, whose first thread
-// gets its new value in x0 (and arg2 in x1); on failure arg1 is closed.
-zx_status_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
-                              zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2) {
+// zx_process_start and zx_process_start_handles. Zircon semantics for arg1, applied to
+// every handle in moved[0..n): each valid one is taken from the caller's table
+// (consumed even on failure) and put into the new process's, and its value there goes
+// to regs[i]; the first thread starts with x0-x7 = regs.
+static zx_status_t start_process(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
+                                 zx_vaddr_t stack, const zx_handle_t *moved, size_t n,
+                                 uint64_t regs[PROCESS_START_REGS]) {
   struct handle_table *ht = process_current()->handles;
-  struct kobject *pobj = NULL, *tobj = NULL, *arg = NULL;
-  zx_rights_t arg_rights = 0;
+  struct kobject *pobj = NULL, *tobj = NULL, *objs[PROCESS_START_REGS] = {0};
+  zx_rights_t rights[PROCESS_START_REGS] = {0};
   zx_status_t status =
       handle_table_get(ht, handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_WRITE, &pobj, NULL);
   if (status == ZX_OK)
     status = handle_table_get(ht, thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE, &tobj, NULL);
-  if (arg1 != ZX_HANDLE_INVALID) {
-    zx_status_t removed = handle_table_remove(ht, arg1, &arg, &arg_rights);
+  for (size_t i = 0; i < n; i++) {
+    if (moved[i] == ZX_HANDLE_INVALID) continue;
+    zx_status_t removed = handle_table_remove(ht, moved[i], &objs[i], &rights[i]);
     if (status == ZX_OK) status = removed;
   }
   struct process *p = (struct process *)pobj;
   struct thread *t = (struct thread *)tobj;
+  for (size_t i = 0; i < n && status == ZX_OK; i++)
+    if (objs[i] && !(rights[i] & ZX_RIGHT_TRANSFER)) status = ZX_ERR_ACCESS_DENIED;
   if (status != ZX_OK) goto out;
-  if (arg && !(arg_rights & ZX_RIGHT_TRANSFER)) status = ZX_ERR_ACCESS_DENIED;
-  else if (t->process != p) status = ZX_ERR_ACCESS_DENIED;
+  if (t->process != p) status = ZX_ERR_ACCESS_DENIED;
   else if (!process_user_address(p, entry) || !process_user_address(p, stack)) status = ZX_ERR_INVALID_ARGS;
   else if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROCESS_INITIAL) status = ZX_ERR_BAD_STATE;
-  if (status != ZX_OK) goto out;
-  zx_handle_t value = ZX_HANDLE_INVALID;
-  if (arg) {
-    status = handle_table_add(p->handles, arg, arg_rights, &value);
-    if (status != ZX_OK) goto out;
+  for (size_t i = 0; i < n && status == ZX_OK; i++) {
+    zx_handle_t value;
+    if (objs[i] && (status = handle_table_add(p->handles, objs[i], rights[i], &value)) == ZX_OK)
+      regs[i] = value;
   }
-  status = process_start_thread(p, t, entry, stack, value, arg2, true);
-  if (status != ZX_OK && value != ZX_HANDLE_INVALID) handle_table_close(p->handles, value);
+  if (status == ZX_OK) status = process_start_thread_regs(p, t, entry, stack, regs, true);
+  for (size_t i = 0; i < n && status != ZX_OK; i++)  // take back what went into p
+    if (objs[i] && regs[i] != ZX_HANDLE_INVALID)
+      handle_table_close(p->handles, (zx_handle_t)regs[i]);
 out:
-  if (arg) kobject_unref(arg);  // closes it unless it moved into p's table
+  for (size_t i = 0; i < n; i++)
+    if (objs[i]) kobject_unref(objs[i]);  // closes it unless it moved into p's table
   if (tobj) kobject_unref(tobj);
   if (pobj) kobject_unref(pobj);
   return status;
+}
+
+zx_status_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
+                              zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2) {
+  uint64_t regs[PROCESS_START_REGS] = {ZX_HANDLE_INVALID, arg2};
+  return start_process(handle, thread, entry, stack, &arg1, 1, regs);
+}
+
+_Static_assert(JANUS_PROCESS_START_HANDLES_MAX <= PROCESS_START_REGS, "one register per handle");
+
+zx_status_t sys_process_start_handles(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
+                                      zx_vaddr_t stack, user_in_ptr_t handles,
+                                      size_t num_handles) {
+  if (num_handles > JANUS_PROCESS_START_HANDLES_MAX) return ZX_ERR_OUT_OF_RANGE;
+  zx_handle_t moved[JANUS_PROCESS_START_HANDLES_MAX];
+  if (num_handles &&
+      arch_copy_from_user(moved, handles.addr, num_handles * sizeof moved[0]) != ZX_OK)
+    return ZX_ERR_INVALID_ARGS;
+  uint64_t regs[PROCESS_START_REGS] = {0};
+  return start_process(handle, thread, entry, stack, moved, num_handles, regs);
 }
 
 zx_status_t sys_task_kill(zx_handle_t handle) {

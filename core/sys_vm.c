@@ -149,7 +149,7 @@ zx_status_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar
     status = vmar_map(vmar, options, vmar_offset, vmo, vmo_rights, vmo_offset, len, &addr);
   if (status == ZX_OK) {
     status = arch_copy_to_user(mapped_addr.addr, &addr, sizeof addr);
-    if (status != ZX_OK) vmar_unmap(vmar, addr, len);
+    if (status != ZX_OK) vmar_unmap_checked(vmar, addr, len, false);  // just our mapping
   }
   kobject_unref(&vmo->obj);
   kobject_unref(&vmar->obj);
@@ -158,9 +158,11 @@ zx_status_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar
 
 zx_status_t sys_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len) {
   struct vmar *vmar;
-  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, NULL);
+  zx_rights_t rights;
+  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, &rights);
   if (status != ZX_OK) return status;
-  status = vmar_unmap(vmar, addr, len);
+  // As Zircon: destroying sub-VMARs in the range takes ZX_RIGHT_OP_CHILDREN.
+  status = vmar_unmap_checked(vmar, addr, len, rights & ZX_RIGHT_OP_CHILDREN);
   kobject_unref(&vmar->obj);
   return status;
 }

@@ -47,24 +47,35 @@ void timer_tick(void) {
 
 zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t deadline) {
   struct thread *self = thread_current();
-  if (arch_monotonic_ns() >= deadline) return ZX_ERR_TIMED_OUT;
-  if (self->killed) return ZX_ERR_CANCELED;
-  self->state = THREAD_BLOCKED;  // under the lock the waker takes to wake us
+  // BLOCKED (under the lock the ordinary waker takes) before the checks, so a kill
+  // or a timer, which wake without that lock, cannot slip between check and sleep.
+  self->state = THREAD_BLOCKED;
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  zx_status_t status = arch_monotonic_ns() >= deadline ? ZX_ERR_TIMED_OUT
+                       : self->killed                   ? ZX_ERR_CANCELED
+                                                        : ZX_OK;
+  if (status != ZX_OK) sched_wake(self);  // back to ready through the scheduler
   spin_unlock_irqrestore(lock, *state);
   sched_block();
   *state = spin_lock_irqsave(lock);
-  return ZX_OK;
+  return status;
 }
 
 void thread_sleep_until(zx_time_t deadline) {
   struct thread *self = thread_current();
   struct timer timer;
   timer_arm(&timer, self, deadline);
-  while (arch_monotonic_ns() < deadline && !self->killed) {
+  for (;;) {
+    // BLOCKED before the checks: a kill or the timer that comes after them sees it
+    // and wakes us; one that came before is seen by them.
     irq_state_t state = arch_irq_save();
     self->state = THREAD_BLOCKED;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    bool done = arch_monotonic_ns() >= deadline || self->killed;
+    if (done) sched_wake(self);  // back to ready through the scheduler: a waker may race us
     arch_irq_restore(state);
     sched_block();
+    if (done) break;
   }
   timer_cancel(&timer);
 }

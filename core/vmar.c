@@ -93,28 +93,24 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
   }
 }
 
-static struct arch_aspace *mapping_aspace(struct vm_mapping *m) { return m->vmar->aspace; }
-
-static void unmap_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
-  (void)pa;
-  (void)arg;
-  arch_aspace_unmap(mapping_aspace(m), va);  // ZX_ERR_NOT_FOUND: never touched
-}
-
-static void remap_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
-  (void)arg;
-  if (arch_aspace_unmap(mapping_aspace(m), va) != ZX_OK) return;  // not present
-  if (m->perms & ZX_VM_PERM_READ)
-    arch_aspace_map(mapping_aspace(m), va, pa, arch_perms(m->perms), false);
+// Takes every page of [base, base + size) of as out of the page tables, with one
+// batch of TLB maintenance (arch_aspace_unmap_range): a mapping's, a VMAR's or a
+// range's pages go together, never page by page.
+static void unmap_pages_locked(struct arch_aspace *as, uintptr_t base, uint64_t size) {
+  if (as) arch_aspace_unmap_range(as, base, size / PAGE_SIZE);
 }
 
 void vm_mapping_unmap_vmo_range_locked(struct vm_mapping *m, uint64_t start, uint64_t end) {
-  for_committed_pages(m, start, end, unmap_page, NULL);
+  uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
+  if (start > lo) lo = start;
+  if (end < hi) hi = end;
+  if (lo < hi)
+    unmap_pages_locked(m->vmar->aspace, m->node.range.base + (lo - m->vmo_offset), hi - lo);
 }
 
-// Takes m out of its VMAR, the page tables and its VMO's list; frees it later.
-static void mapping_destroy_locked(struct vm_mapping *m, struct vm_deferred *d) {
-  for_committed_pages(m, 0, UINT64_MAX, unmap_page, NULL);
+// Takes m out of its VMAR and its VMO's list (its pages are already out of the page
+// tables); frees it later.
+static void mapping_remove_locked(struct vm_mapping *m, struct vm_deferred *d) {
   vm_range_remove(&m->vmar->children, &m->node.range);
   struct vm_mapping **link = &m->vmo->mappings;
   while (*link != m) link = &(*link)->vmo_next;
@@ -123,14 +119,46 @@ static void mapping_destroy_locked(struct vm_mapping *m, struct vm_deferred *d) 
   d->mappings = m;
 }
 
-// Destroys v's subtree (iteratively: nesting depth is up to user space) and takes v
-// out of its parent. The parent's reference to v goes to d.
-static void vmar_destroy_locked(struct vmar *v, struct vm_deferred *d) {
+// Cuts m at `at` (page-aligned, strictly inside m): m keeps [base, at), n (unused
+// memory) becomes [at, end) of the same VMO at the matching offset, with m's
+// permissions and one more reference to the VMO. Page tables are not touched: the
+// entries already there are right for either half.
+static void mapping_split_locked(struct vm_mapping *m, uintptr_t at, struct vm_mapping *n) {
+  uintptr_t base = m->node.range.base;
+  size_t size = m->node.range.size;
+  ASSERT(n && at > base && at - base < size && !(at & (PAGE_SIZE - 1)));
+  memset(n, 0, sizeof *n);
+  n->node.kind = VM_NODE_MAPPING;
+  n->vmar = m->vmar;
+  n->vmo = m->vmo;
+  n->vmo_offset = m->vmo_offset + (at - base);
+  n->perms = m->perms;
+  n->max_perms = m->max_perms;
+  m->node.range.size = at - base;  // shrinking in place keeps the list in order
+  zx_status_t status = vm_range_insert(&m->vmar->children, &n->node.range, at, size - (at - base));
+  ASSERT(status == ZX_OK);  // the space m just gave up
+  kobject_ref(&m->vmo->obj);
+  n->vmo_next = m->vmo->mappings;
+  m->vmo->mappings = n;
+}
+
+// m loses [base, at): it starts at `at`, at the matching VMO offset.
+static void mapping_trim_front_locked(struct vm_mapping *m, uintptr_t at) {
+  uint64_t cut = at - m->node.range.base;
+  m->vmo_offset += cut;
+  m->node.range.base = at;  // moving the base up inside the old range keeps the order
+  m->node.range.size -= cut;
+}
+
+// Takes v's subtree out of the bookkeeping (iteratively: nesting depth is up to user
+// space) and v out of its parent; the caller already unmapped v's pages. The parent's
+// reference to v goes to d.
+static void vmar_teardown_locked(struct vmar *v, struct vm_deferred *d) {
   struct vmar *cur = v;
   for (;;) {
     struct vm_range_node *n = vm_range_first(&cur->children);
     if (n) {
-      if (node_kind(n) == VM_NODE_MAPPING) mapping_destroy_locked(node_mapping(n), d);
+      if (node_kind(n) == VM_NODE_MAPPING) mapping_remove_locked(node_mapping(n), d);
       else cur = node_vmar(n);
       continue;
     }
@@ -146,6 +174,12 @@ static void vmar_destroy_locked(struct vmar *v, struct vm_deferred *d) {
     if (cur == v) break;
     cur = parent;
   }
+}
+
+// Destroys v's subtree: every page in v's range leaves the page tables in one batch.
+static void vmar_destroy_locked(struct vmar *v, struct vm_deferred *d) {
+  unmap_pages_locked(v->aspace, v->children.base, v->children.size);
+  vmar_teardown_locked(v, d);
 }
 
 static struct vmar *vmar_new(struct arch_aspace *aspace, struct vmar *parent, uint32_t flags) {
@@ -175,7 +209,7 @@ zx_status_t process_vm_init(struct process *p) {
 }
 
 zx_status_t vm_window_init(struct arch_aspace *window, struct vmar **root) {
-  *root = root_new(window, SHARED_VMAR_BASE, SHARED_WINDOW_END);
+  *root = root_new(window, SHARED_WINDOW_BASE, SHARED_WINDOW_END);
   return *root ? ZX_OK : ZX_ERR_NO_MEMORY;
 }
 
@@ -283,30 +317,75 @@ static uint32_t can_map_from_perms(unsigned perms) {
          (perms & ZX_VM_PERM_EXECUTE ? ZX_VM_CAN_MAP_EXECUTE : 0);
 }
 
-// The direct-child mappings exactly covering [addr, addr + len)? Collects nothing;
-// ZX_OK when every overlapping child is a mapping wholly inside the range.
-// ZX_ERR_INVALID_ARGS: a sub-VMAR overlaps partly; ZX_ERR_NOT_SUPPORTED: a mapping
-// overlaps partly; ZX_ERR_NOT_FOUND: nothing overlaps.
-static zx_status_t check_whole_children(struct vmar *v, uintptr_t addr, uint64_t len) {
+// Mappings allocated before vm_lock is taken, for the splits an operation turns out
+// to need (at most two: a protect inside one mapping). An operation that finds it has
+// too few drops the lock, allocates and starts over.
+struct spares {
+  struct vm_mapping *m[2];
+  unsigned n;
+};
+
+static bool spares_fill(struct spares *s, unsigned need) {
+  ASSERT(need <= sizeof s->m / sizeof s->m[0]);
+  while (s->n < need) {
+    s->m[s->n] = calloc(1, sizeof(struct vm_mapping));
+    if (!s->m[s->n]) return false;
+    s->n++;
+  }
+  return true;
+}
+
+static struct vm_mapping *spares_take(struct spares *s) {
+  ASSERT(s->n > 0);
+  return s->m[--s->n];
+}
+
+static void spares_free(struct spares *s) {
+  while (s->n) free(s->m[--s->n]);
+}
+
+// Whether [addr, addr + len) (inside v) can be unmapped, as Zircon says:
+// ZX_ERR_INVALID_ARGS if a sub-VMAR overlaps it only in part, or at all when
+// !may_destroy_vmars; ZX_ERR_NOT_FOUND if nothing overlaps it. *splits: mappings that
+// extend past both ends (each needs a spare for its right part).
+static zx_status_t unmap_check_locked(struct vmar *v, uintptr_t addr, uint64_t len,
+                                      bool may_destroy_vmars, unsigned *splits) {
+  uintptr_t end = addr + len;  // inside v: no wrap
+  *splits = 0;
   struct vm_range_node *n = vm_range_first_overlap(&v->children, addr, len);
   if (!n) return ZX_ERR_NOT_FOUND;
   for (; n && vm_range_overlaps(n, addr, len); n = vm_range_next(n)) {
-    bool whole = n->base >= addr && n->base + n->size <= addr + len;
-    if (whole) continue;
-    return node_kind(n) == VM_NODE_VMAR ? ZX_ERR_INVALID_ARGS : ZX_ERR_NOT_SUPPORTED;
+    bool inside = n->base >= addr && n->base + n->size <= end;
+    if (node_kind(n) == VM_NODE_VMAR) {
+      if (!inside || !may_destroy_vmars) return ZX_ERR_INVALID_ARGS;
+    } else if (n->base < addr && n->base + n->size > end) {
+      (*splits)++;
+    }
   }
   return ZX_OK;
 }
 
-// Unmaps (mappings) and destroys (sub-VMARs) every child inside [addr, addr + len);
-// check_whole_children said they all are.
-static void remove_children_locked(struct vmar *v, uintptr_t addr, uint64_t len,
-                                   struct vm_deferred *d) {
+// Unmaps [addr, addr + len) of v (unmap_check_locked said it may): every page there
+// leaves the page tables in one batch, then mappings inside go, mappings across an
+// end are cut (keeping their VMO offsets), sub-VMARs inside are destroyed.
+static void unmap_locked(struct vmar *v, uintptr_t addr, uint64_t len, struct spares *spares,
+                         struct vm_deferred *d) {
+  uintptr_t end = addr + len;
+  unmap_pages_locked(v->aspace, addr, len);
   struct vm_range_node *n = vm_range_first_overlap(&v->children, addr, len);
   while (n && vm_range_overlaps(n, addr, len)) {
-    struct vm_range_node *next = vm_range_next(n);
-    if (node_kind(n) == VM_NODE_MAPPING) mapping_destroy_locked(node_mapping(n), d);
-    else vmar_destroy_locked(node_vmar(n), d);
+    struct vm_range_node *next = vm_range_next(n);  // a split's right part is past end
+    uintptr_t n_end = n->base + n->size;
+    if (node_kind(n) == VM_NODE_VMAR) {
+      vmar_teardown_locked(node_vmar(n), d);
+    } else if (n->base >= addr && n_end <= end) {
+      mapping_remove_locked(node_mapping(n), d);
+    } else if (n->base < addr) {
+      if (n_end > end) mapping_split_locked(node_mapping(n), end, spares_take(spares));
+      n->size = addr - n->base;  // keeps [base, addr)
+    } else {
+      mapping_trim_front_locked(node_mapping(n), end);  // keeps [end, n_end)
+    }
     n = next;
   }
 }
@@ -342,35 +421,47 @@ zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, 
   m->perms = perms;
   m->max_perms = max_perms;
   struct vm_deferred d = {0};
+  struct spares spares = {0};
   zx_status_t status;
   uintptr_t addr = 0;
-  irq_state_t state = spin_lock_irqsave(&vm_lock);
-  if (vmar->destroyed) {
-    status = ZX_ERR_BAD_STATE;
-  } else if ((can_map_from_perms(perms) & ~vmar->flags) ||
-             (specific && !(vmar->flags & ZX_VM_CAN_MAP_SPECIFIC))) {
-    status = ZX_ERR_ACCESS_DENIED;
-  } else {
-    status = place_locked(vmar, options, vmar_offset, len, align, &addr);
-    if (status == ZX_OK && (options & ZX_VM_SPECIFIC_OVERWRITE) &&
-        vm_range_first_overlap(&vmar->children, addr, len)) {
-      // Janus: only whole mappings can be overwritten, not sub-VMARs or parts.
-      status = check_whole_children(vmar, addr, len);
-      for (struct vm_range_node *n = vm_range_first_overlap(&vmar->children, addr, len);
-           status == ZX_OK && n && vm_range_overlaps(n, addr, len); n = vm_range_next(n))
-        if (node_kind(n) == VM_NODE_VMAR) status = ZX_ERR_ALREADY_EXISTS;
-      if (status == ZX_ERR_INVALID_ARGS) status = ZX_ERR_ALREADY_EXISTS;
-      if (status == ZX_OK) remove_children_locked(vmar, addr, len, &d);
+  for (;;) {
+    unsigned splits = 0;
+    bool replace = false;
+    irq_state_t state = spin_lock_irqsave(&vm_lock);
+    if (vmar->destroyed) {
+      status = ZX_ERR_BAD_STATE;
+    } else if ((can_map_from_perms(perms) & ~vmar->flags) ||
+               (specific && !(vmar->flags & ZX_VM_CAN_MAP_SPECIFIC))) {
+      status = ZX_ERR_ACCESS_DENIED;
+    } else {
+      status = place_locked(vmar, options, vmar_offset, len, align, &addr);
+      if (status == ZX_OK && (options & ZX_VM_SPECIFIC_OVERWRITE)) {
+        // Whatever mappings (or parts) lie in the range go; a sub-VMAR there is
+        // ZX_ERR_INVALID_ARGS, as in Zircon.
+        status = unmap_check_locked(vmar, addr, len, false, &splits);
+        replace = status == ZX_OK;
+        if (status == ZX_ERR_NOT_FOUND) status = ZX_OK;  // nothing to replace
+      }
     }
-    if (status == ZX_OK) status = vm_range_insert(&vmar->children, &m->node.range, addr, len);
-    if (status == ZX_OK) {
-      kobject_ref(&vmo->obj);
-      m->vmo_next = vmo->mappings;
-      vmo->mappings = m;
+    bool short_of_spares = status == ZX_OK && spares.n < splits;
+    if (status == ZX_OK && !short_of_spares) {
+      if (replace) unmap_locked(vmar, addr, len, &spares, &d);
+      status = vm_range_insert(&vmar->children, &m->node.range, addr, len);
+      if (status == ZX_OK) {
+        kobject_ref(&vmo->obj);
+        m->vmo_next = vmo->mappings;
+        vmo->mappings = m;
+      }
+    }
+    spin_unlock_irqrestore(&vm_lock, state);
+    if (!short_of_spares) break;
+    if (!spares_fill(&spares, splits)) {
+      status = ZX_ERR_NO_MEMORY;
+      break;
     }
   }
-  spin_unlock_irqrestore(&vm_lock, state);
   run_deferred(&d);
+  spares_free(&spares);
   if (status != ZX_OK) {
     free(m);
     return status;
@@ -388,16 +479,74 @@ static zx_status_t check_subrange(const struct vmar *v, uintptr_t addr, uint64_t
   return ZX_OK;
 }
 
-zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, uint64_t len) {
+zx_status_t vmar_unmap_checked(struct vmar *vmar, uintptr_t addr, uint64_t len,
+                               bool may_destroy_vmars) {
   if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
   struct vm_deferred d = {0};
-  irq_state_t state = spin_lock_irqsave(&vm_lock);
-  zx_status_t status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
-  if (status == ZX_OK) status = check_whole_children(vmar, addr, len);
-  if (status == ZX_OK) remove_children_locked(vmar, addr, len, &d);
-  spin_unlock_irqrestore(&vm_lock, state);
+  struct spares spares = {0};
+  zx_status_t status;
+  for (;;) {
+    unsigned splits = 0;
+    irq_state_t state = spin_lock_irqsave(&vm_lock);
+    status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
+    if (status == ZX_OK) status = unmap_check_locked(vmar, addr, len, may_destroy_vmars, &splits);
+    bool short_of_spares = status == ZX_OK && spares.n < splits;
+    if (status == ZX_OK && !short_of_spares) unmap_locked(vmar, addr, len, &spares, &d);
+    spin_unlock_irqrestore(&vm_lock, state);
+    if (!short_of_spares) break;
+    if (!spares_fill(&spares, splits)) {
+      status = ZX_ERR_NO_MEMORY;
+      break;
+    }
+  }
   run_deferred(&d);
+  spares_free(&spares);
   return status;
+}
+
+zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, uint64_t len) {
+  return vmar_unmap_checked(vmar, addr, len, true);
+}
+
+// Whether perms can be applied to [addr, addr + len) (inside v), in Zircon's order
+// walking up from addr: a sub-VMAR is ZX_ERR_INVALID_ARGS, an unmapped page
+// ZX_ERR_NOT_FOUND, perms beyond a mapping's maximum ZX_ERR_ACCESS_DENIED. *splits:
+// the cuts needed at addr and addr + len (none where the perms do not change).
+static zx_status_t protect_check_locked(struct vmar *v, unsigned perms, uintptr_t addr,
+                                        uint64_t len, unsigned *splits) {
+  uintptr_t end = addr + len;
+  *splits = 0;
+  struct vm_range_node *n = vm_range_find(&v->children, addr);
+  if (!n) return ZX_ERR_NOT_FOUND;
+  uintptr_t expect = n->base;
+  for (; n && n->base < end; n = vm_range_next(n)) {
+    if (node_kind(n) == VM_NODE_VMAR) return ZX_ERR_INVALID_ARGS;
+    if (n->base != expect) return ZX_ERR_NOT_FOUND;  // a gap before n
+    struct vm_mapping *m = node_mapping(n);
+    if (perms & ~m->max_perms) return ZX_ERR_ACCESS_DENIED;
+    if (m->perms != perms) *splits += (n->base < addr) + (n->base + n->size > end);
+    expect = n->base + n->size;
+  }
+  return expect >= end ? ZX_OK : ZX_ERR_NOT_FOUND;
+}
+
+// Applies perms to [addr, addr + len) (protect_check_locked said it may): mappings
+// across an end are cut first, then the present pages change in one batch.
+static void protect_locked(struct vmar *v, unsigned perms, uintptr_t addr, uint64_t len,
+                           struct spares *spares) {
+  uintptr_t end = addr + len;
+  for (struct vm_range_node *n = vm_range_find(&v->children, addr); n && n->base < end;
+       n = vm_range_next(n)) {
+    struct vm_mapping *m = node_mapping(n);
+    if (m->perms == perms) continue;
+    if (n->base < addr) {
+      mapping_split_locked(m, addr, spares_take(spares));
+      continue;  // m keeps [base, addr) as it was; the right part comes next
+    }
+    if (n->base + n->size > end) mapping_split_locked(m, end, spares_take(spares));
+    m->perms = perms;
+  }
+  if (v->aspace) arch_aspace_protect_range(v->aspace, addr, len / PAGE_SIZE, arch_perms(perms));
 }
 
 zx_status_t vmar_protect(struct vmar *vmar, uint32_t options, uintptr_t addr, uint64_t len) {
@@ -405,30 +554,25 @@ zx_status_t vmar_protect(struct vmar *vmar, uint32_t options, uintptr_t addr, ui
   unsigned perms = options;
   if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
   if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
-  irq_state_t state = spin_lock_irqsave(&vm_lock);
-  zx_status_t status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
-  if (status == ZX_OK && (can_map_from_perms(perms) & ~vmar->flags)) status = ZX_ERR_ACCESS_DENIED;
-  if (status == ZX_OK) status = check_whole_children(vmar, addr, len);
-  // Every page must be mapped (no gaps), by direct-child mappings the perms allow.
-  uintptr_t expect = addr;
-  for (struct vm_range_node *n = vm_range_first_overlap(&vmar->children, addr, len);
-       status == ZX_OK && n && vm_range_overlaps(n, addr, len); n = vm_range_next(n)) {
-    if (n->base != expect) status = ZX_ERR_NOT_FOUND;
-    else if (node_kind(n) == VM_NODE_VMAR) status = ZX_ERR_NOT_SUPPORTED;
-    else if (perms & ~node_mapping(n)->max_perms) status = ZX_ERR_ACCESS_DENIED;
-    expect = n->base + n->size;
-  }
-  if (status == ZX_OK && expect != addr + len) status = ZX_ERR_NOT_FOUND;
-  if (status == ZX_OK) {
-    for (struct vm_range_node *n = vm_range_first_overlap(&vmar->children, addr, len);
-         n && vm_range_overlaps(n, addr, len); n = vm_range_next(n)) {
-      struct vm_mapping *m = node_mapping(n);
-      if (m->perms == perms) continue;
-      m->perms = perms;
-      for_committed_pages(m, 0, UINT64_MAX, remap_page, NULL);
+  struct spares spares = {0};
+  zx_status_t status;
+  for (;;) {
+    unsigned splits = 0;
+    irq_state_t state = spin_lock_irqsave(&vm_lock);
+    status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
+    if (status == ZX_OK && (can_map_from_perms(perms) & ~vmar->flags))
+      status = ZX_ERR_ACCESS_DENIED;
+    if (status == ZX_OK) status = protect_check_locked(vmar, perms, addr, len, &splits);
+    bool short_of_spares = status == ZX_OK && spares.n < splits;
+    if (status == ZX_OK && !short_of_spares) protect_locked(vmar, perms, addr, len, &spares);
+    spin_unlock_irqrestore(&vm_lock, state);
+    if (!short_of_spares) break;
+    if (!spares_fill(&spares, splits)) {
+      status = ZX_ERR_NO_MEMORY;
+      break;
     }
   }
-  spin_unlock_irqrestore(&vm_lock, state);
+  spares_free(&spares);
   return status;
 }
 
@@ -516,25 +660,6 @@ static void maps_walk_locked(struct maps_cursor *c, struct vmar *top, size_t dep
   }
 }
 
-static void maps_emit_fixed(struct maps_cursor *c, const struct process_fixed_map *f) {
-  zx_info_maps_t *e = maps_emit(c, f->name, f->base, f->size, 1, ZX_INFO_MAPS_TYPE_MAPPING);
-  if (!e) return;
-  // Private pages with no VMO (vmo_koid 0), all committed at load time.
-  e->u.mapping.mmu_flags = f->perms;
-  e->u.mapping.committed_pages = f->size / PAGE_SIZE;
-  e->u.mapping.populated_pages = f->size / PAGE_SIZE;
-}
-
-// The fixed maps below root, root's tree, then the fixed maps above it.
-static void maps_emit_space(struct maps_cursor *c, const struct process_fixed_maps *f,
-                            struct vmar *root) {
-  unsigned count = __atomic_load_n(&f->count, __ATOMIC_ACQUIRE);
-  unsigned i = 0;
-  for (; i < count && f->maps[i].base < root->node.range.base; i++) maps_emit_fixed(c, &f->maps[i]);
-  maps_walk_locked(c, root, 1);
-  for (; i < count; i++) maps_emit_fixed(c, &f->maps[i]);
-}
-
 static void koid_name(char name[ZX_MAX_NAME_LEN], const char *prefix, uint64_t koid) {
   char digits[24];
   size_t nd = 0, len = strlen(prefix);
@@ -559,13 +684,13 @@ zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_
       koid_name(name, "proc:", p->obj.koid);
       maps_emit(&c, name, USER_ASPACE_BASE, USER_ASPACE_END - USER_ASPACE_BASE, 0,
                 ZX_INFO_MAPS_TYPE_ASPACE);
-      maps_emit_space(&c, &p->fixed_maps, root);
+      maps_walk_locked(&c, root, 1);
       struct vmar *window = shared_group_root_vmar_locked(p->group);
       if (window && !window->destroyed) {
         koid_name(name, "shared:", p->obj.koid);
         maps_emit(&c, name, SHARED_WINDOW_BASE, SHARED_WINDOW_END - SHARED_WINDOW_BASE, 0,
                   ZX_INFO_MAPS_TYPE_ASPACE);
-        maps_emit_space(&c, &p->group->fixed_maps, window);
+        maps_walk_locked(&c, window, 1);
       }
     }
   } else if (v->destroyed) {

@@ -2,10 +2,9 @@
 // mappings of VMOs. Mappings are lazy: pages enter the page tables on first touch
 // (vm_handle_user_fault). All state is under vm_lock (core/vmo.h).
 //
-// Every process's root VMAR covers [VMAR_ROOT_BASE, USER_ASPACE_END); the stack is a
-// mapping in it, the ELF image lies below it.
-// The ELF image (at 0x400000) is mapped directly by core/elf_loader.c and stays
-// outside the VMAR bookkeeping, so the root starts above the image.
+// Every process's root VMAR covers its whole user range [VMAR_ROOT_BASE,
+// USER_ASPACE_END): the ELF image (VMOs mapped at their link address, 0x400000), the
+// stack and everything else a program maps are mappings in it.
 #ifndef CORE_VMAR_H_
 #define CORE_VMAR_H_
 
@@ -22,10 +21,7 @@ struct arch_aspace;
 struct process;
 struct vmo;
 
-#define VMAR_ROOT_BASE 0x10000000UL
-// A shared window mirrors that layout: a prototype's ELF at SHARED_WINDOW_BASE +
-// 2 MiB (link address 0xffff000000400000), its root VMAR from here.
-#define SHARED_VMAR_BASE (TTBR1_BASE + VMAR_ROOT_BASE)
+#define VMAR_ROOT_BASE USER_ASPACE_BASE
 
 enum vm_node_kind { VM_NODE_VMAR, VM_NODE_MAPPING };
 
@@ -63,8 +59,9 @@ struct vm_mapping {
 // arch_aspace_destroy).
 zx_status_t process_vm_init(struct process *p);
 void process_vm_destroy(struct process *p);
-// The same for a shared group's window: a root VMAR over [SHARED_VMAR_BASE,
-// SHARED_WINDOW_END) whose mappings go to window. *root: one reference for the caller.
+// The same for a shared group's window: a root VMAR over the whole window
+// [SHARED_WINDOW_BASE, SHARED_WINDOW_END) (a prototype's ELF and stack are mappings in
+// it) whose mappings go to window. *root: one reference for the caller.
 zx_status_t vm_window_init(struct arch_aspace *window, struct vmar **root);
 void vm_root_destroy(struct vmar *root);
 // A new handle in p's table to its root VMAR (rights: default VMAR rights + R/W/X).
@@ -87,21 +84,30 @@ zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset
 zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
                      zx_rights_t vmo_rights, uint64_t vmo_offset, uint64_t len,
                      uintptr_t *out_addr);
-zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, uint64_t len);
+// Unmap and protect take any page-aligned range inside vmar, splitting mappings at its
+// ends (a split keeps its VMO reference and offset). Unmap may cover several mappings,
+// gaps and whole sub-VMARs (destroyed; only if may_destroy_vmars, the handle's
+// ZX_RIGHT_OP_CHILDREN); ZX_ERR_INVALID_ARGS for a sub-VMAR in part, ZX_ERR_NOT_FOUND
+// when nothing at all is in the range. Protect needs every page mapped by mappings of
+// vmar itself (a gap: ZX_ERR_NOT_FOUND; a sub-VMAR: ZX_ERR_INVALID_ARGS; perms beyond
+// a mapping's maximum: ZX_ERR_ACCESS_DENIED). Either fails before changing anything.
+zx_status_t vmar_unmap_checked(struct vmar *vmar, uintptr_t addr, uint64_t len,
+                               bool may_destroy_vmars);
+zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, uint64_t len);  // may destroy
 zx_status_t vmar_protect(struct vmar *vmar, uint32_t perms, uintptr_t addr, uint64_t len);
 zx_status_t vmar_destroy(struct vmar *vmar);
 
 // ZX_INFO_PROCESS_MAPS / ZX_INFO_VMAR_MAPS: the depth-first, address-ordered walk.
-// With p (v ignored): the ASPACE entry (depth 0), then at depth 1 p's fixed maps
-// (ELF segments, stack) and its root VMAR, whose subtree follows (depth 2..). Without
-// p: v at depth 0 and its subtree. Writes entries [skip, skip + max) of the walk into
+// With p (v ignored): the ASPACE entry (depth 0), then p's root VMAR (depth 1), whose
+// subtree follows (depth 2..); for a shared process the window's ASPACE entry and root
+// VMAR the same way. Without p: v at depth 0 and its subtree. Writes entries [skip, skip + max) of the walk into
 // out (kernel memory; takes vm_lock) and sets *total to the walk's length.
 // ZX_ERR_BAD_STATE: the address space / VMAR is gone (process dead, VMAR destroyed).
 zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_maps_t *out,
                         size_t max, size_t *total);
 
 // vm_lock held: removes from the page tables the pages of m that back VMO offsets
-// [start, end) (used when a VMO shrinks).
+// [start, end), in one batch of TLB maintenance (used when a VMO shrinks).
 void vm_mapping_unmap_vmo_range_locked(struct vm_mapping *m, uint64_t start, uint64_t end);
 
 #endif  // CORE_VMAR_H_

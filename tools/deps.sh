@@ -12,7 +12,7 @@ say() { echo "deps: $*"; }
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "deps: this machine has no apt-get. Janus installs its tools from Debian's packages;" >&2
   echo "deps: install by hand: aarch64-linux-gnu gcc/binutils, qemu-system-aarch64 >= $QEMU_MIN_MAJOR," >&2
-  echo "deps: u-boot (qemu_arm64), mtools, dosfstools, dtc, gdb-multiarch, newlib sources." >&2
+  echo "deps: u-boot (qemu_arm64), mtools, dosfstools, dtc, gdb-multiarch, newlib sources, gnuplot." >&2
   exit 1
 fi
 SUDO=""
@@ -24,7 +24,7 @@ qemu_major() {
 }
 
 PACKAGES=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu u-boot-qemu mtools dosfstools
-          device-tree-compiler gdb-multiarch newlib-source xz-utils u-boot-tools)
+          device-tree-compiler gdb-multiarch newlib-source xz-utils u-boot-tools gnuplot-nox)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

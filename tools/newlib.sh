@@ -4,7 +4,7 @@
 #   user:   the ordinary C library for EL0 programs.
 #   kernel: built with -mgeneral-regs-only, so the kernel never touches FP/SIMD
 #           registers; only the FP-free parts the kernel links are kept
-#           (string, ctype, integer-only formatted print, malloc, errno, reent).
+#           (string, ctype, integer-only formatted print, dlmalloc, errno, reent).
 # Results: OUTDIR/include and OUTDIR/lib/libc.a. Rebuilt only when this script
 # or the newlib tarball change (the Makefile's dependencies).
 set -euo pipefail
@@ -21,7 +21,7 @@ case $variant in
           opts="--enable-newlib-retargetable-locking" ;;
   # PREFER_SIZE_OVER_SPEED selects newlib's C string routines over its SIMD assembly.
   kernel) cflags="-O2 $common -mgeneral-regs-only -DPREFER_SIZE_OVER_SPEED -mstrict-align"
-          opts="--enable-newlib-retargetable-locking --enable-newlib-nano-formatted-io --disable-newlib-io-float --disable-newlib-fvwrite-in-streamio --enable-newlib-nano-malloc" ;;
+          opts="--enable-newlib-retargetable-locking --enable-newlib-nano-formatted-io --disable-newlib-io-float --disable-newlib-fvwrite-in-streamio" ;;
   *) echo "usage: $0 user|kernel OUTDIR" >&2; exit 2 ;;
 esac
 
@@ -53,9 +53,11 @@ else
       [ -e "$o" ] && objs+=("$o")
     done
   done
-  # From stdio and stdlib, only integer-only formatted print and malloc.
+  # From stdio and stdlib, only integer-only formatted print and malloc. The malloc is
+  # newlib's dlmalloc (binned: free is O(1)), not nano-malloc, whose address-ordered
+  # free list makes each free O(free chunks): tearing down 70,000 processes took minutes.
   for o in "$libc"/stdio/lib_a-{nano-vfprintf,nano-svfprintf,nano-vfprintf_i,snprintf,vsnprintf,sprintf,vsprintf}.o \
-           "$libc"/stdlib/lib_a-{nano-*,malloc,calloc,realloc,abs,labs,llabs,div,qsort,bsearch,strtol,strtoul,strtoll,strtoull,atoi,atol}.o; do
+           "$libc"/stdlib/lib_a-{mallocr,freer,reallocr,callocr,cfreer,malignr,msizer,malloc,free,calloc,realloc,abs,labs,llabs,div,qsort,bsearch,strtol,strtoul,strtoll,strtoull,atoi,atol}.o; do
     [ -e "$o" ] && objs+=("$o")
   done
   mkdir -p "$out/lib"

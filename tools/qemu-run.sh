@@ -4,7 +4,7 @@
 #
 # qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
 #             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--log FILE]
-#             [--quiet] [--gdb] [--icount]
+#             [--quiet] [--gdb] [--icount] [--memory SIZE] [--cpus N]
 # --icount: deterministic virtual time, one instruction per nanosecond (-icount shift=0;
 # sleep=off: idle time is skipped, not waited for), so the cycle counter counts
 # instructions and two runs count the same (benchmarks).
@@ -12,7 +12,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 board="" image="" machine_opts="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
-icount=0
+icount=0 memory="" cpus=""
 expects=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,6 +28,8 @@ while [ $# -gt 0 ]; do
     --quiet) quiet=1 ;;
     --gdb) gdb=1 ;;
     --icount) icount=1 ;;
+    --memory) memory=$2; shift ;;  # instead of the board's -m (large-scale tests)
+    --cpus) cpus=$2; shift ;;      # instead of the board's -smp
     *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -39,6 +41,10 @@ mkvar() { make -s --no-print-directory -C "$top" -f - <<<"include board/$board/b
 print: ; @echo \$($1)" print; }
 machine=$(mkvar BOARD_QEMU_MACHINE)$machine_opts
 read -r -a flags <<<"$(mkvar BOARD_QEMU_FLAGS)"
+for i in "${!flags[@]}"; do
+  [ -n "$memory" ] && [ "${flags[$i]}" = -m ] && flags[$((i + 1))]=$memory
+  [ -n "$cpus" ] && [ "${flags[$i]}" = -smp ] && flags[$((i + 1))]=$cpus
+done
 uboot=$(mkvar BOARD_UBOOT)
 
 args=(-M "$machine" "${flags[@]}" -nographic -nic none -semihosting-config enable=on,target=native

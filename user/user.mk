@@ -12,7 +12,11 @@ USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pie -
 USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
 USER_LIBS := $(NEWLIB_USER)/lib/libc.a $(NEWLIB_USER)/lib/libm.a $(LIBGCC)
 # crt0.o first: _start opens .text, so it sits at 0x400000.
-USER_RT_OBJS := $(patsubst %,$(B)/user/lib/%.o,crt0 runtime newlib_glue syscall_stubs)
+USER_RT_OBJS := $(patsubst %,$(B)/user/lib/%.o,crt0 runtime newlib_glue locks syscall_stubs)
+# The library behind include/janus-user/ (the bootfs, janus_launch): an archive, so a
+# program links only what it uses.
+USER_LIB_A := $(B)/user/lib/libjanus-user.a
+USER_LIBS += $(USER_LIB_A)
 
 # Programs: name -> sources.
 USER_PROGRAMS := $(patsubst user/programs/%.c,%,$(wildcard user/programs/*.c)) \
@@ -55,6 +59,9 @@ $(B)/user/lib/%.o: user/lib/%.c $(B)/user/cflags
 $(B)/user/lib/%.o: user/lib/%.S $(B)/user/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+$(USER_LIB_A): $(patsubst %,$(B)/user/lib/%.o,bootfs launch)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
 
 # One program: objects in $(B)/user/NAME/, by source file name. NAME.srcs records
 # the source list, so a different PROGRAM= recompiles and relinks "main".

@@ -3,6 +3,7 @@
 // the TLB instructions. With KCONFIG_ASID_OFF every address space uses ASID 0 and a
 // switch flushes the local TLB: the baseline that shows what ASIDs buy.
 #include <arch/aspace.h>
+#include <arch/aspace_access.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
 #include <arch/sysreg.h>
@@ -114,17 +115,39 @@ static void tlbi_va_asid(uint64_t page, const struct asid_state *state) {
   __asm__ volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
 }
 
-// On every CPU. A window's entries are tagged with whichever member's ASID walked
-// them, so they go for all ASIDs; a private page goes for the owner's ASIDs only.
-static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
+// Issues (does not complete) the invalidation of one page on every CPU. A window's
+// entries are tagged with whichever member's ASID walked them, so they go for all
+// ASIDs; a private page goes for the owner's ASIDs only.
+static void tlbi_page(const struct arch_aspace *as, uintptr_t va) {
   uint64_t page = (va >> PAGE_SHIFT) & ((1ULL << 44) - 1);
-  dsb(ishst);
   if (KCONFIG_ASID_OFF || as->shared_window) {
     __asm__ volatile("tlbi vaae1is, %0" ::"r"(page) : "memory");
   } else {
     tlbi_va_asid(page, &as->asid);
     tlbi_va_asid(page, &as->restricted_asid);
   }
+}
+
+static void tlbi_asid(const struct asid_state *state) {
+  uint16_t asid;
+  if (!asid_for_invalidate(state, &asid)) return;
+  __asm__ volatile("tlbi aside1is, %0" ::"r"((uint64_t)asid << 48) : "memory");
+}
+
+// Issues the invalidation of everything as may have cached, on every CPU: its two
+// ASIDs; for a window (any member's ASID) or with one shared ASID, the whole TLB.
+static void tlbi_space(const struct arch_aspace *as) {
+  if (KCONFIG_ASID_OFF || as->shared_window) {
+    __asm__ volatile("tlbi vmalle1is" ::: "memory");
+  } else {
+    tlbi_asid(&as->asid);
+    tlbi_asid(&as->restricted_asid);
+  }
+}
+
+static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
+  dsb(ishst);
+  tlbi_page(as, va);
   __asm__ volatile("dsb ish\n isb" ::: "memory");
 }
 
@@ -138,6 +161,9 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
   uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
   if (pte && *pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
+  // The page may hold code written through the data side (a VMO write, a loader):
+  // the instruction side must see it before EL0 can fetch from it.
+  if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
   zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it
   return status;
@@ -151,6 +177,120 @@ zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va) {
   invalidate_page(as, va);
   free_leaf(entry);
   return ZX_OK;
+}
+
+// --- Range operations: many entries, one batch of TLB maintenance ----------------
+//
+// A batch changes every valid leaf entry in the range, then invalidates once:
+// DSB ISHST (the table writes are visible to every walker), the TLBIs, DSB ISH (every
+// CPU has dropped the old entries), ISB. Up to TLBI_BATCH_PAGES changed pages go one
+// TLBI each; a longer run goes with one TLBI ASIDE1IS per ASID of the owner (normal
+// and restricted), or, for a window (entries tagged with any member's ASID) and with
+// ASID=off (one ASID for all), one TLBI VMALLE1IS.
+//
+// Why 32: each TLBI ...IS is a broadcast every CPU must act on before the DSB ISH
+// completes, and the batch runs under vm_lock with interrupts masked, so per-page
+// maintenance costs time linear in the run where nothing else can run on this CPU. A
+// whole-ASID flush is one broadcast; what it costs is the owner's refills of entries it
+// did not have to lose, bounded by what the TLBs held for it. Past 32 pages (the
+// Cortex-A72's L1 data TLB has 32 entries) a run already exceeds the L1, so per-page
+// TLBIs mostly chase entries it no longer holds. Linux's arm64 cut-off is 512 pages
+// (MAX_TLBI_OPS); Janus stops earlier to keep the interrupts-masked stretch short. Not
+// measured: under QEMU a TLBI costs nothing like the hardware's.
+#define TLBI_BATCH_PAGES 32
+#define OWNED_BATCH 32
+#define LEVEL_SHIFT(level) (39 - 9 * (level))
+
+struct range_op {
+  const struct arch_aspace *as;
+  bool unmap;
+  uint64_t attrs;                 // protect: PTE_RDONLY and PTE_UXN as the new perms say
+  size_t changed;                 // entries changed since the last flush
+  size_t total;                   // entries changed by the whole operation
+  uintptr_t va[TLBI_BATCH_PAGES];  // their pages, while changed <= TLBI_BATCH_PAGES
+  size_t owned;
+  paddr_t owned_pa[OWNED_BATCH];  // owned pages taken out: freed once no TLB holds them
+};
+
+static uint64_t batched_flushes;
+
+uint64_t arch_aspace_batched_flushes(void) {
+  return __atomic_load_n(&batched_flushes, __ATOMIC_RELAXED);
+}
+
+static void range_flush(struct range_op *op) {
+  if (op->changed) {
+    dsb(ishst);
+    if (op->changed > TLBI_BATCH_PAGES) {
+      tlbi_space(op->as);
+      __atomic_add_fetch(&batched_flushes, 1, __ATOMIC_RELAXED);
+    } else {
+      for (size_t i = 0; i < op->changed; i++) tlbi_page(op->as, op->va[i]);
+    }
+    __asm__ volatile("dsb ish\n isb" ::: "memory");
+  }
+  for (size_t i = 0; i < op->owned; i++) pmm_free(op->owned_pa[i], 0);
+  op->changed = 0;
+  op->owned = 0;
+}
+
+static void range_leaf(struct range_op *op, uint64_t *pte, uintptr_t va) {
+  uint64_t entry = *pte;
+  uint64_t next = op->unmap ? 0 : (entry & ~(uint64_t)(PTE_RDONLY | PTE_UXN)) | op->attrs;
+  if (next == entry) return;  // nothing a TLB could hold differently
+  // Becoming executable: the instruction side must see what was written as data.
+  if (!op->unmap && (entry & PTE_UXN) && !(next & PTE_UXN))
+    arch_sync_icache((uintptr_t)paddr_to_kva(entry & PTE_ADDR_MASK), PAGE_SIZE);
+  __atomic_store_n(pte, next, __ATOMIC_RELAXED);  // one single-copy-atomic write for walkers
+  if (op->changed < TLBI_BATCH_PAGES) op->va[op->changed] = va;
+  op->changed++;
+  op->total++;
+  if (op->unmap && (entry & PTE_SW_OWNED)) {
+    op->owned_pa[op->owned++] = entry & PTE_ADDR_MASK;
+    if (op->owned == OWNED_BATCH) range_flush(op);  // rare (owned pages are the ELF's)
+  }
+}
+
+// Every valid leaf in [va, end) under the table at table_pa (a level-`level` table);
+// absent tables skip their whole span.
+static void range_walk(struct range_op *op, uint64_t table_pa, int level, uintptr_t va,
+                       uintptr_t end) {
+  uint64_t *table = paddr_to_kva(table_pa);
+  while (va < end) {
+    uintptr_t span_end = (va | ((1ULL << LEVEL_SHIFT(level)) - 1)) + 1;
+    if (span_end > end || span_end == 0) span_end = end;
+    uint64_t *pte = &table[(va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1)];
+    uint64_t entry = *pte;
+    if (entry & PTE_VALID) {
+      if (level == 3) range_leaf(op, pte, va);
+      else if (entry & PTE_TABLE) range_walk(op, entry & PTE_ADDR_MASK, level + 1, va, span_end);
+    }
+    va = span_end;
+  }
+}
+
+// The range clipped to as's half; pages 0 or va outside it: nothing to do.
+static size_t range_run(struct arch_aspace *as, uintptr_t va, size_t pages, struct range_op *op) {
+  uintptr_t limit = as->shared_window ? SHARED_WINDOW_END : USER_ASPACE_END;
+  if (!as->root_pa || !pages || (va & (PAGE_SIZE - 1)) || !in_range(as, va)) return 0;
+  uintptr_t end = pages > (limit - va) / PAGE_SIZE ? limit : va + pages * PAGE_SIZE;
+  op->as = as;
+  range_walk(op, as->root_pa, 0, va, end);
+  range_flush(op);
+  return op->total;
+}
+
+size_t arch_aspace_unmap_range(struct arch_aspace *as, uintptr_t va, size_t pages) {
+  struct range_op op = {.unmap = true};
+  return range_run(as, va, pages, &op);
+}
+
+size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pages,
+                                 unsigned perms) {
+  // EL0 entries are always readable: a page that must not be becomes unmapped.
+  if (!(perms & ARCH_MMU_READ)) return arch_aspace_unmap_range(as, va, pages);
+  struct range_op op = {.attrs = user_attrs(perms, false) & (PTE_RDONLY | PTE_UXN)};
+  return range_run(as, va, pages, &op);
 }
 
 // What each CPU's MMU holds now, so that a switch writes only what changed.

@@ -11,7 +11,7 @@ static const struct pt_ops walk_ops = {.access_offset = KERNEL_PHYSMAP_BASE};
 
 // New instructions written through the physmap: clean them to the point of
 // unification, then drop every stale instruction-cache line.
-static void sync_icache(uintptr_t kva, size_t len) {
+void arch_sync_icache(uintptr_t kva, size_t len) {
   uintptr_t end = kva + len;
   for (uintptr_t line = kva & ~(uintptr_t)(CACHE_LINE_MIN - 1); line < end; line += CACHE_LINE_MIN)
     __asm__ volatile("dc cvau, %0" ::"r"(line) : "memory");
@@ -35,7 +35,7 @@ size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, s
     char *kva = (char *)paddr_to_kva((entry & PTE_ADDR_MASK) + offset);
     if (write) {
       memcpy(kva, (const char *)buf + done, n);
-      if (!(entry & PTE_UXN)) sync_icache((uintptr_t)kva, n);
+      if (!(entry & PTE_UXN)) arch_sync_icache((uintptr_t)kva, n);
     } else {
       memcpy((char *)buf + done, kva, n);
     }

@@ -23,17 +23,13 @@ void arch_thread_init_kernel(struct thread *t) {
   t->context.sp = t->kstack_top;
 }
 
-void arch_thread_init_user(struct thread *t, uintptr_t entry, uintptr_t sp, uint64_t arg1,
-                           uint64_t arg2) {
+void arch_thread_init_user(struct thread *t, uintptr_t entry, uintptr_t sp, const uint64_t *regs) {
   struct trap_frame *frame = (struct trap_frame *)(t->kstack_top - sizeof *frame);
   memset(frame, 0, sizeof *frame);
   frame->elr = entry;
   frame->sp = sp;
   frame->spsr = SPSR_MODE_EL0T;  // interrupts unmasked at EL0
-  frame->x[0] = arg1;
-  frame->x[1] = arg2;
-  frame->x[2] = t->start_x2_x3[0];
-  frame->x[3] = t->start_x2_x3[1];
+  memcpy(frame->x, regs, PROCESS_START_REGS * sizeof frame->x[0]);
   memset(&t->user, 0, sizeof t->user);
   t->context.lr = (uint64_t)(uintptr_t)user_thread_trampoline;
   t->context.fp = 0;

@@ -53,6 +53,17 @@ void arch_aspace_destroy(struct arch_aspace *as);
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned);
 zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va);
+// The same for every page of [va, va + pages * PAGE_SIZE) (clipped to as's half):
+// mapped pages are unmapped (owned ones freed), or given perms (without
+// ARCH_MMU_READ: unmapped); pages not mapped are skipped. One batch of TLB
+// maintenance for the whole range: per page for short runs, one flush of the space's
+// ASIDs (a window's: of the whole TLB) for long ones. Returns the pages changed.
+size_t arch_aspace_unmap_range(struct arch_aspace *as, uintptr_t va, size_t pages);
+size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pages,
+                                 unsigned perms);
+// Range batches since boot that took the whole-ASID (or whole-TLB) path instead of
+// per-page TLBIs (counted even when the space never ran and nothing was cached).
+uint64_t arch_aspace_batched_flushes(void);
 // Makes as this CPU's TTBR0 (NULL: no user mappings) and TTBR1 the kernel root
 // (restricted mode, kernel threads) or as's window (normal mode). Non-NULL only from
 // the context switch and restricted enter/exit, with interrupts masked.

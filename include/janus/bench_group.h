@@ -1,6 +1,6 @@
-// Bench groups: the bench kernel (core/bench_group.c) can start several copies of one
-// bootfs program together, because a user program cannot start another program's code
-// (there is no executable VMO to map into a new process). Shared by the kernel and the
+// Bench groups: the bench kernel (core/bench_group.c) starts several copies of one
+// bootfs program together, because a user program cannot start another ordinary
+// process on its own code (see core/bench_group.c). Shared by the kernel and the
 // benchmark programs (user/bench/).
 //
 // Member i of a group of n is named "<program> <i>/<n>"; all members are in one fresh
@@ -15,7 +15,7 @@
 
 #define BENCH_GROUP_ADDR 0x40000000UL  // inside every root VMAR, below the stack
 #define BENCH_GROUP_SIZE (16UL << 20)  // pages are committed as they are touched
-#define BENCH_GROUP_MAX 8192u          // members
+#define BENCH_GROUP_MAX 65536u         // members
 #define BENCH_GROUP_MAGIC 0x4a4e4247u  // "JNBG"
 
 struct bench_group {
@@ -24,6 +24,7 @@ struct bench_group {
   zx_handle_t event[BENCH_GROUP_MAX];  // member i's handle to the group's one event
 };
 
-#define BENCH_GROUP_DATA (BENCH_GROUP_ADDR + 0x10000UL)  // after the header's pages
+#define BENCH_GROUP_DATA (BENCH_GROUP_ADDR + 0x41000UL)  // after the header's pages
+_Static_assert(sizeof(struct bench_group) <= BENCH_GROUP_DATA - BENCH_GROUP_ADDR, "header too big");
 
 #endif  // JANUS_BENCH_GROUP_H_

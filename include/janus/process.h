@@ -22,21 +22,6 @@ enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_DE
 struct thread;
 struct shared_group;
 
-// ZX_INFO_PROCESS_MAPS: mappings made outside the VMAR tree by core/elf_loader.c (the
-// ELF's PT_LOAD segments, then the stack), kept in address order. Written before the
-// process runs; count is published last (release) and read with acquire.
-#define PROCESS_FIXED_MAPS_MAX 8
-struct process_fixed_map {
-  uintptr_t base;
-  size_t size;
-  uint32_t perms;    // ZX_VM_PERM_*
-  const char *name;  // "elf" or "stack"
-};
-struct process_fixed_maps {
-  unsigned count;
-  struct process_fixed_map maps[PROCESS_FIXED_MAPS_MAX];
-};
-
 struct process {
   struct kobject obj;
   struct arch_aspace aspace;
@@ -50,11 +35,12 @@ struct process {
   struct thread *threads;
   struct vmar *root_vmar;  // core/vmar.c: the whole user range
   struct job *job;         // core/job.c: the job the process belongs to
-  struct process *job_next;
-  struct process_fixed_maps fixed_maps;  // ZX_INFO_PROCESS_MAPS: ELF + stack (elf_loader.c)
+  struct process *job_next, *job_prev;  // the job's processes (under the job's lock)
+  bool in_job;
   struct shared_group *group;  // core/shared_group.c: NULL unless shared
-  struct process *group_next;  // the group's live members
+  struct process *group_next, *group_prev;  // the group's live members
   bool ever_started;           // a thread of it has been started
+  zx_time_t start_time;        // when (ZX_INFO_PROCESS), set before ever_started
 };
 
 zx_status_t process_create(const char *name, struct process **out);
@@ -64,8 +50,9 @@ zx_status_t process_create_prototype(const char *name, struct process **out);
 // shareable, ZX_ERR_BAD_STATE when its group is gone.
 zx_status_t process_create_shared(struct process *shared_proc, const char *name,
                                   struct process **out);
-// Loads a static ELF executable and maps a stack; returns its entry point. An ELF
-// linked into the shared window goes into p's group's window (p must be shared).
+// Loads a static ELF executable (each PT_LOAD a VMO "elf" mapped in the root VMAR) and
+// maps a stack; returns its entry point. An ELF linked into the shared window goes
+// into p's group's window (p must be shared). ZX_ERR_INVALID_ARGS: a malformed image.
 zx_status_t process_load_elf(struct process *p, const void *image, size_t size, uintptr_t *entry);
 // True for an executable linked into the shared window: it must start as the first
 // process of a new shared group (process_create_prototype).
@@ -73,13 +60,27 @@ bool elf_is_shared_prototype(const void *image, size_t size);
 // Maps the user stack [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP), or for a
 // shared process below SHARED_STACK_TOP in its group's window.
 zx_status_t process_map_stack(struct process *p);
-// Starts t (a user thread of p, THREAD_INITIAL) at entry with x0/x1 = arg1/arg2;
-// first: t is p's first thread and starts p (p must be new), else p must be running.
-// ZX_ERR_BAD_STATE when t or p cannot start.
-zx_status_t process_start_thread(struct process *p, struct thread *t, uintptr_t entry,
-                                 uintptr_t sp, uint64_t arg1, uint64_t arg2, bool first);
-// Starts the first thread at entry with x0 = a handle to the process, x1 = to the thread.
+// Registers a user thread starts with: x0-x7.
+#define PROCESS_START_REGS 8
+// Starts t (a user thread of p, THREAD_INITIAL) at entry with x0-x7 = regs (the rest
+// zero); first: t is p's first thread and starts p (p must be new), else p must be
+// running. ZX_ERR_BAD_STATE when t or p cannot start.
+zx_status_t process_start_thread_regs(struct process *p, struct thread *t, uintptr_t entry,
+                                      uintptr_t sp, const uint64_t regs[PROCESS_START_REGS],
+                                      bool first);
+// The same with x0/x1 = arg1/arg2 (zx_process_start, zx_thread_start).
+static inline zx_status_t process_start_thread(struct process *p, struct thread *t,
+                                               uintptr_t entry, uintptr_t sp, uint64_t arg1,
+                                               uint64_t arg2, bool first) {
+  const uint64_t regs[PROCESS_START_REGS] = {arg1, arg2};
+  return process_start_thread_regs(p, t, entry, sp, regs, first);
+}
+// Starts a program the kernel runs (docs/design.md, "Starting programs"): its first
+// thread at entry with x0-x3 = handles to the process, that thread, its root VMAR
+// (for a shared process, the window's) and its job; x4 = 0.
 zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp);
+// The same with x4 = a read-only handle to the boot filesystem (core/bootfs.c).
+zx_status_t process_start_with_bootfs(struct process *p, uintptr_t entry, uintptr_t sp);
 // Waits (kernel side) until p is dead; returns its return code.
 int64_t process_wait(struct process *p);
 // Ends the current thread's process with code; never returns.

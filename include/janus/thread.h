@@ -35,7 +35,6 @@ struct thread {
   volatile bool killed;         // leave at the next return to user mode
   bool running_ref_taken;       // started once: a thread cannot be started again
   struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
-  uint64_t start_x2_x3[2];      // more start-up values (the kernel's first thread of a program)
   // Restricted mode (core/restricted.c). in_restricted changes only on the thread
   // itself with interrupts masked; the context switch reads it to pick the MMU state.
   bool in_restricted;

@@ -48,3 +48,29 @@ build/host/fixtures/%.dtb: tests/host/fixtures/%.dts
 	dtc -I dts -O dtb -o $@ $<
 
 $(HOST_BIN): $(HOST_FIXTURES)
+
+# The ASID allocator benchmark (docs/asid.md, "Measured against the alternatives"). A
+# benchmark, not a test: `make test` never runs it. core/asid.c against models of a
+# Zircon-style and a Linux-style allocator (tests/host/asid_bench/), instructions
+# counted by callgrind; prints a table and writes build/host/asid-bench.csv.
+ASID_BENCH_BIN := build/host/asid_bench/bench
+ASID_BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DJANUS_HOST \
+  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -I.
+# The allocators are compiled as the kernel compiles core/asid.c (freestanding, no
+# FP/SIMD registers, frame pointers), so the counts are of the same code shape: a store
+# loop where the host would call its memset, no vector code.
+ASID_BENCH_KFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only -fno-stack-protector \
+  -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+ASID_BENCH_ALLOCS := core/asid.c $(filter-out %/bench.c,$(wildcard tests/host/asid_bench/*.c))
+ASID_BENCH_OBJS := $(patsubst %.c,build/host/asid_bench/%.o,$(ASID_BENCH_ALLOCS))
+
+$(ASID_BENCH_OBJS): build/host/asid_bench/%.o: %.c core/asid.h $(wildcard tests/host/asid_bench/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(ASID_BENCH_CFLAGS) $(ASID_BENCH_KFLAGS) -c -o $@ $<
+
+$(ASID_BENCH_BIN): tests/host/asid_bench/bench.c $(ASID_BENCH_OBJS)
+	$(HOST_CC) $(ASID_BENCH_CFLAGS) -o $@ $^
+
+.PHONY: host-asid-bench
+host-asid-bench: $(ASID_BENCH_BIN) tools/asid-bench.sh
+	tools/asid-bench.sh $(ASID_BENCH_BIN) build/host/asid-bench.csv

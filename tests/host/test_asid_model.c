@@ -7,7 +7,10 @@
 // and keeps them until a TLBI removes them (or evicts them at random). Invalid table
 // entries are never cached. The model kernel does what Janus does: unmap = clear the
 // entry, then TLBI VAE1IS (VA, ASID) on every CPU; map = write the entry, no TLBI;
-// remap = break-before-make; destroy = switch every CPU using it to the empty TTBR0,
+// remap = break-before-make; a range unmap/remap (arch_aspace_unmap_range and
+// _protect_range) = change every entry of a run, then one batch of invalidation: per
+// page for short runs, one TLBI ASIDE1IS (every entry of the ASID, on every CPU) for
+// runs past MODEL_BATCH pages; destroy = switch every CPU using it to the empty TTBR0,
 // then asid_release. An access may use ANY matching entry, so all matching entries
 // must carry the PA the tables hold now (and none may match an unmapped page).
 // Physical pages are never reused, so any stale entry is visible as a wrong PA.
@@ -27,9 +30,14 @@
 #define TLB_SLOTS 10
 #define HIST 24
 
-enum op_kind { OP_CREATE, OP_DESTROY, OP_SWITCH, OP_EMPTY, OP_MAP, OP_UNMAP, OP_REMAP, OP_ACCESS };
+// The kernel's cut-off is 32 pages (arch/arm64/aspace.c); the model has 6 pages per
+// space, so it batches past 2 to exercise both paths.
+#define MODEL_BATCH 2
+
+enum op_kind { OP_CREATE, OP_DESTROY, OP_SWITCH, OP_EMPTY, OP_MAP, OP_UNMAP, OP_REMAP, OP_ACCESS,
+               OP_RANGE };
 static const char *const op_names[] = {"create", "destroy", "switch", "empty-ttbr0", "map",
-                                       "unmap", "remap", "access"};
+                                       "unmap", "remap", "access", "range"};
 
 struct tlb_entry {
   bool valid, global;
@@ -60,13 +68,14 @@ static struct {
   unsigned bits, ncpu;
   uint64_t seed, rng, step;
   bool skip_stale;  // model-kernel mutant: skip the TLBI when the ASID is not current
+  bool batch_local;  // mutant: the batched whole-ASID flush reaches only the calling CPU
   bool quiet, failed;
   struct mcpu cpu[MCPUS];
   struct mas as[NAS];
   uint32_t next_pa;
   struct op hist[HIST];
   unsigned nhist;
-  uint64_t accesses, hits, flushes;
+  uint64_t accesses, hits, flushes, batched;
 } m;
 
 static _Thread_local unsigned current_cpu;  // the CPU calling into the allocator
@@ -102,8 +111,9 @@ static void fail(const char *what, unsigned cpu, unsigned va, const struct tlb_e
   unsigned n = m.nhist < HIST ? m.nhist : HIST;
   for (unsigned i = m.nhist - n; i < m.nhist; i++) {
     const struct op *o = &m.hist[i % HIST];
-    printf("    %8llu %-11s cpu %u as %u va %u asid %u\n", (unsigned long long)o->step,
-           op_names[o->kind], o->cpu, o->as, o->va, o->asid);
+    printf("    %8llu %-11s cpu %u as %u va %u %s %u\n", (unsigned long long)o->step,
+           op_names[o->kind], o->cpu, o->as, o->va, o->kind == OP_RANGE ? "pages" : "asid",
+           o->asid);
   }
 }
 
@@ -131,6 +141,41 @@ static void invalidate(unsigned as, unsigned va) {
   if (m.skip_stale && !asid_is_current(&m.as[as].st)) return;
   if (!asid_for_invalidate(&m.as[as].st, &asid)) return;  // never had an ASID: no entries
   tlbi_va_all(va, asid);
+}
+
+// TLBI ASIDE1IS: every non-global entry tagged asid, on every CPU (the mutant: on
+// this CPU only, as TLBI ASIDE1 without IS would).
+static void tlbi_asid_all(unsigned cpu, uint16_t asid) {
+  for (unsigned c = 0; c < m.ncpu; c++) {
+    if (m.batch_local && c != cpu) continue;
+    for (unsigned i = 0; i < TLB_SLOTS; i++) {
+      struct tlb_entry *e = &m.cpu[c].tlb[i];
+      if (e->valid && !e->global && e->asid == asid) e->valid = false;
+    }
+  }
+}
+
+// A range operation from cpu on pages [va, va + n) of as: every valid entry is
+// cleared (the break of a remap too), then one batch of invalidation, then (remap)
+// the new entries are made.
+static void range_op(unsigned cpu, unsigned as, unsigned va, unsigned n, bool remap) {
+  struct mas *s = &m.as[as];
+  unsigned changed[NVA], count = 0;
+  for (unsigned v = va; v < va + n; v++)
+    if (s->pa[v]) {
+      s->pa[v] = 0;
+      changed[count++] = v;
+    }
+  uint16_t asid;
+  bool tagged = !(m.skip_stale && !asid_is_current(&s->st)) && asid_for_invalidate(&s->st, &asid);
+  if (count > MODEL_BATCH) {
+    m.batched++;
+    if (tagged) tlbi_asid_all(cpu, asid);
+  } else if (tagged) {
+    for (unsigned i = 0; i < count; i++) tlbi_va_all(changed[i], asid);
+  }
+  if (remap)
+    for (unsigned i = 0; i < count; i++) s->pa[changed[i]] = m.next_pa++;
 }
 
 static void do_access(unsigned cpu, unsigned va) {
@@ -221,6 +266,11 @@ static void step_once(void) {
       invalidate(as, va);
       s->pa[va] = m.next_pa++;  // make
     }
+  } else if (r < 62) {  // a run of pages unmapped or remapped in one batch
+    if (!s->live) return;
+    unsigned n = 1 + rnd(NVA - va);
+    record(OP_RANGE, cpu, as, va, n);
+    range_op(cpu, as, va, n, rnd(2));
   } else {  // accesses on a CPU, to whatever its TTBR0 maps
     record(OP_ACCESS, cpu, m.cpu[cpu].as < 0 ? 255 : (unsigned)m.cpu[cpu].as, va, m.cpu[cpu].asid);
     do_access(cpu, rnd(4) == 0 ? KVA : va);
@@ -235,13 +285,16 @@ static void check_live(void) {
 }
 
 // One run; returns whether the model saw no stale translation.
+enum mutant { CORRECT, SKIP_STALE, BATCH_LOCAL };
+
 static bool run_model(unsigned bits, unsigned ncpu, uint64_t seed, uint64_t steps,
-                      bool skip_stale, bool quiet) {
+                      enum mutant mutant, bool quiet) {
   memset(&m, 0, sizeof m);
   m.bits = bits;
   m.ncpu = ncpu;
   m.seed = m.rng = seed;
-  m.skip_stale = skip_stale;
+  m.skip_stale = mutant == SKIP_STALE;
+  m.batch_local = mutant == BATCH_LOCAL;
   m.quiet = quiet;
   m.next_pa = KPA + 1;
   for (unsigned c = 0; c < MCPUS; c++) m.cpu[c].as = -1;
@@ -265,14 +318,16 @@ static const uint64_t seeds[] = {0x9e3779b97f4a7c15ull, 0x1234567ull, 0xdeadbeef
 #define STEPS_PER_RUN 1000000
 
 TEST(asid_model_no_stale_translation) {
-  uint64_t total = 0, rollovers = 0, fast = 0, slow = 0, flushes = 0, accesses = 0, hits = 0;
+  uint64_t total = 0, rollovers = 0, fast = 0, slow = 0, flushes = 0, accesses = 0, hits = 0,
+           batched = 0;
   for (unsigned ci = 0; ci < sizeof configs / sizeof configs[0]; ci++)
     for (unsigned si = 0; si < sizeof seeds / sizeof seeds[0]; si++) {
       bool ok = run_model(configs[ci].bits, configs[ci].cpus, seeds[si] + ci, STEPS_PER_RUN,
-                          false, false);
+                          CORRECT, false);
       EXPECT(ok);
       if (!ok) return;
       total += m.step;
+      batched += m.batched;
       accesses += m.accesses;
       hits += m.hits;
       for (unsigned c = 0; c < configs[ci].cpus; c++) {
@@ -284,12 +339,14 @@ TEST(asid_model_no_stale_translation) {
       }
       EXPECT(configs[ci].bits == 16 || rollovers > 0);
     }
+  EXPECT(batched > 0);
   printf("  asid model: %u runs, %llu operations (%llu accesses, %llu TLB hits), %llu fast / "
-         "%llu slow switches, %llu rollovers, %llu local flushes\n",
+         "%llu slow switches, %llu rollovers, %llu local flushes, %llu batched ASID flushes\n",
          (unsigned)(sizeof configs / sizeof configs[0] * sizeof seeds / sizeof seeds[0]),
          (unsigned long long)total, (unsigned long long)accesses, (unsigned long long)hits,
          (unsigned long long)fast,
-         (unsigned long long)slow, (unsigned long long)rollovers, (unsigned long long)flushes);
+         (unsigned long long)slow, (unsigned long long)rollovers, (unsigned long long)flushes,
+         (unsigned long long)batched);
 }
 
 // The test of the test, in the model kernel: skipping the unmap TLBI when the
@@ -298,7 +355,16 @@ TEST(asid_model_no_stale_translation) {
 TEST(asid_model_catches_stale_generation_skip) {
   bool caught = false;
   for (unsigned si = 0; si < 3 && !caught; si++)
-    caught = !run_model(3, 4, seeds[si], STEPS_PER_RUN, true, true);
+    caught = !run_model(3, 4, seeds[si], STEPS_PER_RUN, SKIP_STALE, true);
+  EXPECT(caught);
+}
+
+// And of the batched flush: a whole-ASID flush that stays on the calling CPU (TLBI
+// ASIDE1 for ASIDE1IS) leaves other CPUs' entries behind, and the model must say so.
+TEST(asid_model_catches_local_batch_flush) {
+  bool caught = false;
+  for (unsigned si = 0; si < 3 && !caught; si++)
+    caught = !run_model(3, 4, seeds[si], STEPS_PER_RUN, BATCH_LOCAL, true);
   EXPECT(caught);
 }
 

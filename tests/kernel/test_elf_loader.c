@@ -1,5 +1,6 @@
 // The ELF loader takes untrusted input: malformed images are refused with
-// ZX_ERR_INVALID_ARGS and leave nothing behind.
+// ZX_ERR_INVALID_ARGS and leave nothing behind. A good one becomes VMO mappings
+// named "elf" at the link address in the root VMAR.
 #include <janus/arch.h>
 #include <janus/heap.h>
 #include <janus/process.h>
@@ -54,8 +55,13 @@ SELFTEST(elf_loader_refuses_malformed_images) {
   memcpy(copy + phoff + 16, &kernel_va, sizeof kernel_va);  // into the kernel half
   CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
   memcpy(copy, image, size);
-  uint64_t in_vmar = VMAR_ROOT_BASE;
-  memcpy(copy + phoff + 16, &in_vmar, sizeof in_vmar);  // over the root VMAR's range
+  uint64_t page0 = 0;
+  memcpy(copy + phoff + 16, &page0, sizeof page0);  // page 0, below the root VMAR
+  CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
+  memcpy(copy, image, size);
+  uint64_t first_va;  // the second segment over the first
+  memcpy(&first_va, copy + phoff + 16, sizeof first_va);
+  memcpy(copy + phoff + 56 + 16, &first_va, sizeof first_va);
   CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
   memcpy(copy, image, size);
   uint64_t filesz, small = 1;
@@ -66,5 +72,29 @@ SELFTEST(elf_loader_refuses_malformed_images) {
   }
   free(copy);
   CHECK(pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() == pages);
+  return true;
+}
+
+SELFTEST(elf_loader_maps_vmos_in_the_root_vmar) {
+  const void *image;
+  size_t size;
+  CHECK(bootfs_find("sleeper", &image, &size));
+  struct process *p;
+  CHECK(process_create("elf-test", &p) == ZX_OK);
+  uintptr_t entry;
+  CHECK(process_load_elf(p, image, size, &entry) == ZX_OK);
+  static zx_info_maps_t maps[16];
+  size_t total = 0;
+  CHECK(vm_get_maps(p, NULL, 0, maps, 16, &total) == ZX_OK);
+  // ASPACE, root VMAR, then the segments (text first, at the link address), the stack.
+  CHECK(total >= 4 && total <= 16);
+  CHECK(maps[1].type == ZX_INFO_MAPS_TYPE_VMAR && maps[1].base == VMAR_ROOT_BASE);
+  CHECK(maps[2].type == ZX_INFO_MAPS_TYPE_MAPPING && maps[2].depth == 2);
+  CHECK(maps[2].base == 0x400000 && strcmp(maps[2].name, "elf") == 0);
+  CHECK(maps[2].u.mapping.vmo_koid != 0);
+  CHECK(maps[2].u.mapping.mmu_flags == (ZX_VM_PERM_READ | ZX_VM_PERM_EXECUTE));
+  CHECK(entry >= maps[2].base && entry < maps[2].base + maps[2].size);
+  CHECK(strcmp(maps[total - 1].name, "stack") == 0);
+  kobject_unref(&p->obj);
   return true;
 }

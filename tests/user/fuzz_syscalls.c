@@ -9,6 +9,16 @@
 #include <zircon/syscalls.h>
 
 #define ITERATIONS 4000
+
+// How many syscalls there are (numbers are dense from 0): one per <zircon/syscalls.def> line.
+enum {
+  SYSCALL_COUNT = 0
+#define SYSCALL(num, name, rtype, nargs, args) +1
+#define ARG(type, name)
+#define USER_IN(type, name)
+#define USER_OUT(type, name)
+#include <zircon/syscalls.def>
+};
 #define SEED 0x6a616e7573ULL
 
 static uint64_t rng_state = SEED;
@@ -76,7 +86,7 @@ int main(void) {
   for (int i = 0; i < 8; i++) zx_vmo_create(4096 * (1 + i), 0, &handles[i]);
   long statuses[8] = {0};
   for (int i = 0; i < ITERATIONS; i++) {
-    uint64_t n = rng() % 40;
+    uint64_t n = rng() % SYSCALL_COUNT;
     if (excluded(n)) continue;
     uint64_t a[8];
     for (int k = 0; k < 8; k++) a[k] = random_arg();

@@ -408,6 +408,7 @@ static void test_jobs_and_processes(zx_handle_t job) {
   EXPECT_EQ(wait_terminated(proc), ZX_OK);
   zx_info_process_t pi = process_info(proc);
   EXPECT_EQ(pi.flags, ZX_INFO_PROCESS_FLAG_STARTED | ZX_INFO_PROCESS_FLAG_EXITED);
+  EXPECT_EQ(pi.start_time > 0 && pi.start_time <= zx_clock_get_monotonic(), 1);
   EXPECT_EQ(pi.return_code, ZX_TASK_RETCODE_EXCEPTION_KILL);
   EXPECT_EQ(zx_process_read_memory(proc, 0x1000, name, 8, &got), ZX_ERR_BAD_STATE);
   EXPECT_EQ(zx_object_get_property(proc, ZX_PROP_NAME, name, sizeof name), ZX_OK);
@@ -442,7 +443,8 @@ static void test_jobs_and_processes(zx_handle_t job) {
   EXPECT_EQ(zx_task_kill(proc2), ZX_OK);
   EXPECT_EQ(wait_terminated(proc2), ZX_OK);
   pi = process_info(proc2);
-  EXPECT_EQ(pi.flags & ZX_INFO_PROCESS_FLAG_EXITED, ZX_INFO_PROCESS_FLAG_EXITED);
+  EXPECT_EQ(pi.flags, ZX_INFO_PROCESS_FLAG_EXITED);  // never started
+  EXPECT_EQ(pi.start_time, 0);
   EXPECT_EQ(pi.return_code, ZX_TASK_RETCODE_SYSCALL_KILL);
   EXPECT_EQ(zx_process_start(proc2, thread2, 0x1000, 0x2000, 0, 0), ZX_ERR_BAD_STATE);
   EXPECT_EQ(zx_task_kill(proc2), ZX_OK);  // killing again is harmless

@@ -1,6 +1,7 @@
 // zx_object_get_info(ZX_INFO_PROCESS_MAPS / ZX_INFO_VMAR_MAPS): the address-space walk
-// (ASPACE at depth 0, the ELF segments and root VMAR at depth 1, the root's
-// children below), actual/avail with too-small and empty buffers, and the errors.
+// (ASPACE at depth 0, the root VMAR at depth 1, its children below: the ELF segments,
+// the stack, the program's own mappings), actual/avail with too-small and empty
+// buffers, and the errors.
 #include <stdint.h>
 #include <string.h>
 #include <zircon/rights.h>
@@ -77,12 +78,16 @@ static void test_success(zx_handle_t root) {
     EXPECT_EQ(m2->u.mapping.vmo_offset, PAGE);
     EXPECT_EQ(m2->u.mapping.committed_pages, 0);
   }
-  // The ELF image (outside the VMAR tree) at depth 1; the stack, a VMO named "stack"
-  // mapped in the root VMAR, at depth 2.
+  // The ELF image: one VMO named "elf" per segment, mapped in the root VMAR (depth 2)
+  // at its link address; the stack, a VMO named "stack", beside it.
   const zx_info_maps_t *elf = find_named(actual, "elf"), *stack = find_named(actual, "stack");
   EXPECT_EQ(elf != NULL, 1);
   EXPECT_EQ(stack != NULL, 1);
-  if (elf) EXPECT_EQ(elf->depth, 1);
+  if (elf) {
+    EXPECT_EQ(elf->depth, 2);
+    EXPECT_EQ(elf->base, 0x400000);  // the first segment, where programs link (user.ld)
+    EXPECT_EQ(elf->u.mapping.vmo_koid != 0, 1);
+  }
   int code_found = 0;  // some "elf" entry holds this function, executable
   for (size_t i = 0; i < actual; i++) {
     const zx_info_maps_t *e = &maps[i];
@@ -132,6 +137,8 @@ static void test_success(zx_handle_t root) {
   EXPECT_EQ(m1 != NULL && m1->depth == 1, 1);
   const zx_info_maps_t *root_stack = find_named(actual, "stack");
   EXPECT_EQ(root_stack != NULL && root_stack->depth == 1, 1);
+  const zx_info_maps_t *root_elf = find_named(actual, "elf");
+  EXPECT_EQ(root_elf != NULL && root_elf->depth == 1, 1);
 
   EXPECT_EQ(zx_vmar_unmap(root, a1, 2 * PAGE), ZX_OK);
   EXPECT_EQ(zx_vmar_unmap(root, a2, 2 * PAGE), ZX_OK);
@@ -183,6 +190,13 @@ static void test_many(zx_handle_t root) {
   enum { N = 40 };
   zx_handle_t vmo;
   zx_vaddr_t addrs[N];
+  static zx_info_maps_t part[N - 3];
+  static zx_info_maps_v1_t v1[MAX_ENTRIES];
+  // bss pages commit on first touch (the kernel's copy-out touches them too): touch
+  // every buffer before the walks that must agree on committed_pages.
+  memset(maps, 0, sizeof maps);
+  memset(part, 0, sizeof part);
+  memset(v1, 0, sizeof v1);
   EXPECT_EQ(zx_vmo_create(PAGE, 0, &vmo), ZX_OK);
   for (int i = 0; i < N; i++) EXPECT_EQ(zx_vmar_map(root, ZX_VM_PERM_READ, 0, vmo, 0, PAGE, &addrs[i]), ZX_OK);
   size_t actual = 0, avail = 0;
@@ -197,14 +211,12 @@ static void test_many(zx_handle_t root) {
   for (size_t i = 2; i < actual; i++)
     if (maps[i].depth == maps[i - 1].depth) EXPECT_EQ(maps[i].base >= maps[i - 1].base + maps[i - 1].size, 1);
   size_t total = avail;
-  static zx_info_maps_t part[N - 3];
   EXPECT_EQ(zx_object_get_info(zx_process_self(), ZX_INFO_PROCESS_MAPS, part, sizeof part, &actual,
                                &avail),
             ZX_OK);
   EXPECT_EQ(actual, N - 3);
   EXPECT_EQ(avail, total);
   EXPECT_EQ(memcmp(part, maps, sizeof part), 0);
-  static zx_info_maps_v1_t v1[MAX_ENTRIES];
   EXPECT_EQ(zx_object_get_info(zx_process_self(), ZX_INFO_PROCESS_MAPS_V1, v1, sizeof v1, &actual,
                                &avail),
             ZX_OK);

@@ -16,7 +16,6 @@
 
 #define PAGE 4096UL
 #define WINDOW_BASE 0xffff000000200000UL
-#define RESTRICTED_VMAR_BASE 0x10000000UL  // a restricted VMAR's base (docs/design.md)
 #define GUEST_BASE 0x20000000UL  // where each sibling's restricted code goes (its TTBR0)
 
 // Guest (restricted-mode) instructions.
@@ -55,7 +54,7 @@ static void make_sibling(struct sibling *s, const char *name) {
   EXPECT_EQ(zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &vmo), ZX_OK);
   EXPECT_EQ(zx_vmar_map(s->vmar,
                         ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE,
-                        GUEST_BASE - RESTRICTED_VMAR_BASE, vmo, 0, PAGE, &s->guest), ZX_OK);
+                        GUEST_BASE - vmar_base(s->vmar), vmo, 0, PAGE, &s->guest), ZX_OK);
   zx_handle_close(vmo);
 }
 
@@ -309,7 +308,7 @@ static void test_window_unmap(void) {
     uint64_t value = 0xabc0 + (uint64_t)round;
     EXPECT_EQ(zx_vmo_write(vmo, &value, 0, 8), ZX_OK);
     uint32_t opts = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | (round ? ZX_VM_SPECIFIC : 0);
-    uintptr_t offset = round ? addr - 0xffff000010000000UL : 0;  // the window VMAR's base
+    uintptr_t offset = round ? addr - vmar_base(zx_vmar_root_self()) : 0;
     EXPECT_EQ(zx_vmar_map(zx_vmar_root_self(), opts, offset, vmo, 0, PAGE, &addr), ZX_OK);
     zx_handle_close(vmo);
     EXPECT_EQ(*(volatile uint64_t *)addr, value);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
 
 static int failures, checks;
 
@@ -20,5 +21,12 @@ static int failures, checks;
 
 // A deadline ms milliseconds from now.
 static inline zx_time_t after_ms(int ms) { return zx_clock_get_monotonic() + (zx_time_t)ms * 1000000; }
+
+// Where a VMAR starts (ZX_INFO_VMAR): ZX_VM_SPECIFIC offsets count from there.
+static inline zx_vaddr_t vmar_base(zx_handle_t vmar) {
+  zx_info_vmar_t info = {0};
+  zx_object_get_info(vmar, ZX_INFO_VMAR, &info, sizeof info, NULL, NULL);
+  return info.base;
+}
 
 #endif  // TESTS_USER_USER_TEST_H_

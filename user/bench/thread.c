@@ -22,17 +22,20 @@ static volatile uint32_t stop;
 static void futex_helper(uintptr_t a, uintptr_t b) {
   (void)a, (void)b;
   for (;;) {
-    while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != 1) zx_futex_wait(&turn, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
-    if (stop) zx_thread_exit();
+    while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != 1)
+      zx_futex_wait(&turn, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+    bool last = stop;  // the last ping is answered too
     __atomic_store_n(&turn, 0, __ATOMIC_RELEASE);
     zx_futex_wake(&turn, 1);
+    if (last) zx_thread_exit();
   }
 }
 
 static void futex_round_trip(void) {
   __atomic_store_n(&turn, 1, __ATOMIC_RELEASE);
   zx_futex_wake(&turn, 1);
-  while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) == 1) zx_futex_wait(&turn, 1, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+  while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) == 1)
+    zx_futex_wait(&turn, 1, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
 }
 
 static void event_helper(uintptr_t event, uintptr_t b) {

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <zircon/syscalls-next.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
 
 #define SIBLINGS 3
 #define GUEST_BASE 0x20000000UL  // in each sibling's own (restricted) space
-#define RESTRICTED_VMAR_BASE 0x10000000UL
 #define GUEST_MESSAGE 1024      // offset of the guest's message in its page
 
 // The guest's "syscalls" (x0 at its svc).
@@ -120,6 +120,13 @@ static uintptr_t window_stack(void) {
   return addr + 64 * 1024;
 }
 
+// Where a VMAR starts: ZX_VM_SPECIFIC offsets count from there.
+static uintptr_t vmar_base(zx_handle_t vmar) {
+  zx_info_vmar_t info = {0};
+  zx_object_get_info(vmar, ZX_INFO_VMAR, &info, sizeof info, NULL, NULL);
+  return info.base;
+}
+
 static zx_status_t start_sibling(struct sibling *s) {
   char name[16];
   snprintf(name, sizeof name, "sibling-%d", s->id);
@@ -130,7 +137,7 @@ static zx_status_t start_sibling(struct sibling *s) {
   if ((status = zx_vmo_create(4096, 0, &plain)) != ZX_OK ||
       (status = zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &code)) != ZX_OK ||
       (status = zx_vmar_map(s->vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE,
-                            GUEST_BASE - RESTRICTED_VMAR_BASE, code, 0, 4096, &guest)) != ZX_OK)
+                            GUEST_BASE - vmar_base(s->vmar), code, 0, 4096, &guest)) != ZX_OK)
     return status;
   char message[64];
   snprintf(message, sizeof message, "hello from the guest of %s", name);

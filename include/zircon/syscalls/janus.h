@@ -1,5 +1,6 @@
-// Janus's own additions to zx_object_get_info (not in Zircon). Topic numbers use a
-// range Zircon does not: 0x4a4e0000 ("JN") and up.
+// Janus's own additions to the ABI (not in Zircon): zx_object_get_info topics, whose
+// numbers use a range Zircon does not (0x4a4e0000, "JN", and up), and the layout of
+// the boot filesystem VMO the kernel hands the programs it starts.
 #ifndef ZIRCON_SYSCALLS_JANUS_H_
 #define ZIRCON_SYSCALLS_JANUS_H_
 
@@ -18,5 +19,29 @@ typedef struct janus_info_asid_counters {
   uint32_t asid_bits;      // the width in use; 0: ASIDs off (the baseline build)
   uint32_t cpu;
 } janus_info_asid_counters_t;
+
+// zx_process_start_handles(process, thread, entry, stack, handles, num_handles): like
+// zx_process_start, but moves up to this many handles into the new process (each
+// needs ZX_RIGHT_TRANSFER; every valid one is consumed, even on failure, as
+// zx_process_start's arg1); its first thread starts with x0, x1, ... = their values
+// there (0 for ZX_HANDLE_INVALID entries), every other register 0. More:
+// ZX_ERR_OUT_OF_RANGE; an unreadable list: ZX_ERR_INVALID_ARGS (nothing consumed).
+// Other errors as zx_process_start's.
+#define JANUS_PROCESS_START_HANDLES_MAX 8u
+
+// The boot filesystem (docs/design.md): a read-only VMO that every program the kernel
+// starts finds in x4 (the user runtime's janus_bootfs()). It begins with a
+// janus_bootfs_header_t, then count janus_bootfs_entry_t, then the names
+// (NUL-terminated) and the files' bytes. Offsets count from the VMO's start; files
+// start 8-byte aligned. tools/gen-bootfs.sh writes it, core/bootfs.c reads it.
+typedef struct janus_bootfs_header {
+  uint64_t count;  // entries
+} janus_bootfs_header_t;
+
+typedef struct janus_bootfs_entry {
+  uint64_t name_offset;  // the file's name, NUL-terminated
+  uint64_t data_offset;  // its bytes
+  uint64_t size;         // how many
+} janus_bootfs_entry_t;
 
 #endif  // ZIRCON_SYSCALLS_JANUS_H_

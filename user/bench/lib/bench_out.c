@@ -97,8 +97,10 @@ static uint64_t percentile(const uint64_t *sorted, size_t n, unsigned p) {
 }
 
 void bench_header(const char *program) {
-  bench_printf("%s: %-28s %8s %10s %10s %10s %10s %10s\n", program, "path", "samples", "min",
-               "median", "p90", "p99", "max");
+  bench_printf("%s (an empty measurement counts %lu, subtracted from every sample)\n", program,
+               (unsigned long)bench_overhead());
+  bench_printf("  %-28s %8s %10s %10s %10s %10s %10s\n", "path", "samples", "min", "median", "p90",
+               "p99", "max");
 }
 
 void bench_report(const char *path, uint64_t *samples, size_t n) {

@@ -68,7 +68,8 @@ void bench_ring_report(struct bench_ring *r, const char *path, unsigned n, int s
     strcpy(name, path), strcat(name, "/asid-rollover");
     bench_report(name, by_kind[SWITCH_ASID_ROLLOVER], count[SWITCH_ASID_ROLLOVER]);
   }
-  if (r->misses) bench_printf("  (%s: %lu wakes out of turn)\n", path, (unsigned long)r->misses);
+  if (r->misses)  // at the start and the end; the samples they would spoil are dropped
+    bench_printf("  (%s: %lu wakes out of turn, not timed)\n", path, (unsigned long)r->misses);
   if (!sweep || !r->count) return;
   uint64_t rollovers = count[SWITCH_ASID_ROLLOVER];
   uint64_t slow = count[SWITCH_ASID_SLOW] + rollovers;

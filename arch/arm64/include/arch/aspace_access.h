@@ -15,4 +15,9 @@
 size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len,
                         bool write);
 
+// Makes instructions written at kernel address kva (the physmap) visible to
+// instruction fetch on every CPU: clean to the point of unification, invalidate the
+// instruction caches.
+void arch_sync_icache(uintptr_t kva, size_t len);
+
 #endif  // ARCH_ASPACE_ACCESS_H_
