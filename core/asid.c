@@ -231,5 +231,12 @@ struct asid_counters asid_counters(unsigned cpu) {
   c.allocations = __atomic_load_n(&percpu[cpu].counters.allocations, __ATOMIC_RELAXED);
   c.rollovers = __atomic_load_n(&percpu[cpu].counters.rollovers, __ATOMIC_RELAXED);
   c.local_flushes = __atomic_load_n(&percpu[cpu].counters.local_flushes, __ATOMIC_RELAXED);
+  c.broadcast_flushes =
+      __atomic_load_n(&percpu[cpu].counters.broadcast_flushes, __ATOMIC_RELAXED);
   return c;
+}
+
+void asid_count_broadcast_flush(unsigned cpu) {
+  // Atomic: a caller that was preempted may count on the CPU it left.
+  __atomic_add_fetch(&percpu[cpu].counters.broadcast_flushes, 1, __ATOMIC_RELAXED);
 }

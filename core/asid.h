@@ -25,6 +25,7 @@ struct asid_counters {
   uint64_t allocations;    // ASIDs taken from the free map
   uint64_t rollovers;      // generation bumps this CPU performed
   uint64_t local_flushes;  // asid_arch_flush_local_tlb() calls on this CPU
+  uint64_t broadcast_flushes;  // inner-shareable invalidations this CPU issued (one per batch)
 };
 
 // ASIDs 1 .. 2^bits - 1 are handed out (ASID 0 stays with the empty TTBR0). Needs
@@ -57,6 +58,8 @@ unsigned asid_bits(void);
 // Address spaces given an ASID and not yet released (leak accounting).
 unsigned asid_live(void);
 struct asid_counters asid_counters(unsigned cpu);
+// The arch's TLB maintenance counts a broadcast invalidation issued on cpu.
+void asid_count_broadcast_flush(unsigned cpu);
 
 // --- Arch hooks (arch/arm64 implements them; the host tests model them) ----------
 // Invalidate every stage-1 EL1&0 entry in this CPU's TLB and complete it:

@@ -1,8 +1,7 @@
-// Bench groups: several copies of one bootfs program, started together by the kernel,
-// because a user program cannot start another ordinary process on its own code (the
-// child's root VMAR cannot hold the link address, and copies would have to be
-// position-independent). The copies share one job, one event and one VMO
-// (include/janus/bench_group.h).
+// Bench groups: several copies of one bootfs program, started together by the kernel
+// (written before user space could start programs; with janus_launch a benchmark could
+// now start its peers itself, which would take this out of the kernel). The copies
+// share one job, one event and one VMO (include/janus/bench_group.h).
 #include <janus/arch.h>
 #include <janus/bench_group.h>
 #include <janus/console.h>

@@ -5,6 +5,7 @@
 #include "core/restricted.h"
 
 #include <janus/arch.h>
+#include <janus/copy_words.h>
 #include <janus/process.h>
 #include <janus/thread.h>
 #include <stdlib.h>
@@ -70,7 +71,8 @@ zx_status_t sys_restricted_enter(uint32_t options, uintptr_t vector, uintptr_t c
   if (options != 0 || !process_user_address(p, vector)) return ZX_ERR_INVALID_ARGS;
   struct restricted_binding *b = self->restricted;
   if (!b) return ZX_ERR_BAD_STATE;
-  zx_restricted_state_t s = *b->state;  // one snapshot: user threads may be writing it
+  zx_restricted_state_t s;  // one snapshot: user threads may be writing it
+  copy_words(&s, b->state, sizeof s);
   if (arch_restricted_check(&s) != ZX_OK) return ZX_ERR_BAD_STATE;
   b->vector = vector;
   b->context = context;

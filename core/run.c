@@ -99,9 +99,10 @@ static void print_asid_counters(void) {
   for (unsigned cpu = 0; cpu < cpu_count; cpu++) {
     struct asid_counters c = asid_counters(cpu);
     kprintf("asid: cpu%u %u-bit: %lu fast switches, %lu slow, %lu allocations, %lu rollovers, "
-            "%lu local flushes\n", cpu, asid_bits(), (unsigned long)c.fast_switches,
+            "%lu local flushes, %lu broadcast\n", cpu, asid_bits(), (unsigned long)c.fast_switches,
             (unsigned long)c.slow_switches, (unsigned long)c.allocations,
-            (unsigned long)c.rollovers, (unsigned long)c.local_flushes);
+            (unsigned long)c.rollovers, (unsigned long)c.local_flushes,
+            (unsigned long)c.broadcast_flushes);
   }
 }
 

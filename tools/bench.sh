@@ -116,6 +116,11 @@ awk -F, -v builds="${builds[*]}" -v dir="$out" -v board="$board" '
     if (k == "thread-event-rt") return 5
     if (k == "process-event-rt") return 6
     if (k == "thread-futex-rt") return 7
+    if (k == "shared-group-switch") return 7.1
+    if (k == "cross-group-switch") return 7.2
+    if (k == "restricted-svc-rt") return 7.3
+    if (k == "restricted-fault-rt") return 7.4
+    if (k == "restricted-kick-latency") return 7.5
     if (k ~ /^ring-[0-9]+/) {
       n = k; sub(/^ring-/, "", n); sub(/\/.*/, "", n)
       r = (n == 2 ? 4 : 10 + n / 100000)
@@ -158,6 +163,13 @@ cat <<'LEGEND'
   ring-2                one switch between two processes (yield): TTBR0 and ASID change
   *-event-rt            round trip through one event: signal, wait, two switches
   thread-futex-rt       round trip through a futex, two switches
+  shared-group-switch   yield round trip between two processes of one shared group (two
+                        switches, TTBR0 only); cross-group-switch: between two groups'
+                        prototypes (TTBR0 and TTBR1)
+  restricted-*-rt       zx_restricted_enter -> svc / a fault in restricted mode -> the vector
+  create-shared-teardown  zx_process_create_shared + thread + start + exit + wait + closes
+  shared-map-unmap-Nk-1cpu  zx_vmar_map + a write + zx_vmar_unmap of one window page, with
+                        k siblings alive that touched it (all on one CPU)
   ring-N                one switch in a ring of N processes; /asid-slow: the switches that
                         took the allocator's slow path; /asid-rollover: those that rolled over
   todo                  not measured yet (user/bench/shared.c)
@@ -176,7 +188,14 @@ awk -F, -v f="$out/$board-asid.csv" -v s="$out/$board-asid-sweep.csv" '
       printf "  ring of %d within 5%% of a ring of 2: %d vs %d, %s\n", last, sw[last], sw[2],
         sw[last] <= sw[2] * 1.05 ? "met" : sprintf("missed: +%.1f%%", (sw[last] / sw[2] - 1) * 100)
     print "  (the ring target is for 65,536 processes; this run stops at the largest size that fits)"
-    print "  shared-group yield round trip <= 600, restricted svc <= 200, create_shared + teardown <= 18,000: not measured yet"
+    target("shared-group yield round trip", "shared-group-switch", 600)
+    target("restricted enter -> svc -> vector", "restricted-svc-rt", 200)
+    target("create_shared + start + exit + reap", "create-shared-teardown", 18000)
+  }
+  function target(what, path, limit,   t) {
+    t = med[path]
+    if (t == "") printf "  %s <= %d: not measured\n", what, limit
+    else printf "  %s <= %d: %d, %s\n", what, limit, t, t <= limit ? "met" : sprintf("missed by %d (%.1fx)", t - limit, t / limit)
   }'
 
 # Scale sweep: instructions per switch and rollovers per 1,000 switches against n.

@@ -149,6 +149,7 @@ static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
   dsb(ishst);
   tlbi_page(as, va);
   __asm__ volatile("dsb ish\n isb" ::: "memory");
+  asid_count_broadcast_flush(arch_cpu_index());
 }
 
 static bool in_range(const struct arch_aspace *as, uintptr_t va) {
@@ -228,6 +229,7 @@ static void range_flush(struct range_op *op) {
       for (size_t i = 0; i < op->changed; i++) tlbi_page(op->as, op->va[i]);
     }
     __asm__ volatile("dsb ish\n isb" ::: "memory");
+    asid_count_broadcast_flush(arch_cpu_index());
   }
   for (size_t i = 0; i < op->owned; i++) pmm_free(op->owned_pa[i], 0);
   op->changed = 0;

@@ -1,7 +1,6 @@
 // Bench groups: the bench kernel (core/bench_group.c) starts several copies of one
-// bootfs program together, because a user program cannot start another ordinary
-// process on its own code (see core/bench_group.c). Shared by the kernel and the
-// benchmark programs (user/bench/).
+// bootfs program together. Shared by the kernel and the benchmark programs
+// (user/bench/).
 //
 // Member i of a group of n is named "<program> <i>/<n>"; all members are in one fresh
 // job, run on the CPU the kernel started them from, and map one shared VMO read/write at

@@ -24,6 +24,22 @@ int main(void) {
     switches += counters[i].fast_switches + counters[i].slow_switches;
   }
   EXPECT_EQ(switches > 0, asids_on);  // this very program got an ASID on some CPU
+  // Unmapping a page this program touched broadcasts an invalidation: counted.
+  uint64_t broadcasts = 0;
+  for (size_t i = 0; i < actual; i++) broadcasts += counters[i].broadcast_flushes;
+  zx_handle_t vmo;
+  uintptr_t addr = 0;
+  EXPECT_EQ(zx_vmo_create(4096, 0, &vmo), ZX_OK);
+  EXPECT_EQ(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, 4096,
+                        &addr), ZX_OK);
+  *(volatile int *)addr = 1;
+  EXPECT_EQ(zx_vmar_unmap(zx_vmar_root_self(), addr, 4096), ZX_OK);
+  zx_handle_close(vmo);
+  EXPECT_EQ(zx_object_get_info(job, JANUS_INFO_ASID_COUNTERS, counters, sizeof counters, &actual,
+                               &avail), ZX_OK);
+  uint64_t after = 0;
+  for (size_t i = 0; i < actual; i++) after += counters[i].broadcast_flushes;
+  EXPECT_EQ(after > broadcasts, 1);
   // A buffer for one record: one comes back, avail says how many there are.
   EXPECT_EQ(zx_object_get_info(job, JANUS_INFO_ASID_COUNTERS, counters, sizeof counters[0], &actual,
                                &avail),

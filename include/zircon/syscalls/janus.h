@@ -18,6 +18,7 @@ typedef struct janus_info_asid_counters {
   uint64_t local_flushes;  // whole-TLB flushes of this CPU (after rollovers)
   uint32_t asid_bits;      // the width in use; 0: ASIDs off (the baseline build)
   uint32_t cpu;
+  uint64_t broadcast_flushes;  // inner-shareable TLB invalidations issued (one per batch)
 } janus_info_asid_counters_t;
 
 // zx_process_start_handles(process, thread, entry, stack, handles, num_handles): like

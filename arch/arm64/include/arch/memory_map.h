@@ -22,6 +22,6 @@
 #define KERNEL_PHYSMAP_SIZE (1UL << 39)
 // The kernel heap window (level-0 entry 511), mapped page by page as it grows.
 #define KERNEL_HEAP_BASE 0xffffff8000000000UL
-#define KERNEL_HEAP_SIZE (1UL << 30)
+#define KERNEL_HEAP_SIZE (1UL << 36)  // 64 GiB of address space; pages come as it grows
 
 #endif  // ARCH_MEMORY_MAP_H_
