@@ -8,17 +8,10 @@
 #include <stdio.h>
 #include <zircon/syscalls.h>
 
+#include "user_test.h"  // SYSCALL_COUNT
+
 #define ITERATIONS 4000
 
-// How many syscalls there are (numbers are dense from 0): one per <zircon/syscalls.def> line.
-enum {
-  SYSCALL_COUNT = 0
-#define SYSCALL(num, name, rtype, nargs, args) +1
-#define ARG(type, name)
-#define USER_IN(type, name)
-#define USER_OUT(type, name)
-#include <zircon/syscalls.def>
-};
 #define SEED 0x6a616e7573ULL
 
 static uint64_t rng_state = SEED;

@@ -15,15 +15,6 @@
 
 #include "user_test.h"
 
-// Syscall numbers, for the code the probe processes run.
-enum {
-#define SYSCALL(num, name, rtype, nargs, args) SYSNUM_##name = num,
-#define ARG(type, name)
-#define USER_IN(type, name)
-#define USER_OUT(type, name)
-#include <zircon/syscalls.def>
-};
-
 #define PAGE 4096UL
 #define KERNEL_PTR ((void *)0xffff800040200000UL)
 #define BAD_HANDLE_VALUE 0x12345677u

@@ -7,7 +7,7 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 
-static int failures, checks;
+static int failures __attribute__((unused)), checks __attribute__((unused));
 
 #define EXPECT_EQ(a, b)                                                                   \
   do {                                                                                    \
@@ -18,6 +18,24 @@ static int failures, checks;
       failures++;                                                                         \
     }                                                                                     \
   } while (0)
+
+// Syscall numbers (SYSNUM_<name>) and their count, from the one list, for tests that
+// write machine code or call numbers directly.
+enum {
+#define SYSCALL(num, name, rtype, nargs, args) SYSNUM_##name = num,
+#define ARG(type, name)
+#define USER_IN(type, name)
+#define USER_OUT(type, name)
+#include <zircon/syscalls.def>
+};
+enum {
+  SYSCALL_COUNT = 0
+#define SYSCALL(num, name, rtype, nargs, args) +1
+#define ARG(type, name)
+#define USER_IN(type, name)
+#define USER_OUT(type, name)
+#include <zircon/syscalls.def>
+};
 
 // A deadline ms milliseconds from now.
 static inline zx_time_t after_ms(int ms) { return zx_clock_get_monotonic() + (zx_time_t)ms * 1000000; }

@@ -12,15 +12,6 @@
 
 #include "user_test.h"
 
-// Syscall numbers, for the probe code that child processes run.
-enum {
-#define SYSCALL(num, name, rtype, nargs, args) SYSNUM_##name = num,
-#define ARG(type, name)
-#define USER_IN(type, name)
-#define USER_OUT(type, name)
-#include <zircon/syscalls.def>
-};
-
 #define PAGE 4096UL
 #define KERNEL_ADDR ((void *)0xffff800040200000UL)
 #define RW (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)
