@@ -167,4 +167,4 @@ clean:
 
 include user/user.mk
 include tests/host/host.mk
--include $(KERNEL_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(B)/generated/asm_offsets.h.d

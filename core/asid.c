@@ -171,21 +171,11 @@ static uint64_t new_asid(uint64_t old, unsigned cpu) {
   return gen | a;
 }
 
-uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
-  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  uint64_t old_active = __atomic_load_n(&percpu[cpu].active, __ATOMIC_RELAXED);
-  // Fast path: nonzero active means no rollover since this CPU's last switch, so no
-  // flush is pending (I4); the CAS fails if a rollover exchanged it meanwhile (I2).
-  if (old_active != 0 &&
-      same_gen(a, __atomic_load_n(&generation, __ATOMIC_RELAXED)) &&
-      __atomic_compare_exchange_n(&percpu[cpu].active, &old_active, a, false, __ATOMIC_RELAXED,
-                                  __ATOMIC_RELAXED)) {
-    count(&percpu[cpu].counters.fast_switches);
-    return (uint16_t)(a & asid_mask);
-  }
-
+// The slow path, out of line so that the fast path below needs no stack frame.
+static __attribute__((noinline, cold)) uint16_t asid_switch_slow(struct asid_state *as,
+                                                                unsigned cpu) {
   irq_state_t irq = spin_lock_irqsave(&lock);
-  a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
+  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
   if (!same_gen(a, __atomic_load_n(&generation, __ATOMIC_RELAXED))) {
     if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
     a = new_asid(a, cpu);
@@ -200,6 +190,21 @@ uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
   count(&percpu[cpu].counters.slow_switches);
   spin_unlock_irqrestore(&lock, irq);
   return (uint16_t)(a & asid_mask);
+}
+
+uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
+  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
+  uint64_t old_active = __atomic_load_n(&percpu[cpu].active, __ATOMIC_RELAXED);
+  // Fast path: nonzero active means no rollover since this CPU's last switch, so no
+  // flush is pending (I4); the CAS fails if a rollover exchanged it meanwhile (I2).
+  if (__builtin_expect(old_active != 0, 1) &&
+      same_gen(a, __atomic_load_n(&generation, __ATOMIC_RELAXED)) &&
+      __atomic_compare_exchange_n(&percpu[cpu].active, &old_active, a, false, __ATOMIC_RELAXED,
+                                  __ATOMIC_RELAXED)) {
+    count(&percpu[cpu].counters.fast_switches);
+    return (uint16_t)(a & asid_mask);
+  }
+  return asid_switch_slow(as, cpu);
 }
 
 void asid_release(struct asid_state *as) {

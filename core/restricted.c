@@ -5,7 +5,6 @@
 #include "core/restricted.h"
 
 #include <janus/arch.h>
-#include <janus/copy_words.h>
 #include <janus/process.h>
 #include <janus/thread.h>
 #include <stdlib.h>
@@ -71,8 +70,14 @@ zx_status_t sys_restricted_enter(uint32_t options, uintptr_t vector, uintptr_t c
   if (options != 0 || !process_user_address(p, vector)) return ZX_ERR_INVALID_ARGS;
   struct restricted_binding *b = self->restricted;
   if (!b) return ZX_ERR_BAD_STATE;
-  zx_restricted_state_t s;  // one snapshot: user threads may be writing it
-  copy_words(&s, b->state, sizeof s);
+  // User threads may be writing the state: what is checked is read once, here. The
+  // general registers need no check and go straight to the frame later.
+  zx_restricted_state_t s;
+  const volatile zx_restricted_state_t *live = b->state;
+  s.sp = live->sp;
+  s.pc = live->pc;
+  s.tpidr_el0 = live->tpidr_el0;
+  s.cpsr = live->cpsr;
   if (arch_restricted_check(&s) != ZX_OK) return ZX_ERR_BAD_STATE;
   b->vector = vector;
   b->context = context;
@@ -82,7 +87,7 @@ zx_status_t sys_restricted_enter(uint32_t options, uintptr_t vector, uintptr_t c
     arch_restricted_vector(vector, context, ZX_RESTRICTED_REASON_KICK);
     return ZX_OK;
   }
-  arch_restricted_load(&s, &b->normal);
+  arch_restricted_load(&s, b->state->x, &b->normal);
   self->in_restricted = true;
   arch_aspace_activate(&p->aspace, true);
   arch_irq_restore(state);

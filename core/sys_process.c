@@ -30,7 +30,8 @@ void sys_thread_exit(void) { process_thread_exit(); }
 zx_time_t sys_clock_get_monotonic(void) { return arch_monotonic_ns(); }
 
 zx_status_t sys_nanosleep(zx_time_t deadline) {
-  if (deadline <= arch_monotonic_ns())
+  // zx_nanosleep(0), the usual yield, needs no clock read: time is never negative.
+  if (deadline <= 0 || deadline <= arch_monotonic_ns())
     thread_yield();
   else
     thread_sleep_until(deadline);

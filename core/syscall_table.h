@@ -15,8 +15,11 @@
 typedef struct { uintptr_t addr; } user_in_ptr_t;   // the kernel reads through it
 typedef struct { uintptr_t addr; } user_out_ptr_t;  // the kernel writes through it
 
-// A wrapper takes x0-x7 of the trapping thread; its result goes back in x0.
-typedef uint64_t (*syscall_wrapper_t)(const uint64_t *args);
+// A wrapper takes x0-x7 of the trapping thread as its own x0-x7 (the syscall fast path
+// in vectors.S calls it with the user's registers still in place); the result goes
+// back in x0.
+typedef uint64_t (*syscall_wrapper_t)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                      uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7);
 
 #define ARG(T, name) T name
 #define USER_IN(T, name) user_in_ptr_t name
@@ -48,9 +51,9 @@ extern const syscall_wrapper_t syscall_table[];
 #ifdef SYSCALL_TABLE_DEFINE
 // Each wrapper converts register i to arg i's declared type: a cast for values
 // (truncating e.g. a uint32_t), an opaque struct for user pointers.
-#define SYSCALL_REG_(i) a[i]
-#define SYSCALL_USER_IN_(i) ((user_in_ptr_t){a[i]})
-#define SYSCALL_USER_OUT_(i) ((user_out_ptr_t){a[i]})
+#define SYSCALL_REG_(i) a##i
+#define SYSCALL_USER_IN_(i) ((user_in_ptr_t){a##i})
+#define SYSCALL_USER_OUT_(i) ((user_out_ptr_t){a##i})
 #define SYSCALL_RET_zx_status_t(call) return (uint64_t)(int64_t)(call)
 #define SYSCALL_RET_zx_time_t(call) return (uint64_t)(call)
 #define SYSCALL_RET_noreturn_void(call) (call); __builtin_unreachable()
@@ -59,8 +62,9 @@ extern const syscall_wrapper_t syscall_table[];
 #define USER_IN(T, name) SYSCALL_USER_IN_
 #define USER_OUT(T, name) SYSCALL_USER_OUT_
 #define SYSCALL(num, name, rtype, nargs, arglist)                     \
-  static uint64_t syscall_wrap_##name(const uint64_t *a) {            \
-    (void)a;                                                          \
+  static uint64_t syscall_wrap_##name(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, \
+                                      uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7) { \
+    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6, (void)a7;        \
     SYSCALL_RET_##rtype(sys_##name(ZX_SYSCALL_APPLY(nargs, arglist))); \
   }
 #include <zircon/syscalls.def>

@@ -3,7 +3,11 @@
 #include <arch/memory_map.h>
 #include <arch/trap_frame.h>
 #include <janus/cpu.h>
+#include <janus/thread.h>
 #include <stddef.h>
+
+#include "arch/arm64/esr.h"
+#include "core/syscall_table.h"
 
 #define DEFINE(name, value) __asm__ volatile("\n->" #name " %0" ::"i"(value))
 
@@ -14,6 +18,14 @@ void asm_offsets(void) {
   DEFINE(FRAME_ELR, offsetof(struct trap_frame, elr));
   DEFINE(FRAME_SP, offsetof(struct trap_frame, sp));
   DEFINE(CPU_FAULT_RESUME, offsetof(struct cpu, fault_resume));
+  DEFINE(CPU_CURRENT, offsetof(struct cpu, current));
+  DEFINE(CPU_NEED_RESCHED, offsetof(struct cpu, need_resched));
+  DEFINE(THREAD_KILLED, offsetof(struct thread, killed));
+  DEFINE(THREAD_IN_RESTRICTED, offsetof(struct thread, in_restricted));
+  DEFINE(THREAD_RESTRICTED_KICK, offsetof(struct thread, restricted_kick));
+  DEFINE(EC_SVC64, ESR_EC_SVC64);
+  DEFINE(SYSCALLS, SYSCALL_COUNT);
+  DEFINE(SYSCALL_RESTRICTED_ENTER, SYSCALL_NUM_restricted_enter);
   DEFINE(USER_END, USER_ASPACE_END);
   DEFINE(WINDOW_BASE, SHARED_WINDOW_BASE);
   DEFINE(WINDOW_END, SHARED_WINDOW_END);

@@ -5,7 +5,6 @@
 #include <arch/restricted.h>
 #include <arch/sysreg.h>
 #include <arch/trap_frame.h>
-#include <janus/copy_words.h>
 #include <janus/thread.h>
 #include <string.h>
 
@@ -24,11 +23,12 @@ zx_status_t arch_restricted_check(const zx_restricted_state_t *s) {
   return ZX_OK;
 }
 
-void arch_restricted_load(const zx_restricted_state_t *s, struct arch_normal_state *save) {
+void arch_restricted_load(const zx_restricted_state_t *s, const uint64_t x[31],
+                          struct arch_normal_state *save) {
   struct trap_frame *f = user_frame();
   save->sp = f->sp;
   save->tpidr_el0 = read_sysreg(tpidr_el0);
-  copy_words(f->x, s->x, sizeof f->x);
+  memcpy(f->x, x, sizeof f->x);
   f->sp = s->sp;
   f->elr = s->pc;
   f->spsr = SPSR_MODE_EL0T | (s->cpsr & SPSR_NZCV);
@@ -46,12 +46,12 @@ void arch_restricted_vector(uintptr_t vector, uintptr_t context, uint64_t reason
 void arch_restricted_save(zx_restricted_state_t *out, const struct arch_normal_state *normal,
                           uintptr_t vector, uintptr_t context, uint64_t reason) {
   struct trap_frame *f = user_frame();
-  copy_words(out->x, f->x, sizeof out->x);
+  memcpy(out->x, f->x, sizeof out->x);
   out->sp = f->sp;
   out->pc = f->elr;  // after an svc: the next instruction
   out->tpidr_el0 = read_sysreg(tpidr_el0);
   out->cpsr = (uint32_t)(f->spsr & SPSR_NZCV);
-  zero_words(f->x, sizeof f->x);  // nothing of restricted mode leaks through registers
+  memset(f->x, 0, sizeof f->x);  // nothing of restricted mode leaks through registers
   f->sp = normal->sp;
   write_sysreg(tpidr_el0, normal->tpidr_el0);
   arch_restricted_vector(vector, context, reason);

@@ -16,20 +16,28 @@
 
 static uint64_t counter_hz;
 static uint64_t ticks_per_tick;
+// ns = count * ns_per_count_q48 >> 48: a multiply instead of a 128-bit division on
+// every clock read. 48 fraction bits keep the error under 10 ns a year at 54 MHz, and
+// the factor fits 64 bits for any counter above 16 kHz.
+#define NS_FRACTION_BITS 48
+static uint64_t ns_per_count_q48;
 
 uint64_t arch_timer_frequency(void) {
   if (!counter_hz) {
-    counter_hz = read_sysreg(cntfrq_el0);
-    if (!counter_hz) counter_hz = BOARD_TIMER_FREQ_HZ;
-    ticks_per_tick = counter_hz / TICK_HZ;
+    uint64_t hz = read_sysreg(cntfrq_el0);
+    if (!hz) hz = BOARD_TIMER_FREQ_HZ;
+    ticks_per_tick = hz / TICK_HZ;
+    ns_per_count_q48 = (uint64_t)(((unsigned __int128)NS_PER_SEC << NS_FRACTION_BITS) / hz);
+    __atomic_store_n(&counter_hz, hz, __ATOMIC_RELEASE);
   }
   return counter_hz;
 }
 
 zx_time_t arch_monotonic_ns(void) {
+  if (__builtin_expect(!ns_per_count_q48, 0)) arch_timer_frequency();
   isb();  // the counter read must not be hoisted above earlier instructions
   uint64_t count = read_sysreg(cntvct_el0);
-  return (zx_time_t)((unsigned __int128)count * NS_PER_SEC / arch_timer_frequency());
+  return (zx_time_t)((unsigned __int128)count * ns_per_count_q48 >> NS_FRACTION_BITS);
 }
 
 void timer_init_cpu(void) {

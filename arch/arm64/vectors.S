@@ -1,6 +1,7 @@
 // The exception vector table (VBAR_EL1) and the register save/restore around the C
-// handlers (exception.c, user_entry.c). Each vector saves the whole frame: the C side
-// may print it, and a syscall reads its arguments from it.
+// handlers (exception.c, user_entry.c). Each vector saves the whole frame (the C side
+// may print it or rewrite it), except the syscall fast path (el0_sync), which saves
+// only what the C code may clobber.
 #include <arch/asm.h>
 #include <asm_offsets.h>
 
@@ -107,8 +108,89 @@ el1_irq:
   bl exception_irq
   RESTORE_FRAME_AND_ERET 1
 
+// A syscall from normal mode: x20-x29 are callee-saved in the C code, so they stay in
+// their registers (their frame slots are stale) and only x0-x19, x30, sp_el0, elr and
+// spsr are saved. x0-x7 stay in place as the wrapper's arguments; x9-x11 are scratch
+// (saved). Everything else (faults, an svc in restricted mode, a bad number, and
+// zx_restricted_enter, which rewrites the whole frame) completes the frame and goes
+// to exception_sync_user.
 el0_sync:
-  SAVE_FRAME 0
+  sub sp, sp, #FRAME_SIZE
+  stp x0, x1, [sp, #16 * 0]
+  stp x2, x3, [sp, #16 * 1]
+  stp x4, x5, [sp, #16 * 2]
+  stp x6, x7, [sp, #16 * 3]
+  stp x8, x9, [sp, #16 * 4]
+  stp x10, x11, [sp, #16 * 5]
+  stp x12, x13, [sp, #16 * 6]
+  stp x14, x15, [sp, #16 * 7]
+  stp x16, x17, [sp, #16 * 8]
+  stp x18, x19, [sp, #16 * 9]
+  mrs x9, sp_el0
+  stp x30, x9, [sp, #FRAME_X30]
+  mrs x9, elr_el1
+  mrs x10, spsr_el1
+  stp x9, x10, [sp, #FRAME_ELR]
+  mrs x9, esr_el1
+  lsr x9, x9, #26
+  cmp x9, #EC_SVC64
+  b.ne el0_sync_full
+  mrs x9, tpidr_el1
+  ldr x10, [x9, #CPU_CURRENT]
+  ldrb w10, [x10, #THREAD_IN_RESTRICTED]
+  cmp x16, #SYSCALLS
+  ccmp w10, #0, #0, lo                  // "ne" when out of range or in restricted mode
+  b.ne el0_sync_full
+  cmp x16, #SYSCALL_RESTRICTED_ENTER
+  b.eq el0_sync_full
+  adrp x9, syscall_table
+  add x9, x9, :lo12:syscall_table
+  ldr x9, [x9, x16, lsl #3]
+  msr daifclr, #2                       // syscalls may take a while; the tick keeps running
+  blr x9
+  // Back to user mode: the return work (user_return_work) only when a reschedule or a
+  // kill is pending, the two flags tested with interrupts masked.
+  msr daifset, #2
+  mrs x9, tpidr_el1
+  ldrb w10, [x9, #CPU_NEED_RESCHED]
+  ldr x11, [x9, #CPU_CURRENT]
+  ldrb w11, [x11, #THREAD_KILLED]
+  orr w10, w10, w11
+  cbnz w10, el0_svc_return_work
+el0_svc_restore:                        // x0 holds the result
+  ldr x9, [sp, #FRAME_SP]
+  msr sp_el0, x9
+  ldp x9, x10, [sp, #FRAME_ELR]
+  msr elr_el1, x9
+  msr spsr_el1, x10
+  ldr x1, [sp, #8]
+  ldp x2, x3, [sp, #16 * 1]
+  ldp x4, x5, [sp, #16 * 2]
+  ldp x6, x7, [sp, #16 * 3]
+  ldp x8, x9, [sp, #16 * 4]
+  ldp x10, x11, [sp, #16 * 5]
+  ldp x12, x13, [sp, #16 * 6]
+  ldp x14, x15, [sp, #16 * 7]
+  ldp x16, x17, [sp, #16 * 8]
+  ldp x18, x19, [sp, #16 * 9]
+  ldr x30, [sp, #FRAME_X30]
+  add sp, sp, #FRAME_SIZE
+  eret
+
+el0_svc_return_work:
+  str x0, [sp]
+  mov x0, sp
+  bl user_return_work                   // may switch threads: x20-x29 survive as callee-saved
+  ldr x0, [sp]
+  b el0_svc_restore
+
+el0_sync_full:
+  stp x20, x21, [sp, #16 * 10]
+  stp x22, x23, [sp, #16 * 11]
+  stp x24, x25, [sp, #16 * 12]
+  stp x26, x27, [sp, #16 * 13]
+  stp x28, x29, [sp, #16 * 14]
+  mov x0, sp
   bl exception_sync_user
   b return_to_user
 
@@ -118,8 +200,20 @@ el0_irq:
   b return_to_user
 
 // Also the first code of a new user thread: its kernel stack holds a frame to "return" to.
+// The return work (reschedule, die if killed, leave restricted mode on a kick) runs
+// only when one of its three flags is set, tested with interrupts masked.
 .global return_to_user
 return_to_user:
+  msr daifset, #2
+  mrs x9, tpidr_el1
+  ldrb w10, [x9, #CPU_NEED_RESCHED]
+  ldr x11, [x9, #CPU_CURRENT]
+  ldrb w12, [x11, #THREAD_KILLED]
+  ldrb w13, [x11, #THREAD_RESTRICTED_KICK]
+  orr w10, w10, w12
+  orr w10, w10, w13
+  cbz w10, 1f
   mov x0, sp
-  bl user_return_work                   // reschedule, die if killed; returns with IRQs masked
+  bl user_return_work                   // returns with IRQs masked
+1:
   RESTORE_FRAME_AND_ERET 0

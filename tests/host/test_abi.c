@@ -149,6 +149,11 @@ static int called, called_nargs;
   }
 #include <zircon/syscalls.def>
 
+// As the kernel's entry calls a wrapper: x0-x7 in place.
+static uint64_t call_wrapper(int n) {
+  return syscall_table[n](regs[0], regs[1], regs[2], regs[3], regs[4], regs[5], regs[6], regs[7]);
+}
+
 TEST(abi_syscall_wrappers_pass_register_i_as_arg_i) {
   for (int i = 0; i < 8; i++)
     regs[i] = 0x8000000000000000ull | (uint64_t)(i + 1) << 40 | 0x80000000u | (uint64_t)(i + 1);
@@ -157,7 +162,7 @@ TEST(abi_syscall_wrappers_pass_register_i_as_arg_i) {
     memset(got, 0, sizeof got);
     memset(want, 0xff, sizeof want);
     called = called_nargs = -1;
-    uint64_t ret = syscall_table[n](regs);
+    uint64_t ret = call_wrapper(n);
     EXPECT_EQ(called, n);
     EXPECT_EQ(called_nargs, defs[n].nargs);
     for (int i = 0; i < defs[n].nargs; i++) {
@@ -171,9 +176,9 @@ TEST(abi_syscall_wrappers_pass_register_i_as_arg_i) {
   }
   // A 32-bit handle arrives truncated, whatever the caller left in the top half.
   regs[0] = 0xffffffff00000007ull;
-  syscall_table[SYSCALL_NUM_handle_close](regs);
+  call_wrapper(SYSCALL_NUM_handle_close);
   EXPECT(got[0] == 7);
   regs[1] = 0xffffffff00000008ull;
-  syscall_table[SYSCALL_NUM_vmo_create](regs);  // uint64_t size keeps all its bits
+  call_wrapper(SYSCALL_NUM_vmo_create);  // uint64_t size keeps all its bits
   EXPECT(got[0] == 0xffffffff00000007ull && got[1] == 8);
 }

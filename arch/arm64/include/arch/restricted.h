@@ -17,9 +17,11 @@ struct arch_normal_state {
 
 // ZX_ERR_BAD_STATE unless s can run: pc in the restricted range, cpsr only NZCV.
 zx_status_t arch_restricted_check(const zx_restricted_state_t *s);
-// The current thread returns to user mode in restricted mode with s; normal mode's
-// registers go to save. Called from zx_restricted_enter (normal mode's frame).
-void arch_restricted_load(const zx_restricted_state_t *s, struct arch_normal_state *save);
+// The current thread returns to user mode in restricted mode with s's sp, pc,
+// tpidr_el0 and cpsr and the general registers x; normal mode's registers go to save.
+// Called from zx_restricted_enter (normal mode's frame).
+void arch_restricted_load(const zx_restricted_state_t *s, const uint64_t x[31],
+                          struct arch_normal_state *save);
 // The current thread (in restricted mode) returns to normal mode at vector with
 // x0 = context, x1 = reason; its restricted registers go to out.
 void arch_restricted_save(zx_restricted_state_t *out, const struct arch_normal_state *normal,
