@@ -38,11 +38,17 @@ void asid_arch_flush_local_tlb(void) {
   __asm__ volatile("dsb nshst\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
 }
 
+static uint64_t kernel_root_pa(void);
+static void cpu_mmu_init(void);
+static uint64_t mmu_kernel_root_pa;  // kernel_root_pa(), read on every switch (set at boot)
+
 void arch_aspace_init_allocator(void) {
   unsigned hw_bits = ((read_sysreg(id_aa64mmfr0_el1) >> MMFR0_ASIDBITS_SHIFT) & 0xf) ==
                              MMFR0_ASIDBITS_16 ? 16 : 8;
   unsigned bits = KCONFIG_ASID_BITS && KCONFIG_ASID_BITS < hw_bits ? KCONFIG_ASID_BITS : hw_bits;
   if (asid_init(bits, cpu_count) != ZX_OK) panic("cannot use %u-bit ASIDs on %u CPUs", bits, cpu_count);
+  mmu_kernel_root_pa = kernel_root_pa();
+  cpu_mmu_init();
 }
 
 unsigned arch_asids_in_use(void) { return asid_live(); }
@@ -306,18 +312,19 @@ size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pa
 struct cpu_mmu {
   const struct arch_aspace *as;  // TTBR0's space (NULL: none)
   bool restricted;
-  uint64_t ttbr1_pa;             // 0 until the first switch: boot left the kernel root
+  uint64_t ttbr1_pa;
 };
 static struct cpu_mmu cpu_mmu[MAX_CPUS];
 
-void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
+// Boot left every CPU's TTBR1 at the kernel root.
+static void cpu_mmu_init(void) {
+  for (unsigned i = 0; i < MAX_CPUS; i++) cpu_mmu[i].ttbr1_pa = kernel_root_pa();
+}
+
+// TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
+static void load_ttbrs(struct cpu_mmu *mmu, const struct arch_aspace *as,
+                       bool restricted) {
   extern uint64_t empty_root_table[];
-  struct cpu_mmu *mmu = &cpu_mmu[arch_cpu_index()];
-  // Restricted mode differs from normal mode only where a window is in TTBR1.
-  if (as && as->normal_ttbr1_pa == kernel_root_pa()) restricted = false;
-  if (mmu->as == as && mmu->restricted == restricted) return;
-  mmu->as = as;
-  mmu->restricted = restricted;
   uint64_t ttbr1 = as && !restricted ? as->normal_ttbr1_pa : kernel_root_pa();
   uint64_t ttbr0;
   if (!as) {
@@ -331,7 +338,7 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
         (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
     ttbr0 = as->root_pa | (uint64_t)asid_switch(state, arch_cpu_index()) << 48;
   }
-  if (ttbr1 != (mmu->ttbr1_pa ? mmu->ttbr1_pa : kernel_root_pa())) {
+  if (ttbr1 != mmu->ttbr1_pa) {
     // TTBR1's window and TTBR0's ASID change in two writes: in between, a walk could
     // tag one window's entries with another space's ASID. So, as the ARM ARM
     // prescribes for a non-atomic ASID and table change, pass through the reserved
@@ -345,6 +352,16 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
   write_sysreg(ttbr0_el1, ttbr0);
   if (KCONFIG_ASID_OFF) asid_arch_flush_local_tlb();  // ASID 0 is shared: the last space's entries must go
   isb();
+}
+
+void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
+  struct cpu_mmu *mmu = &cpu_mmu[arch_cpu_index()];
+  // Restricted mode differs from normal mode only where a window is in TTBR1.
+  if (as && as->normal_ttbr1_pa == mmu_kernel_root_pa) restricted = false;
+  if (mmu->as == as && mmu->restricted == restricted) return;
+  mmu->as = as;
+  mmu->restricted = restricted;
+  load_ttbrs(mmu, as, restricted);
 }
 
 void asid_invariant_failed(const char *what, uint64_t asid) {

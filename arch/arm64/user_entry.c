@@ -47,6 +47,10 @@ void exception_sync_user(struct trap_frame *frame) {
     frame->x[0] = result;
     return;
   }
+  if (esr_ec(esr) == ESR_EC_FP_ASIMD) {  // lazy FP/SIMD: the first use since a switch
+    arch_fpsimd_trap(self);
+    return;
+  }
   uint64_t far = read_sysreg(far_el1);
   arch_irq_enable();
   // VM hook: demand paging. A translation fault (FSC 0b0001xx) from EL0 inside a VMAR

@@ -21,7 +21,7 @@ FUNCTION boot_enable_mmu
   msr ttbr0_el1, x0
   adr_l x0, kernel_root_table
   msr ttbr1_el1, x0
-  mov x0, #CPACR_FPEN_NO_TRAP
+  mov x0, #CPACR_FPEN_TRAP_EL0          // EL0 gets FP/SIMD when it first uses it
   msr cpacr_el1, x0
   isb
   tlbi vmalle1                          // nothing a loader cached may survive

@@ -51,8 +51,10 @@
 #define PMUSERENR_CR BIT(2)        // EL0 may read PMCCNTR_EL0 (and nothing else)
 #define PMCCFILTR_EL0_EL1 UL(0)    // P, U, NSK, NSU clear: count EL1 and EL0; NSH clear: not EL2
 
-// CPACR_EL1: FP/SIMD enabled for EL0 and EL1 (the kernel itself never uses it).
+// CPACR_EL1.FPEN: FP/SIMD for EL0 and EL1, or trapped at EL0 only (a user thread's
+// first use after a switch: lazy FP/SIMD switching, arch/arm64/thread.c).
 #define CPACR_FPEN_NO_TRAP (UL(3) << 20)
+#define CPACR_FPEN_TRAP_EL0 (UL(1) << 20)
 
 // MAIR_EL1 attribute indices and encodings
 #define MAIR_IDX_DEVICE 0

@@ -13,11 +13,18 @@ struct arch_thread_context {
 
 // User-visible state the kernel itself never uses, switched with user threads.
 struct arch_user_state {
-  uint64_t fpsimd[66];  // q0-q31, fpsr, fpcr (fpsimd.S)
+  uint64_t fpsimd_state[66];  // q0-q31, fpsr, fpcr (fpsimd.S)
   uint64_t tpidr_el0;
+  // Lazy FP/SIMD (thread.c): FPSIMD_LOADED means the registers hold this thread's
+  // state and EL0 may use them (only while it runs); the rest counts the switch-ins
+  // that still restore the state up front after a trap showed FP/SIMD use.
+  uint8_t fpsimd;
 };
 
 struct thread;
+// A user thread's FP/SIMD access trapped (CPACR_EL1.FPEN): load its state and let
+// it use the registers until it is switched out. Interrupts masked.
+void arch_fpsimd_trap(struct thread *self);
 // Switches CPU state from prev to next (address space, registers); returns in prev
 // when something switches back to it.
 void arch_thread_switch(struct thread *prev, struct thread *next);
