@@ -136,6 +136,9 @@ zx_status_t process_start_thread_regs(struct process *p, struct thread *t, uintp
   if (first && p->group) shared_group_member_started(p);
   __atomic_store_n(&p->ever_started, true, __ATOMIC_RELEASE);
   arch_thread_init_user(t, entry, sp, regs);
+  // Placed under the lock, so JANUS_PROP_THREAD_CPU (sys_object.c) sees either an
+  // unstarted thread or the CPU it runs on.
+  t->cpu = thread_choose_cpu(t, THREAD_ANY_CPU);
   kobject_ref(&t->obj);  // dropped when the thread is dead (sched.c)
   if (first) kobject_ref(&p->obj);  // a running process keeps itself until dead
   t->process_next = p->threads;
@@ -144,7 +147,7 @@ zx_status_t process_start_thread_regs(struct process *p, struct thread *t, uintp
   p->state = PROCESS_RUNNING;
   spin_unlock_irqrestore(&p->lock, state);
   object_signal(&t->obj, 0, ZX_THREAD_RUNNING);
-  thread_start(t, THREAD_ANY_CPU);
+  thread_start(t, t->cpu);
   return ZX_OK;
 }
 

@@ -1,6 +1,7 @@
 // zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES,
 // ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS)
-// and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME).
+// and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME, and Janus's
+// JANUS_PROP_THREAD_CPU).
 #include <janus/arch.h>
 #include <janus/cpu.h>
 #include <janus/process.h>
@@ -297,6 +298,38 @@ static zx_status_t set_name(struct kobject *obj, const char *name, size_t len) {
   }
 }
 
+// JANUS_PROP_THREAD_CPU (<zircon/syscalls/janus.h>). The value and whether the thread
+// started are read and written under its process's lock, which is where
+// process_start_thread_regs places a thread, so a pin and a start never cross.
+static zx_status_t get_thread_cpu(struct kobject *obj, user_out_ptr_t value, size_t value_size) {
+  if (obj->type != ZX_OBJ_TYPE_THREAD) return ZX_ERR_WRONG_TYPE;
+  if (value_size < sizeof(uint32_t)) return ZX_ERR_BUFFER_TOO_SMALL;
+  struct thread *t = (struct thread *)obj;
+  irq_state_t state = spin_lock_irqsave(&t->process->lock);
+  uint32_t cpu = t->running_ref_taken ? t->cpu : t->pinned_cpu;
+  spin_unlock_irqrestore(&t->process->lock, state);
+  return arch_copy_to_user(value.addr, &cpu, sizeof cpu) == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+}
+
+static zx_status_t set_thread_cpu(struct kobject *obj, user_in_ptr_t value, size_t value_size) {
+  if (obj->type != ZX_OBJ_TYPE_THREAD) return ZX_ERR_WRONG_TYPE;
+  if (value_size < sizeof(uint32_t)) return ZX_ERR_BUFFER_TOO_SMALL;
+  uint32_t cpu;
+  if (arch_copy_from_user(&cpu, value.addr, sizeof cpu) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+  if (cpu != JANUS_THREAD_CPU_ANY &&
+      (cpu >= cpu_count || !__atomic_load_n(&cpus[cpu].online, __ATOMIC_ACQUIRE)))
+    return ZX_ERR_OUT_OF_RANGE;
+  struct thread *t = (struct thread *)obj;
+  zx_status_t status = ZX_OK;
+  irq_state_t state = spin_lock_irqsave(&t->process->lock);
+  if (t->running_ref_taken || t->killed)  // started (maybe dead), or can never start
+    status = ZX_ERR_BAD_STATE;
+  else
+    t->pinned_cpu = cpu == JANUS_THREAD_CPU_ANY ? THREAD_ANY_CPU : cpu;
+  spin_unlock_irqrestore(&t->process->lock, state);
+  return status;
+}
+
 zx_status_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_ptr_t value,
                                     size_t value_size) {
   if (!value.addr) return ZX_ERR_INVALID_ARGS;
@@ -315,6 +348,9 @@ zx_status_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_
       if (arch_copy_to_user(value.addr, name, sizeof name) != ZX_OK) status = ZX_ERR_INVALID_ARGS;
       break;
     }
+    case JANUS_PROP_THREAD_CPU:
+      status = get_thread_cpu(obj, value, value_size);
+      break;
     default:
       status = ZX_ERR_NOT_SUPPORTED;
   }
@@ -339,6 +375,9 @@ zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_
         status = set_name(obj, name, len);
       break;
     }
+    case JANUS_PROP_THREAD_CPU:
+      status = set_thread_cpu(obj, value, value_size);
+      break;
     default:
       status = ZX_ERR_NOT_SUPPORTED;
   }

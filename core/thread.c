@@ -27,20 +27,28 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
   t->entry = entry;
   t->arg = arg;
   t->state = THREAD_INITIAL;
+  t->pinned_cpu = THREAD_ANY_CPU;
   strncpy(t->name, name, sizeof t->name - 1);
   arch_thread_init_kernel(t);
   *out = t;
   return ZX_OK;
 }
 
-void thread_start(struct thread *t, unsigned cpu) {
+unsigned thread_choose_cpu(const struct thread *t, unsigned cpu) {
+  // A pinned thread (JANUS_PROP_THREAD_CPU, core/sys_object.c) goes where it asked, in
+  // every kernel flavor.
+  if (cpu == THREAD_ANY_CPU) cpu = t->pinned_cpu;
 #if KCONFIG_BENCH
   // Bench kernels keep a new thread on the CPU that starts it, so the threads and
   // processes of a benchmark share one CPU and a switch is a switch, not a wakeup IPI.
   if (cpu == THREAD_ANY_CPU) cpu = arch_cpu_index();
 #endif
   if (cpu == THREAD_ANY_CPU) cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpu_count;
-  t->cpu = cpu;
+  return cpu;
+}
+
+void thread_start(struct thread *t, unsigned cpu) {
+  t->cpu = thread_choose_cpu(t, cpu);
   sched_start(t);
 }
 

@@ -167,9 +167,12 @@ cat <<'LEGEND'
                         switches, TTBR0 only); cross-group-switch: between two groups'
                         prototypes (TTBR0 and TTBR1)
   restricted-*-rt       zx_restricted_enter -> svc / a fault in restricted mode -> the vector
+  restricted-kick-latency  round trip on the kicker's CPU: zx_restricted_kick to a thread
+                        spinning in restricted mode on another CPU -> its vector's store seen
   create-shared-teardown  zx_process_create_shared + thread + start + exit + wait + closes
   shared-map-unmap-Nk-1cpu  zx_vmar_map + a write + zx_vmar_unmap of one window page, with
-                        k siblings alive that touched it (all on one CPU)
+                        k siblings alive that touched it (all on one CPU); -4cpu: with a
+                        sibling on each other CPU holding it in its TLB at the unmap
   ring-N                one switch in a ring of N processes; /asid-slow: the switches that
                         took the allocator's slow path; /asid-rollover: those that rolled over
   todo                  not measured yet (user/bench/shared.c)

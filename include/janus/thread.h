@@ -25,7 +25,7 @@ struct thread {
   struct kobject obj;  // user threads are kernel objects (type THREAD); else unused
   struct arch_thread_context context;  // callee-saved registers, kernel sp
   volatile enum thread_state state;
-  unsigned cpu;
+  unsigned cpu;  // where it runs: set when it starts (thread_start), never changed
   struct thread *run_next;  // run queue link
   uintptr_t kstack_bottom, kstack_top;
   void (*entry)(void *arg);
@@ -34,6 +34,7 @@ struct thread {
   struct thread *process_next;  // the process's thread list
   volatile bool killed;         // leave at the next return to user mode
   bool running_ref_taken;       // started once: a thread cannot be started again
+  unsigned pinned_cpu;  // JANUS_PROP_THREAD_CPU: the CPU asked for, or THREAD_ANY_CPU
   struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
   // Restricted mode (core/restricted.c). in_restricted changes only on the thread
   // itself with interrupts masked; the context switch reads it to pick the MMU state.
@@ -46,10 +47,13 @@ struct thread {
 // A kernel thread, not yet running; thread_start makes it runnable.
 zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
                                  struct thread **out);
-// Runnable on cpu (or a round-robin choice when cpu is THREAD_ANY_CPU).
+// Runnable on cpu. THREAD_ANY_CPU: on t->pinned_cpu if it was pinned, else the
+// kernel's choice (round robin; bench kernels: the starting thread's CPU).
 #define THREAD_ANY_CPU (~0u)
 #define THREAD_KSTACK_ORDER 2  // 16 KiB kernel stack per thread
 void thread_start(struct thread *t, unsigned cpu);
+// The CPU thread_start(t, cpu) would put t on (for callers that must know it first).
+unsigned thread_choose_cpu(const struct thread *t, unsigned cpu);
 // A user thread of p, not started; the caller holds its reference.
 zx_status_t thread_create_user(struct process *p, const char *name, struct thread **out);
 // Frees a thread that was created but never started.

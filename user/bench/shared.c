@@ -3,7 +3,10 @@
 // a shared prototype (user/user.mk): its image lives in its group's window, so the
 // siblings it makes with zx_process_create_shared run its functions there, on stacks
 // mapped into the window, and see its globals (samples, flags). Everything runs on one
-// CPU (bench kernels start a thread on its starter's CPU, core/thread.c).
+// CPU (bench kernels start a thread on its starter's CPU, core/thread.c), except the
+// two paths that span CPUs: restricted-kick-latency and shared-map-unmap-4cpu pin their
+// siblings' threads to the other CPUs (JANUS_PROP_THREAD_CPU) and wait for them by
+// spinning (bench_relax) on words in the window.
 //
 // A second copy of this program, started from the boot filesystem with
 // janus_launch_bootfs in a job named PEER_JOB, is the prototype of a second group: the
@@ -24,6 +27,10 @@
 #define GUEST_FAULT_ADDR (GUEST_BASE + 256 * PAGE)  // never mapped
 #define INSN_SVC0 0xd4000001u
 #define INSN_LDR_X1_X0 0xf9400001u  // ldr x1, [x0]
+#define INSN_STR_X1_X0 0xf9000001u  // str x1, [x0]
+#define INSN_YIELD 0xd503203fu
+#define INSN_B_BACK1 0x17ffffffu    // b . - 4
+#define GUEST_FLAG_OFFSET 0x800     // a word of the guest page the guest writes
 
 #define PEER_JOB "bench-shared-peer"
 #define STACK_SIZE (16 * 1024UL)
@@ -37,6 +44,9 @@
 #define CREATE_WARMUP 100
 #define MAP_ITERS 2000
 #define MAP_WARMUP 100
+#define KICK_ITERS 5000
+#define KICK_WARMUP 500
+#define SPIN_TIMEOUT_NS 10000000000LL  // a peer on another CPU that never answers: 10 s
 
 static uint64_t samples[RESTRICTED_ITERS];  // in the window: siblings fill it
 static bool failed;                         // a sibling's setup failed
@@ -102,6 +112,30 @@ static void close_sibling(struct sibling *s) {
   zx_handle_close(s->thread);
   zx_handle_close(s->vmar);
   zx_handle_close(s->proc);
+}
+
+// Pins the sibling's thread (not started yet) to cpu.
+static bool pin_sibling(struct sibling *s, unsigned cpu) {
+  zx_status_t st = bench_pin(s->thread, cpu);
+  CHECK("pinning a sibling", st);
+  return st == ZX_OK;
+}
+
+// Spins (bench_relax) until *word == want; false if *peer_failed (may be NULL) is set
+// first, or after SPIN_TIMEOUT_NS (the clock is read only every 64 Ki spins, so never
+// in a wait that ends quickly).
+static bool spin_until(volatile uint64_t *word, uint64_t want, volatile int *peer_failed) {
+  zx_time_t deadline = 0;
+  for (uint32_t spins = 1;; spins++) {
+    if (__atomic_load_n(word, __ATOMIC_ACQUIRE) == want) return true;
+    if (peer_failed && *peer_failed) return false;
+    if ((spins & 0xffff) == 0) {
+      zx_time_t now = zx_clock_get_monotonic();
+      if (!deadline) deadline = now + SPIN_TIMEOUT_NS;
+      else if (now > deadline) return false;
+    }
+    bench_relax();
+  }
 }
 
 // --- yield round trips ------------------------------------------------------------------
@@ -310,9 +344,140 @@ static bool restricted_fault_round_trip(void) {
   return restricted_round_trip("restricted-fault-rt", INSN_LDR_X1_X0, ZX_RESTRICTED_REASON_EXCEPTION);
 }
 
-// zx_restricted_kick to a thread in restricted mode on another CPU: needs a thread on
-// another CPU, which bench kernels never place (every thread starts on its starter's).
-static bool restricted_kick_latency(void) { return false; }
+// --- a kick across CPUs ----------------------------------------------------------------
+
+// zx_restricted_kick from this thread (the kicker, on its CPU) to a sibling's thread
+// pinned to another CPU and spinning in restricted mode, timed as a round trip on the
+// kicker's own counter (the CPUs' counters need not agree): t0 just before the kick,
+// t1 when the kicker sees the sibling's vector announce the round. Per round i:
+//   sibling: state pc = guest, x1 = i; zx_restricted_enter(context i); the guest stores
+//            i into its page (guest_flag) and spins (1: yield; b 1b);
+//   kicker:  spins until guest_flag == i (the sibling runs restricted code), t0,
+//            zx_restricted_kick, spins until kick_back == i, t1;
+//   sibling: the kick's IPI takes it out of restricted mode to bench_kick_vector, which
+//            stores its context (i) to kick_back, first thing, with a store-release,
+//            then one YIELD (bench_relax: a no-op on the A72; under QEMU it ends that
+//            vCPU's turn, so the sample does not run on into its next enter), and
+//            goes back.
+// The guest page is mapped in the sibling's TTBR0 (restricted mode) and, read-only, in
+// the window, where the kicker watches guest_flag.
+static volatile uint64_t kick_back;  // in the window: the round the vector came back from
+static struct {
+  jmp_buf back;
+  uint64_t round, reason;
+} kctx;
+
+struct kick_job {
+  uintptr_t pc, flag;  // guest code and the guest's flag word (restricted addresses)
+  volatile int done;   // 1: all rounds, -1: failed
+};
+
+void bench_kick_vector(uintptr_t round, uint64_t reason);
+__attribute__((noreturn, used)) void bench_kick_vector_c(uintptr_t round, uint64_t reason) {
+  kctx.round = round;
+  kctx.reason = reason;
+  longjmp(kctx.back, 1);
+}
+__asm__(
+    ".text\n"
+    ".global bench_kick_vector\n"
+    ".type bench_kick_vector, %function\n"
+    ".p2align 2\n"
+    "bench_kick_vector:\n"
+    "  adrp x2, kick_back\n"
+    "  add x2, x2, :lo12:kick_back\n"
+    "  stlr x0, [x2]\n"
+    "  yield\n"
+    "  b bench_kick_vector_c\n"
+    ".size bench_kick_vector, . - bench_kick_vector\n");
+
+// The sibling's thread: rounds 1 .. warmup + iters, each ended by a kick.
+static void kick_target(uintptr_t a, uintptr_t arg) {
+  (void)a;
+  struct kick_job *job = (struct kick_job *)arg;
+  zx_handle_t vmo = ZX_HANDLE_INVALID;
+  uintptr_t addr = 0;
+  zx_status_t st = zx_restricted_bind_state(0, &vmo);
+  if (st == ZX_OK)
+    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, PAGE, &addr);
+  if (st != ZX_OK) {
+    job->done = -1;
+    zx_process_exit(1);
+  }
+  volatile zx_restricted_state_t *state = (volatile zx_restricted_state_t *)addr;
+  for (int i = 0; i < 31; i++) state->x[i] = 0;
+  state->x[0] = job->flag;
+  state->sp = GUEST_BASE + PAGE;
+  state->cpsr = 0;
+  for (uint64_t round = 1; round <= KICK_WARMUP + KICK_ITERS; round++) {
+    state->pc = job->pc;
+    state->x[1] = round;
+    if (setjmp(kctx.back) == 0) {
+      zx_restricted_enter(0, (uintptr_t)bench_kick_vector, round);
+      job->done = -1;  // enter failed
+      zx_process_exit(1);
+    }
+    if (kctx.reason != ZX_RESTRICTED_REASON_KICK || kctx.round != round) {
+      job->done = -1;
+      zx_process_exit(1);
+    }
+  }
+  zx_restricted_unbind_state(0);
+  zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE);
+  zx_handle_close(vmo);
+  job->done = 1;
+  zx_process_exit(0);
+}
+
+static bool restricted_kick_latency(void) {
+  unsigned cpus = bench_cpu_count(), self = bench_thread_cpu(zx_thread_self());
+  if (cpus < 2 || self >= cpus) {
+    bench_todo("restricted-kick-latency", "needs 2 CPUs");
+    return true;
+  }
+  struct sibling s;
+  if (!make_sibling(&s, "kick-target")) return false;
+  const uint32_t guest_code[] = {INSN_STR_X1_X0, INSN_YIELD, INSN_B_BACK1};
+  zx_handle_t plain = ZX_HANDLE_INVALID, code = ZX_HANDLE_INVALID;
+  uintptr_t guest = 0, watch = 0;
+  size_t actual;
+  zx_status_t st = zx_vmo_create(PAGE, 0, &plain);
+  if (st == ZX_OK) st = zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &code);
+  if (st == ZX_OK)
+    st = zx_vmar_map(s.vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE,
+                     GUEST_BASE - vmar_base(s.vmar), code, 0, PAGE, &guest);
+  if (st == ZX_OK)
+    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, code, 0, PAGE, &watch);
+  zx_handle_close(code);
+  if (st == ZX_OK)
+    st = zx_process_write_memory(s.proc, guest, guest_code, sizeof guest_code, &actual);
+  CHECK("mapping guest code", st);
+  static struct kick_job job;
+  job = (struct kick_job){.pc = guest, .flag = guest + GUEST_FLAG_OFFSET, .done = 0};
+  kick_back = 0;
+  bool ok = st == ZX_OK && pin_sibling(&s, (self + 1) % cpus) &&
+            start_sibling(&s, kick_target, 0, (uintptr_t)&job);
+  volatile uint64_t *guest_flag = (volatile uint64_t *)(watch + GUEST_FLAG_OFFSET);
+  for (uint64_t round = 1; ok && round <= KICK_WARMUP + KICK_ITERS; round++) {
+    ok = spin_until(guest_flag, round, &job.done);  // the sibling is in restricted mode
+    if (!ok) break;
+    uint64_t t0 = bench_now();
+    st = zx_restricted_kick(s.thread, 0);
+    ok = st == ZX_OK && spin_until(&kick_back, round, &job.done);
+    uint64_t t1 = bench_now();
+    if (round > KICK_WARMUP) samples[round - KICK_WARMUP - 1] = bench_sample(t0, t1);
+  }
+  if (!ok) {
+    bench_printf("bench-shared: the kicked sibling stopped answering (kick %d, done %d)\n", (int)st,
+                 job.done);
+    zx_task_kill(s.proc);
+  }
+  ok = reap(s.proc) == 0 && ok && job.done == 1;
+  if (watch) zx_vmar_unmap(zx_vmar_root_self(), watch, PAGE);
+  close_sibling(&s);
+  if (ok) bench_report("restricted-kick-latency", samples, KICK_ITERS);
+  return ok;
+}
 
 // --- creating and tearing down siblings -------------------------------------------------
 
@@ -423,6 +588,87 @@ static bool map_unmap_n(zx_handle_t vmo, unsigned n) {
   return ok;
 }
 
+// --- the same with readers on the other CPUs --------------------------------------------
+
+// shared-map-unmap-4cpu: one sibling on each other CPU (pinned) holds the page's
+// translation in its CPU's TLB when this thread unmaps it, so the unmap's broadcast
+// invalidation (TLBI VAAE1IS) has entries to remove on every CPU. A reader must not touch
+// the page while it is unmapped (the fault would kill it), so each round is a handshake
+// through words in the window:
+//   this thread: t0, map + write, t1; map_round = i (release); spin until every
+//                map_ack[r] == i; t2, unmap, t3; sample = (t1 - t0) + (t3 - t2)
+//   reader r:    spins on map_round; on a new round i reads the page (its CPU walks the
+//                tables and caches the entry), then map_ack[r] = i (release), and spins
+//                on map_round again, never touching the page until the next round.
+// So the operations timed are the 1cpu path's (map, write, unmap), the handshake is not.
+#define MAP_READERS_MAX 7
+#define MAP_STOP UINT64_MAX
+static volatile uint64_t map_round, map_ack[MAP_READERS_MAX];
+
+static void map_reader(uintptr_t a, uintptr_t index) {
+  (void)a;
+  uint64_t seen = 0, round;
+  for (;;) {
+    while ((round = __atomic_load_n(&map_round, __ATOMIC_ACQUIRE)) == seen) bench_relax();
+    if (round == MAP_STOP) break;
+    (void)*(volatile uint64_t *)map_addr;
+    __atomic_store_n(&map_ack[index], round, __ATOMIC_RELEASE);
+    seen = round;
+  }
+  zx_process_exit(0);
+}
+
+static bool map_unmap_all_cpus(zx_handle_t vmo) {
+  unsigned cpus = bench_cpu_count(), self = bench_thread_cpu(zx_thread_self());
+  if (cpus != 4 || self >= cpus) {
+    bench_todo("shared-map-unmap-4cpu", "needs 4 CPUs");
+    return true;
+  }
+  const unsigned readers = cpus - 1;
+  zx_handle_t root = zx_vmar_root_self();
+  const uint32_t opts = ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+  const uintptr_t offset = map_addr - vmar_base(root);
+  static struct sibling sib[MAP_READERS_MAX];
+  map_round = 0;
+  for (unsigned r = 0; r < readers; r++) map_ack[r] = 0;
+  unsigned started = 0;
+  bool ok = true;
+  for (; started < readers && ok; started++)
+    ok = make_sibling(&sib[started], "map-reader") &&
+         pin_sibling(&sib[started], (self + 1 + started) % cpus) &&
+         start_sibling(&sib[started], map_reader, started, started);
+  zx_status_t st = ZX_OK;
+  for (uint64_t i = 1; ok && i <= MAP_WARMUP + MAP_ITERS; i++) {
+    uintptr_t addr;
+    uint64_t t0 = bench_now();
+    st = zx_vmar_map(root, opts, offset, vmo, 0, PAGE, &addr);
+    if (st == ZX_OK) *(volatile uint64_t *)addr = i;
+    uint64_t t1 = bench_now();
+    if (st != ZX_OK) break;
+    __atomic_store_n(&map_round, i, __ATOMIC_RELEASE);
+    for (unsigned r = 0; ok && r < readers; r++) ok = spin_until(&map_ack[r], i, NULL);
+    if (!ok) {
+      bench_printf("bench-shared: a map reader stopped answering in round %lu\n", (unsigned long)i);
+      zx_vmar_unmap(root, addr, PAGE);
+      break;
+    }
+    uint64_t t2 = bench_now();
+    st = zx_vmar_unmap(root, addr, PAGE);
+    uint64_t t3 = bench_now();
+    if (i > MAP_WARMUP) samples[i - MAP_WARMUP - 1] = bench_sample(t0, t1) + bench_sample(t2, t3);
+  }
+  CHECK("map/unmap on 4 CPUs", st);
+  ok = ok && st == ZX_OK;
+  __atomic_store_n(&map_round, MAP_STOP, __ATOMIC_RELEASE);
+  for (unsigned r = 0; r < started; r++) {
+    if (!ok) zx_task_kill(sib[r].proc);
+    if (reap(sib[r].proc) != 0 && ok) ok = false;
+    close_sibling(&sib[r]);
+  }
+  if (ok) bench_report("shared-map-unmap-4cpu", samples, MAP_ITERS);
+  return ok;
+}
+
 static bool shared_window_map_unmap(void) {
   static const unsigned sizes[] = {1, 4, 16, 64};
   zx_handle_t vmo;
@@ -436,9 +682,8 @@ static bool shared_window_map_unmap(void) {
   map_addr = addr;
   bool ok = true;
   for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++) ok = map_unmap_n(vmo, sizes[i]);
+  if (ok) ok = map_unmap_all_cpus(vmo);
   zx_handle_close(vmo);
-  bench_todo("shared-map-unmap-4cpu",
-             "needs threads on other CPUs; bench kernels start every thread on its starter's CPU");
   return ok;
 }
 
@@ -451,8 +696,7 @@ static const struct {
     {"cross-group-switch", cross_group_switch, "failed (see above)"},
     {"restricted-svc-rt", restricted_svc_round_trip, "failed (see above)"},
     {"restricted-fault-rt", restricted_fault_round_trip, "failed (see above)"},
-    {"restricted-kick-latency", restricted_kick_latency,
-     "needs a thread on another CPU; bench kernels start every thread on its starter's CPU"},
+    {"restricted-kick-latency", restricted_kick_latency, "failed (see above)"},
     {"create-shared-teardown", create_shared_teardown, "failed (see above)"},
     {"shared-map-unmap", shared_window_map_unmap, "failed (see above)"},
 };

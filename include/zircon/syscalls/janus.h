@@ -1,6 +1,7 @@
-// Janus's own additions to the ABI (not in Zircon): zx_object_get_info topics, whose
-// numbers use a range Zircon does not (0x4a4e0000, "JN", and up), and the layout of
-// the boot filesystem VMO the kernel hands the programs it starts.
+// Janus's own additions to the ABI (not in Zircon): zx_object_get_info topics and
+// object properties, whose numbers use a range Zircon does not (0x4a4e0000, "JN", and
+// up: topics from 0x4a4e0001, properties from 0x4a4e0101, so no number is both), and
+// the layout of the boot filesystem VMO the kernel hands the programs it starts.
 #ifndef ZIRCON_SYSCALLS_JANUS_H_
 #define ZIRCON_SYSCALLS_JANUS_H_
 
@@ -20,6 +21,20 @@ typedef struct janus_info_asid_counters {
   uint32_t cpu;
   uint64_t broadcast_flushes;  // inner-shareable TLB invalidations issued (one per batch)
 } janus_info_asid_counters_t;
+
+// Thread placement, a property of thread objects (zx_object_set_property and
+// zx_object_get_property, value a uint32_t). Set it before the thread starts to pin the
+// thread to that CPU (0 .. CPUs - 1; one JANUS_INFO_ASID_COUNTERS record per CPU says
+// how many there are): zx_thread_start / zx_process_start put it there, and it stays
+// there (Janus threads never migrate). JANUS_THREAD_CPU_ANY, the default, lets the
+// kernel choose (round robin; bench kernels: the starter's CPU).
+//   set: needs ZX_RIGHT_SET_PROPERTY; value_size < 4: ZX_ERR_BUFFER_TOO_SMALL; not a
+//        thread: ZX_ERR_WRONG_TYPE; a CPU that is not online: ZX_ERR_OUT_OF_RANGE; the
+//        thread already started (or was killed): ZX_ERR_BAD_STATE.
+//   get: needs ZX_RIGHT_GET_PROPERTY; before the start the value requested (possibly
+//        JANUS_THREAD_CPU_ANY), from the start on the CPU the thread runs (ran) on.
+#define JANUS_PROP_THREAD_CPU ((uint32_t)0x4a4e0101u)
+#define JANUS_THREAD_CPU_ANY ((uint32_t)0xffffffffu)
 
 // zx_process_start_handles(process, thread, entry, stack, handles, num_handles): like
 // zx_process_start, but moves up to this many handles into the new process (each

@@ -5,8 +5,8 @@
 // hardware, instructions under QEMU with -icount shift=0 (the kernel prints which).
 //
 // Adding a path: time it with BENCH_TIME (one call per operation) or collect samples
-// yourself (bench_sample for each), then bench_report. Paths not measured yet are the
-// TODO slots in user/bench/shared.c.
+// yourself (bench_sample for each), then bench_report; a path that cannot run prints
+// bench_todo instead.
 #ifndef USER_BENCH_LIB_BENCH_H_
 #define USER_BENCH_LIB_BENCH_H_
 
@@ -55,6 +55,19 @@ void bench_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // Yields the CPU (zx_nanosleep with a past deadline).
 static inline void bench_yield(void) { zx_nanosleep(0); }
+
+// One step of a spin-wait on another CPU: the YIELD hint, as Linux's cpu_relax(). The
+// Cortex-A72 treats it as a no-op. QEMU without MTTCG (as under -icount) runs the vCPUs
+// one after another on one host thread and ends a vCPU's turn at a YIELD, so a CPU that
+// spins with it hands over at once instead of holding up the CPU it waits for until
+// its time slice ends (which would make a cross-CPU sample a measure of QEMU's slices).
+static inline void bench_relax(void) { __asm__ volatile("yield" ::: "memory"); }
+
+// Placement (JANUS_PROP_THREAD_CPU): the number of CPUs (one ASID counter record each),
+// the CPU a started thread runs on, and pinning a thread that has not started.
+unsigned bench_cpu_count(void);
+unsigned bench_thread_cpu(zx_handle_t thread);
+zx_status_t bench_pin(zx_handle_t thread, unsigned cpu);
 
 // The ASID counters summed over CPUs; false in the ASID=off build (no ASIDs to count).
 struct bench_asid {

@@ -147,3 +147,23 @@ bool bench_asid_read(struct bench_asid *out) {
   }
   return true;
 }
+
+unsigned bench_cpu_count(void) {
+  janus_info_asid_counters_t c[8];
+  size_t actual = 0;
+  if (zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, c, sizeof c, &actual, NULL) !=
+      ZX_OK)
+    return 1;
+  return actual ? (unsigned)actual : 1;
+}
+
+unsigned bench_thread_cpu(zx_handle_t thread) {
+  uint32_t cpu = JANUS_THREAD_CPU_ANY;
+  zx_object_get_property(thread, JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu);
+  return cpu;
+}
+
+zx_status_t bench_pin(zx_handle_t thread, unsigned cpu) {
+  uint32_t value = cpu;
+  return zx_object_set_property(thread, JANUS_PROP_THREAD_CPU, &value, sizeof value);
+}
