@@ -113,6 +113,8 @@ awk -F, -v builds="${builds[*]}" -v dir="$out" -v board="$board" '
     if (k == "null-syscall") return 1
     if (k == "clock-get-monotonic") return 2
     if (k == "thread-switch") return 3
+    if (k == "thread-yield-rt") return 4.5
+    if (k == "thread-yield-rt-fpsimd") return 4.6
     if (k == "thread-event-rt") return 5
     if (k == "process-event-rt") return 6
     if (k == "thread-futex-rt") return 7
@@ -160,6 +162,8 @@ awk -F, -v builds="${builds[*]}" -v dir="$out" -v board="$board" '
 cat <<'LEGEND'
   null-syscall          zx_handle_close(ZX_HANDLE_INVALID): call, svc, dispatch, eret
   thread-switch         one switch between two threads of a process (they yield in turn)
+  thread-yield-rt       yield round trip between two threads (two switches); -fpsimd: both
+                        write a vector register every turn (lazy FP/SIMD's cost for them)
   ring-2                one switch between two processes (yield): TTBR0 and ASID change
   *-event-rt            round trip through one event: signal, wait, two switches
   thread-futex-rt       round trip through a futex, two switches

@@ -9,6 +9,9 @@
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pie -no-pie \
   -nostdinc -isystem $(NEWLIB_USER)/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
   -mno-outline-atomics -Iinclude -fno-stack-protector -fno-omit-frame-pointer -MMD -MP
+# Benchmark programs leave FP/SIMD alone, so the kernel's lazy FP/SIMD switching treats
+# every path alike; thread-yield-rt-fpsimd measures threads that do use it.
+BENCH_USER_CFLAGS := -mgeneral-regs-only
 USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
 USER_LIBS := $(NEWLIB_USER)/lib/libc.a $(NEWLIB_USER)/lib/libm.a $(LIBGCC)
 # crt0.o first: _start opens .text, so it sits at 0x400000.
@@ -51,7 +54,7 @@ user: $(USER_ELFS) $(BOOTFS_OBJ)
 # Changed flags rebuild every user object (as $(B)/cflags does for the kernel).
 $(B)/user/cflags: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(USER_CFLAGS)' | cmp -s - $@ || echo '$(USER_CFLAGS)' > $@
+	@echo '$(USER_CFLAGS) $(BENCH_USER_CFLAGS)' | cmp -s - $@ || echo '$(USER_CFLAGS) $(BENCH_USER_CFLAGS)' > $@
 
 $(B)/user/lib/%.o: user/lib/%.c $(B)/user/cflags
 	@mkdir -p $(dir $@)
@@ -72,7 +75,7 @@ $(B)/user/$(1).srcs: FORCE
 $(foreach s,$(2),
 $(B)/user/$(1)/$(basename $(notdir $(s))).o: $(s) $(B)/user/cflags $(B)/user/$(1).srcs
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(USER_CFLAGS) -c -o $$@ $$<
+	$$(CC) $$(USER_CFLAGS) $(if $(filter bench-%,$(1)),$$(BENCH_USER_CFLAGS)) -c -o $$@ $$<
 )
 $(B)/user/$(1).elf: $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
     $(B)/user/$(1).srcs user/lib/user.ld $(USER_LIBS)

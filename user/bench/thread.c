@@ -1,6 +1,8 @@
 // Switches between two threads of one process, the floor under the process paths (no
-// address-space change): futex and event ping-pong round trips, and one-way switches
-// in a yield ring of two. The bench kernel keeps both threads on one CPU.
+// address-space change): futex and event ping-pong round trips, one-way switches in a
+// yield ring of two, and yield round trips with and without FP/SIMD use on both sides
+// (the cost of lazy FP/SIMD switching for threads that use it). The bench kernel keeps
+// both threads on one CPU.
 #include "lib/bench.h"
 #include "lib/pingpong.h"
 #include "lib/ring.h"
@@ -41,6 +43,35 @@ static void futex_round_trip(void) {
 static void event_helper(uintptr_t event, uintptr_t b) {
   (void)b;
   bench_pingpong((zx_handle_t)event, 1, NULL, 0, 0, &stop);
+  zx_thread_exit();
+}
+
+// Yield round trips: with exactly two runnable threads on the CPU, one yield is a
+// switch to the other and back. With fpsimd, each side writes a vector register every
+// turn, inside the measured window: the switches then save and restore its state, and
+// a lazy load traps where it must.
+static volatile uint32_t yield_stop;
+
+static inline void touch_fpsimd(void) {
+  // No clobber list: bench code is built with -mgeneral-regs-only, so the compiler
+  // keeps nothing in v0.
+  __asm__ volatile("movi v0.2d, #0" ::: "memory");
+}
+
+static void yield_loop(uint64_t *out, size_t iters, size_t warmup, bool fpsimd) {
+  for (size_t i = 0; out ? i < warmup + iters : !yield_stop; i++) {
+    uint64_t t0 = bench_now();
+    if (fpsimd) touch_fpsimd();
+    bench_yield();
+    uint64_t t1 = bench_now();
+    if (out && i >= warmup) out[i - warmup] = bench_sample(t0, t1);
+  }
+  if (out) yield_stop = 1;
+}
+
+static void yield_helper(uintptr_t fpsimd, uintptr_t b) {
+  (void)b;
+  yield_loop(NULL, 0, 0, fpsimd != 0);
   zx_thread_exit();
 }
 
@@ -91,5 +122,13 @@ int main(void) {
   bench_ring_member(ring, 0, 2);
   join(t);
   bench_ring_report(ring, "thread-switch", 2, 0);
+
+  for (int fpsimd = 0; fpsimd <= 1; fpsimd++) {
+    yield_stop = 0;
+    t = start_helper(yield_helper, (uintptr_t)fpsimd);
+    yield_loop(samples, ITERS, WARMUP, fpsimd);
+    join(t);
+    bench_report(fpsimd ? "thread-yield-rt-fpsimd" : "thread-yield-rt", samples, ITERS);
+  }
   return 0;
 }
