@@ -5,9 +5,8 @@
 #include <arch/asm.h>
 #include <asm_offsets.h>
 
-// el: 1 for exceptions from the kernel (sp is the kernel's), 0 from user mode (sp_el0).
-.macro SAVE_FRAME el
-  sub sp, sp, #FRAME_SIZE
+// x0-x19: what the syscall fast path saves (x20-x29 are callee-saved in C).
+.macro SAVE_X0_TO_X19
   stp x0, x1, [sp, #16 * 0]
   stp x2, x3, [sp, #16 * 1]
   stp x4, x5, [sp, #16 * 2]
@@ -18,11 +17,33 @@
   stp x14, x15, [sp, #16 * 7]
   stp x16, x17, [sp, #16 * 8]
   stp x18, x19, [sp, #16 * 9]
+.endm
+
+.macro SAVE_X20_TO_X29
   stp x20, x21, [sp, #16 * 10]
   stp x22, x23, [sp, #16 * 11]
   stp x24, x25, [sp, #16 * 12]
   stp x26, x27, [sp, #16 * 13]
   stp x28, x29, [sp, #16 * 14]
+.endm
+
+.macro LOAD_X2_TO_X19
+  ldp x2, x3, [sp, #16 * 1]
+  ldp x4, x5, [sp, #16 * 2]
+  ldp x6, x7, [sp, #16 * 3]
+  ldp x8, x9, [sp, #16 * 4]
+  ldp x10, x11, [sp, #16 * 5]
+  ldp x12, x13, [sp, #16 * 6]
+  ldp x14, x15, [sp, #16 * 7]
+  ldp x16, x17, [sp, #16 * 8]
+  ldp x18, x19, [sp, #16 * 9]
+.endm
+
+// el: 1 for exceptions from the kernel (sp is the kernel's), 0 from user mode (sp_el0).
+.macro SAVE_FRAME el
+  sub sp, sp, #FRAME_SIZE
+  SAVE_X0_TO_X19
+  SAVE_X20_TO_X29
   .if \el == 1
   add x21, sp, #FRAME_SIZE              // the interrupted sp
   .else
@@ -44,15 +65,7 @@
   msr elr_el1, x21
   msr spsr_el1, x22
   ldp x0, x1, [sp, #16 * 0]
-  ldp x2, x3, [sp, #16 * 1]
-  ldp x4, x5, [sp, #16 * 2]
-  ldp x6, x7, [sp, #16 * 3]
-  ldp x8, x9, [sp, #16 * 4]
-  ldp x10, x11, [sp, #16 * 5]
-  ldp x12, x13, [sp, #16 * 6]
-  ldp x14, x15, [sp, #16 * 7]
-  ldp x16, x17, [sp, #16 * 8]
-  ldp x18, x19, [sp, #16 * 9]
+  LOAD_X2_TO_X19
   ldp x20, x21, [sp, #16 * 10]
   ldp x22, x23, [sp, #16 * 11]
   ldp x24, x25, [sp, #16 * 12]
@@ -116,16 +129,7 @@ el1_irq:
 // to exception_sync_user.
 el0_sync:
   sub sp, sp, #FRAME_SIZE
-  stp x0, x1, [sp, #16 * 0]
-  stp x2, x3, [sp, #16 * 1]
-  stp x4, x5, [sp, #16 * 2]
-  stp x6, x7, [sp, #16 * 3]
-  stp x8, x9, [sp, #16 * 4]
-  stp x10, x11, [sp, #16 * 5]
-  stp x12, x13, [sp, #16 * 6]
-  stp x14, x15, [sp, #16 * 7]
-  stp x16, x17, [sp, #16 * 8]
-  stp x18, x19, [sp, #16 * 9]
+  SAVE_X0_TO_X19
   mrs x9, sp_el0
   stp x30, x9, [sp, #FRAME_X30]
   mrs x9, elr_el1
@@ -164,15 +168,7 @@ el0_svc_restore:                        // x0 holds the result
   msr elr_el1, x9
   msr spsr_el1, x10
   ldr x1, [sp, #8]
-  ldp x2, x3, [sp, #16 * 1]
-  ldp x4, x5, [sp, #16 * 2]
-  ldp x6, x7, [sp, #16 * 3]
-  ldp x8, x9, [sp, #16 * 4]
-  ldp x10, x11, [sp, #16 * 5]
-  ldp x12, x13, [sp, #16 * 6]
-  ldp x14, x15, [sp, #16 * 7]
-  ldp x16, x17, [sp, #16 * 8]
-  ldp x18, x19, [sp, #16 * 9]
+  LOAD_X2_TO_X19
   ldr x30, [sp, #FRAME_X30]
   add sp, sp, #FRAME_SIZE
   eret
@@ -185,11 +181,7 @@ el0_svc_return_work:
   b el0_svc_restore
 
 el0_sync_full:
-  stp x20, x21, [sp, #16 * 10]
-  stp x22, x23, [sp, #16 * 11]
-  stp x24, x25, [sp, #16 * 12]
-  stp x26, x27, [sp, #16 * 13]
-  stp x28, x29, [sp, #16 * 14]
+  SAVE_X20_TO_X29
   mov x0, sp
   bl exception_sync_user
   b return_to_user

@@ -270,22 +270,44 @@ struct restricted_job {
   volatile int done;  // 1: measured, -1: failed
 };
 
+// This thread's bound restricted state, mapped so a sibling can reset pc without a
+// syscall; the general registers start at 0. On failure: *done = -1, and the sibling
+// exits.
+struct mapped_state {
+  zx_handle_t vmo;
+  uintptr_t addr;
+};
+
+static volatile zx_restricted_state_t *bind_mapped_state(struct mapped_state *m,
+                                                         volatile int *done) {
+  m->vmo = ZX_HANDLE_INVALID;
+  m->addr = 0;
+  zx_status_t st = zx_restricted_bind_state(0, &m->vmo);
+  if (st == ZX_OK)
+    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, m->vmo, 0, PAGE,
+                     &m->addr);
+  if (st != ZX_OK) {
+    *done = -1;
+    zx_process_exit(1);
+  }
+  volatile zx_restricted_state_t *state = (volatile zx_restricted_state_t *)m->addr;
+  for (int i = 0; i < 31; i++) state->x[i] = 0;
+  return state;
+}
+
+static void unbind_mapped_state(struct mapped_state *m) {
+  zx_restricted_unbind_state(0);
+  zx_vmar_unmap(zx_vmar_root_self(), m->addr, PAGE);
+  zx_handle_close(m->vmo);
+}
+
 // Sibling thread: binds a state, maps it (so pc can be reset without a syscall), and
 // enters restricted mode warmup + iters times; one sample per round trip.
 static void restricted_loop(uintptr_t a, uintptr_t arg) {
   (void)a;
   struct restricted_job *job = (struct restricted_job *)arg;
-  zx_handle_t vmo = ZX_HANDLE_INVALID;
-  uintptr_t addr = 0;
-  zx_status_t st = zx_restricted_bind_state(0, &vmo);
-  if (st == ZX_OK)
-    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, PAGE, &addr);
-  if (st != ZX_OK) {
-    job->done = -1;
-    zx_process_exit(1);
-  }
-  volatile zx_restricted_state_t *state = (volatile zx_restricted_state_t *)addr;
-  for (int i = 0; i < 31; i++) state->x[i] = 0;
+  struct mapped_state mapped;
+  volatile zx_restricted_state_t *state = bind_mapped_state(&mapped, &job->done);
   state->x[0] = GUEST_FAULT_ADDR;
   state->sp = GUEST_BASE + PAGE;
   state->cpsr = 0;
@@ -303,9 +325,7 @@ static void restricted_loop(uintptr_t a, uintptr_t arg) {
     }
     if (i >= RESTRICTED_WARMUP) samples[i - RESTRICTED_WARMUP] = bench_sample(rctx.t0, rctx.t1);
   }
-  zx_restricted_unbind_state(0);
-  zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE);
-  zx_handle_close(vmo);
+  unbind_mapped_state(&mapped);
   job->done = 1;
   zx_process_exit(0);
 }
@@ -395,17 +415,8 @@ __asm__(
 static void kick_target(uintptr_t a, uintptr_t arg) {
   (void)a;
   struct kick_job *job = (struct kick_job *)arg;
-  zx_handle_t vmo = ZX_HANDLE_INVALID;
-  uintptr_t addr = 0;
-  zx_status_t st = zx_restricted_bind_state(0, &vmo);
-  if (st == ZX_OK)
-    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, PAGE, &addr);
-  if (st != ZX_OK) {
-    job->done = -1;
-    zx_process_exit(1);
-  }
-  volatile zx_restricted_state_t *state = (volatile zx_restricted_state_t *)addr;
-  for (int i = 0; i < 31; i++) state->x[i] = 0;
+  struct mapped_state mapped;
+  volatile zx_restricted_state_t *state = bind_mapped_state(&mapped, &job->done);
   state->x[0] = job->flag;
   state->sp = GUEST_BASE + PAGE;
   state->cpsr = 0;
@@ -422,9 +433,7 @@ static void kick_target(uintptr_t a, uintptr_t arg) {
       zx_process_exit(1);
     }
   }
-  zx_restricted_unbind_state(0);
-  zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE);
-  zx_handle_close(vmo);
+  unbind_mapped_state(&mapped);
   job->done = 1;
   zx_process_exit(0);
 }
