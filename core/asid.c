@@ -8,21 +8,13 @@
 
 #define MAP_WORDS ((1u << ASID_MAX_BITS) / 64)
 
-static unsigned asid_width;  // bits
-static uint64_t asid_mask;   // (1 << bits) - 1
+unsigned asid_width;  // bits
+uint64_t asid_mask;   // (1 << bits) - 1
 static unsigned ncpus;
 
 // generation << bits, never 0 after init; changes only under lock.
-static uint64_t generation;
-// Per CPU: the asid_gen this CPU switched to in this generation, or 0 after a
-// rollover took it into reserved[] (I2). Written by its CPU (fast path: CAS) and by
-// rollover (exchange to 0).
-// With this CPU's counters, in a cache line of its own: the fast path touches only it
-// and read-mostly globals.
-static struct asid_cpu {
-  uint64_t active;
-  struct asid_counters counters;
-} __attribute__((aligned(64))) percpu[MAX_CPUS];
+uint64_t asid_generation;
+struct asid_cpu asid_percpu[MAX_CPUS];
 // Under lock: what each CPU was running at the last rollover; kept through it (I3).
 static uint64_t reserved[MAX_CPUS];
 static bool flush_pending[MAX_CPUS];  // under lock (I4)
@@ -31,13 +23,6 @@ static unsigned next_hint;            // under lock: where the free search resum
 static spinlock_t lock = SPINLOCK_INIT;
 static unsigned live;
 
-static inline void count(uint64_t *c) {  // single writer (the CPU itself); any reader
-  __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
-}
-
-static inline bool same_gen(uint64_t asid_gen, uint64_t gen) {
-  return (asid_gen >> asid_width) == (gen >> asid_width);
-}
 
 static void map_clear(void);
 
@@ -48,13 +33,13 @@ zx_status_t asid_init(unsigned bits, unsigned cpus) {
   asid_width = bits;
   asid_mask = (1ull << bits) - 1;
   ncpus = cpus;
-  __atomic_store_n(&generation, 1ull << bits, __ATOMIC_RELAXED);
+  __atomic_store_n(&asid_generation, 1ull << bits, __ATOMIC_RELAXED);
   for (unsigned i = 0; i < MAX_CPUS; i++) {
-    __atomic_store_n(&percpu[i].active, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&asid_percpu[i].active, 0, __ATOMIC_RELAXED);
     reserved[i] = 0;
     flush_pending[i] = false;
     struct asid_counters zero = {0};
-    percpu[i].counters = zero;
+    asid_percpu[i].counters = zero;
   }
   for (unsigned i = 0; i < MAP_WORDS; i++) map[i] = 0;
   map_clear();
@@ -93,13 +78,13 @@ static uint64_t map_find_free(uint64_t from) {
 // next switches (I4). Cost: O(2^bits / 64 + cpus), whatever the number of address
 // spaces (measured against alternatives in docs/asid.md).
 static void rollover(unsigned cpu) {
-  uint64_t gen = __atomic_load_n(&generation, __ATOMIC_RELAXED) + asid_mask + 1;
-  __atomic_store_n(&generation, gen, __ATOMIC_RELAXED);
+  uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED) + asid_mask + 1;
+  __atomic_store_n(&asid_generation, gen, __ATOMIC_RELAXED);
   map_clear();
   for (unsigned c = 0; c < ncpus; c++) {
     // The exchange orders against the fast path's CAS on the same location: either
     // the CAS came first and we reserve what it installed, or it fails (sees 0).
-    uint64_t a = __atomic_exchange_n(&percpu[c].active, 0, __ATOMIC_RELAXED);
+    uint64_t a = __atomic_exchange_n(&asid_percpu[c].active, 0, __ATOMIC_RELAXED);
     if (a == 0) a = reserved[c];  // no switch since the last rollover: still running it
     map[(a & asid_mask) / 64] |= 1ull << ((a & asid_mask) % 64);
     reserved[c] = a;
@@ -108,7 +93,7 @@ static void rollover(unsigned cpu) {
 #endif
   }
   next_hint = 1;
-  count(&percpu[cpu].counters.rollovers);
+  asid_count(&asid_percpu[cpu].counters.rollovers);
 }
 
 // as runs under a reserved ASID of the last rollover: move every such reservation
@@ -132,7 +117,7 @@ static bool update_reserved(uint64_t old, uint64_t now) {
 static void debug_check_fresh(uint64_t a, bool was_taken, unsigned cpu) {
   if (was_taken) asid_invariant_failed("fresh ASID already taken in this generation", a);
   for (unsigned c = 0; c < ncpus; c++) {
-    uint64_t active = __atomic_load_n(&percpu[c].active, __ATOMIC_RELAXED);
+    uint64_t active = __atomic_load_n(&asid_percpu[c].active, __ATOMIC_RELAXED);
     if (c != cpu && active && (active & asid_mask) == a)
       asid_invariant_failed("fresh ASID is active on another CPU", a);
     if (reserved[c] && (reserved[c] & asid_mask) == a)
@@ -146,37 +131,36 @@ static inline void debug_check_fresh(uint64_t a, bool was_taken, unsigned cpu) {
 #endif
 
 static uint64_t new_asid(uint64_t old, unsigned cpu) {
-  uint64_t gen = __atomic_load_n(&generation, __ATOMIC_RELAXED);
+  uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
   if (old != 0) {
     uint64_t keep = gen | (old & asid_mask);
     if (update_reserved(old, keep)) return keep;  // still owned: its bit is set
     // Its number is free in this generation: no one else has held it since the
     // rollover that flushed every CPU, so as may keep it (I1).
     if (!map_test_and_set(old & asid_mask)) {
-      count(&percpu[cpu].counters.allocations);
+      asid_count(&asid_percpu[cpu].counters.allocations);
       return keep;
     }
   }
   uint64_t a = map_find_free(next_hint);
   if (a == 0) {
     rollover(cpu);
-    gen = __atomic_load_n(&generation, __ATOMIC_RELAXED);
+    gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
     a = map_find_free(1);
     if (a == 0) __builtin_trap();  // impossible: at most cpus reserved, 2^bits >= cpus + 2
   }
   bool was_taken = map_test_and_set(a);
   debug_check_fresh(a, was_taken, cpu);
   next_hint = (unsigned)a + 1;
-  count(&percpu[cpu].counters.allocations);
+  asid_count(&asid_percpu[cpu].counters.allocations);
   return gen | a;
 }
 
-// The slow path, out of line so that the fast path below needs no stack frame.
-static __attribute__((noinline, cold)) uint16_t asid_switch_slow(struct asid_state *as,
-                                                                unsigned cpu) {
+// The slow path of asid_switch (asid.h): a fresh or reserved ASID, or a pending flush.
+uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu) {
   irq_state_t irq = spin_lock_irqsave(&lock);
   uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  if (!same_gen(a, __atomic_load_n(&generation, __ATOMIC_RELAXED))) {
+  if (!asid_same_gen(a, __atomic_load_n(&asid_generation, __ATOMIC_RELAXED))) {
     if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
     a = new_asid(a, cpu);
     __atomic_store_n(&as->asid_gen, a, __ATOMIC_RELAXED);
@@ -184,27 +168,12 @@ static __attribute__((noinline, cold)) uint16_t asid_switch_slow(struct asid_sta
   if (flush_pending[cpu]) {  // I4: before this CPU uses any ASID of the new generation
     flush_pending[cpu] = false;
     asid_arch_flush_local_tlb();
-    count(&percpu[cpu].counters.local_flushes);
+    asid_count(&asid_percpu[cpu].counters.local_flushes);
   }
-  __atomic_store_n(&percpu[cpu].active, a, __ATOMIC_RELAXED);
-  count(&percpu[cpu].counters.slow_switches);
+  __atomic_store_n(&asid_percpu[cpu].active, a, __ATOMIC_RELAXED);
+  asid_count(&asid_percpu[cpu].counters.slow_switches);
   spin_unlock_irqrestore(&lock, irq);
   return (uint16_t)(a & asid_mask);
-}
-
-uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
-  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  uint64_t old_active = __atomic_load_n(&percpu[cpu].active, __ATOMIC_RELAXED);
-  // Fast path: nonzero active means no rollover since this CPU's last switch, so no
-  // flush is pending (I4); the CAS fails if a rollover exchanged it meanwhile (I2).
-  if (__builtin_expect(old_active != 0, 1) &&
-      same_gen(a, __atomic_load_n(&generation, __ATOMIC_RELAXED)) &&
-      __atomic_compare_exchange_n(&percpu[cpu].active, &old_active, a, false, __ATOMIC_RELAXED,
-                                  __ATOMIC_RELAXED)) {
-    count(&percpu[cpu].counters.fast_switches);
-    return (uint16_t)(a & asid_mask);
-  }
-  return asid_switch_slow(as, cpu);
 }
 
 void asid_release(struct asid_state *as) {
@@ -222,7 +191,7 @@ bool asid_for_invalidate(const struct asid_state *as, uint16_t *asid) {
 
 bool asid_is_current(const struct asid_state *as) {
   uint64_t v = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  return v != 0 && same_gen(v, __atomic_load_n(&generation, __ATOMIC_RELAXED));
+  return v != 0 && asid_same_gen(v, __atomic_load_n(&asid_generation, __ATOMIC_RELAXED));
 }
 
 unsigned asid_bits(void) { return asid_width; }
@@ -231,17 +200,17 @@ unsigned asid_live(void) { return __atomic_load_n(&live, __ATOMIC_RELAXED); }
 
 struct asid_counters asid_counters(unsigned cpu) {
   struct asid_counters c;
-  c.fast_switches = __atomic_load_n(&percpu[cpu].counters.fast_switches, __ATOMIC_RELAXED);
-  c.slow_switches = __atomic_load_n(&percpu[cpu].counters.slow_switches, __ATOMIC_RELAXED);
-  c.allocations = __atomic_load_n(&percpu[cpu].counters.allocations, __ATOMIC_RELAXED);
-  c.rollovers = __atomic_load_n(&percpu[cpu].counters.rollovers, __ATOMIC_RELAXED);
-  c.local_flushes = __atomic_load_n(&percpu[cpu].counters.local_flushes, __ATOMIC_RELAXED);
+  c.fast_switches = __atomic_load_n(&asid_percpu[cpu].counters.fast_switches, __ATOMIC_RELAXED);
+  c.slow_switches = __atomic_load_n(&asid_percpu[cpu].counters.slow_switches, __ATOMIC_RELAXED);
+  c.allocations = __atomic_load_n(&asid_percpu[cpu].counters.allocations, __ATOMIC_RELAXED);
+  c.rollovers = __atomic_load_n(&asid_percpu[cpu].counters.rollovers, __ATOMIC_RELAXED);
+  c.local_flushes = __atomic_load_n(&asid_percpu[cpu].counters.local_flushes, __ATOMIC_RELAXED);
   c.broadcast_flushes =
-      __atomic_load_n(&percpu[cpu].counters.broadcast_flushes, __ATOMIC_RELAXED);
+      __atomic_load_n(&asid_percpu[cpu].counters.broadcast_flushes, __ATOMIC_RELAXED);
   return c;
 }
 
 void asid_count_broadcast_flush(unsigned cpu) {
   // Atomic: a caller that was preempted may count on the CPU it left.
-  __atomic_add_fetch(&percpu[cpu].counters.broadcast_flushes, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&asid_percpu[cpu].counters.broadcast_flushes, 1, __ATOMIC_RELAXED);
 }

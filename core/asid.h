@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <janus/cpu.h>
 #include <zircon/types.h>
 
 #define ASID_MAX_BITS 16
@@ -33,13 +34,52 @@ struct asid_counters {
 // switching CPU still needs a free one. Resets all state (not safe while switching).
 zx_status_t asid_init(unsigned bits, unsigned cpus);
 
+// --- The switch (inline: it is on every context switch) ----------------------------
+// State asid.c owns; here only for asid_switch's fast path to read.
+extern unsigned asid_width;        // bits per ASID
+extern uint64_t asid_mask;         // (1 << asid_width) - 1
+extern uint64_t asid_generation;   // generation << bits, never 0 after init; under the lock
+// Per CPU, in a cache line of its own (the fast path touches only it and the read-mostly
+// values above): the asid_gen this CPU switched to in this generation, or 0 after a
+// rollover took it into the reserved set (I2). Written by its CPU (fast path: CAS) and
+// by rollover (exchange to 0). And the CPU's counters.
+struct asid_cpu {
+  uint64_t active;
+  struct asid_counters counters;
+} __attribute__((aligned(64)));
+extern struct asid_cpu asid_percpu[MAX_CPUS];
+
+static inline void asid_count(uint64_t *c) {  // single writer (the CPU itself); any reader
+  __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+static inline bool asid_same_gen(uint64_t asid_gen, uint64_t gen) {
+  return (asid_gen >> asid_width) == (gen >> asid_width);
+}
+
+// The lock-taking rest of asid_switch: a fresh or reserved ASID, or a pending flush.
+uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu);
+
 // Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
 // root table. Preemption and interrupts must be off from here until TTBR0 is written.
 // Fast path (ASID of the current generation, no rollover since this CPU's last
 // switch): three relaxed loads and a compare-and-swap on this CPU's own slot, no lock.
 // Otherwise the spinlock; then it may call asid_arch_flush_local_tlb() (a flush left
 // pending by a rollover), always before it returns.
-uint16_t asid_switch(struct asid_state *as, unsigned cpu);
+static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
+  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
+  uint64_t old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
+  // Nonzero active means no rollover since this CPU's last switch, so no flush is
+  // pending (I4); the CAS fails if a rollover exchanged it meanwhile (I2).
+  if (__builtin_expect(old_active != 0, 1) &&
+      asid_same_gen(a, __atomic_load_n(&asid_generation, __ATOMIC_RELAXED)) &&
+      __atomic_compare_exchange_n(&asid_percpu[cpu].active, &old_active, a, false,
+                                  __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    asid_count(&asid_percpu[cpu].counters.fast_switches);
+    return (uint16_t)(a & asid_mask);
+  }
+  return asid_switch_slow(as, cpu);
+}
 
 // The address space is dead: no CPU's TTBR0 refers to it any more. No TLB maintenance
 // is needed: its ASID is not handed out again in this generation, and the rollover

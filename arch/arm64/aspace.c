@@ -322,10 +322,10 @@ static void cpu_mmu_init(void) {
 }
 
 // TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
-static void load_ttbrs(struct cpu_mmu *mmu, const struct arch_aspace *as,
+static void load_ttbrs(struct cpu_mmu *mmu, unsigned cpu, const struct arch_aspace *as,
                        bool restricted) {
   extern uint64_t empty_root_table[];
-  uint64_t ttbr1 = as && !restricted ? as->normal_ttbr1_pa : kernel_root_pa();
+  uint64_t ttbr1 = as && !restricted ? as->normal_ttbr1_pa : mmu_kernel_root_pa;
   uint64_t ttbr0;
   if (!as) {
     ttbr0 = kva_to_paddr(empty_root_table);  // ASID 0: nothing to find
@@ -336,7 +336,7 @@ static void load_ttbrs(struct cpu_mmu *mmu, const struct arch_aspace *as,
     // so the CPU cannot change.
     struct asid_state *state =
         (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
-    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, arch_cpu_index()) << 48;
+    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, cpu) << 48;
   }
   if (ttbr1 != mmu->ttbr1_pa) {
     // TTBR1's window and TTBR0's ASID change in two writes: in between, a walk could
@@ -355,13 +355,15 @@ static void load_ttbrs(struct cpu_mmu *mmu, const struct arch_aspace *as,
 }
 
 void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
-  struct cpu_mmu *mmu = &cpu_mmu[arch_cpu_index()];
-  // Restricted mode differs from normal mode only where a window is in TTBR1.
-  if (as && as->normal_ttbr1_pa == mmu_kernel_root_pa) restricted = false;
+  unsigned cpu = arch_cpu_index();
+  struct cpu_mmu *mmu = &cpu_mmu[cpu];
+  // Restricted mode (never with as NULL) differs from normal mode only where a window
+  // is in TTBR1.
+  if (restricted && as->normal_ttbr1_pa == mmu_kernel_root_pa) restricted = false;
   if (mmu->as == as && mmu->restricted == restricted) return;
   mmu->as = as;
   mmu->restricted = restricted;
-  load_ttbrs(mmu, as, restricted);
+  load_ttbrs(mmu, cpu, as, restricted);
 }
 
 void asid_invariant_failed(const char *what, uint64_t asid) {
