@@ -33,11 +33,14 @@ uint64_t arch_timer_frequency(void) {
   return counter_hz;
 }
 
-zx_time_t arch_monotonic_ns(void) {
+zx_time_t arch_counter_to_ns(uint64_t count) {
   if (__builtin_expect(!ns_per_count_q48, 0)) arch_timer_frequency();
-  isb();  // the counter read must not be hoisted above earlier instructions
-  uint64_t count = read_sysreg(cntvct_el0);
   return (zx_time_t)((unsigned __int128)count * ns_per_count_q48 >> NS_FRACTION_BITS);
+}
+
+zx_time_t arch_monotonic_ns(void) {
+  isb();  // the counter read must not be hoisted above earlier instructions
+  return arch_counter_to_ns(read_sysreg(cntvct_el0));
 }
 
 void timer_init_cpu(void) {
