@@ -175,8 +175,8 @@ cat <<'LEGEND'
                         spinning in restricted mode on another CPU -> its vector's store seen
   create-shared-teardown  zx_process_create_shared + thread + start + exit + wait + closes
   shared-map-unmap-Nk-1cpu  zx_vmar_map + a write + zx_vmar_unmap of one window page, with
-                        k siblings alive that touched it (all on one CPU); -4cpu: with a
-                        sibling on each other CPU holding it in its TLB at the unmap
+                        k siblings alive that touched it (all on one CPU); -Nk-4cpu: k - 1
+                        siblings on the other 3 CPUs holding it in their TLBs at the unmap
   ring-N                one switch in a ring of N processes; /asid-slow: the switches that
                         took the allocator's slow path; /asid-rollover: those that rolled over
   todo                  not measured yet (user/bench/shared.c)

@@ -139,7 +139,7 @@ bash tools/qemu-run.sh --board qemu-virt --image build/qemu-virt/bench/Image --i
   --timeout $((TIMEOUT * 3)) --append "janus.bench.icount bench-ring=2,16" --quiet --log "$log" \
   --expect-exit 0 --expect '^BENCH null-syscall [0-9]+ [0-9]+ [0-9]+' \
   --expect '^BENCH ring-16 ' --expect '^BENCH restricted-svc-rt ' \
-  --expect '^BENCH restricted-kick-latency [0-9]+ ' --expect '^BENCH shared-map-unmap-4cpu [0-9]+ ' \
+  --expect '^BENCH restricted-kick-latency [0-9]+ ' --expect '^BENCH shared-map-unmap-N64-4cpu [0-9]+ ' \
   --expect '^BENCH create-shared-teardown ' >"$log.result" 2>&1
 record "qemu-virt/bench-smoke (every benchmark runs)" $? "$log.result"
 

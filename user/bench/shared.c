@@ -4,7 +4,7 @@
 // siblings it makes with zx_process_create_shared run its functions there, on stacks
 // mapped into the window, and see its globals (samples, flags). Everything runs on one
 // CPU (bench kernels start a thread on its starter's CPU, core/thread.c), except the
-// two paths that span CPUs: restricted-kick-latency and shared-map-unmap-4cpu pin their
+// two paths that span CPUs: restricted-kick-latency and shared-map-unmap-N*-4cpu pin their
 // siblings' threads to the other CPUs (JANUS_PROP_THREAD_CPU) and wait for them by
 // spinning (bench_relax) on words in the window.
 //
@@ -599,26 +599,48 @@ static bool map_unmap_n(zx_handle_t vmo, unsigned n) {
 
 // --- the same with readers on the other CPUs --------------------------------------------
 
-// shared-map-unmap-4cpu: one sibling on each other CPU (pinned) holds the page's
-// translation in its CPU's TLB when this thread unmaps it, so the unmap's broadcast
-// invalidation (TLBI VAAE1IS) has entries to remove on every CPU. A reader must not touch
-// the page while it is unmapped (the fault would kill it), so each round is a handshake
-// through words in the window:
-//   this thread: t0, map + write, t1; map_round = i (release); spin until every
-//                map_ack[r] == i; t2, unmap, t3; sample = (t1 - t0) + (t3 - t2)
-//   reader r:    spins on map_round; on a new round i reads the page (its CPU walks the
-//                tables and caches the entry), then map_ack[r] = i (release), and spins
-//                on map_round again, never touching the page until the next round.
+// shared-map-unmap-Nk-4cpu: k - 1 siblings, pinned round robin to the other three CPUs,
+// hold the page's translation in their CPUs' TLBs (each under its own ASID) when this
+// thread unmaps it, so the unmap's broadcast invalidation (TLBI VAAE1IS) has entries to
+// remove on every CPU. A reader must not touch the page while it is unmapped (the fault
+// would kill it), so each round is a handshake through words in the window:
+//   this thread: t0, map + write, t1; map_round = i (release), wake sleeping readers;
+//                spin until every map_ack[r] == i (then a little more); t2, unmap, t3;
+//                sample = (t1 - t0) + (t3 - t2)
+//   reader r:    waits for a new map_round; on round i reads the page (its CPU walks
+//                the tables and caches the entry), then map_ack[r] = i (release), and
+//                waits again, never touching the page until the next round.
+// A reader alone on its CPU (k = 4) waits spinning with YIELD. Readers that share a CPU
+// spin a little, then sleep on a futex (this thread wakes them after the map), so the
+// others on the CPU get to run; before the unmap this thread spins a little more
+// (untimed), so that under QEMU, where virtual time is every vCPU's, the readers are
+// asleep rather than on their way into the kernel while the unmap is timed. On
+// hardware each CPU counts its own cycles, and sleeping CPUs keep their TLB entries.
 // So the operations timed are the 1cpu path's (map, write, unmap), the handshake is not.
-#define MAP_READERS_MAX 7
+#define MAP_READERS_MAX (MAX_SIBLINGS - 1)
 #define MAP_STOP UINT64_MAX
+#define MAP_SPINS_BEFORE_SLEEP 64
+#define MAP_SETTLE_SPINS 512
 static volatile uint64_t map_round, map_ack[MAP_READERS_MAX];
+static zx_futex_t map_round_futex;  // the low half of map_round, for sleeping readers
 
-static void map_reader(uintptr_t a, uintptr_t index) {
+#define MAP_READER_SHARES_CPU (1u << 16)  // in map_reader's argument, above its index
+
+static void map_reader(uintptr_t a, uintptr_t arg) {
   (void)a;
+  const unsigned index = arg & (MAP_READER_SHARES_CPU - 1);
+  const bool shares_cpu = arg & MAP_READER_SHARES_CPU;
   uint64_t seen = 0, round;
   for (;;) {
-    while ((round = __atomic_load_n(&map_round, __ATOMIC_ACQUIRE)) == seen) bench_relax();
+    unsigned spins = 0;
+    while ((round = __atomic_load_n(&map_round, __ATOMIC_ACQUIRE)) == seen) {
+      if (shares_cpu && ++spins >= MAP_SPINS_BEFORE_SLEEP) {
+        zx_futex_wait(&map_round_futex, (zx_futex_t)seen, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+        spins = 0;
+      } else {
+        bench_relax();
+      }
+    }
     if (round == MAP_STOP) break;
     (void)*(volatile uint64_t *)map_addr;
     __atomic_store_n(&map_ack[index], round, __ATOMIC_RELEASE);
@@ -627,25 +649,35 @@ static void map_reader(uintptr_t a, uintptr_t index) {
   zx_process_exit(0);
 }
 
-static bool map_unmap_all_cpus(zx_handle_t vmo) {
+static void map_next_round(uint64_t round, bool shares_cpu) {
+  __atomic_store_n(&map_round, round, __ATOMIC_RELEASE);
+  if (!shares_cpu) return;
+  __atomic_store_n(&map_round_futex, (zx_futex_t)round, __ATOMIC_RELEASE);
+  zx_futex_wake(&map_round_futex, UINT32_MAX);
+}
+
+static bool map_unmap_all_cpus(zx_handle_t vmo, unsigned n, const char *path) {
   unsigned cpus = bench_cpu_count(), self = bench_thread_cpu(zx_thread_self());
   if (cpus != 4 || self >= cpus) {
-    bench_todo("shared-map-unmap-4cpu", "needs 4 CPUs");
+    bench_todo(path, "needs 4 CPUs");
     return true;
   }
-  const unsigned readers = cpus - 1;
+  const unsigned readers = n - 1;
+  const bool shares_cpu = readers > cpus - 1;
   zx_handle_t root = zx_vmar_root_self();
   const uint32_t opts = ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
   const uintptr_t offset = map_addr - vmar_base(root);
   static struct sibling sib[MAP_READERS_MAX];
   map_round = 0;
+  map_round_futex = 0;
   for (unsigned r = 0; r < readers; r++) map_ack[r] = 0;
   unsigned started = 0;
   bool ok = true;
   for (; started < readers && ok; started++)
     ok = make_sibling(&sib[started], "map-reader") &&
-         pin_sibling(&sib[started], (self + 1 + started) % cpus) &&
-         start_sibling(&sib[started], map_reader, started, started);
+         pin_sibling(&sib[started], (self + 1 + started % (cpus - 1)) % cpus) &&
+         start_sibling(&sib[started], map_reader, started,
+                       started | (shares_cpu ? MAP_READER_SHARES_CPU : 0));
   zx_status_t st = ZX_OK;
   for (uint64_t i = 1; ok && i <= MAP_WARMUP + MAP_ITERS; i++) {
     uintptr_t addr;
@@ -654,13 +686,14 @@ static bool map_unmap_all_cpus(zx_handle_t vmo) {
     if (st == ZX_OK) *(volatile uint64_t *)addr = i;
     uint64_t t1 = bench_now();
     if (st != ZX_OK) break;
-    __atomic_store_n(&map_round, i, __ATOMIC_RELEASE);
+    map_next_round(i, shares_cpu);
     for (unsigned r = 0; ok && r < readers; r++) ok = spin_until(&map_ack[r], i, NULL);
     if (!ok) {
       bench_printf("bench-shared: a map reader stopped answering in round %lu\n", (unsigned long)i);
       zx_vmar_unmap(root, addr, PAGE);
       break;
     }
+    for (unsigned k = 0; shares_cpu && k < MAP_SETTLE_SPINS; k++) bench_relax();
     uint64_t t2 = bench_now();
     st = zx_vmar_unmap(root, addr, PAGE);
     uint64_t t3 = bench_now();
@@ -668,18 +701,20 @@ static bool map_unmap_all_cpus(zx_handle_t vmo) {
   }
   CHECK("map/unmap on 4 CPUs", st);
   ok = ok && st == ZX_OK;
-  __atomic_store_n(&map_round, MAP_STOP, __ATOMIC_RELEASE);
+  map_next_round(MAP_STOP, shares_cpu);
   for (unsigned r = 0; r < started; r++) {
     if (!ok) zx_task_kill(sib[r].proc);
     if (reap(sib[r].proc) != 0 && ok) ok = false;
     close_sibling(&sib[r]);
   }
-  if (ok) bench_report("shared-map-unmap-4cpu", samples, MAP_ITERS);
+  if (ok) bench_report(path, samples, MAP_ITERS);
   return ok;
 }
 
 static bool shared_window_map_unmap(void) {
   static const unsigned sizes[] = {1, 4, 16, 64};
+  static const char *const paths_4cpu[] = {NULL, "shared-map-unmap-N4-4cpu",
+                                           "shared-map-unmap-N16-4cpu", "shared-map-unmap-N64-4cpu"};
   zx_handle_t vmo;
   uintptr_t addr = 0;
   zx_status_t st = zx_vmo_create(PAGE, 0, &vmo);
@@ -691,7 +726,9 @@ static bool shared_window_map_unmap(void) {
   map_addr = addr;
   bool ok = true;
   for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++) ok = map_unmap_n(vmo, sizes[i]);
-  if (ok) ok = map_unmap_all_cpus(vmo);
+  // On 4 CPUs k = 1 would be the 1cpu path again: nobody else holds the page.
+  for (size_t i = 1; ok && i < sizeof sizes / sizeof sizes[0]; i++)
+    ok = map_unmap_all_cpus(vmo, sizes[i], paths_4cpu[i]);
   zx_handle_close(vmo);
   return ok;
 }
