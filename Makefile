@@ -75,7 +75,7 @@ all: deps
 help:
 	@echo "make run [BOARD=qemu-virt|rpi4]   build, boot under QEMU, run the demo"
 	@echo "make test                          every test, both boards; ends 'N passed, N failed'"
-	@echo "make debug [BOARD=...]             QEMU waiting for gdb (-s -S)"
+	@echo "make debug [BOARD=...]             QEMU waiting for gdb on :$(GDB_PORT), and the gdb command line"
 	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
 	@echo "make bench [BOARD=rpi4]            benchmarks: QEMU table, CSVs and plot; or Pi 4 SD images"
 	@echo "make deps                          install the tools (Debian packages, newlib)"
@@ -141,12 +141,21 @@ run: deps
 	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
 	  --image $(B)/$(BOARD_IMAGE_NAME) --expect-exit 0
 
+GDB_PORT ?= 1234
 debug: deps
-	@$(MAKE) --no-print-directory image
-	@echo "In another terminal: gdb-multiarch -ex 'target remote :1234' $(B)/kernel.elf"
-	@echo "  (the kernel runs relocated; after boot: add-symbol-file $(B)/kernel.elf -o <physmap base + load address>,"
-	@echo "   printed in the banner as 'image at')"
-	bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb
+	@$(MAKE) --no-print-directory image $(B)/debug.gdb
+	@echo "In another terminal: gdb-multiarch -ex 'target remote :$(GDB_PORT)' -x $(B)/debug.gdb"
+	@echo "  then e.g. 'hbreak kernel_main' and 'continue' (hbreak: until the MMU is on, gdb cannot"
+	@echo "  write software breakpoints at the kernel's upper-half addresses)"
+	bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb $(GDB_PORT)
+
+# The kernel is linked at 0 and runs at KERNEL_PHYSMAP_BASE + its load address: gdb
+# gets the symbols at that offset (a direct -kernel boot, as make debug does).
+PHYSMAP_BASE := $(shell sed -n 's/^\#define KERNEL_PHYSMAP_BASE \(0x[0-9a-fA-F]*\)UL.*/\1/p' \
+  arch/arm64/include/arch/memory_map.h)
+$(B)/debug.gdb: $(B)/kernel.elf board/$(BOARD)/board.mk arch/arm64/include/arch/memory_map.h
+	printf '# make debug: the kernel'"'"'s symbols where it runs after relocating itself\nset confirm off\nadd-symbol-file %s -o 0x%x\nset confirm on\n' \
+	  $(B)/kernel.elf $$(( $(PHYSMAP_BASE) + $(BOARD_DIRECT_LOAD_PA) )) > $@
 
 sdcard: deps
 	@$(MAKE) --no-print-directory FLAVOR=hw image

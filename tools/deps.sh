@@ -23,8 +23,16 @@ qemu_major() {
   qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -1
 }
 
-PACKAGES=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu u-boot-qemu mtools dosfstools
-          device-tree-compiler gdb-multiarch newlib-source xz-utils u-boot-tools gnuplot-nox)
+host_arch=$(dpkg --print-architecture)
+# On an arm64 host the native gcc and binutils are aarch64-linux-gnu-*; elsewhere the
+# cross packages provide those names.
+if [ "$host_arch" = arm64 ]; then
+  TOOLCHAIN=(gcc binutils)
+else
+  TOOLCHAIN=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+fi
+PACKAGES=("${TOOLCHAIN[@]}" u-boot-qemu mtools dosfstools device-tree-compiler gdb-multiarch
+          newlib-source xz-utils u-boot-tools gnuplot-nox)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -45,7 +53,8 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_qemu = 1 ] || [ $need_arm64 = 1 ]; then
       "$codename" | $SUDO tee /etc/apt/sources.list.d/janus-backports.sources >/dev/null
   fi
   # u-boot-rpi and the Pi device tree exist only as arm64 packages.
-  dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64
+  [ "$host_arch" = arm64 ] || dpkg --print-foreign-architectures | grep -qx arm64 ||
+    $SUDO dpkg --add-architecture arm64
   say "apt-get update"
   $SUDO apt-get update -qq
   if [ ${#missing[@]} -gt 0 ]; then

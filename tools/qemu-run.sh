@@ -4,7 +4,7 @@
 #
 # qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
 #             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--log FILE]
-#             [--quiet] [--gdb] [--icount] [--memory SIZE] [--cpus N]
+#             [--quiet] [--gdb PORT] [--icount] [--memory SIZE] [--cpus N]
 # --icount: deterministic virtual time, one instruction per nanosecond (-icount shift=0;
 # sleep=off: idle time is skipped, not waited for), so the cycle counter counts
 # instructions and two runs count the same (benchmarks).
@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --expect) expects+=("$2"); shift ;;
     --log) log=$2; shift ;;
     --quiet) quiet=1 ;;
-    --gdb) gdb=1 ;;
+    --gdb) gdb=$2; shift ;;  # wait for gdb on this TCP port
     --icount) icount=1 ;;
     --memory) memory=$2; shift ;;  # instead of the board's -m (large-scale tests)
     --cpus) cpus=$2; shift ;;      # instead of the board's -smp
@@ -56,8 +56,8 @@ else
 fi
 [ -n "$append" ] && args+=(-append "$append")
 [ $icount = 1 ] && args+=(-icount shift=0,sleep=off)
-if [ $gdb = 1 ]; then
-  exec qemu-system-aarch64 "${args[@]}" -s -S
+if [ "$gdb" != 0 ]; then
+  exec qemu-system-aarch64 "${args[@]}" -gdb "tcp::$gdb" -S
 fi
 
 [ -n "$log" ] || log=$(mktemp /tmp/janus-qemu.XXXXXX.log)

@@ -90,6 +90,26 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     --expect '^program demo exited with 0' --expect '^program init exited with 0' >"$log.result" 2>&1
   record "$board/demo-boot ($run_boot: init launches the shared-process demo)" $? "$log.result"
 
+  # make debug: QEMU waits for gdb, and the script make debug writes loads the symbols
+  # where the kernel runs: a hardware breakpoint on kernel_main must hit, by name.
+  log=$out/$board-gdb.log
+  gdb_script=build/$board/qemu/debug.gdb
+  port=$((20000 + RANDOM % 20000))
+  if make -s --no-print-directory BOARD="$board" "$gdb_script" >"$log" 2>&1; then
+    timeout 60 bash tools/qemu-run.sh --board "$board" --boot direct \
+      --image "build/$board/qemu/$image_name" --gdb $port </dev/null >"$log.qemu" 2>&1 &
+    qemu_pid=$!
+    timeout 60 gdb-multiarch -nx -batch -ex 'set tcp connect-timeout 30' -ex "target remote :$port" \
+      -x "$gdb_script" -ex 'hbreak kernel_main' -ex continue -ex 'info symbol $pc' \
+      -ex 'print entry_el' -ex kill >>"$log" 2>&1
+    kill $qemu_pid 2>/dev/null; wait $qemu_pid 2>/dev/null
+    grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/main.c' "$log" &&
+      grep -q '^kernel_main in section .text' "$log" && grep -q '^\$1 = [12]$' "$log"
+  else
+    false
+  fi
+  record "$board/make-debug (gdb stops at kernel_main in the upper half)" $? "$log"
+
   if [ "$board" = qemu-virt ]; then
     # U-Boot running at EL2 hands over at EL2: the kernel drops to EL1 itself, and
     # PSCI moves from HVC to SMC.

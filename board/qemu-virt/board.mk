@@ -6,3 +6,5 @@ BOARD_CPUS := 4
 # How `make run` boots: uboot (U-Boot as -bios, kernel over fw_cfg) or direct (-kernel).
 BOARD_RUN_BOOT := uboot
 BOARD_UBOOT := /usr/lib/u-boot/qemu_arm64/u-boot.bin
+# Where QEMU's -kernel puts the image (RAM base + 2 MiB): make debug's symbol offset.
+BOARD_DIRECT_LOAD_PA := 0x40200000

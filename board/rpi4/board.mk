@@ -6,3 +6,6 @@ BOARD_QEMU_FLAGS := -dtb build/deps/dtb/bcm2711-rpi-4-b.dtb
 BOARD_CPUS := 4
 BOARD_RUN_BOOT := direct
 BOARD_UBOOT := build/deps/u-boot-rpi/rpi_4/u-boot.bin
+# Where raspi4b (and the Pi firmware, kernel_address default) puts kernel8.img: make
+# debug's symbol offset.
+BOARD_DIRECT_LOAD_PA := 0x200000
