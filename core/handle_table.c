@@ -119,6 +119,8 @@ static zx_status_t add_handle(struct handle_table *ht, zx_handle_t source, struc
     } else {
       status = ZX_OK;
     }
+    // Its owner died while we were on the way.
+    if (status == ZX_OK && ht->closed) status = ZX_ERR_BAD_STATE;
     uint32_t slot;
     if (status == ZX_OK) status = take_slot_locked(ht, &spare, &slot);
     if (status == ZX_OK) {
@@ -217,9 +219,9 @@ zx_status_t handle_table_replace(struct handle_table *ht, zx_handle_t h, zx_righ
   return status;
 }
 
-void handle_table_close_all(struct handle_table *ht) {
-  // One handle per lock hold, so interrupts stay masked only briefly and each
-  // reference is dropped unlocked. The cursor keeps this linear.
+// Closes every handle, one per lock hold, so interrupts stay masked only briefly and
+// each reference is dropped unlocked. The cursor keeps this linear.
+static void close_all(struct handle_table *ht) {
   uint32_t cursor = 0;
   for (;;) {
     struct kobject *obj = NULL;
@@ -246,8 +248,20 @@ uint32_t handle_table_count(struct handle_table *ht) {
 }
 
 void handle_table_destroy(struct handle_table *ht) {
-  handle_table_close_all(ht);
-  for (uint32_t c = 0; c < ht->chunk_count; c++) free(ht->chunks[c]);
-  ht->chunk_count = 0;
+  irq_state_t irq = spin_lock_irqsave(&ht->lock);
+  ht->closed = true;  // from here on nothing is added, so close_all empties the table
+  spin_unlock_irqrestore(&ht->lock, irq);
+  close_all(ht);
+  irq = spin_lock_irqsave(&ht->lock);
   ht->free_head = ht->free_tail = NO_SLOT;
+  spin_unlock_irqrestore(&ht->lock, irq);
+  // Chunks go one at a time, each unlinked (chunk_count bounds every lookup) before
+  // it is freed outside the lock.
+  for (;;) {
+    irq = spin_lock_irqsave(&ht->lock);
+    struct handle_entry *chunk = ht->chunk_count ? ht->chunks[--ht->chunk_count] : NULL;
+    spin_unlock_irqrestore(&ht->lock, irq);
+    if (!chunk) break;
+    free(chunk);
+  }
 }

@@ -10,6 +10,7 @@
 #ifndef CORE_HANDLE_TABLE_H_
 #define CORE_HANDLE_TABLE_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <janus/spinlock.h>
 #include <zircon/types.h>
@@ -28,17 +29,21 @@ struct handle_table {
   uint32_t count;       // live handles
   uint32_t chunk_count;
   uint32_t free_head, free_tail;  // FIFO of free slots, linked through the entries
+  bool closed;          // destroyed: adds fail, lookups find nothing
   struct handle_entry *chunks[HANDLE_TABLE_CHUNKS];
 };
 
 // seed: any 64-bit value that differs between tables (e.g. a cycle counter mixed
 // with the owner's koid); it is hashed into the secret.
 void handle_table_init(struct handle_table *ht, uint64_t seed);
-// Closes every handle and frees the table's memory; no other user may remain.
+// Closes every handle and frees the table's memory. Callers that still reach the
+// struct (zx_process_start moving handles into a process being killed) may race it:
+// afterwards every add fails with ZX_ERR_BAD_STATE and every lookup finds nothing.
 void handle_table_destroy(struct handle_table *ht);
 
 // Adds a handle to obj with rights; takes a new reference to obj.
-// ZX_ERR_NO_RESOURCES at HANDLE_TABLE_MAX handles, ZX_ERR_NO_MEMORY.
+// ZX_ERR_NO_RESOURCES at HANDLE_TABLE_MAX handles, ZX_ERR_NO_MEMORY,
+// ZX_ERR_BAD_STATE once the table is destroyed (its owner died).
 zx_status_t handle_table_add(struct handle_table *ht, struct kobject *obj, zx_rights_t rights,
                              zx_handle_t *out);
 
@@ -71,8 +76,6 @@ zx_status_t handle_table_duplicate(struct handle_table *ht, zx_handle_t h, zx_ri
 zx_status_t handle_table_replace(struct handle_table *ht, zx_handle_t h, zx_rights_t rights,
                                  zx_handle_t *out);
 
-// Closes every handle (process exit). Concurrent adds may survive it.
-void handle_table_close_all(struct handle_table *ht);
 uint32_t handle_table_count(struct handle_table *ht);
 
 #endif  // CORE_HANDLE_TABLE_H_

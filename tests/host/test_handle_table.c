@@ -1,6 +1,7 @@
 // Tests of handle tables: values, lookups in Zircon's error order, rights rules for
 // duplicate and replace, stale handles, capacity, and reference counting.
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -326,19 +327,42 @@ TEST(handle_capacity_limit) {
   EXPECT_EQ(handle_table_close(&ht, first), ZX_OK);
   EXPECT_EQ(handle_table_duplicate(&ht, last, ZX_RIGHT_SAME_RIGHTS, &out), ZX_OK);
   EXPECT_EQ(a.base.refcount, 1 + HANDLE_TABLE_MAX / 2 + 1);
-  handle_table_close_all(&ht);
+  handle_table_destroy(&ht);  // closes all 65,536
   EXPECT_EQ(handle_table_count(&ht), 0);
   EXPECT_EQ(handle_table_get(&ht, last, 0, 0, NULL, NULL), ZX_ERR_BAD_HANDLE);
   EXPECT_EQ(a.base.refcount, 1);
   EXPECT_EQ(b.base.refcount, 1);
-  // The table is still usable after close_all.
-  EXPECT_EQ(handle_table_add(&ht, &a.base, 0, &out), ZX_OK);
-  handle_table_destroy(&ht);  // closes the rest
-  EXPECT_EQ(a.base.refcount, 1);
   kobject_unref(&a.base);
   kobject_unref(&b.base);
   EXPECT_EQ(a.destroyed, 1);
   EXPECT_EQ(b.destroyed, 1);
+  EXPECT_EQ(kobject_live_count(), live);
+}
+
+// zx_process_start may move handles into a process that a zx_task_kill on another
+// CPU is tearing down: once destroyed, the table takes nothing (no reference leaks
+// into freed memory) and finds nothing.
+TEST(handle_table_after_destroy) {
+  uint64_t live = kobject_live_count();
+  struct handle_table ht;
+  handle_table_init(&ht, 4);
+  struct tobj a;
+  tobj_init(&a, TYPE_A);
+  zx_handle_t h, out = 7;
+  EXPECT_EQ(handle_table_add(&ht, &a.base, ZX_RIGHT_DUPLICATE, &h), ZX_OK);
+  EXPECT_EQ(a.base.refcount, 2);
+  handle_table_destroy(&ht);
+  EXPECT_EQ(a.base.refcount, 1);
+  EXPECT_EQ(handle_table_add(&ht, &a.base, ZX_RIGHT_DUPLICATE, &out), ZX_ERR_BAD_STATE);
+  EXPECT_EQ(out, 7);
+  EXPECT_EQ(a.base.refcount, 1);
+  EXPECT_EQ(handle_table_duplicate(&ht, h, ZX_RIGHT_SAME_RIGHTS, &out), ZX_ERR_BAD_HANDLE);
+  EXPECT_EQ(handle_table_get(&ht, h, 0, 0, NULL, NULL), ZX_ERR_BAD_HANDLE);
+  EXPECT_EQ(handle_table_close(&ht, h), ZX_ERR_BAD_HANDLE);
+  EXPECT_EQ(handle_table_count(&ht), 0);
+  handle_table_destroy(&ht);  // twice is harmless
+  kobject_unref(&a.base);
+  EXPECT_EQ(a.destroyed, 1);
   EXPECT_EQ(kobject_live_count(), live);
 }
 
@@ -414,4 +438,54 @@ TEST(handle_concurrent_use) {
   handle_table_destroy(&ht);
   kobject_unref(&a.base);
   EXPECT_EQ(a.destroyed, 1);
+}
+
+struct destroy_race_arg {
+  struct handle_table *ht;
+  struct kobject *obj;
+  int added, unexpected;
+};
+
+// Adds and closes until the table refuses: each close may find its handle already
+// closed by the destroy.
+static void *add_until_destroyed(void *p) {
+  struct destroy_race_arg *w = p;
+  for (;;) {
+    zx_handle_t h;
+    zx_status_t s = handle_table_add(w->ht, w->obj, 0, &h);
+    if (s == ZX_ERR_BAD_STATE) return NULL;
+    if (s != ZX_OK) { w->unexpected++; return NULL; }
+    __atomic_add_fetch(&w->added, 1, __ATOMIC_RELAXED);
+    s = handle_table_close(w->ht, h);
+    w->unexpected += s != ZX_OK && s != ZX_ERR_BAD_HANDLE;
+  }
+}
+
+// The zx_process_start / zx_task_kill race on the table itself: destroy while other
+// threads add. No reference may leak and nothing may touch freed chunks (ASan).
+TEST(handle_destroy_races_adds) {
+  for (int round = 0; round < 20; round++) {
+    struct handle_table ht;
+    handle_table_init(&ht, 100 + round);
+    struct tobj a;
+    tobj_init(&a, TYPE_A);
+    pthread_t t[HT_THREADS];
+    struct destroy_race_arg args[HT_THREADS];
+    for (int i = 0; i < HT_THREADS; i++) {
+      args[i] = (struct destroy_race_arg){&ht, &a.base, 0, 0};
+      pthread_create(&t[i], NULL, add_until_destroyed, &args[i]);
+    }
+    // Let every worker get going before the destroy.
+    for (int i = 0; i < HT_THREADS; i++)
+      while (!__atomic_load_n(&args[i].added, __ATOMIC_RELAXED)) sched_yield();
+    handle_table_destroy(&ht);
+    for (int i = 0; i < HT_THREADS; i++) {
+      pthread_join(t[i], NULL);
+      EXPECT_EQ(args[i].unexpected, 0);
+    }
+    EXPECT_EQ(handle_table_count(&ht), 0);
+    EXPECT_EQ(a.base.refcount, 1);
+    kobject_unref(&a.base);
+    EXPECT_EQ(a.destroyed, 1);
+  }
 }

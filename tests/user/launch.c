@@ -438,6 +438,65 @@ static void test_start_handles(void) {
   zx_handle_close(vmo);
 }
 
+// zx_process_start_handles racing zx_task_kill from another CPU: the start either
+// wins (the probe exits, or is killed, with its handles) or finds the process dead
+// (ZX_ERR_BAD_STATE, the handles consumed); either way nothing leaks (the kernel's
+// check after this program) and nothing lands in a torn-down handle table.
+#define RACE_ROUNDS 200
+static volatile uint32_t race_round, race_done;
+static volatile zx_handle_t race_victim;
+static uint8_t killer_stack[16384] __attribute__((aligned(16)));
+
+static void killer(uintptr_t arg0, uintptr_t arg1) {
+  (void)arg0, (void)arg1;
+  for (uint32_t round = 1; round <= RACE_ROUNDS; round++) {
+    while (race_round != round) {}
+    for (volatile uint32_t spin = 0; spin < (round * 97) % 6000; spin++) {}  // sweep the window
+    zx_task_kill(race_victim);
+    race_done = round;
+  }
+  zx_thread_exit();
+}
+
+static void test_start_races_kill(void) {
+  uint32_t here = 0;
+  janus_info_asid_counters_t counters[8];  // one per CPU
+  size_t cpus = 0, avail = 0;
+  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, counters,
+                               sizeof counters, &cpus, &avail), ZX_OK);
+  EXPECT_EQ(zx_object_get_property(zx_thread_self(), JANUS_PROP_THREAD_CPU, &here, sizeof here),
+            ZX_OK);
+  zx_handle_t t;
+  EXPECT_EQ(zx_thread_create(zx_process_self(), "killer", 6, 0, &t), ZX_OK);
+  uint32_t there = (here + 1) % (uint32_t)(cpus ? cpus : 1);
+  EXPECT_EQ(zx_object_set_property(t, JANUS_PROP_THREAD_CPU, &there, sizeof there), ZX_OK);
+  EXPECT_EQ(zx_thread_start(t, (uintptr_t)killer, (uintptr_t)(killer_stack + sizeof killer_stack),
+                            0, 0), ZX_OK);
+  unsigned started = 0, refused = 0;
+  for (uint32_t round = 1; round <= RACE_ROUNDS; round++) {
+    struct probe p;
+    probe_make(&p, 5);  // exits with x5: 0, past the four handles
+    zx_handle_t list[4];
+    for (unsigned i = 0; i < 4; i++) list[i] = new_event();
+    race_victim = p.proc;
+    race_round = round;
+    zx_status_t status = zx_process_start_handles(p.proc, p.thread, p.code, p.code + PAGE, list, 4);
+    started += status == ZX_OK;
+    refused += status == ZX_ERR_BAD_STATE;
+    if (status != ZX_OK) EXPECT_EQ(status, ZX_ERR_BAD_STATE);
+    for (unsigned i = 0; i < 4; i++) EXPECT_EQ(handle_valid(list[i]), 0);  // consumed either way
+    while (race_done != round) {}
+    int64_t code = wait_exit(p.proc);
+    if (code != 0) EXPECT_EQ(code, ZX_TASK_RETCODE_SYSCALL_KILL);
+    zx_handle_close(p.thread);
+    zx_handle_close(p.vmar);
+  }
+  EXPECT_EQ(zx_object_wait_one(t, ZX_THREAD_TERMINATED, after_ms(10000), NULL), ZX_OK);
+  zx_handle_close(t);
+  EXPECT_EQ(job_processes(), 0);
+  printf("launch: start vs kill: %u started, %u found the process dead\n", started, refused);
+}
+
 int main(void) {
   EXPECT_EQ(zx_job_create(zx_job_default(), 0, &job), ZX_OK);
   test_bootfs();
@@ -446,6 +505,7 @@ int main(void) {
   test_bad_images();
   test_bad_handles();
   test_start_handles();
+  test_start_races_kill();
   EXPECT_EQ(job_processes(), 0);
   EXPECT_EQ(zx_task_kill(job), ZX_OK);
   zx_handle_close(job);
