@@ -344,6 +344,33 @@ static void spares_free(struct spares *s) {
   while (s->n) free(s->m[--s->n]);
 }
 
+// Runs an operation that may split mappings: under vm_lock, check decides (its status)
+// and counts the spares it needs; apply runs only when that many are at hand. When too
+// few are, the lock is dropped, they are allocated, and check runs again on whatever
+// the tree has become. Always inlined: each caller gets direct calls.
+typedef zx_status_t (*vm_check_fn)(void *op, unsigned *splits);
+typedef zx_status_t (*vm_apply_fn)(void *op, struct spares *spares);
+static inline __attribute__((always_inline)) zx_status_t with_spares(vm_check_fn check,
+                                                                     vm_apply_fn apply, void *op) {
+  struct spares spares = {0};
+  zx_status_t status;
+  for (;;) {
+    unsigned splits = 0;
+    irq_state_t state = spin_lock_irqsave(&vm_lock);
+    status = check(op, &splits);
+    bool short_of_spares = status == ZX_OK && spares.n < splits;
+    if (status == ZX_OK && !short_of_spares) status = apply(op, &spares);
+    spin_unlock_irqrestore(&vm_lock, state);
+    if (!short_of_spares) break;
+    if (!spares_fill(&spares, splits)) {
+      status = ZX_ERR_NO_MEMORY;
+      break;
+    }
+  }
+  spares_free(&spares);
+  return status;
+}
+
 // Whether [addr, addr + len) (inside v) can be unmapped, as Zircon says:
 // ZX_ERR_INVALID_ARGS if a sub-VMAR overlaps it only in part, or at all when
 // !may_destroy_vmars; ZX_ERR_NOT_FOUND if nothing overlaps it. *splits: mappings that
@@ -390,6 +417,49 @@ static void unmap_locked(struct vmar *v, uintptr_t addr, uint64_t len, struct sp
   }
 }
 
+struct map_op {
+  struct vmar *vmar;
+  struct vm_mapping *m;
+  uint32_t options;
+  uint64_t vmar_offset, len, align;
+  uintptr_t addr;  // where it goes (check)
+  bool replace;    // ZX_VM_SPECIFIC_OVERWRITE over existing mappings (check)
+  struct vm_deferred d;
+};
+
+static zx_status_t map_check_locked(void *arg, unsigned *splits) {
+  struct map_op *op = arg;
+  struct vmar *vmar = op->vmar;
+  bool specific = op->options & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE);
+  if (vmar->destroyed) return ZX_ERR_BAD_STATE;
+  if ((can_map_from_perms(op->m->perms) & ~vmar->flags) ||
+      (specific && !(vmar->flags & ZX_VM_CAN_MAP_SPECIFIC)))
+    return ZX_ERR_ACCESS_DENIED;
+  zx_status_t status = place_locked(vmar, op->options, op->vmar_offset, op->len, op->align, &op->addr);
+  op->replace = false;
+  if (status == ZX_OK && (op->options & ZX_VM_SPECIFIC_OVERWRITE)) {
+    // Whatever mappings (or parts) lie in the range go; a sub-VMAR there is
+    // ZX_ERR_INVALID_ARGS, as in Zircon.
+    status = unmap_check_locked(vmar, op->addr, op->len, false, splits);
+    op->replace = status == ZX_OK;
+    if (status == ZX_ERR_NOT_FOUND) status = ZX_OK;  // nothing to replace
+  }
+  return status;
+}
+
+static zx_status_t map_apply_locked(void *arg, struct spares *spares) {
+  struct map_op *op = arg;
+  if (op->replace) unmap_locked(op->vmar, op->addr, op->len, spares, &op->d);
+  zx_status_t status = vm_range_insert(&op->vmar->children, &op->m->node.range, op->addr, op->len);
+  if (status == ZX_OK) {
+    struct vmo *vmo = op->m->vmo;
+    kobject_ref(&vmo->obj);
+    op->m->vmo_next = vmo->mappings;
+    vmo->mappings = op->m;
+  }
+  return status;
+}
+
 zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
                      zx_rights_t vmo_rights, uint64_t vmo_offset, uint64_t len,
                      uintptr_t *out_addr) {
@@ -420,53 +490,22 @@ zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, 
   m->vmo_offset = vmo_offset;
   m->perms = perms;
   m->max_perms = max_perms;
-  struct vm_deferred d = {0};
-  struct spares spares = {0};
-  zx_status_t status;
-  uintptr_t addr = 0;
-  for (;;) {
-    unsigned splits = 0;
-    bool replace = false;
-    irq_state_t state = spin_lock_irqsave(&vm_lock);
-    if (vmar->destroyed) {
-      status = ZX_ERR_BAD_STATE;
-    } else if ((can_map_from_perms(perms) & ~vmar->flags) ||
-               (specific && !(vmar->flags & ZX_VM_CAN_MAP_SPECIFIC))) {
-      status = ZX_ERR_ACCESS_DENIED;
-    } else {
-      status = place_locked(vmar, options, vmar_offset, len, align, &addr);
-      if (status == ZX_OK && (options & ZX_VM_SPECIFIC_OVERWRITE)) {
-        // Whatever mappings (or parts) lie in the range go; a sub-VMAR there is
-        // ZX_ERR_INVALID_ARGS, as in Zircon.
-        status = unmap_check_locked(vmar, addr, len, false, &splits);
-        replace = status == ZX_OK;
-        if (status == ZX_ERR_NOT_FOUND) status = ZX_OK;  // nothing to replace
-      }
-    }
-    bool short_of_spares = status == ZX_OK && spares.n < splits;
-    if (status == ZX_OK && !short_of_spares) {
-      if (replace) unmap_locked(vmar, addr, len, &spares, &d);
-      status = vm_range_insert(&vmar->children, &m->node.range, addr, len);
-      if (status == ZX_OK) {
-        kobject_ref(&vmo->obj);
-        m->vmo_next = vmo->mappings;
-        vmo->mappings = m;
-      }
-    }
-    spin_unlock_irqrestore(&vm_lock, state);
-    if (!short_of_spares) break;
-    if (!spares_fill(&spares, splits)) {
-      status = ZX_ERR_NO_MEMORY;
-      break;
-    }
-  }
-  run_deferred(&d);
-  spares_free(&spares);
+  // Field by field: a zeroing initializer of the whole struct becomes a memset call.
+  struct map_op op;
+  op.vmar = vmar;
+  op.m = m;
+  op.options = options;
+  op.vmar_offset = vmar_offset;
+  op.len = len;
+  op.align = align;
+  op.d = (struct vm_deferred){0};
+  zx_status_t status = with_spares(map_check_locked, map_apply_locked, &op);
+  run_deferred(&op.d);
   if (status != ZX_OK) {
     free(m);
     return status;
   }
-  *out_addr = addr;
+  *out_addr = op.addr;
   return ZX_OK;
 }
 
@@ -479,28 +518,35 @@ static zx_status_t check_subrange(const struct vmar *v, uintptr_t addr, uint64_t
   return ZX_OK;
 }
 
+struct unmap_op {
+  struct vmar *vmar;
+  uintptr_t addr;
+  uint64_t len;
+  bool may_destroy_vmars;
+  struct vm_deferred d;
+};
+
+static zx_status_t unmap_op_check_locked(void *arg, unsigned *splits) {
+  struct unmap_op *op = arg;
+  if (op->vmar->destroyed) return ZX_ERR_BAD_STATE;
+  zx_status_t status = check_subrange(op->vmar, op->addr, op->len);
+  if (status != ZX_OK) return status;
+  return unmap_check_locked(op->vmar, op->addr, op->len, op->may_destroy_vmars, splits);
+}
+
+static zx_status_t unmap_op_apply_locked(void *arg, struct spares *spares) {
+  struct unmap_op *op = arg;
+  unmap_locked(op->vmar, op->addr, op->len, spares, &op->d);
+  return ZX_OK;
+}
+
 zx_status_t vmar_unmap_checked(struct vmar *vmar, uintptr_t addr, uint64_t len,
                                bool may_destroy_vmars) {
   if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
-  struct vm_deferred d = {0};
-  struct spares spares = {0};
-  zx_status_t status;
-  for (;;) {
-    unsigned splits = 0;
-    irq_state_t state = spin_lock_irqsave(&vm_lock);
-    status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
-    if (status == ZX_OK) status = unmap_check_locked(vmar, addr, len, may_destroy_vmars, &splits);
-    bool short_of_spares = status == ZX_OK && spares.n < splits;
-    if (status == ZX_OK && !short_of_spares) unmap_locked(vmar, addr, len, &spares, &d);
-    spin_unlock_irqrestore(&vm_lock, state);
-    if (!short_of_spares) break;
-    if (!spares_fill(&spares, splits)) {
-      status = ZX_ERR_NO_MEMORY;
-      break;
-    }
-  }
-  run_deferred(&d);
-  spares_free(&spares);
+  struct unmap_op op = {.vmar = vmar, .addr = addr, .len = len,
+                        .may_destroy_vmars = may_destroy_vmars};
+  zx_status_t status = with_spares(unmap_op_check_locked, unmap_op_apply_locked, &op);
+  run_deferred(&op.d);
   return status;
 }
 
@@ -549,31 +595,35 @@ static void protect_locked(struct vmar *v, unsigned perms, uintptr_t addr, uint6
   if (v->aspace) arch_aspace_protect_range(v->aspace, addr, len / PAGE_SIZE, arch_perms(perms));
 }
 
+struct protect_op {
+  struct vmar *vmar;
+  unsigned perms;
+  uintptr_t addr;
+  uint64_t len;
+};
+
+static zx_status_t protect_op_check_locked(void *arg, unsigned *splits) {
+  struct protect_op *op = arg;
+  if (op->vmar->destroyed) return ZX_ERR_BAD_STATE;
+  zx_status_t status = check_subrange(op->vmar, op->addr, op->len);
+  if (status != ZX_OK) return status;
+  if (can_map_from_perms(op->perms) & ~op->vmar->flags) return ZX_ERR_ACCESS_DENIED;
+  return protect_check_locked(op->vmar, op->perms, op->addr, op->len, splits);
+}
+
+static zx_status_t protect_op_apply_locked(void *arg, struct spares *spares) {
+  struct protect_op *op = arg;
+  protect_locked(op->vmar, op->perms, op->addr, op->len, spares);
+  return ZX_OK;
+}
+
 zx_status_t vmar_protect(struct vmar *vmar, uint32_t options, uintptr_t addr, uint64_t len) {
   if (options & ~VM_PERM_MASK) return ZX_ERR_INVALID_ARGS;
   unsigned perms = options;
   if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
   if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
-  struct spares spares = {0};
-  zx_status_t status;
-  for (;;) {
-    unsigned splits = 0;
-    irq_state_t state = spin_lock_irqsave(&vm_lock);
-    status = vmar->destroyed ? ZX_ERR_BAD_STATE : check_subrange(vmar, addr, len);
-    if (status == ZX_OK && (can_map_from_perms(perms) & ~vmar->flags))
-      status = ZX_ERR_ACCESS_DENIED;
-    if (status == ZX_OK) status = protect_check_locked(vmar, perms, addr, len, &splits);
-    bool short_of_spares = status == ZX_OK && spares.n < splits;
-    if (status == ZX_OK && !short_of_spares) protect_locked(vmar, perms, addr, len, &spares);
-    spin_unlock_irqrestore(&vm_lock, state);
-    if (!short_of_spares) break;
-    if (!spares_fill(&spares, splits)) {
-      status = ZX_ERR_NO_MEMORY;
-      break;
-    }
-  }
-  spares_free(&spares);
-  return status;
+  struct protect_op op = {.vmar = vmar, .perms = perms, .addr = addr, .len = len};
+  return with_spares(protect_op_check_locked, protect_op_apply_locked, &op);
 }
 
 zx_status_t vmar_destroy(struct vmar *vmar) {
