@@ -5,6 +5,7 @@
 #include <janus/board_console.h>
 #include <janus/console.h>
 #include <janus/cpu.h>
+#include <janus/exit.h>
 #include <janus/heap.h>
 #include <janus/panic.h>
 #include <janus/physmap.h>
@@ -82,7 +83,7 @@ static void run_and_exit(void *arg) {
   (void)arg;
   int status_code = kernel_run();
   kprintf("janus: exit %d\n", status_code);
-  arch_platform_exit(status_code);
+  kernel_exit(status_code);
 }
 
 void pmm_corruption(paddr_t pa) { panic("page allocator: bad free of page 0x%lx", (unsigned long)pa); }
@@ -113,6 +114,7 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
   zx_status_t status = fdt ? bootinfo_from_fdt(fdt, BOOT_FDT_MAX_SIZE, &boot_info) : ZX_ERR_NOT_FOUND;
   boot_log_banner(entry_el, image_pa, fdt_pa);
   if (status != ZX_OK) panic("no usable device tree at 0x%lx (status %d)", (unsigned long)fdt_pa, status);
+  kernel_exit_configure(boot_info.bootargs);
   cpu_count = boot_info.cpu_count < MAX_CPUS ? boot_info.cpu_count : MAX_CPUS;
   if (!cpu_count) cpu_count = 1;
   for (unsigned i = 0; i < boot_info.ram_count; i++)

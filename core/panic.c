@@ -1,5 +1,6 @@
 #include <janus/arch.h>
 #include <janus/console.h>
+#include <janus/exit.h>
 #include <janus/panic.h>
 #include <stdarg.h>
 
@@ -30,5 +31,5 @@ void panic(const char *fmt, ...) {
 void panic_halt(void) {
   arch_stop_other_cpus();
   kprintf("*** system halted\n");
-  arch_platform_exit(PANIC_EXIT_STATUS);
+  kernel_exit(PANIC_EXIT_STATUS);
 }

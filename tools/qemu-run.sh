@@ -3,7 +3,8 @@
 # exit status (semihosting SYS_EXIT_EXTENDED) and, optionally, lines of the log.
 #
 # qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
-#             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--log FILE]
+#             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--reject REGEX]...
+#             [--trace QEMU_TRACE_EVENT]... [--log FILE]
 #             [--quiet] [--gdb PORT] [--icount] [--memory SIZE] [--cpus N]
 # --icount: deterministic virtual time, one instruction per nanosecond (-icount shift=0;
 # sleep=off: idle time is skipped, not waited for), so the cycle counter counts
@@ -13,7 +14,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 board="" image="" machine_opts="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
 icount=0 memory="" cpus=""
-expects=()
+expects=() rejects=() traces=()
 while [ $# -gt 0 ]; do
   case $1 in
     --board) board=$2; shift ;;
@@ -24,6 +25,8 @@ while [ $# -gt 0 ]; do
     --append) append=$2; shift ;;
     --expect-exit) expect_exit=$2; shift ;;
     --expect) expects+=("$2"); shift ;;
+    --reject) rejects+=("$2"); shift ;;   # the log must not match
+    --trace) traces+=(-trace "$2"); shift ;;  # QEMU's own trace events, into the log
     --log) log=$2; shift ;;
     --quiet) quiet=1 ;;
     --gdb) gdb=$2; shift ;;  # wait for gdb on this TCP port
@@ -55,6 +58,7 @@ else
   args+=(-kernel "$image")
 fi
 [ -n "$append" ] && args+=(-append "$append")
+[ ${#traces[@]} -gt 0 ] && args+=("${traces[@]}")
 [ $icount = 1 ] && args+=(-icount shift=0,sleep=off)
 if [ "$gdb" != 0 ]; then
   exec qemu-system-aarch64 "${args[@]}" -gdb "tcp::$gdb" -S
@@ -74,6 +78,9 @@ problems=()
   problems+=("exit status $status, expected $expect_exit")
 for re in "${expects[@]}"; do
   tr -d '\r' <"$log" | grep -aEq -- "$re" || problems+=("log lacks /$re/")
+done
+for re in "${rejects[@]}"; do
+  tr -d '\r' <"$log" | grep -aEq -- "$re" && problems+=("log has /$re/")
 done
 if [ ${#problems[@]} -gt 0 ]; then
   if [ $quiet = 1 ]; then

@@ -4,7 +4,6 @@
 #include <arch/irq.h>
 #include <arch/pmu.h>
 #include <arch/psci.h>
-#include <arch/semihosting.h>
 #include <arch/sysreg.h>
 #include <board.h>
 #include <janus/arch.h>
@@ -69,15 +68,6 @@ void arch_stop_other_cpus(void) {
   unsigned self = arch_cpu_index();
   for (unsigned i = 0; i < cpu_count; i++)
     if (i != self && cpus[i].online) gic_send_sgi(i, IPI_STOP);
-}
-
-void arch_platform_exit(int status) {
-#if KCONFIG_SEMIHOSTING
-  semihosting_exit(status);
-#else
-  if (psci_conduit() != PSCI_CONDUIT_NONE) psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
-  for (;;) __asm__ volatile("msr daifset, #0xf\n wfi");
-#endif
 }
 
 void arch_aspace_init_allocator(void);

@@ -105,8 +105,14 @@ void arch_dump_state_here(void);
 // Faults the kernel expects (probing an address): ZX_ERR_INVALID_ARGS on a fault.
 zx_status_t arch_probe_read64(uintptr_t addr, uint64_t *out);
 
-// Leaving: exit status to QEMU (semihosting) or power off; never returns.
+// Leaving the machine (core/exit.c chooses how); none returns.
+// The exit status to QEMU (semihosting) on QEMU flavors; elsewhere a power off.
 __attribute__((noreturn)) void arch_platform_exit(int status);
+// Each falls back to arch_halt where the machine has no way to do it.
+__attribute__((noreturn)) void arch_power_off(void);
+__attribute__((noreturn)) void arch_reset(void);
+// This CPU stops for good, interrupts masked.
+__attribute__((noreturn)) void arch_halt(void);
 
 // The image as loaded: physical base and the run-time base of link address 0.
 extern paddr_t kernel_image_pa;
