@@ -55,7 +55,7 @@ if [ -n "$log" ]; then
 fi
 
 if [ "$board" = rpi4 ]; then
-  # No semihosting on hardware (FLAVOR=bench-hw): the kernel halts when done.
+  # No semihosting on hardware (FLAVOR=bench-hw): the kernel powers off when done.
   for asid in on off; do
     suffix=$([ $asid = off ] && echo -asidoff)
     make -s --no-print-directory BOARD=rpi4 FLAVOR=bench-hw ASID=$asid image || exit 1

@@ -126,6 +126,19 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
   fi
   record "$board/make-debug (gdb stops at kernel_main in the upper half)" $? "$log"
 
+  # The hardware image (no semihosting, what make sdcard writes): under QEMU it must run
+  # the demo and then power the machine off (PSCI on virt, the watchdog on the Pi).
+  log=$out/$board-hw.log
+  if make -s --no-print-directory BOARD=$board FLAVOR=hw image >"$log.result" 2>&1; then
+    bash tools/qemu-run.sh --board "$board" --image "build/$board/hw/$image_name" \
+      --timeout "$TIMEOUT" --quiet --log "$log" --trace qemu_system_shutdown_request \
+      --expect-exit 0 --expect '^program demo exited with 0' --expect '^janus: exit 0' \
+      --expect "$shutdown_request" >>"$log.result" 2>&1
+  else
+    false
+  fi
+  record "$board/hw-image (no semihosting: runs the demo, then powers off)" $? "$log.result"
+
   if [ "$board" = qemu-virt ]; then
     # U-Boot running at EL2 hands over at EL2: the kernel drops to EL1 itself, and
     # PSCI moves from HVC to SMC.
