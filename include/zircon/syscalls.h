@@ -15,6 +15,9 @@
 #include <zircon/syscalls.def>
 
 // Handles the process was started with, kept by the user runtime (not syscalls).
+// zx_thread_self() is the program's first thread, whichever thread asks: the runtime
+// has no thread library to keep one per thread, so pass a thread you start its own
+// handle (as zx_thread_start's arg1, say).
 zx_handle_t zx_process_self(void);
 zx_handle_t zx_thread_self(void);
 zx_handle_t zx_vmar_root_self(void);
