@@ -21,7 +21,6 @@ struct run_queue {
 static struct run_queue run_queues[MAX_CPUS];
 static struct thread idle_threads[MAX_CPUS];
 
-struct thread *thread_current(void) { return arch_this_cpu()->current; }
 
 void sched_init_cpu(unsigned cpu) {
   struct thread *idle = &idle_threads[cpu];

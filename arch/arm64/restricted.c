@@ -11,6 +11,33 @@
 #include "arch/arm64/esr.h"
 
 
+// x0-x30 (31 words) between a restricted state and a trap frame, with ldp/stp: each
+// direction runs on every restricted round trip, where newlib's memcpy took 120
+// instructions and its memset 86 (QEMU icount).
+static inline void copy_x0_to_x30(uint64_t dst[31], const uint64_t src[31]) {
+  __asm__ volatile(
+      ".irp off, 0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224\n"
+      "  ldp x9, x10, [%1, #\\off]\n"
+      "  stp x9, x10, [%0, #\\off]\n"
+      ".endr\n"
+      "ldr x9, [%1, #240]\n"
+      "str x9, [%0, #240]\n"
+      :
+      : "r"(dst), "r"(src)
+      : "x9", "x10", "memory");
+}
+
+static inline void clear_x0_to_x30(uint64_t dst[31]) {
+  __asm__ volatile(
+      ".irp off, 0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224\n"
+      "  stp xzr, xzr, [%0, #\\off]\n"
+      ".endr\n"
+      "str xzr, [%0, #240]\n"
+      :
+      : "r"(dst)
+      : "memory");
+}
+
 // A user thread's frame from EL0 is always at the top of its (empty) kernel stack.
 static struct trap_frame *user_frame(void) {
   return (struct trap_frame *)(thread_current()->kstack_top - sizeof(struct trap_frame));
@@ -23,12 +50,15 @@ zx_status_t arch_restricted_check(const zx_restricted_state_t *s) {
   return ZX_OK;
 }
 
+_Static_assert(sizeof(((struct trap_frame *)0)->x) == 31 * sizeof(uint64_t), "x0-x30");
+_Static_assert(sizeof(((zx_restricted_state_t *)0)->x) == 31 * sizeof(uint64_t), "x0-x30");
+
 void arch_restricted_load(const zx_restricted_state_t *s, const uint64_t x[31],
                           struct arch_normal_state *save) {
   struct trap_frame *f = user_frame();
   save->sp = f->sp;
   save->tpidr_el0 = read_sysreg(tpidr_el0);
-  memcpy(f->x, x, sizeof f->x);
+  copy_x0_to_x30(f->x, x);
   f->sp = s->sp;
   f->elr = s->pc;
   f->spsr = SPSR_MODE_EL0T | (s->cpsr & SPSR_NZCV);
@@ -46,12 +76,12 @@ void arch_restricted_vector(uintptr_t vector, uintptr_t context, uint64_t reason
 void arch_restricted_save(zx_restricted_state_t *out, const struct arch_normal_state *normal,
                           uintptr_t vector, uintptr_t context, uint64_t reason) {
   struct trap_frame *f = user_frame();
-  memcpy(out->x, f->x, sizeof out->x);
+  copy_x0_to_x30(out->x, f->x);
   out->sp = f->sp;
   out->pc = f->elr;  // after an svc: the next instruction
   out->tpidr_el0 = read_sysreg(tpidr_el0);
   out->cpsr = (uint32_t)(f->spsr & SPSR_NZCV);
-  memset(f->x, 0, sizeof f->x);  // nothing of restricted mode leaks through registers
+  clear_x0_to_x30(f->x);  // nothing of restricted mode leaks through registers
   f->sp = normal->sp;
   write_sysreg(tpidr_el0, normal->tpidr_el0);
   arch_restricted_vector(vector, context, reason);

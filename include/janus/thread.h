@@ -4,6 +4,8 @@
 #define JANUS_THREAD_H_
 
 #include <arch/thread_context.h>
+#include <janus/arch.h>
+#include <janus/cpu.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,7 +64,8 @@ __attribute__((noreturn)) void thread_exit(void);
 // Waits until t is dead, then frees it.
 void thread_join(struct thread *t);
 void thread_yield(void);
-struct thread *thread_current(void);
+// Inline: the syscall, exception and restricted-mode paths ask for it several times each.
+static inline struct thread *thread_current(void) { return arch_this_cpu()->current; }
 
 // Scheduler
 void sched_init_cpu(unsigned cpu);  // the boot context becomes this CPU's idle thread

@@ -77,18 +77,49 @@ struct enter_ctx {
   uint64_t reason;
 };
 
-static void vector(uintptr_t context, uint64_t reason) {
+__attribute__((used, noinline)) static void vector(uintptr_t context, uint64_t reason) {
   struct enter_ctx *c = (struct enter_ctx *)context;
   c->reason = reason;
   longjmp(c->back, 1);
 }
+
+// What the vector found in x0-x30 on its last entry: the kernel must leave nothing of
+// restricted mode there (x0 = context, x1 = reason, the rest 0). The stub records them
+// (x16 and x17 by way of the stack, since it needs one register) and goes on to vector.
+uint64_t vector_regs[31];
+void recording_vector(uintptr_t context, uint64_t reason);
+__asm__(".text\n"
+        ".global recording_vector\n"
+        "recording_vector:\n"
+        "  stp x16, x17, [sp, #-16]!\n"
+        "  adrp x16, vector_regs\n"
+        "  add x16, x16, :lo12:vector_regs\n"
+        "  stp x0, x1, [x16, #0]\n"
+        "  stp x2, x3, [x16, #16]\n"
+        "  stp x4, x5, [x16, #32]\n"
+        "  stp x6, x7, [x16, #48]\n"
+        "  stp x8, x9, [x16, #64]\n"
+        "  stp x10, x11, [x16, #80]\n"
+        "  stp x12, x13, [x16, #96]\n"
+        "  stp x14, x15, [x16, #112]\n"
+        "  stp x18, x19, [x16, #144]\n"
+        "  stp x20, x21, [x16, #160]\n"
+        "  stp x22, x23, [x16, #176]\n"
+        "  stp x24, x25, [x16, #192]\n"
+        "  stp x26, x27, [x16, #208]\n"
+        "  stp x28, x29, [x16, #224]\n"
+        "  str x30, [x16, #240]\n"
+        "  ldp x0, x1, [sp], #16\n"
+        "  stp x0, x1, [x16, #128]\n"
+        "  ldp x0, x1, [x16, #0]\n"
+        "  b vector\n");
 
 // Enters restricted mode with *state; returns the reason, or ~0 if enter failed.
 static uint64_t run_restricted(zx_handle_t state_vmo, zx_restricted_state_t *state) {
   struct enter_ctx ctx;
   EXPECT_EQ(zx_vmo_write(state_vmo, state, 0, sizeof *state), ZX_OK);
   if (setjmp(ctx.back) == 0) {
-    zx_status_t status = zx_restricted_enter(0, (uintptr_t)vector, (uintptr_t)&ctx);
+    zx_status_t status = zx_restricted_enter(0, (uintptr_t)recording_vector, (uintptr_t)&ctx);
     printf("  zx_restricted_enter failed: %d\n", status);
     return ~0ULL;
   }
@@ -145,6 +176,8 @@ static void restricted_checks(uintptr_t arg1, uintptr_t arg2) {
   __asm__ volatile("mrs %0, tpidr_el0" : "=r"(tls_before));
   EXPECT_EQ(run_restricted(vmo, &st), ZX_RESTRICTED_REASON_SYSCALL);
   for (int i = 0; i < 31; i++) EXPECT_EQ(st.x[i], want.x[i]);
+  EXPECT_EQ(vector_regs[1], ZX_RESTRICTED_REASON_SYSCALL);
+  for (int i = 2; i < 31; i++) EXPECT_EQ(vector_regs[i], 0);  // none of the guest's values
   EXPECT_EQ(st.sp, want.sp);
   EXPECT_EQ(st.pc, guest + 4);  // after the svc
   EXPECT_EQ(st.tpidr_el0, want.tpidr_el0);
