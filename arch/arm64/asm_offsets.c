@@ -8,6 +8,7 @@
 
 #include "arch/arm64/esr.h"
 #include "core/syscall_table.h"
+#include <zircon/syscalls-next.h>
 
 #define DEFINE(name, value) __asm__ volatile("\n->" #name " %0" ::"i"(value))
 
@@ -26,6 +27,7 @@ void asm_offsets(void) {
   DEFINE(EC_SVC64, ESR_EC_SVC64);
   DEFINE(SYSCALLS, SYSCALL_COUNT);
   DEFINE(SYSCALL_RESTRICTED_ENTER, SYSCALL_NUM_restricted_enter);
+  DEFINE(RESTRICTED_REASON_SYSCALL, ZX_RESTRICTED_REASON_SYSCALL);
   DEFINE(USER_END, USER_ASPACE_END);
   DEFINE(WINDOW_BASE, SHARED_WINDOW_BASE);
   DEFINE(WINDOW_END, SHARED_WINDOW_END);

@@ -29,22 +29,9 @@ void exception_sync_user(struct trap_frame *frame) {
   uint64_t esr = read_sysreg(esr_el1);
   struct thread *self = thread_current();
   if (esr_ec(esr) == ESR_EC_SVC64) {
-    // In restricted mode an svc is not ours: normal mode gets it at its vector.
-    if (__builtin_expect(self->in_restricted, 0)) {
-      restricted_exit(ZX_RESTRICTED_REASON_SYSCALL, 0, 0);
-      return;
-    }
-    // The slow path of a syscall (vectors.S el0_svc takes the common ones): a bad
-    // number, and zx_restricted_enter, which rewrites the whole frame.
-    uint64_t number = frame->x[16];
-    const uint64_t *a = frame->x;
-    arch_irq_enable();  // syscalls may take a while; the tick keeps running
-    uint64_t result = number < SYSCALL_COUNT
-                          ? syscall_table[number](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])
-                          : (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL;
-    // A successful zx_restricted_enter rewrote the whole frame.
-    if (__builtin_expect(number == SYSCALL_NUM_restricted_enter, 0) && result == ZX_OK) return;
-    frame->x[0] = result;
+    // vectors.S takes every svc but one with a number past the table: restricted
+    // mode's, zx_restricted_enter and the rest of the syscalls.
+    frame->x[0] = (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL;
     return;
   }
   if (esr_ec(esr) == ESR_EC_FP_ASIMD) {  // lazy FP/SIMD: the first use since a switch

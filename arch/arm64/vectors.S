@@ -124,9 +124,9 @@ el1_irq:
 // A syscall from normal mode: x20-x29 are callee-saved in the C code, so they stay in
 // their registers (their frame slots are stale) and only x0-x19, x30, sp_el0, elr and
 // spsr are saved. x0-x7 stay in place as the wrapper's arguments; x9-x11 are scratch
-// (saved). Everything else (faults, an svc in restricted mode, a bad number, and
-// zx_restricted_enter, which rewrites the whole frame) completes the frame and goes
-// to exception_sync_user.
+// (saved). Restricted mode's svc and zx_restricted_enter complete the frame (one is
+// copied out whole, the other rewritten whole) and go straight to their C; everything
+// else (faults, a bad number) completes it and goes to exception_sync_user.
 el0_sync:
   sub sp, sp, #FRAME_SIZE
   SAVE_X0_TO_X19
@@ -142,11 +142,11 @@ el0_sync:
   mrs x9, tpidr_el1
   ldr x10, [x9, #CPU_CURRENT]
   ldrb w10, [x10, #THREAD_IN_RESTRICTED]
-  cmp x16, #SYSCALLS
-  ccmp w10, #0, #0, lo                  // "ne" when out of range or in restricted mode
-  b.ne el0_sync_full
+  cbnz w10, el0_restricted_svc
   cmp x16, #SYSCALL_RESTRICTED_ENTER
-  b.eq el0_sync_full
+  b.eq el0_restricted_enter
+  cmp x16, #SYSCALLS
+  b.hs el0_sync_full
   adrp x9, syscall_table
   add x9, x9, :lo12:syscall_table
   ldr x9, [x9, x16, lsl #3]
@@ -184,6 +184,29 @@ el0_sync_full:
   SAVE_X20_TO_X29
   mov x0, sp
   bl exception_sync_user
+  b return_to_user
+
+// An svc in restricted mode is not Janus's: restricted_exit(SYSCALL, 0, 0) copies the
+// frame into the bound state and rewrites it for normal mode's vector.
+el0_restricted_svc:
+  SAVE_X20_TO_X29
+  mov x0, #RESTRICTED_REASON_SYSCALL
+  mov x1, #0
+  mov x2, #0
+  bl restricted_exit
+  b return_to_user
+
+// zx_restricted_enter: on ZX_OK it rewrote the whole frame (restricted mode's
+// registers, or the vector for a pending kick); any other status goes to x0.
+el0_restricted_enter:
+  SAVE_X20_TO_X29
+  adrp x9, syscall_table
+  add x9, x9, :lo12:syscall_table
+  ldr x9, [x9, #SYSCALL_RESTRICTED_ENTER * 8]
+  msr daifclr, #2
+  blr x9
+  cbz x0, return_to_user
+  str x0, [sp]
   b return_to_user
 
 el0_irq:
