@@ -9,7 +9,6 @@
 
 #include "arch/arm64/esr.h"
 #include "core/restricted.h"
-#include "core/syscall_table.h"
 #include "core/vmar.h"  // vm_handle_user_fault (demand paging)
 
 static void report_user_fault(const struct trap_frame *frame, uint64_t esr, uint64_t far) {
