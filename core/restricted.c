@@ -1,5 +1,5 @@
 // Restricted mode: binding the state VMO, entering, leaving, kicks. The register
-// work is arch's (arch/restricted.h); the MMU side is arch_aspace_activate, which
+// work is arch's (arch/restricted.h); the MMU side is arch_aspace_set_restricted, which
 // points TTBR1 at the kernel-only root and tags TTBR0 with the process's restricted
 // ASID, so nothing of the shared window is reachable and no TLB flush is needed.
 #include "core/restricted.h"
@@ -89,7 +89,7 @@ zx_status_t sys_restricted_enter(uint32_t options, uintptr_t vector, uintptr_t c
   }
   arch_restricted_load(&s, b->state->x, &b->normal);
   self->in_restricted = true;
-  arch_aspace_activate(&p->aspace, true);
+  arch_aspace_set_restricted(&p->aspace, true);
   arch_irq_restore(state);
   return ZX_OK;
 }
@@ -103,7 +103,7 @@ void restricted_exit(uint64_t reason, uint64_t esr, uint64_t far) {
   arch_restricted_save(b->state, &b->normal, b->vector, b->context, reason);
   if (reason == ZX_RESTRICTED_REASON_KICK) __atomic_store_n(&self->restricted_kick, false, __ATOMIC_RELEASE);
   self->in_restricted = false;
-  arch_aspace_activate(&self->process->aspace, false);
+  arch_aspace_set_restricted(&self->process->aspace, false);
   arch_irq_restore(state);
 }
 

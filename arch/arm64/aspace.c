@@ -322,8 +322,10 @@ static void cpu_mmu_init(void) {
 }
 
 // TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
-static void load_ttbrs(struct cpu_mmu *mmu, unsigned cpu, const struct arch_aspace *as,
-                       bool restricted) {
+// Inlined into both callers: the context switch and restricted enter/exit.
+static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu, unsigned cpu,
+                                                             const struct arch_aspace *as,
+                                                             bool restricted) {
   extern uint64_t empty_root_table[];
   uint64_t ttbr1 = as && !restricted ? as->normal_ttbr1_pa : mmu_kernel_root_pa;
   uint64_t ttbr0;
@@ -363,6 +365,14 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
   if (mmu->as == as && mmu->restricted == restricted) return;
   mmu->as = as;
   mmu->restricted = restricted;
+  load_ttbrs(mmu, cpu, as, restricted);
+}
+
+void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted) {
+  if (as->normal_ttbr1_pa == mmu_kernel_root_pa) return;  // no window: the modes match
+  unsigned cpu = arch_cpu_index();
+  struct cpu_mmu *mmu = &cpu_mmu[cpu];
+  mmu->restricted = restricted;  // mmu->as is as: the running thread's own space
   load_ttbrs(mmu, cpu, as, restricted);
 }
 

@@ -68,6 +68,9 @@ uint64_t arch_aspace_batched_flushes(void);
 // (restricted mode, kernel threads) or as's window (normal mode). Non-NULL only from
 // the context switch and restricted enter/exit, with interrupts masked.
 void arch_aspace_activate(const struct arch_aspace *as, bool restricted);
+// Restricted enter and exit: as is already this CPU's space (the running thread's),
+// only the mode changes. Interrupts masked.
+void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted);
 // Copies between kernel and the current user space with EL0's permissions; a fault
 // or a range outside user space is ZX_ERR_INVALID_ARGS.
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
