@@ -59,7 +59,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 BOOT_CFLAGS := -mstrict-align
 
 KERNEL_SRCS := $(wildcard arch/arm64/*.c arch/arm64/*.S arch/arm64/boot/*.c arch/arm64/boot/*.S \
-  core/*.c drivers/*/*.c) $(if $(filter 1,$(KCONFIG_SELFTEST)),$(wildcard tests/kernel/*.c))
+  core/*/*.c lib/*.c drivers/*/*.c) $(if $(filter 1,$(KCONFIG_SELFTEST)),$(wildcard tests/kernel/*.c))
 KERNEL_SRCS := $(filter-out arch/arm64/asm_offsets.c,$(KERNEL_SRCS))
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 LIBGCC := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)

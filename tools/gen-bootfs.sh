@@ -1,5 +1,5 @@
 #!/bin/sh
-# Generates the boot file system that core/bootfs.c reads, as GNU assembler.
+# Generates the boot file system that core/boot/bootfs.c reads, as GNU assembler.
 #
 # Usage: tools/gen-bootfs.sh NAME=FILE... > bootfs.S
 #

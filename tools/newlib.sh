@@ -50,7 +50,7 @@ else
   # out: the portable C string routines in libc/string serve the kernel.
   for d in string ctype errno reent locale misc; do
     for o in "$libc/$d"/*.o; do
-      # The kernel supplies its own SMP-safe locks (core/libc_glue.c).
+      # The kernel supplies its own SMP-safe locks (core/kernel/libc_glue.c).
       case $o in */lib_a-lock.o) continue ;; esac
       [ -e "$o" ] && objs+=("$o")
     done

@@ -119,7 +119,7 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
       -x "$gdb_script" -ex 'hbreak kernel_main' -ex continue -ex 'info symbol $pc' \
       -ex 'print entry_el' -ex kill >>"$log" 2>&1
     kill $qemu_pid 2>/dev/null; wait $qemu_pid 2>/dev/null
-    grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/main.c' "$log" &&
+    grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/boot/main.c' "$log" &&
       grep -q '^kernel_main in section .text' "$log" && grep -q '^\$1 = [12]$' "$log"
   else
     false

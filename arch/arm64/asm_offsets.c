@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "arch/arm64/esr.h"
-#include "core/syscall_table.h"
+#include "core/syscalls/syscall_table.h"
 #include <zircon/syscalls-next.h>
 
 #define DEFINE(name, value) __asm__ volatile("\n->" #name " %0" ::"i"(value))

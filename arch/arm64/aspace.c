@@ -1,5 +1,5 @@
 // User address spaces: TTBR0 tables of 4 KiB pages tagged with an ASID. The ASID
-// policy is portable (core/asid.c, docs/asid.md); this file owns the registers and
+// policy is portable (lib/asid.c, docs/asid.md); this file owns the registers and
 // the TLB instructions. With KCONFIG_ASID_OFF every address space uses ASID 0 and a
 // switch flushes the local TLB: the baseline that shows what ASIDs buy.
 #include <arch/aspace.h>
@@ -13,7 +13,7 @@
 #include <janus/panic.h>
 #include <string.h>
 
-#include "core/pmm.h"
+#include "core/vm/pmm.h"
 
 #ifndef KCONFIG_ASID_BITS
 #define KCONFIG_ASID_BITS 0  // 0: as many as the CPU has

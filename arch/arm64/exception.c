@@ -12,7 +12,7 @@
 
 #include "arch/arm64/crash_report.h"
 #include "arch/arm64/esr.h"
-#include "core/vmar.h"
+#include "core/vm/vmar.h"
 #include "drivers/irq/gicv2.h"
 
 void exception_irq(struct trap_frame *frame) {

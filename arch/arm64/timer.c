@@ -7,7 +7,7 @@
 #include <janus/cpu.h>
 #include <janus/thread.h>
 
-#include "core/timer.h"
+#include "core/kernel/timer.h"
 
 #include "drivers/irq/gicv2.h"
 

@@ -8,8 +8,8 @@
 #include <janus/thread.h>
 
 #include "arch/arm64/esr.h"
-#include "core/restricted.h"
-#include "core/vmar.h"  // vm_handle_user_fault (demand paging)
+#include "core/object/restricted.h"
+#include "core/vm/vmar.h"  // vm_handle_user_fault (demand paging)
 
 static void report_user_fault(const struct trap_frame *frame, uint64_t esr, uint64_t far) {
   struct process *p = process_current();

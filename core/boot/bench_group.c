@@ -11,13 +11,13 @@
 #include <string.h>
 #include <zircon/rights.h>
 
-#include "core/bench_group.h"
-#include "core/boot_log.h"
-#include "core/bootfs.h"
-#include "core/event.h"
-#include "core/job.h"
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include "core/boot/bench_group.h"
+#include "core/boot/boot_log.h"
+#include "core/boot/bootfs.h"
+#include "core/object/event.h"
+#include "core/object/job.h"
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 #if KCONFIG_BENCH
 // Which programs run as groups, and how big (bootargs "bench-ring=2,16,..." override).

@@ -8,7 +8,7 @@
 #include <zircon/rights.h>
 #include <zircon/syscalls/janus.h>
 
-#include "core/vmo.h"
+#include "core/vm/vmo.h"
 
 // Generated symbols; hidden (the force-included pragma), so reached PC-relative.
 extern const char bootfs_base[], bootfs_end[];

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "fdt.h"
+#include "lib/fdt.h"
 
 // Appends a range unless it is empty. *dropped (if given) counts what did not fit;
 // without it, running out of room is an error.

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <zircon/rights.h>
 
-#include "core/shared_group.h"
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include "core/object/shared_group.h"
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 // [va, va + size) lies inside root's range (no wrap).
 static bool in_root(const struct vmar *root, uint64_t va, uint64_t size) {

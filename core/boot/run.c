@@ -11,12 +11,12 @@
 #include <janus/thread.h>
 #include <string.h>
 
-#include "core/boot_log.h"
-#include "core/asid.h"
-#include "core/bench_group.h"
-#include "core/bootfs.h"
-#include "core/pmm.h"
-#include "core/job.h"
+#include "core/boot/boot_log.h"
+#include "lib/asid.h"
+#include "core/boot/bench_group.h"
+#include "core/boot/bootfs.h"
+#include "core/vm/pmm.h"
+#include "core/object/job.h"
 
 // Runs a boot-filesystem program to its end; *code is its return code.
 static zx_status_t run_program(const char *name, int64_t *code) {
@@ -114,7 +114,7 @@ int kernel_run(void) {
   print_asid_counters();
   return user_failures ? 1 : status;
 #elif KCONFIG_BENCH
-  // Every bench-* program in bootfs order, some as groups of copies (core/bench_group.c).
+  // Every bench-* program in bootfs order, some as groups of copies (core/boot/bench_group.c).
   // They print their own results (docs/benchmarks.md); a failure is a nonzero exit.
   (void)root_job();
   bench_banner(boot_info.bootargs);

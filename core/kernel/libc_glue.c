@@ -1,5 +1,5 @@
 // newlib's hooks into the kernel, all in one place: memory for malloc comes from
-// _sbrk (the heap window, core/heap.c); malloc's lock is a recursive, interrupt-masking spinlock so
+// _sbrk (the heap window, core/vm/heap.c); malloc's lock is a recursive, interrupt-masking spinlock so
 // it is safe on every CPU. The kernel never uses newlib's FILE streams.
 #include <errno.h>
 #include <janus/arch.h>

@@ -7,9 +7,9 @@
 #include <janus/thread.h>
 #include <stdlib.h>
 
-#include "core/pmm.h"
-#include "core/sched_internal.h"
-#include "core/signals.h"
+#include "core/vm/pmm.h"
+#include "core/kernel/sched_internal.h"
+#include "core/object/signals.h"
 
 #define TICKS_PER_SLICE 2  // 20 ms at the 100 Hz tick
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pmm.h"
-#include "core/restricted.h"
-#include "core/sched_internal.h"
+#include "core/vm/pmm.h"
+#include "core/object/restricted.h"
+#include "core/kernel/sched_internal.h"
 
 static unsigned next_cpu;
 
@@ -35,7 +35,7 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
 }
 
 unsigned thread_choose_cpu(const struct thread *t, unsigned cpu) {
-  // A pinned thread (JANUS_PROP_THREAD_CPU, core/sys_object.c) goes where it asked, in
+  // A pinned thread (JANUS_PROP_THREAD_CPU, core/syscalls/sys_object.c) goes where it asked, in
   // every kernel flavor.
   if (cpu == THREAD_ANY_CPU) cpu = t->pinned_cpu;
 #if KCONFIG_BENCH

@@ -1,4 +1,4 @@
-#include "core/timer.h"
+#include "core/kernel/timer.h"
 
 #include <janus/arch.h>
 #include <janus/cpu.h>

@@ -1,5 +1,5 @@
-// Jobs: the task tree (see core/job.h).
-#include "core/job.h"
+// Jobs: the task tree (see core/object/job.h).
+#include "core/object/job.h"
 
 #include <janus/panic.h>
 #include <janus/process.h>
@@ -8,8 +8,8 @@
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
 
-#include "core/signals.h"
-#include "core/vmar.h"
+#include "core/object/signals.h"
+#include "core/vm/vmar.h"
 
 static struct job *root;
 

@@ -19,7 +19,7 @@ struct kobject {
   zx_koid_t koid;      // unique for the kernel's lifetime, never reused
   uint32_t refcount;   // touched only through __atomic builtins
   const struct kobject_ops *ops;
-  // Signals and the threads waiting on them (core/signals.c).
+  // Signals and the threads waiting on them (core/object/signals.c).
   spinlock_t signal_lock;
   zx_signals_t signals;
   struct object_waiter *waiters;

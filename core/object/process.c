@@ -8,13 +8,13 @@
 #include <string.h>
 #include <zircon/rights.h>
 
-#include "core/bootfs.h"
-#include "core/job.h"  // job membership (core/job.c)
-#include "core/pmm.h"
-#include "core/shared_group.h"
-#include "core/vmar.h"  // VM hooks (core/vmar.c)
-#include "core/signals.h"
-#include "core/vmo.h"
+#include "core/boot/bootfs.h"
+#include "core/object/job.h"  // job membership (core/object/job.c)
+#include "core/vm/pmm.h"
+#include "core/object/shared_group.h"
+#include "core/vm/vmar.h"  // VM hooks (core/vm/vmar.c)
+#include "core/object/signals.h"
+#include "core/vm/vmo.h"
 
 // Handles, memory and shared-group membership. Handles may refer to p itself, so
 // they go first.

@@ -2,7 +2,7 @@
 // work is arch's (arch/restricted.h); the MMU side is arch_aspace_set_restricted, which
 // points TTBR1 at the kernel-only root and tags TTBR0 with the process's restricted
 // ASID, so nothing of the shared window is reachable and no TLB flush is needed.
-#include "core/restricted.h"
+#include "core/object/restricted.h"
 
 #include <janus/arch.h>
 #include <janus/process.h>
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <zircon/rights.h>
 
-#include "core/syscall_table.h"
-#include "core/vmo.h"
+#include "core/syscalls/syscall_table.h"
+#include "core/vm/vmo.h"
 
 static void binding_free(struct restricted_binding *b) {
   if (!b) return;

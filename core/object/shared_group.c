@@ -1,13 +1,13 @@
 // Shared process groups: the window, the shared handle table and their lifetime
-// (see core/shared_group.h).
-#include "core/shared_group.h"
+// (see core/object/shared_group.h).
+#include "core/object/shared_group.h"
 
 #include <janus/arch.h>
 #include <janus/panic.h>
 #include <stdlib.h>
 
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 zx_status_t shared_group_create(struct shared_group **out) {
   struct shared_group *g = calloc(1, sizeof *g);

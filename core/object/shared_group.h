@@ -15,7 +15,7 @@
 #include <janus/spinlock.h>
 #include <stdbool.h>
 
-#include "core/handle_table.h"
+#include "core/object/handle_table.h"
 
 struct vmar;
 

@@ -2,12 +2,12 @@
 // satisfies it (object_signal) or times it out (the tick, timer.c) wakes the
 // thread, which then unlinks itself. Threads stay on their CPU, so a wakeup
 // racing with the thread going to sleep is harmless (see sched.c).
-#include "core/signals.h"
+#include "core/object/signals.h"
 
 #include <janus/arch.h>
 #include <janus/thread.h>
 
-#include "core/timer.h"
+#include "core/kernel/timer.h"
 
 struct object_waiter {
   struct thread *thread;

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <zircon/rights.h>
 
-#include "core/event.h"
-#include "core/signals.h"
-#include "core/syscall_table.h"
+#include "core/object/event.h"
+#include "core/object/signals.h"
+#include "core/syscalls/syscall_table.h"
 
 static void event_destroy(struct kobject *obj) { free(obj); }
 

@@ -9,8 +9,8 @@
 #include <janus/thread.h>
 #include <zircon/rights.h>
 
-#include "core/syscall_table.h"
-#include "core/timer.h"
+#include "core/syscalls/syscall_table.h"
+#include "core/kernel/timer.h"
 
 #define FUTEX_BUCKETS 64
 

@@ -1,8 +1,8 @@
-// zx_handle_duplicate and zx_handle_replace (zx_handle_close is in core/sys_process.c).
+// zx_handle_duplicate and zx_handle_replace (zx_handle_close is in core/syscalls/sys_process.c).
 #include <janus/arch.h>
 #include <janus/process.h>
 
-#include "core/syscall_table.h"
+#include "core/syscalls/syscall_table.h"
 
 // Hands a new handle to user space; a faulting out pointer closes it again.
 static zx_status_t copy_out_handle(struct handle_table *ht, user_out_ptr_t out, zx_handle_t h) {

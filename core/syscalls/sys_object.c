@@ -12,11 +12,11 @@
 #include <zircon/syscalls/janus.h>
 #include <zircon/syscalls/object.h>
 
-#include "core/asid.h"
-#include "core/job.h"
-#include "core/syscall_table.h"
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include "lib/asid.h"
+#include "core/object/job.h"
+#include "core/syscalls/syscall_table.h"
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 static spinlock_t thread_name_lock = SPINLOCK_INIT;
 

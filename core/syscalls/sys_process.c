@@ -4,8 +4,8 @@
 #include <janus/process.h>
 #include <janus/thread.h>
 
-#include "core/syscall_table.h"
-#include "core/timer.h"
+#include "core/syscalls/syscall_table.h"
+#include "core/kernel/timer.h"
 
 #define DEBUG_WRITE_MAX 4096
 #define DEBUG_WRITE_CHUNK 256

@@ -8,11 +8,11 @@
 #include <zircon/rights.h>
 #include <zircon/syscalls/janus.h>
 
-#include "core/job.h"
-#include "core/shared_group.h"
-#include "core/syscall_table.h"
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include "core/object/job.h"
+#include "core/object/shared_group.h"
+#include "core/syscalls/syscall_table.h"
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 #define DEBUG_MEMORY_MAX (64UL << 20)  // Zircon's kMaxDebugReadBlock / kMaxDebugWriteBlock
 #define DEBUG_MEMORY_CHUNK 512

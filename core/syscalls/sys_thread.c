@@ -5,7 +5,7 @@
 #include <string.h>
 #include <zircon/rights.h>
 
-#include "core/syscall_table.h"
+#include "core/syscalls/syscall_table.h"
 
 zx_status_t sys_thread_create(zx_handle_t process, user_in_ptr_t name, size_t name_size,
                               uint32_t options, user_out_ptr_t out) {

@@ -1,12 +1,12 @@
-// Syscalls of VMOs and VMARs: handle and user-memory plumbing around core/vmo.c and
-// core/vmar.c.
+// Syscalls of VMOs and VMARs: handle and user-memory plumbing around core/vm/vmo.c and
+// core/vm/vmar.c.
 #include <janus/arch.h>
 #include <janus/process.h>
 #include <zircon/rights.h>
 
-#include "core/syscall_table.h"
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include "core/syscalls/syscall_table.h"
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 static zx_status_t get_vmo(zx_handle_t h, zx_rights_t required, struct vmo **out,
                            zx_rights_t *rights) {

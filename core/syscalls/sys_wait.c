@@ -4,8 +4,8 @@
 #include <janus/process.h>
 #include <zircon/rights.h>
 
-#include "core/signals.h"
-#include "core/syscall_table.h"
+#include "core/object/signals.h"
+#include "core/syscalls/syscall_table.h"
 
 zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
                                 user_out_ptr_t observed) {

@@ -1,7 +1,7 @@
 // The syscall dispatch table, generated from <zircon/syscalls.def>, and a default
 // for every syscall not implemented yet: ZX_ERR_NOT_SUPPORTED.
 #define SYSCALL_TABLE_DEFINE
-#include "core/syscall_table.h"
+#include "core/syscalls/syscall_table.h"
 
 #define SYSCALL_DEFAULT_zx_status_t return ZX_ERR_NOT_SUPPORTED
 #define SYSCALL_DEFAULT_zx_time_t return 0

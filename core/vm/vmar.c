@@ -1,11 +1,11 @@
-// VMARs and mappings (see core/vmar.h); demand paging of user faults.
+// VMARs and mappings (see core/vm/vmar.h); demand paging of user faults.
 //
 // References: a VMAR in its parent's children holds one reference from the parent;
 // the root is held by its process (p->root_vmar); each mapping holds one on its VMO.
 // Destroying a VMAR takes its subtree out of the tree (dropping those references) and
 // marks every VMAR in it destroyed; handles to them stay valid but every operation on
 // them is ZX_ERR_BAD_STATE.
-#include "core/vmar.h"
+#include "core/vm/vmar.h"
 
 #include <janus/arch.h>
 #include <janus/panic.h>
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <zircon/rights.h>
 
-#include "core/shared_group.h"
-#include "core/vmo.h"
+#include "core/object/shared_group.h"
+#include "core/vm/vmo.h"
 
 #define VM_PERM_MASK (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
 #define VM_ALIGN_MASK ((zx_vm_option_t)0x1fu << ZX_VM_ALIGN_BASE)

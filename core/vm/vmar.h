@@ -1,6 +1,6 @@
 // Virtual memory address regions: a tree of regions (VMARs) whose leaves are
 // mappings of VMOs. Mappings are lazy: pages enter the page tables on first touch
-// (vm_handle_user_fault). All state is under vm_lock (core/vmo.h).
+// (vm_handle_user_fault). All state is under vm_lock (core/vm/vmo.h).
 //
 // Every process's root VMAR covers its whole user range [VMAR_ROOT_BASE,
 // USER_ASPACE_END): the ELF image (VMOs mapped at their link address, 0x400000), the
@@ -14,8 +14,8 @@
 #include <zircon/syscalls/object.h>
 #include <zircon/types.h>
 
-#include "core/object.h"
-#include "core/vm_range.h"
+#include "core/object/object.h"
+#include "core/vm/vm_range.h"
 
 struct arch_aspace;
 struct process;
@@ -54,7 +54,7 @@ struct vm_mapping {
 #define VMAR_CAN_MAP_MASK \
   (ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE | ZX_VM_CAN_MAP_SPECIFIC)
 
-// Process hooks (core/process.c). init creates p->root_vmar; destroy unmaps every
+// Process hooks (core/object/process.c). init creates p->root_vmar; destroy unmaps every
 // mapping, drops the VMO references and marks all VMARs destroyed (call it before
 // arch_aspace_destroy).
 zx_status_t process_vm_init(struct process *p);

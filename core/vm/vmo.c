@@ -1,12 +1,12 @@
-// VMOs: lazily committed pages in a two-level table (see core/vmo.h).
-#include "core/vmo.h"
+// VMOs: lazily committed pages in a two-level table (see core/vm/vmo.h).
+#include "core/vm/vmo.h"
 
 #include <janus/arch.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pmm.h"
-#include "core/vmar.h"
+#include "core/vm/pmm.h"
+#include "core/vm/vmar.h"
 
 spinlock_t vm_lock = SPINLOCK_INIT;
 

@@ -4,7 +4,7 @@
 // when the VMO shrinks.
 //
 // Locking: all VM state (every VMO's pages and mapping list, every VMAR tree and the
-// user page tables that VMARs manage) is protected by the one vm_lock (core/vmar.c).
+// user page tables that VMARs manage) is protected by the one vm_lock (core/vm/vmar.c).
 // Never hold it across a user copy or kobject_unref.
 #ifndef CORE_VMO_H_
 #define CORE_VMO_H_
@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
-#include "core/object.h"
+#include "core/object/object.h"
 
 // Largest VMO (Janus limit; Zircon's is near 2^64): larger is ZX_ERR_OUT_OF_RANGE.
 #define VMO_MAX_SIZE (1ULL << 36)

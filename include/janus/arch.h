@@ -108,7 +108,7 @@ void arch_dump_state_here(void);
 // Faults the kernel expects (probing an address): ZX_ERR_INVALID_ARGS on a fault.
 zx_status_t arch_probe_read64(uintptr_t addr, uint64_t *out);
 
-// Leaving the machine (core/exit.c chooses how); none returns.
+// Leaving the machine (core/kernel/exit.c chooses how); none returns.
 // The exit status to QEMU (semihosting) on QEMU flavors; elsewhere a power off.
 __attribute__((noreturn)) void arch_platform_exit(int status);
 // Each falls back to arch_halt where the machine has no way to do it.

@@ -10,8 +10,8 @@
 #include <zircon/syscalls/object.h>
 #include <zircon/types.h>
 
-#include "core/handle_table.h"
-#include "core/object.h"
+#include "core/object/handle_table.h"
+#include "core/object/object.h"
 
 enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_DEAD };
 
@@ -33,11 +33,11 @@ struct process {
   int64_t return_code;
   unsigned live_threads;
   struct thread *threads;
-  struct vmar *root_vmar;  // core/vmar.c: the whole user range
-  struct job *job;         // core/job.c: the job the process belongs to
+  struct vmar *root_vmar;  // core/vm/vmar.c: the whole user range
+  struct job *job;         // core/object/job.c: the job the process belongs to
   struct process *job_next, *job_prev;  // the job's processes (under the job's lock)
   bool in_job;
-  struct shared_group *group;  // core/shared_group.c: NULL unless shared
+  struct shared_group *group;  // core/object/shared_group.c: NULL unless shared
   struct process *group_next, *group_prev;  // the group's live members
   bool ever_started;           // a thread of it has been started
   zx_time_t start_time;        // when (ZX_INFO_PROCESS), set before ever_started
@@ -79,7 +79,7 @@ static inline zx_status_t process_start_thread(struct process *p, struct thread 
 // thread at entry with x0-x3 = handles to the process, that thread, its root VMAR
 // (for a shared process, the window's) and its job; x4 = 0.
 zx_status_t process_start(struct process *p, uintptr_t entry, uintptr_t sp);
-// The same with x4 = a read-only handle to the boot filesystem (core/bootfs.c).
+// The same with x4 = a read-only handle to the boot filesystem (core/boot/bootfs.c).
 zx_status_t process_start_with_bootfs(struct process *p, uintptr_t entry, uintptr_t sp);
 // Waits (kernel side) until p is dead; returns its return code.
 int64_t process_wait(struct process *p);

@@ -1,4 +1,4 @@
-// The ASID allocator (core/asid.c) against a model of the ARMv8 TLB.
+// The ASID allocator (lib/asid.c) against a model of the ARMv8 TLB.
 //
 // Each simulated CPU has a TTBR0 (an address space and the ASID written with it) and
 // a TLB: a set of (VA page, ASID, global) -> PA entries. As the architecture allows,
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/asid.h"
+#include "../../lib/asid.h"
 #include "test.h"
 
 #define MCPUS 4

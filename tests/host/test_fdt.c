@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/fdt.h"
+#include "../../lib/fdt.h"
 #include "test.h"
 
 #ifndef FIXTURE_DIR

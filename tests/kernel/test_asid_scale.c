@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/asid.h"
-#include "core/boot_log.h"
-#include "core/bootinfo.h"
-#include "core/job.h"
-#include "core/pmm.h"
-#include "core/shared_group.h"
-#include "core/syscall_table.h"
+#include "lib/asid.h"
+#include "core/boot/boot_log.h"
+#include "core/boot/bootinfo.h"
+#include "core/object/job.h"
+#include "core/vm/pmm.h"
+#include "core/object/shared_group.h"
+#include "core/syscalls/syscall_table.h"
 
 #define SCALE_PROCESSES_DEFAULT 70000u
 #define SCALE_CODE_VA (SHARED_WINDOW_BASE + 0x100000UL)  // below the window's VMAR

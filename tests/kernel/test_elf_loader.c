@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bootfs.h"
-#include "core/pmm.h"
-#include "core/vmar.h"
+#include "core/boot/bootfs.h"
+#include "core/vm/pmm.h"
+#include "core/vm/vmar.h"
 
 
 static zx_status_t load_copy(const uint8_t *image, size_t size) {

@@ -3,9 +3,9 @@
 #include <janus/process.h>
 #include <janus/selftest.h>
 
-#include "core/job.h"
-#include "core/pmm.h"
-#include "core/signals.h"
+#include "core/object/job.h"
+#include "core/vm/pmm.h"
+#include "core/object/signals.h"
 
 SELFTEST(job_tree_kill_and_teardown_balance) {
   struct job *root = root_job();

@@ -8,10 +8,10 @@
 #include <janus/selftest.h>
 #include <janus/thread.h>
 
-#include "core/asid.h"
-#include "core/bootfs.h"
-#include "core/job.h"
-#include "core/pmm.h"
+#include "lib/asid.h"
+#include "core/boot/bootfs.h"
+#include "core/object/job.h"
+#include "core/vm/pmm.h"
 
 #define MAX_PROCESSES 5000
 #define SMALL_ASID_BITS 4

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "arch/arm64/esr.h"
-#include "core/boot_log.h"
-#include "core/ksyms.h"
+#include "core/boot/boot_log.h"
+#include "lib/ksyms.h"
 
 #define MS 1000000LL
 

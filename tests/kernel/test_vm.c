@@ -8,9 +8,9 @@
 #include <janus/selftest.h>
 #include <string.h>
 
-#include "core/pmm.h"
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include "core/vm/pmm.h"
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 static bool vm_round(void) {
   struct process *p;

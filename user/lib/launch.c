@@ -1,5 +1,5 @@
 // The user-space ELF loader and launcher (include/janus-user/launch.h). It does what
-// the kernel's loader does (core/elf_loader.c) with syscalls only: the image is
+// the kernel's loader does (core/boot/elf_loader.c) with syscalls only: the image is
 // validated first, then the process is made, each segment copied into a VMO of its
 // own and mapped at its link address, a stack mapped, and the first thread started
 // with zx_process_start_handles.
