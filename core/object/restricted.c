@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <zircon/rights.h>
 
+#include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmo.h"
 
@@ -109,11 +110,9 @@ void restricted_exit(uint64_t reason, uint64_t esr, uint64_t far) {
 
 zx_status_t sys_restricted_kick(zx_handle_t handle, uint32_t options) {
   if (options != 0) return ZX_ERR_INVALID_ARGS;
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_THREAD,
-                                        ZX_RIGHT_MANAGE_THREAD, &obj, NULL);
+  struct thread *t;
+  zx_status_t status = handle_get_thread(handle, ZX_RIGHT_MANAGE_THREAD, &t, NULL);
   if (status != ZX_OK) return status;
-  struct thread *t = (struct thread *)obj;
   if (t->killed || __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_DEAD ||
       __atomic_load_n(&t->process->state, __ATOMIC_ACQUIRE) >= PROCESS_DYING) {
     status = ZX_ERR_BAD_STATE;
@@ -123,6 +122,6 @@ zx_status_t sys_restricted_kick(zx_handle_t handle, uint32_t options) {
     // the kick. Anywhere else it passes that path before running restricted code.
     if (t->cpu != arch_cpu_index()) arch_cpu_kick(t->cpu);
   }
-  kobject_unref(obj);
+  kobject_unref(&t->obj);
   return status;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <zircon/rights.h>
 
+#include "core/object/handle_get.h"
 #include "core/object/event.h"
 #include "core/object/signals.h"
 #include "core/syscalls/syscall_table.h"
@@ -40,8 +41,7 @@ zx_status_t sys_event_create(uint32_t options, user_out_ptr_t out) {
 
 zx_status_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
-                                        ZX_RIGHT_SIGNAL, &obj, NULL);
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_NONE, ZX_RIGHT_SIGNAL, &obj, NULL);
   if (status != ZX_OK) return status;
   zx_signals_t allowed = ZX_USER_SIGNAL_ALL | (obj->type == ZX_OBJ_TYPE_EVENT ? ZX_EVENT_SIGNALED : 0);
   if (obj->type == ZX_OBJ_TYPE_VMAR)  // the one object without signals (Zircon's !is_waitable)

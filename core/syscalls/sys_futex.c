@@ -9,6 +9,7 @@
 #include <janus/thread.h>
 #include <zircon/rights.h>
 
+#include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/kernel/timer.h"
 
@@ -47,8 +48,7 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
   struct process *p = process_current();
   if (new_futex_owner != ZX_HANDLE_INVALID) {
     // Ownership (priority inheritance) is not tracked; the handle must still be valid.
-    zx_status_t status =
-        handle_table_get(p->handles, new_futex_owner, ZX_OBJ_TYPE_THREAD, 0, NULL, NULL);
+    zx_status_t status = handle_get(new_futex_owner, ZX_OBJ_TYPE_THREAD, 0, NULL, NULL);
     if (status != ZX_OK) return ZX_ERR_INVALID_ARGS;
   }
   struct thread *self = thread_current();

@@ -14,6 +14,7 @@
 
 #include "lib/asid.h"
 #include "core/object/job.h"
+#include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
@@ -63,8 +64,7 @@ static zx_status_t info_handle_basic(zx_handle_t handle, user_out_ptr_t buffer, 
                                      user_out_ptr_t actual, user_out_ptr_t avail) {
   struct kobject *obj;
   zx_rights_t rights;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE, 0,
-                                        &obj, &rights);
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_NONE, 0, &obj, &rights);
   if (status != ZX_OK) return status;
   zx_info_handle_basic_t info = {
       .koid = obj->koid, .rights = rights, .type = obj->type, .related_koid = related_koid(obj)};
@@ -74,11 +74,9 @@ static zx_status_t info_handle_basic(zx_handle_t handle, user_out_ptr_t buffer, 
 
 static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                                 user_out_ptr_t actual, user_out_ptr_t avail) {
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
-                                        ZX_RIGHT_INSPECT, &obj, NULL);
+  struct process *p;
+  zx_status_t status = handle_get_process(handle, ZX_RIGHT_INSPECT, &p, NULL);
   if (status != ZX_OK) return status;
-  struct process *p = (struct process *)obj;
   zx_info_process_t info = {0};
   irq_state_t state = spin_lock_irqsave(&p->lock);
   if (p->state != PROCESS_INITIAL && p->ever_started) {
@@ -90,27 +88,25 @@ static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_
     info.return_code = p->return_code;
   }
   spin_unlock_irqrestore(&p->lock, state);
-  kobject_unref(obj);
+  kobject_unref(&p->obj);
   return single_record(buffer, size, actual, avail, &info, sizeof info);
 }
 
 static zx_status_t info_job_processes(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                                       user_out_ptr_t actual, user_out_ptr_t avail) {
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
-                                        ZX_RIGHT_ENUMERATE, &obj, NULL);
+  struct job *job;
+  zx_status_t status = handle_get_job(handle, ZX_RIGHT_ENUMERATE, &job, NULL);
   if (status != ZX_OK) return status;
-  struct job *job = (struct job *)obj;
   size_t max = size / sizeof(zx_koid_t);
   size_t count = job_process_koids(job, NULL, 0);
   size_t cap = count + 8 < max ? count + 8 : max;  // room for a few newcomers
   zx_koid_t *koids = cap ? malloc(cap * sizeof *koids) : NULL;
   if (cap && !koids) {
-    kobject_unref(obj);
+    kobject_unref(&job->obj);
     return ZX_ERR_NO_MEMORY;
   }
   size_t total = job_process_koids(job, koids, cap);
-  kobject_unref(obj);
+  kobject_unref(&job->obj);
   size_t n = total < cap ? total : cap;
   if (n && arch_copy_to_user(buffer.addr, koids, n * sizeof *koids) != ZX_OK)
     status = ZX_ERR_INVALID_ARGS;
@@ -132,9 +128,8 @@ static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t 
   size_t entry_size = topic == ZX_INFO_PROCESS_MAPS_V1 ? sizeof(zx_info_maps_v1_t)
                                                        : sizeof(zx_info_maps_t);
   struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle,
-                                        is_process ? ZX_OBJ_TYPE_PROCESS : ZX_OBJ_TYPE_VMAR,
-                                        ZX_RIGHT_INSPECT, &obj, NULL);
+  zx_obj_type_t type = is_process ? ZX_OBJ_TYPE_PROCESS : ZX_OBJ_TYPE_VMAR;
+  zx_status_t status = handle_get(handle, type, ZX_RIGHT_INSPECT, &obj, NULL);
   if (status != ZX_OK) return status;
   struct process *p = is_process ? (struct process *)obj : NULL;
   struct vmar *v = is_process ? NULL : (struct vmar *)obj;
@@ -172,16 +167,14 @@ static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t 
 // ZX_INFO_VMAR: the VMAR's range (ZX_RIGHT_INSPECT); a destroyed one: ZX_ERR_BAD_STATE.
 static zx_status_t info_vmar(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                              user_out_ptr_t actual, user_out_ptr_t avail) {
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_VMAR,
-                                        ZX_RIGHT_INSPECT, &obj, NULL);
+  struct vmar *v;
+  zx_status_t status = handle_get_vmar(handle, ZX_RIGHT_INSPECT, &v, NULL);
   if (status != ZX_OK) return status;
-  struct vmar *v = (struct vmar *)obj;
   irq_state_t state = spin_lock_irqsave(&vm_lock);
   bool destroyed = v->destroyed;
   zx_info_vmar_t info = {.base = v->node.range.base, .len = v->node.range.size};
   spin_unlock_irqrestore(&vm_lock, state);
-  kobject_unref(obj);
+  kobject_unref(&v->obj);
   if (destroyed) return ZX_ERR_BAD_STATE;
   return single_record(buffer, size, actual, avail, &info, sizeof info);
 }
@@ -189,8 +182,7 @@ static zx_status_t info_vmar(zx_handle_t handle, user_out_ptr_t buffer, size_t s
 // JANUS_INFO_ASID_COUNTERS (<zircon/syscalls/janus.h>): per-CPU ASID counters.
 static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
                                       user_out_ptr_t actual, user_out_ptr_t avail) {
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_JOB,
-                                        ZX_RIGHT_INSPECT, NULL, NULL);
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
   if (status != ZX_OK) return status;
   size_t n = 0;
   for (unsigned cpu = 0; cpu < cpu_count; cpu++) {
@@ -334,8 +326,7 @@ zx_status_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_
                                     size_t value_size) {
   if (!value.addr) return ZX_ERR_INVALID_ARGS;
   struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
-                                        ZX_RIGHT_GET_PROPERTY, &obj, NULL);
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_NONE, ZX_RIGHT_GET_PROPERTY, &obj, NULL);
   if (status != ZX_OK) return status;
   switch (property) {
     case ZX_PROP_NAME: {
@@ -362,8 +353,7 @@ zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_
                                     size_t value_size) {
   if (!value.addr) return ZX_ERR_INVALID_ARGS;
   struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
-                                        ZX_RIGHT_SET_PROPERTY, &obj, NULL);
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_NONE, ZX_RIGHT_SET_PROPERTY, &obj, NULL);
   if (status != ZX_OK) return status;
   switch (property) {
     case ZX_PROP_NAME: {

@@ -8,6 +8,7 @@
 #include <zircon/rights.h>
 #include <zircon/syscalls/janus.h>
 
+#include "core/object/handle_get.h"
 #include "core/object/job.h"
 #include "core/object/shared_group.h"
 #include "core/syscalls/syscall_table.h"
@@ -21,13 +22,11 @@
 zx_status_t sys_job_create(zx_handle_t parent_job, uint32_t options, user_out_ptr_t out) {
   if (options != 0) return ZX_ERR_INVALID_ARGS;
   struct handle_table *ht = process_current()->handles;
-  struct kobject *obj;
-  zx_status_t status =
-      handle_table_get(ht, parent_job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_JOB, &obj, NULL);
+  struct job *parent, *job;
+  zx_status_t status = handle_get_job(parent_job, ZX_RIGHT_MANAGE_JOB, &parent, NULL);
   if (status != ZX_OK) return status;
-  struct job *job;
-  status = job_create((struct job *)obj, &job);
-  kobject_unref(obj);
+  status = job_create(parent, &job);
+  kobject_unref(&parent->obj);
   if (status != ZX_OK) return status;
   zx_handle_t h;
   status = handle_table_add(ht, &job->obj, ZX_DEFAULT_JOB_RIGHTS, &h);
@@ -74,17 +73,16 @@ zx_status_t sys_process_create(zx_handle_t job_handle, user_in_ptr_t name, size_
   if (options & ~ZX_PROCESS_SHARED) return ZX_ERR_INVALID_ARGS;
   char buf[ZX_MAX_NAME_LEN];
   if (copy_name(name, name_size, buf) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, job_handle, ZX_OBJ_TYPE_JOB,
-                                        ZX_RIGHT_MANAGE_PROCESS, &obj, NULL);
+  struct job *job;
+  zx_status_t status = handle_get_job(job_handle, ZX_RIGHT_MANAGE_PROCESS, &job, NULL);
   if (status != ZX_OK) return status;
   struct process *p;
   status = options & ZX_PROCESS_SHARED ? process_create_prototype(buf, &p) : process_create(buf, &p);
   if (status == ZX_OK) {
-    status = job_add_process((struct job *)obj, p);
+    status = job_add_process(job, p);
     if (status != ZX_OK) kobject_unref(&p->obj);
   }
-  kobject_unref(obj);
+  kobject_unref(&job->obj);
   if (status != ZX_OK) return status;
   // A prototype's VMAR is its shared window's root.
   return return_process(p, p->group ? p->group->root_vmar : p->root_vmar, proc_handle, vmar_handle);
@@ -99,17 +97,15 @@ zx_status_t sys_process_create_shared(zx_handle_t shared_proc, uint32_t options,
   if (options != 0) return ZX_ERR_INVALID_ARGS;
   char buf[ZX_MAX_NAME_LEN];
   if (copy_name(name, name_size, buf) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, shared_proc,
-                                        ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_MANAGE_PROCESS, &obj, NULL);
+  struct process *sp, *p;
+  zx_status_t status = handle_get_process(shared_proc, ZX_RIGHT_MANAGE_PROCESS, &sp, NULL);
   if (status != ZX_OK) return status;
-  struct process *sp = (struct process *)obj, *p;
   status = process_create_shared(sp, buf, &p);
   if (status == ZX_OK) {
     status = sp->job ? job_add_process(sp->job, p) : ZX_ERR_BAD_STATE;
     if (status != ZX_OK) kobject_unref(&p->obj);
   }
-  kobject_unref(obj);
+  kobject_unref(&sp->obj);
   if (status != ZX_OK) return status;
   return return_process(p, p->root_vmar, proc_handle, restricted_vmar_handle);
 }
@@ -122,19 +118,17 @@ static zx_status_t start_process(zx_handle_t handle, zx_handle_t thread, zx_vadd
                                  zx_vaddr_t stack, const zx_handle_t *moved, size_t n,
                                  uint64_t regs[PROCESS_START_REGS]) {
   struct handle_table *ht = process_current()->handles;
-  struct kobject *pobj = NULL, *tobj = NULL, *objs[PROCESS_START_REGS] = {0};
+  struct process *p = NULL;
+  struct thread *t = NULL;
+  struct kobject *objs[PROCESS_START_REGS] = {0};
   zx_rights_t rights[PROCESS_START_REGS] = {0};
-  zx_status_t status =
-      handle_table_get(ht, handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_WRITE, &pobj, NULL);
-  if (status == ZX_OK)
-    status = handle_table_get(ht, thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE, &tobj, NULL);
+  zx_status_t status = handle_get_process(handle, ZX_RIGHT_WRITE, &p, NULL);
+  if (status == ZX_OK) status = handle_get_thread(thread, ZX_RIGHT_WRITE, &t, NULL);
   for (size_t i = 0; i < n; i++) {
     if (moved[i] == ZX_HANDLE_INVALID) continue;
     zx_status_t removed = handle_table_remove(ht, moved[i], &objs[i], &rights[i]);
     if (status == ZX_OK) status = removed;
   }
-  struct process *p = (struct process *)pobj;
-  struct thread *t = (struct thread *)tobj;
   for (size_t i = 0; i < n && status == ZX_OK; i++)
     if (objs[i] && !(rights[i] & ZX_RIGHT_TRANSFER)) status = ZX_ERR_ACCESS_DENIED;
   if (status != ZX_OK) goto out;
@@ -153,8 +147,8 @@ static zx_status_t start_process(zx_handle_t handle, zx_handle_t thread, zx_vadd
 out:
   for (size_t i = 0; i < n; i++)
     if (objs[i]) kobject_unref(objs[i]);  // closes it unless it moved into p's table
-  if (tobj) kobject_unref(tobj);
-  if (pobj) kobject_unref(pobj);
+  if (t) kobject_unref(&t->obj);
+  if (p) kobject_unref(&p->obj);
   return status;
 }
 
@@ -180,8 +174,7 @@ zx_status_t sys_process_start_handles(zx_handle_t handle, zx_handle_t thread, zx
 
 zx_status_t sys_task_kill(zx_handle_t handle) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
-                                        ZX_RIGHT_DESTROY, &obj, NULL);
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_NONE, ZX_RIGHT_DESTROY, &obj, NULL);
   if (status != ZX_OK) return status;
   switch (obj->type) {
     case ZX_OBJ_TYPE_PROCESS:
@@ -223,13 +216,11 @@ static size_t copy_chunk(struct process *p, uintptr_t va, char *buf, size_t len,
 }
 
 static zx_status_t get_live_process(zx_handle_t handle, zx_rights_t rights, struct process **out) {
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_PROCESS,
-                                        rights, &obj, NULL);
+  struct process *p;
+  zx_status_t status = handle_get_process(handle, rights, &p, NULL);
   if (status != ZX_OK) return status;
-  struct process *p = (struct process *)obj;
   if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROCESS_DEAD) {
-    kobject_unref(obj);
+    kobject_unref(&p->obj);
     return ZX_ERR_BAD_STATE;  // its address space is gone
   }
   *out = p;

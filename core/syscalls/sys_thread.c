@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zircon/rights.h>
 
+#include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 
 zx_status_t sys_thread_create(zx_handle_t process, user_in_ptr_t name, size_t name_size,
@@ -15,11 +16,9 @@ zx_status_t sys_thread_create(zx_handle_t process, user_in_ptr_t name, size_t na
   if (!name.addr || arch_copy_from_user(thread_name, name.addr, n) != ZX_OK)
     return ZX_ERR_INVALID_ARGS;
   struct process *self = process_current();
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(self->handles, process, ZX_OBJ_TYPE_PROCESS,
-                                        ZX_RIGHT_MANAGE_THREAD, &obj, NULL);
+  struct process *p;
+  zx_status_t status = handle_get_process(process, ZX_RIGHT_MANAGE_THREAD, &p, NULL);
   if (status != ZX_OK) return status;
-  struct process *p = (struct process *)obj;
   struct thread *t = NULL;
   if (p->state == PROCESS_DYING || p->state == PROCESS_DEAD)
     status = ZX_ERR_BAD_STATE;
@@ -32,22 +31,20 @@ zx_status_t sys_thread_create(zx_handle_t process, user_in_ptr_t name, size_t na
     status = ZX_ERR_INVALID_ARGS;
   }
   if (t) kobject_unref(&t->obj);
-  kobject_unref(obj);
+  kobject_unref(&p->obj);
   return status;
 }
 
 zx_status_t sys_thread_start(zx_handle_t handle, zx_vaddr_t entry, zx_vaddr_t stack,
                              uintptr_t arg1, uintptr_t arg2) {
-  struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_THREAD,
-                                        ZX_RIGHT_WRITE, &obj, NULL);
+  struct thread *t;
+  zx_status_t status = handle_get_thread(handle, ZX_RIGHT_WRITE, &t, NULL);
   if (status != ZX_OK) return status;
-  struct thread *t = (struct thread *)obj;
   if (!process_user_address(t->process, entry) ||
       (stack >= USER_ASPACE_END && !process_user_address(t->process, stack)))
     status = ZX_ERR_INVALID_ARGS;
   else  // zx_process_start starts a process's first thread
     status = process_start_thread(t->process, t, entry, stack, arg1, arg2, false);
-  kobject_unref(obj);
+  kobject_unref(&t->obj);
   return status;
 }

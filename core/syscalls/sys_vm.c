@@ -4,27 +4,10 @@
 #include <janus/process.h>
 #include <zircon/rights.h>
 
+#include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
-
-static zx_status_t get_vmo(zx_handle_t h, zx_rights_t required, struct vmo **out,
-                           zx_rights_t *rights) {
-  struct kobject *obj;
-  zx_status_t status =
-      handle_table_get(process_current()->handles, h, ZX_OBJ_TYPE_VMO, required, &obj, rights);
-  if (status == ZX_OK) *out = (struct vmo *)obj;
-  return status;
-}
-
-static zx_status_t get_vmar(zx_handle_t h, zx_rights_t required, struct vmar **out,
-                            zx_rights_t *rights) {
-  struct kobject *obj;
-  zx_status_t status =
-      handle_table_get(process_current()->handles, h, ZX_OBJ_TYPE_VMAR, required, &obj, rights);
-  if (status == ZX_OK) *out = (struct vmar *)obj;
-  return status;
-}
 
 // Adds a handle to obj and copies it to user memory; undone on a bad pointer.
 static zx_status_t add_and_copy_out(struct kobject *obj, zx_rights_t rights, user_out_ptr_t out,
@@ -61,7 +44,7 @@ zx_status_t sys_vmo_create(uint64_t size, uint32_t options, user_out_ptr_t out) 
 zx_status_t sys_vmo_read(zx_handle_t handle, user_out_ptr_t buffer, uint64_t offset,
                          size_t buffer_size) {
   struct vmo *vmo;
-  zx_status_t status = get_vmo(handle, ZX_RIGHT_READ, &vmo, NULL);
+  zx_status_t status = handle_get_vmo(handle, ZX_RIGHT_READ, &vmo, NULL);
   if (status != ZX_OK) return status;
   status = vmo_read_user(vmo, buffer.addr, offset, buffer_size);
   kobject_unref(&vmo->obj);
@@ -71,7 +54,7 @@ zx_status_t sys_vmo_read(zx_handle_t handle, user_out_ptr_t buffer, uint64_t off
 zx_status_t sys_vmo_write(zx_handle_t handle, user_in_ptr_t buffer, uint64_t offset,
                           size_t buffer_size) {
   struct vmo *vmo;
-  zx_status_t status = get_vmo(handle, ZX_RIGHT_WRITE, &vmo, NULL);
+  zx_status_t status = handle_get_vmo(handle, ZX_RIGHT_WRITE, &vmo, NULL);
   if (status != ZX_OK) return status;
   status = vmo_write_user(vmo, buffer.addr, offset, buffer_size);
   kobject_unref(&vmo->obj);
@@ -80,7 +63,7 @@ zx_status_t sys_vmo_write(zx_handle_t handle, user_in_ptr_t buffer, uint64_t off
 
 zx_status_t sys_vmo_get_size(zx_handle_t handle, user_out_ptr_t size) {
   struct vmo *vmo;
-  zx_status_t status = get_vmo(handle, ZX_RIGHT_NONE, &vmo, NULL);
+  zx_status_t status = handle_get_vmo(handle, ZX_RIGHT_NONE, &vmo, NULL);
   if (status != ZX_OK) return status;
   uint64_t value = vmo_get_size(vmo);
   kobject_unref(&vmo->obj);
@@ -90,7 +73,7 @@ zx_status_t sys_vmo_get_size(zx_handle_t handle, user_out_ptr_t size) {
 zx_status_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
   struct vmo *vmo;
   zx_rights_t rights;
-  zx_status_t status = get_vmo(handle, ZX_RIGHT_WRITE, &vmo, &rights);
+  zx_status_t status = handle_get_vmo(handle, ZX_RIGHT_WRITE, &vmo, &rights);
   if (status != ZX_OK) return status;
   // As Zircon: a non-resizable VMO is ZX_ERR_UNAVAILABLE (from vmo_set_size); a
   // resizable one also needs ZX_RIGHT_RESIZE.
@@ -106,7 +89,7 @@ zx_status_t sys_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, s
                               size_t size, user_out_ptr_t child_vmar, user_out_ptr_t child_addr) {
   struct vmar *parent;
   zx_rights_t rights;
-  zx_status_t status = get_vmar(parent_vmar, ZX_RIGHT_NONE, &parent, &rights);
+  zx_status_t status = handle_get_vmar(parent_vmar, ZX_RIGHT_NONE, &parent, &rights);
   if (status != ZX_OK) return status;
   zx_rights_t need = (options & ZX_VM_CAN_MAP_READ ? ZX_RIGHT_READ : 0) |
                      (options & ZX_VM_CAN_MAP_WRITE ? ZX_RIGHT_WRITE : 0) |
@@ -133,11 +116,11 @@ zx_status_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar
                          user_out_ptr_t mapped_addr) {
   struct vmar *vmar;
   zx_rights_t vmar_rights;
-  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, &vmar_rights);
+  zx_status_t status = handle_get_vmar(handle, ZX_RIGHT_NONE, &vmar, &vmar_rights);
   if (status != ZX_OK) return status;
   struct vmo *vmo;
   zx_rights_t vmo_rights;
-  status = get_vmo(vmo_handle, ZX_RIGHT_MAP, &vmo, &vmo_rights);
+  status = handle_get_vmo(vmo_handle, ZX_RIGHT_MAP, &vmo, &vmo_rights);
   if (status != ZX_OK) {
     kobject_unref(&vmar->obj);
     return status;
@@ -159,7 +142,7 @@ zx_status_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar
 zx_status_t sys_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len) {
   struct vmar *vmar;
   zx_rights_t rights;
-  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, &rights);
+  zx_status_t status = handle_get_vmar(handle, ZX_RIGHT_NONE, &vmar, &rights);
   if (status != ZX_OK) return status;
   // As Zircon: destroying sub-VMARs in the range takes ZX_RIGHT_OP_CHILDREN.
   status = vmar_unmap_checked(vmar, addr, len, rights & ZX_RIGHT_OP_CHILDREN);
@@ -171,7 +154,7 @@ zx_status_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vadd
                              size_t len) {
   struct vmar *vmar;
   zx_rights_t rights;
-  zx_status_t status = get_vmar(handle, ZX_RIGHT_NONE, &vmar, &rights);
+  zx_status_t status = handle_get_vmar(handle, ZX_RIGHT_NONE, &vmar, &rights);
   if (status != ZX_OK) return status;
   if (perm_rights(options) & ~rights) status = ZX_ERR_ACCESS_DENIED;
   else status = vmar_protect(vmar, options, addr, len);
@@ -181,7 +164,7 @@ zx_status_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vadd
 
 zx_status_t sys_vmar_destroy(zx_handle_t handle) {
   struct vmar *vmar;
-  zx_status_t status = get_vmar(handle, ZX_RIGHT_OP_CHILDREN, &vmar, NULL);
+  zx_status_t status = handle_get_vmar(handle, ZX_RIGHT_OP_CHILDREN, &vmar, NULL);
   if (status != ZX_OK) return status;
   status = vmar_destroy(vmar);
   kobject_unref(&vmar->obj);
@@ -199,7 +182,7 @@ zx_status_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex,
   zx_rights_t rights = 0;
   zx_status_t status = ZX_OK;
   if (vmex != ZX_HANDLE_INVALID) {
-    status = handle_table_get(ht, vmex, ZX_OBJ_TYPE_NONE, 0, &resource, NULL);
+    status = handle_get(vmex, ZX_OBJ_TYPE_NONE, 0, &resource, NULL);
     if (status == ZX_OK) status = ZX_ERR_WRONG_TYPE;
   }
   zx_status_t removed = handle_table_remove(ht, handle, &obj, &rights);

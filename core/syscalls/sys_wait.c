@@ -4,14 +4,14 @@
 #include <janus/process.h>
 #include <zircon/rights.h>
 
+#include "core/object/handle_get.h"
 #include "core/object/signals.h"
 #include "core/syscalls/syscall_table.h"
 
 zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
                                 user_out_ptr_t observed) {
   struct kobject *obj;
-  zx_status_t status = handle_table_get(process_current()->handles, handle, ZX_OBJ_TYPE_NONE,
-                                        ZX_RIGHT_WAIT, &obj, NULL);
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_NONE, ZX_RIGHT_WAIT, &obj, NULL);
   if (status != ZX_OK) return status;
   zx_signals_t seen = 0;
   status = object_wait(obj, signals, deadline, &seen);
