@@ -13,7 +13,7 @@
 #include <janus/panic.h>
 #include <string.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 
 #ifndef KCONFIG_ASID_BITS
 #define KCONFIG_ASID_BITS 0  // 0: as many as the CPU has

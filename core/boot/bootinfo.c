@@ -1,6 +1,6 @@
 // Reads the boot device tree into struct bootinfo, and turns its memory description
 // into the free ranges the page allocator starts from.
-#include "bootinfo.h"
+#include <janus/bootinfo.h>
 
 #include <string.h>
 

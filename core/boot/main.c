@@ -13,9 +13,9 @@
 #include <janus/version.h>
 #include <string.h>
 
-#include "core/boot/bootinfo.h"
+#include <janus/bootinfo.h>
 #include "core/boot/boot_log.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 
 #define KERNEL_STACK_ORDER 2  // 16 KiB per CPU
 #define CPU_START_TIMEOUT_NS 1000000000LL

@@ -15,7 +15,7 @@
 #include "lib/asid.h"
 #include "core/boot/bench_group.h"
 #include "core/boot/bootfs.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/job.h"
 
 // Runs a boot-filesystem program to its end; *code is its return code.

@@ -7,7 +7,7 @@
 #include <janus/thread.h>
 #include <stdlib.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/kernel/sched_internal.h"
 #include "core/object/signals.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/restricted.h"
 #include "core/kernel/sched_internal.h"
 

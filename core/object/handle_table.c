@@ -7,7 +7,7 @@
 
 #include <zircon/rights.h>
 
-#include "object.h"
+#include <janus/object.h>
 
 #define FIXED_BITS 0x3u
 #define SLOT_BITS 16u

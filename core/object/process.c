@@ -10,7 +10,7 @@
 
 #include "core/boot/bootfs.h"
 #include "core/object/job.h"  // job membership (core/object/job.c)
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/shared_group.h"
 #include "core/vm/vmar.h"  // VM hooks (core/vm/vmar.c)
 #include "core/object/signals.h"

@@ -5,7 +5,7 @@
 #include <janus/arch.h>
 #include <janus/heap.h>
 #include <janus/spinlock.h>
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include <stdint.h>
 
 static uintptr_t heap_break = KERNEL_HEAP_BASE;   // end of what malloc was given

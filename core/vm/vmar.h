@@ -14,7 +14,7 @@
 #include <zircon/syscalls/object.h>
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/object.h>
 #include "core/vm/vm_range.h"
 
 struct arch_aspace;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/vm/vmar.h"
 
 spinlock_t vm_lock = SPINLOCK_INIT;

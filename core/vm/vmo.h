@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/object.h>
 
 // Largest VMO (Janus limit; Zircon's is near 2^64): larger is ZX_ERR_OUT_OF_RANGE.
 #define VMO_MAX_SIZE (1ULL << 36)

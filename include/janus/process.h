@@ -11,7 +11,7 @@
 #include <zircon/types.h>
 
 #include "core/object/handle_table.h"
-#include "core/object/object.h"
+#include <janus/object.h>
 
 enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_DEAD };
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/object.h>
 
 enum thread_state {
   THREAD_INITIAL,

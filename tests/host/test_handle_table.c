@@ -8,7 +8,7 @@
 #include <zircon/rights.h>
 
 #include "../../core/object/handle_table.h"
-#include "../../core/object/object.h"
+#include <janus/object.h>
 #include "test.h"
 
 #define TYPE_A 5u

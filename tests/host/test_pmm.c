@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "test.h"
 
 uintptr_t physmap_offset;  // the one definition for the whole runner

@@ -14,9 +14,9 @@
 
 #include "lib/asid.h"
 #include "core/boot/boot_log.h"
-#include "core/boot/bootinfo.h"
+#include <janus/bootinfo.h>
 #include "core/object/job.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/shared_group.h"
 #include "core/syscalls/syscall_table.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/boot/bootfs.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/vm/vmar.h"
 
 

@@ -4,7 +4,7 @@
 #include <janus/selftest.h>
 
 #include "core/object/job.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/signals.h"
 
 SELFTEST(job_tree_kill_and_teardown_balance) {

@@ -11,7 +11,7 @@
 #include "lib/asid.h"
 #include "core/boot/bootfs.h"
 #include "core/object/job.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 
 #define MAX_PROCESSES 5000
 #define SMALL_ASID_BITS 4

@@ -8,7 +8,7 @@
 #include <janus/selftest.h>
 #include <string.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
 
