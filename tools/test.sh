@@ -41,6 +41,22 @@ if make -s --no-print-directory build/host/runner >"$out/host-build.log" 2>&1; t
 else
   record host/build 1 "$out/host-build.log"
 fi
+# Includes point one way (tools/check-layering.sh); the check must also catch a new
+# include across the line, tried in a scratch repository.
+bash tools/check-layering.sh >"$out/layering.log" 2>&1
+record layering/includes-point-one-way "$?" "$out/layering.log"
+layering_probe() {
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/tools" "$d/arch" "$d/core"
+  cp tools/check-layering.sh "$d/tools/"
+  echo '#include "core/vm/vmar.h"' >"$d/arch/x.c"
+  echo '#include <arch/sysreg.h>' >"$d/core/y.c"
+  (cd "$d" && git init -q && git add -A && ! bash tools/check-layering.sh >/dev/null &&
+    bash tools/check-layering.sh | grep -q '^arch/x.c:1:' && bash tools/check-layering.sh | grep -q '^core/y.c:1:')
+  local s=$?; rm -rf "$d"; return $s
+}
+layering_probe
+record layering/check-catches-a-crossing "$?"
 make -s --no-print-directory host-ksyms-check >"$out/ksyms.log" 2>&1
 record host/gen-ksyms "$?" "$out/ksyms.log"
 # The TLB model must catch an ASID allocator that skips its rollover flush.

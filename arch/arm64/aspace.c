@@ -3,7 +3,6 @@
 // the TLB instructions. With KCONFIG_ASID_OFF every address space uses ASID 0 and a
 // switch flushes the local TLB: the baseline that shows what ASIDs buy.
 #include <arch/aspace.h>
-#include <arch/aspace_access.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
 #include <arch/sysreg.h>
@@ -117,7 +116,7 @@ static uint64_t user_attrs(unsigned perms, bool owned) {
 static void tlbi_va_asid(uint64_t page, const struct asid_state *state) {
   uint16_t asid;
   if (!asid_for_invalidate(state, &asid)) return;  // never had one: nothing cached
-  uint64_t arg = (uint64_t)asid << 48 | page;
+  uint64_t arg = (uint64_t)asid << TLBI_ASID_SHIFT | page;
   __asm__ volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
 }
 
@@ -125,7 +124,7 @@ static void tlbi_va_asid(uint64_t page, const struct asid_state *state) {
 // entries are tagged with whichever member's ASID walked them, so they go for all
 // ASIDs; a private page goes for the owner's ASIDs only.
 static void tlbi_page(const struct arch_aspace *as, uintptr_t va) {
-  uint64_t page = (va >> PAGE_SHIFT) & ((1ULL << 44) - 1);
+  uint64_t page = (va >> PAGE_SHIFT) & TLBI_VA_MASK;
   if (KCONFIG_ASID_OFF || as->shared_window) {
     __asm__ volatile("tlbi vaae1is, %0" ::"r"(page) : "memory");
   } else {
@@ -137,7 +136,7 @@ static void tlbi_page(const struct arch_aspace *as, uintptr_t va) {
 static void tlbi_asid(const struct asid_state *state) {
   uint16_t asid;
   if (!asid_for_invalidate(state, &asid)) return;
-  __asm__ volatile("tlbi aside1is, %0" ::"r"((uint64_t)asid << 48) : "memory");
+  __asm__ volatile("tlbi aside1is, %0" ::"r"((uint64_t)asid << TLBI_ASID_SHIFT) : "memory");
 }
 
 // Issues the invalidation of everything as may have cached, on every CPU: its two
@@ -149,13 +148,6 @@ static void tlbi_space(const struct arch_aspace *as) {
     tlbi_asid(&as->asid);
     tlbi_asid(&as->restricted_asid);
   }
-}
-
-static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
-  dsb(ishst);
-  tlbi_page(as, va);
-  __asm__ volatile("dsb ish\n isb" ::: "memory");
-  asid_count_broadcast_flush(arch_cpu_index());
 }
 
 static bool in_range(const struct arch_aspace *as, uintptr_t va) {
@@ -174,16 +166,6 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it
   return status;
-}
-
-zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va) {
-  uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
-  if (!pte || !(*pte & PTE_VALID)) return ZX_ERR_NOT_FOUND;
-  uint64_t entry = *pte;
-  *pte = 0;
-  invalidate_page(as, va);
-  free_leaf(entry);
-  return ZX_OK;
 }
 
 // --- Range operations: many entries, one batch of TLB maintenance ----------------
@@ -338,7 +320,7 @@ static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu
     // so the CPU cannot change.
     struct asid_state *state =
         (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
-    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, cpu) << 48;
+    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, cpu) << TTBR_ASID_SHIFT;
   }
   if (ttbr1 != mmu->ttbr1_pa) {
     // TTBR1's window and TTBR0's ASID change in two writes: in between, a walk could

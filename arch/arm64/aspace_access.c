@@ -1,5 +1,5 @@
 // Copies to and from another address space through its page tables and the physmap.
-#include <arch/aspace_access.h>
+#include <janus/arch.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
 #include <janus/physmap.h>

@@ -2,7 +2,7 @@
 // read-only VMO that shows it to user space.
 #include "bootfs.h"
 
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <stdint.h>
 #include <string.h>
 #include <zircon/rights.h>

@@ -6,7 +6,7 @@
 // The image is untrusted input (a user may supply it): every offset and size is
 // checked, and a malformed image is ZX_ERR_INVALID_ARGS.
 #include <janus/elf.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <string.h>
 #include <zircon/rights.h>
 

@@ -6,7 +6,7 @@
 #include <janus/console.h>
 #include <janus/cpu.h>
 #include <janus/heap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <janus/thread.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 // Processes: an address space, a handle table and threads. A process dies when its
 // last thread exits; zx_process_exit / zx_task_kill make every thread exit.
-#ifndef JANUS_PROCESS_H_
-#define JANUS_PROCESS_H_
+#ifndef CORE_OBJECT_PROCESS_H_
+#define CORE_OBJECT_PROCESS_H_
 
-#include <arch/aspace.h>
-#include <arch/memory_map.h>
+#include <janus/arch.h>
+#include <janus/physmap.h>
 #include <janus/spinlock.h>
 #include <stdbool.h>
 #include <zircon/syscalls/object.h>
@@ -12,6 +12,7 @@
 
 #include "core/object/handle_table.h"
 #include <janus/object.h>
+#include <janus/process.h>  // what arch asks of a process
 
 enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DYING, PROCESS_DEAD };
 
@@ -60,8 +61,6 @@ bool elf_is_shared_prototype(const void *image, size_t size);
 // Maps the user stack [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP), or for a
 // shared process below SHARED_STACK_TOP in its group's window.
 zx_status_t process_map_stack(struct process *p);
-// Registers a user thread starts with: x0-x7.
-#define PROCESS_START_REGS 8
 // Starts t (a user thread of p, THREAD_INITIAL) at entry with x0-x7 = regs (the rest
 // zero); first: t is p's first thread and starts p (p must be new), else p must be
 // running. ZX_ERR_BAD_STATE when t or p cannot start.
@@ -87,11 +86,6 @@ int64_t process_wait(struct process *p);
 __attribute__((noreturn)) void process_exit_current(int64_t code);
 // Asks thread t to exit at its next return to user mode (a blocked t wakes first).
 void thread_kill(struct thread *t);
-// Asks every thread of p to exit (they do so at their next return to user mode).
-void process_kill(struct process *p, int64_t code);
-// Called by a user thread that leaves: the last one turns the process dead.
-__attribute__((noreturn)) void process_thread_exit(void);
-struct process *process_current(void);
 // Where p's user code may run, keep its stack and point the kernel at: its
 // restricted (TTBR0) range and, for a member of a shared group, the window.
 static inline bool process_user_address(const struct process *p, uintptr_t va) {
@@ -100,4 +94,4 @@ static inline bool process_user_address(const struct process *p, uintptr_t va) {
 }
 
 
-#endif  // JANUS_PROCESS_H_
+#endif  // CORE_OBJECT_PROCESS_H_

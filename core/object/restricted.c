@@ -5,7 +5,7 @@
 #include "core/object/restricted.h"
 
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <zircon/rights.h>

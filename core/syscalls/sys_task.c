@@ -1,8 +1,7 @@
 // Jobs, processes and task control: zx_job_create, zx_process_create,
 // zx_process_start, zx_task_kill, zx_process_read_memory, zx_process_write_memory.
-#include <arch/aspace_access.h>
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <string.h>
 #include <zircon/rights.h>

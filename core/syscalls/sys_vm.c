@@ -1,7 +1,7 @@
 // Syscalls of VMOs and VMARs: handle and user-memory plumbing around core/vm/vmo.c and
 // core/vm/vmar.c.
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <zircon/rights.h>
 
 #include "core/object/handle_get.h"

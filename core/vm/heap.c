@@ -1,7 +1,7 @@
 // The heap window: newlib's malloc grows it (through _sbrk in core/kernel/libc_glue.c) with
 // fresh pages mapped into a dedicated range of the kernel half, so the heap grows
 // without needing physically contiguous memory.
-#include <arch/memory_map.h>
+#include <janus/physmap.h>
 #include <janus/arch.h>
 #include <janus/heap.h>
 #include <janus/spinlock.h>

@@ -9,13 +9,14 @@
 
 #include <janus/arch.h>
 #include <janus/panic.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/rights.h>
 
 #include "core/object/shared_group.h"
 #include "core/vm/vmo.h"
+#include "lib/hash.h"
 
 #define VM_PERM_MASK (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
 #define VM_ALIGN_MASK ((zx_vm_option_t)0x1fu << ZX_VM_ALIGN_BASE)
@@ -249,7 +250,7 @@ static uint64_t placement_random(uint32_t options) {
   if (options & ZX_VM_COMPACT) return 0;
   static uint64_t counter;
   uint64_t c = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-  return ((uint64_t)arch_monotonic_ns() ^ (c * 0x9e3779b97f4a7c15ULL)) | 1;
+  return ((uint64_t)arch_monotonic_ns() ^ (c * HASH_GOLDEN_RATIO_64)) | 1;
 }
 
 // Checks a SPECIFIC request [offset, offset + size) against v (vm_lock held) and

@@ -8,12 +8,13 @@
 #ifndef CORE_VMAR_H_
 #define CORE_VMAR_H_
 
-#include <arch/memory_map.h>
+#include <janus/physmap.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/types.h>
 
+#include <janus/fault.h>  // vm_handle_user_fault, demand paging
 #include <janus/object.h>
 #include "core/vm/vm_range.h"
 
@@ -71,11 +72,6 @@ zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out);
 // Rights a handle to vmar gets.
 zx_rights_t vmar_handle_rights(const struct vmar *vmar);
 
-// Demand paging: a translation fault at addr from p's user code (restricted: in
-// restricted mode, where the shared window is out of reach). True if a page was
-// mapped (or already is): the instruction may run again.
-bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
-                          bool restricted);
 
 // Operations behind the syscalls (rights already checked by the caller).
 zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset, uint64_t size,

@@ -20,10 +20,9 @@ static inline void arch_cpu_wake(void);
 
 #include <arch/arch_inline.h>
 
-#endif  // JANUS_ARCH_H_
-
 // --- The out-of-line part, implemented in arch/arm64 ---------------------------
 #include <arch/aspace.h>
+#include <arch/restricted.h>  // restricted mode's register moves (core/object/restricted.c)
 #include <janus/physmap.h>
 #include <stddef.h>
 #include <zircon/types.h>
@@ -52,7 +51,6 @@ void arch_aspace_destroy(struct arch_aspace *as);
 // TLBs of every CPU (a window's page for all ASIDs).
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned);
-zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va);
 // The same for every page of [va, va + pages * PAGE_SIZE) (clipped to as's half):
 // mapped pages are unmapped (owned ones freed), or given perms (without
 // ARCH_MMU_READ: unmapped); pages not mapped are skipped. One batch of TLB
@@ -75,6 +73,16 @@ void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted);
 // or a range outside user space is ZX_ERR_INVALID_ARGS.
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
 zx_status_t arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+// Copies len bytes between buf and as's user range at va (write: buf -> as; writes
+// ignore the page's protection, as a debugger's do, and keep the instruction cache
+// coherent). Stops at the first page that is not mapped (or outside the user range);
+// returns the bytes copied. The caller keeps as's tables and pages alive meanwhile.
+size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len,
+                        bool write);
+// Makes instructions written at kernel address kva (the physmap) visible to
+// instruction fetch on every CPU: clean to the point of unification, invalidate the
+// instruction caches.
+void arch_sync_icache(uintptr_t kva, size_t len);
 
 // Leak accounting: page-table pages the kernel half took from the page allocator,
 // and ASIDs handed out.
@@ -120,4 +128,8 @@ __attribute__((noreturn)) void arch_halt(void);
 // The image as loaded: physical base and the run-time base of link address 0.
 extern paddr_t kernel_image_pa;
 extern char _image_start[], _image_end[];
+// The boot CPU's stack until its first thread switch (arch/arm64/boot/head.S).
+extern char boot_stack[], boot_stack_top[];
 uintptr_t arch_image_base(void);
+
+#endif  // JANUS_ARCH_H_

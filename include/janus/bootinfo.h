@@ -52,6 +52,7 @@ struct bootinfo {
   enum psci_conduit psci;
   char bootargs[BOOTINFO_BOOTARGS_LEN];  // /chosen bootargs, "" if absent
   char model[BOOTINFO_MODEL_LEN];        // root "model", "" if absent
+  size_t fdt_size;                       // the blob's own totalsize
 };
 
 // Fills *out from the blob (at most max_size bytes readable). Malformed input gives

@@ -33,6 +33,7 @@ struct thread {
   void (*entry)(void *arg);
   void *arg;
   struct process *process;  // NULL: a kernel thread
+  const struct arch_aspace *aspace;  // its process's, loaded by the context switch; or NULL
   struct thread *process_next;  // the process's thread list
   volatile bool killed;         // leave at the next return to user mode
   bool running_ref_taken;       // started once: a thread cannot be started again

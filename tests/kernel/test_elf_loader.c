@@ -3,7 +3,7 @@
 // named "elf" at the link address in the root VMAR.
 #include <janus/arch.h>
 #include <janus/heap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <stdlib.h>
 #include <string.h>

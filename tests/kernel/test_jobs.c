@@ -1,6 +1,6 @@
 // Self-tests of the job tree: membership, kill propagation, depth limit, and that
 // every object and page comes back.
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 
 #include "core/object/job.h"

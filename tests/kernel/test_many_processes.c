@@ -4,7 +4,7 @@
 // finish cleanly and give every page and ASID back.
 #include <janus/arch.h>
 #include <janus/heap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <janus/thread.h>
 

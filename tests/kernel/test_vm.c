@@ -4,7 +4,7 @@
 // pages out in batches: runs past 32 pages use one whole-ASID flush.
 #include <janus/arch.h>
 #include <janus/physmap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <string.h>
 
