@@ -131,16 +131,26 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     timeout 60 bash tools/qemu-run.sh --board "$board" --boot direct \
       --image "build/$board/qemu/$image_name" --gdb $port </dev/null >"$log.qemu" 2>&1 &
     qemu_pid=$!
+    # Then bt ends at the boot code, a syscall's breakpoint has one location, and bt
+    # from inside a syscall ends at the exception entry (CFI marks it outermost).
     timeout 60 gdb-multiarch -nx -batch -ex 'set tcp connect-timeout 30' -ex "target remote :$port" \
       -x "$gdb_script" -ex 'hbreak kernel_main' -ex continue -ex 'info symbol $pc' \
-      -ex 'print entry_el' -ex kill >>"$log" 2>&1
+      -ex 'print entry_el' -ex 'echo BT-BOOT\n' -ex bt -ex delete \
+      -ex 'break sys_process_create_shared' -ex delete -ex 'hbreak sys_process_create_shared' \
+      -ex continue -ex 'echo BT-SYSCALL\n' -ex bt -ex 'echo BT-END\n' -ex kill >>"$log" 2>&1
     kill $qemu_pid 2>/dev/null; wait $qemu_pid 2>/dev/null
+    boot_bt=$(sed -n '/^BT-BOOT/,/^Breakpoint 2/p' "$log")
+    syscall_bt=$(sed -n '/^BT-SYSCALL/,/^BT-END/p' "$log")
     grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/boot/main.c' "$log" &&
-      grep -q '^kernel_main in section .text' "$log" && grep -q '^\$1 = [12]$' "$log"
+      grep -q '^kernel_main in section .text' "$log" && grep -q '^\$1 = [12]$' "$log" &&
+      grep -q '^#1 .* in primary_entry ' <<<"$boot_bt" && ! grep -q '^#2 ' <<<"$boot_bt" &&
+      grep -q '^Breakpoint 2 at 0x[0-9a-f]*: file core/syscalls/sys_task.c' "$log" &&
+      grep -q '^#0  sys_process_create_shared ' <<<"$syscall_bt" &&
+      [ "$(grep -c '^#' <<<"$syscall_bt")" -le 4 ] && grep -q ' in el0_sync () ' <<<"$syscall_bt"
   else
     false
   fi
-  record "$board/make-debug (gdb stops at kernel_main in the upper half)" $? "$log"
+  record "$board/make-debug (gdb stops at kernel_main in the upper half; bt ends at boot and at the exception entry)" $? "$log"
 
   # The hardware image (no semihosting, what make sdcard writes): under QEMU it must run
   # the demo and then power the machine off (PSCI on virt, the watchdog on the Pi).
