@@ -51,9 +51,11 @@ layering_probe() {
   cp tools/check-layering.sh "$d/tools/"
   echo '#include "core/vm/vmar.h"' >"$d/arch/x.c"
   echo '#include <arch/sysreg.h>' >"$d/core/y.c"
-  (cd "$d" && git init -q && git add -A && ! bash tools/check-layering.sh >/dev/null &&
-    bash tools/check-layering.sh | grep -q '^arch/x.c:1:' && bash tools/check-layering.sh | grep -q '^core/y.c:1:')
-  local s=$?; rm -rf "$d"; return $s
+  local report s
+  report=$(cd "$d" && git init -q && git add -A && bash tools/check-layering.sh)
+  s=$?  # must be 1, naming both files
+  rm -rf "$d"
+  [ $s = 1 ] && grep -q '^arch/x.c:1:' <<<"$report" && grep -q '^core/y.c:1:' <<<"$report"
 }
 layering_probe
 record layering/check-catches-a-crossing "$?"
