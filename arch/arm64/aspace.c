@@ -176,6 +176,27 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   return status;
 }
 
+zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
+                                   unsigned perms) {
+  if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
+  uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
+  uint64_t attrs = user_attrs(perms, false);
+  if (pte && (*pte & PTE_VALID)) {
+    uint64_t entry = *pte;
+    if ((entry & PTE_ADDR_MASK) == pa && (entry & (PTE_RDONLY | PTE_UXN)) ==
+                                             (attrs & (PTE_RDONLY | PTE_UXN)))
+      return ZX_OK;  // another CPU got here first
+    // Break before make: no CPU may hold the old and the new translation at once.
+    __atomic_store_n(pte, 0, __ATOMIC_RELAXED);
+    invalidate_page(as, va);
+    free_leaf(entry);
+  }
+  if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
+  zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+  dsb(ishst);
+  return status;
+}
+
 zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va) {
   uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
   if (!pte || !(*pte & PTE_VALID)) return ZX_ERR_NOT_FOUND;
