@@ -33,7 +33,9 @@ static zx_status_t run_program(const char *name, int64_t *code) {
     return status;
   }
   uintptr_t entry;
-  status = process_load_elf(p, image, size, &entry);
+  struct vmo *image_vmo = bootfs_vmo();  // NULL (no memory): the segments are copied
+  uint64_t offset = image_vmo ? bootfs_vmo_offset(image) : 0;
+  status = process_load_elf_from_vmo(p, image, size, image_vmo, offset, &entry);
   uintptr_t sp = shared ? SHARED_STACK_TOP : USER_STACK_TOP;
   if (status == ZX_OK) status = process_start_with_bootfs(p, entry, sp);  // x4: the bootfs
   if (status == ZX_OK) *code = process_wait(p);
