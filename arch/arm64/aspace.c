@@ -150,6 +150,13 @@ static void tlbi_space(const struct arch_aspace *as) {
   }
 }
 
+static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
+  dsb(ishst);
+  tlbi_page(as, va);
+  __asm__ volatile("dsb ish\n isb" ::: "memory");
+  asid_count_broadcast_flush(arch_cpu_index());
+}
+
 static bool in_range(const struct arch_aspace *as, uintptr_t va) {
   return as->shared_window ? va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END
                            : va >= USER_ASPACE_BASE && va < USER_ASPACE_END;
@@ -165,6 +172,27 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
   zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it
+  return status;
+}
+
+zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
+                                   unsigned perms) {
+  if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
+  uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
+  uint64_t attrs = user_attrs(perms, false);
+  if (pte && (*pte & PTE_VALID)) {
+    uint64_t entry = *pte;
+    if ((entry & PTE_ADDR_MASK) == pa && (entry & (PTE_RDONLY | PTE_UXN)) ==
+                                             (attrs & (PTE_RDONLY | PTE_UXN)))
+      return ZX_OK;  // another CPU got here first
+    // Break before make: no CPU may hold the old and the new translation at once.
+    __atomic_store_n(pte, 0, __ATOMIC_RELAXED);
+    invalidate_page(as, va);
+    free_leaf(entry);
+  }
+  if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
+  zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+  dsb(ishst);
   return status;
 }
 

@@ -33,7 +33,9 @@ static zx_status_t run_program(const char *name, int64_t *code) {
     return status;
   }
   uintptr_t entry;
-  status = process_load_elf(p, image, size, &entry);
+  struct vmo *image_vmo = bootfs_vmo();  // NULL (no memory): the segments are copied
+  uint64_t offset = image_vmo ? bootfs_vmo_offset(image) : 0;
+  status = process_load_elf_from_vmo(p, image, size, image_vmo, offset, &entry);
   uintptr_t sp = shared ? SHARED_STACK_TOP : USER_STACK_TOP;
   if (status == ZX_OK) status = process_start_with_bootfs(p, entry, sp);  // x4: the bootfs
   if (status == ZX_OK) *code = process_wait(p);
@@ -61,9 +63,12 @@ static struct resource_counts count_resources(void) {
 }
 
 // Every "test-*" program must exit 0; every "fault*" program must be killed by its
-// exception while the kernel carries on; "hello" and "demo" must exit 0.
+// exception while the kernel carries on; "hello" and "demo" must exit 0. The boot
+// argument janus.user=NAME runs that program alone (while working on it).
 static int run_user_suite(void) {
   int failed = 0;
+  const char *only = strstr(boot_info.bootargs, "janus.user=");
+  size_t only_len = only ? strcspn(only += strlen("janus.user="), " ") : 0;
   (void)root_job();  // made on first use: before any accounting
   (void)bootfs_vmo();  // the same
   for (size_t i = 0; i < bootfs_count(); i++) {
@@ -72,6 +77,7 @@ static int run_user_suite(void) {
     int64_t expected = faulty ? ZX_TASK_RETCODE_EXCEPTION_KILL : 0;
     if (strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello") && strcmp(name, "demo"))
       continue;
+    if (only && (strlen(name) != only_len || strncmp(name, only, only_len))) continue;
     int64_t code = 1;
     struct resource_counts before = count_resources();
     zx_status_t status = run_program(name, &code);
@@ -110,7 +116,9 @@ int kernel_run(void) {
 #if KCONFIG_SELFTEST
   int status = selftest_run_all(boot_info.bootargs);
   size_t only_len;
-  int user_failures = selftest_only(boot_info.bootargs, &only_len) ? 0 : run_user_suite();
+  bool user_only = strstr(boot_info.bootargs, "janus.user=") != NULL;
+  int user_failures =
+      selftest_only(boot_info.bootargs, &only_len) && !user_only ? 0 : run_user_suite();
   print_asid_counters();
   return user_failures ? 1 : status;
 #elif KCONFIG_BENCH

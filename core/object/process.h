@@ -55,6 +55,12 @@ zx_status_t process_create_shared(struct process *shared_proc, const char *name,
 // maps a stack; returns its entry point. An ELF linked into the shared window goes
 // into p's group's window (p must be shared). ZX_ERR_INVALID_ARGS: a malformed image.
 zx_status_t process_load_elf(struct process *p, const void *image, size_t size, uintptr_t *entry);
+// The same for an image that also sits in image_vmo at image_offset (the same bytes):
+// segments are mapped from it without copying (core/boot/elf_loader.c).
+struct vmo;
+zx_status_t process_load_elf_from_vmo(struct process *p, const void *image, size_t size,
+                                      struct vmo *image_vmo, uint64_t image_offset,
+                                      uintptr_t *entry);
 // True for an executable linked into the shared window: it must start as the first
 // process of a new shared group (process_create_prototype).
 bool elf_is_shared_prototype(const void *image, size_t size);

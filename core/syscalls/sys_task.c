@@ -192,24 +192,33 @@ zx_status_t sys_task_kill(zx_handle_t handle) {
   return status;
 }
 
-// One chunk between p's memory and buf. Pages of VMAR mappings not touched yet are
-// paged in first (lazy mappings), as a fault from p itself would.
+// One chunk between p's memory and buf. Reads go through p's page tables, paging in
+// VMAR mappings not touched yet as a fault from p itself would; writes go through
+// the mappings (vm_debug_write), so they land in p's own copy of a page.
 static size_t copy_chunk(struct process *p, uintptr_t va, char *buf, size_t len, bool write) {
   size_t done = 0;
+  if (write) {
+    while (done < len && __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROCESS_DEAD) {
+      size_t n = vm_debug_write(p, va + done, buf + done, len - done);
+      if (!n) break;
+      done += n;
+    }
+    return done;
+  }
   for (int tries = 0; done < len && tries < 4; tries++) {
     if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROCESS_DEAD) break;
     irq_state_t state = spin_lock_irqsave(&vm_lock);
     uintptr_t at = va + done;
     // The window's tables belong to the group; NULL root: the group is gone.
     bool in_window = at >= SHARED_WINDOW_BASE && at < SHARED_WINDOW_END;
-    size_t n = !in_window ? arch_aspace_copy(&p->aspace, at, buf + done, len - done, write)
+    size_t n = !in_window ? arch_aspace_copy(&p->aspace, at, buf + done, len - done, false)
                : shared_group_root_vmar_locked(p->group)
-                   ? arch_aspace_copy(&p->group->window, at, buf + done, len - done, write)
+                   ? arch_aspace_copy(&p->group->window, at, buf + done, len - done, false)
                    : 0;
     spin_unlock_irqrestore(&vm_lock, state);
     if (n) tries = 0;
     done += n;
-    if (done == len || !vm_handle_user_fault(p, va + done, write, false, false)) break;
+    if (done == len || !vm_handle_user_fault(p, va + done, false, false, false)) break;
   }
   return done;
 }

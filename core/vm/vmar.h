@@ -50,6 +50,7 @@ struct vm_mapping {
   unsigned perms;            // ZX_VM_PERM_*
   unsigned max_perms;        // what the VMO handle's rights allowed at map time
   struct vm_mapping *vmo_next;  // in vmo->mappings
+  bool private_copy;         // its VMO is its own snapshot (vm_debug_write made it)
 };
 
 #define VMAR_CAN_MAP_MASK \
@@ -105,5 +106,19 @@ zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_
 // vm_lock held: removes from the page tables the pages of m that back VMO offsets
 // [start, end), in one batch of TLB maintenance (used when a VMO shrinks).
 void vm_mapping_unmap_vmo_range_locked(struct vm_mapping *m, uint64_t start, uint64_t end);
+
+// vm_lock held: for owner offsets [start, end) of owner (a VMO that is not a slice),
+// in every mapping of it and of its slices: the pages leave the page tables, or
+// (write_protect) writable entries become read-only. One batch of TLB maintenance
+// per mapping.
+void vm_vmo_unmap_locked(struct vmo *owner, uint64_t start, uint64_t end);
+void vm_vmo_write_protect_locked(struct vmo *owner, uint64_t start, uint64_t end);
+
+// zx_process_write_memory: writes up to len bytes at addr of p (never past addr's
+// page) into the page its mapping shows, as a write by p would (copy on write), even
+// where p may not write; a mapping whose VMO handle had no ZX_RIGHT_WRITE gets a
+// private snapshot of its VMO first, so what others share is never touched. Returns the bytes written (0: no
+// mapping there, or no memory).
+size_t vm_debug_write(struct process *p, uintptr_t addr, const void *buf, size_t len);
 
 #endif  // CORE_VMAR_H_

@@ -51,6 +51,11 @@ void arch_aspace_destroy(struct arch_aspace *as);
 // TLBs of every CPU (a window's page for all ASIDs).
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned);
+// Maps pa at va whatever is there: a different entry leaves first, invalidated on
+// every CPU before the new one is written (break before make). A copy-on-write fault
+// uses it to give a page its own copy, or write access to a page that became its own.
+zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
+                                   unsigned perms);
 // The same for every page of [va, va + pages * PAGE_SIZE) (clipped to as's half):
 // mapped pages are unmapped (owned ones freed), or given perms (without
 // ARCH_MMU_READ: unmapped); pages not mapped are skipped. One batch of TLB
@@ -69,6 +74,14 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted);
 // Restricted enter and exit: as is already this CPU's space (the running thread's),
 // only the mode changes. Interrupts masked.
 void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted);
+// Data-cache maintenance by address over [kva, kva + len) to the point of coherency
+// (zx_vmo_op_range's cache operations): clean; clean and invalidate (also what an
+// invalidate does: a plain invalidate could drop another sharer's dirty lines); sync
+// (make written instructions visible to instruction fetch).
+#define ARCH_CACHE_CLEAN 0u
+#define ARCH_CACHE_CLEAN_INVALIDATE 1u
+#define ARCH_CACHE_SYNC 2u
+void arch_cache_op(uintptr_t kva, size_t len, unsigned op);
 // Copies between kernel and the current user space with EL0's permissions; a fault
 // or a range outside user space is ZX_ERR_INVALID_ARGS.
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
