@@ -97,7 +97,7 @@ image: $(B)/$(BOARD_IMAGE_NAME) check-image
 
 $(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -MF $@.d -S -o $@.s $<
+	$(CC) $(KERNEL_CFLAGS) -MF $@.d -MT $@ -S -o $@.s $<
 	sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
 	rm -f $@.tmp $@.s
