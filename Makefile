@@ -29,7 +29,7 @@ endif
 ifeq ($(shell [ "$(ASID_BITS)" -ge 0 ] 2>/dev/null && [ "$(ASID_BITS)" -le 16 ] && echo ok),)
 $(error ASID_BITS must be 0 (the CPU's width) or 1..16)
 endif
-B := build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)
+B := build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)$(if $(filter 1,$(LINUX)),-linux)
 NEWLIB_KERNEL := build/newlib/kernel
 NEWLIB_USER := build/newlib/user
 DEPS_STAMP := build/deps/.stamp
@@ -68,7 +68,7 @@ LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack \
   --gc-sections --no-warn-rwx-segments -nostdlib -T arch/arm64/kernel.ld
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps run test bench debug sdcard clean image check-image host-test
+.PHONY: all help deps run test bench debug sdcard clean image check-image host-test linux
 all: deps
 	@$(MAKE) --no-print-directory image
 
@@ -78,6 +78,7 @@ help:
 	@echo "make debug [BOARD=...]             QEMU waiting for gdb on :$(GDB_PORT), and the gdb command line"
 	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
 	@echo "make bench [BOARD=rpi4]            benchmarks: QEMU table, CSVs and plot; or Pi 4 SD images"
+	@echo "make linux [CMD='...'|PROGRAM=f ARGS='...'] [LINUX_ROOT=dir]  Linux programs (BusyBox sh)"
 	@echo "make deps                          install the tools (Debian packages, newlib)"
 
 # --- dependencies ---------------------------------------------------------------
@@ -140,6 +141,16 @@ run: deps
 	@$(MAKE) --no-print-directory image
 	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
 	  --image $(B)/$(BOARD_IMAGE_NAME) --expect-exit 0
+
+# The Linux personality (README "Linux programs"): `make linux` boots into BusyBox's
+# sh on the serial console; CMD='...' runs one command line under /bin/sh -c and
+# PROGRAM=static-binary ARGS='...' one program; make exits with its status (128 + N
+# for a death by signal N). LINUX_ROOT=folder adds files. The image is built with
+# LINUX=1 (its own build folder); PROGRAM becomes LINUX_PROGRAM there.
+linux: deps
+	@$(MAKE) --no-print-directory LINUX=1 LINUX_PROGRAM="$(PROGRAM)" PROGRAM= image
+	@bash tools/linux-run.sh --board $(BOARD) --image build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)-linux/$(BOARD_IMAGE_NAME) \
+	  --timeout $(QEMU_TIMEOUT) $(if $(CMD)$(PROGRAM),,--interactive)
 
 GDB_PORT ?= 1234
 debug: deps
