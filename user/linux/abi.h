@@ -78,7 +78,7 @@ struct lx_stat {
   int32_t st_blksize, __pad2;
   int64_t st_blocks;
   int64_t st_atime_sec, st_atime_nsec, st_mtime_sec, st_mtime_nsec, st_ctime_sec, st_ctime_nsec;
-  uint32_t __unused[2];
+  uint32_t unused[2];
 };
 
 struct lx_statx_timestamp {
@@ -300,7 +300,7 @@ struct lx_ucontext {
   uint64_t uc_flags, uc_link;
   struct lx_stack uc_stack;
   uint64_t uc_sigmask;
-  uint8_t __unused[1024 / 8 - 8];
+  uint8_t unused[1024 / 8 - 8];
   struct lx_sigcontext uc_mcontext __attribute__((aligned(16)));
 };
 struct lx_rt_sigframe {

@@ -32,7 +32,8 @@ lx_enter:
   ldp q26, q27, [x0, #T_FP + 416]
   ldp q28, q29, [x0, #T_FP + 448]
   ldp q30, q31, [x0, #T_FP + 480]
-  ldp x3, x4, [x0, #T_FP + 512]
+  add x5, x0, #T_FP + 512
+  ldp x3, x4, [x5]
   msr fpsr, x3
   msr fpcr, x4
   mov x2, x0               // context: the thread
@@ -66,7 +67,8 @@ lx_vector:
   stp q30, q31, [x0, #T_FP + 480]
   mrs x3, fpsr
   mrs x4, fpcr
-  stp x3, x4, [x0, #T_FP + 512]
+  add x5, x0, #T_FP + 512
+  stp x3, x4, [x5]
   mov x29, #0              // a fresh frame chain
   mov x30, #0
   mov x19, x0

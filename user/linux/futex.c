@@ -34,6 +34,8 @@ static int wake(struct lx_process *p, uintptr_t addr, int n, uint32_t bitset) {
 
 int lx_futex_wake(struct lx_process *p, uintptr_t addr, int n) { return wake(p, addr, n, ~0u); }
 
+// The waiter lives on this stack while linked: it is unlinked before the return.
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
 static long futex_wait(struct lx_thread *t, uintptr_t addr, uint32_t expected, zx_time_t deadline,
                        uint32_t bitset) {
   if (addr & 3) return -LX_EINVAL;

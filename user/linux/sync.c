@@ -20,6 +20,8 @@ void lx_unlock(void) {
   if (__atomic_exchange_n(&lock_state, 0, __ATOMIC_RELEASE) == 2) zx_futex_wake(&lock_state, 1);
 }
 
+// The waiter lives on this stack while linked: it is unlinked before the return.
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
 int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
   if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
   if (deadline <= lx_now()) return -LX_ETIMEDOUT;

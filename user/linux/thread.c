@@ -4,6 +4,7 @@
 // Linux code. Every exit from restricted mode comes back through entry.S to
 // lx_dispatch (syscall.c) on the same thread; so a Linux thread's system calls run on
 // its own Janus thread, on whatever CPU that runs, and may block there.
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ static void reap_zombies(void) {
 
 int lx_thread_new(struct lx_process *p, struct lx_thread **out) {
   reap_zombies();
-  struct lx_thread *t = aligned_alloc(64, sizeof *t);
+  struct lx_thread *t = memalign(64, sizeof *t);
   if (!t) return -LX_ENOMEM;
   memset(t, 0, sizeof *t);
   t->tid = p->threads ? lx_alloc_id() : p->pid;
