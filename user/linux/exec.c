@@ -16,6 +16,9 @@
 #define ELF_ET_DYN 3
 #define ELF_PT_PHDR 6
 #define ARG_MAX (256u * 1024)
+// The signal return trampoline (Linux's vDSO sigtramp): glibc's sigaction sets no
+// SA_RESTORER on arm64, so a handler returns to this page, mapped in every process.
+#define SIGTRAMP_ADDR (STACK_TOP + 0x10000)
 
 struct image {
   struct lx_node *node;
@@ -167,6 +170,29 @@ static int read_shebang(struct lx_node *n, char *interp, char *arg) {
   return 1;
 }
 
+static int map_sigtramp(struct lx_mm *mm) {
+  static zx_handle_t vmo = ZX_HANDLE_INVALID;
+  if (vmo == ZX_HANDLE_INVALID) {
+    static const uint32_t code[] = {
+        0xd2801168,  // mov x8, #139 (rt_sigreturn)
+        0xd4000001,  // svc #0
+    };
+    zx_handle_t plain, code_vmo;
+    if (zx_vmo_create(LX_PAGE, 0, &plain) != ZX_OK) return -LX_ENOMEM;
+    zx_vmo_write(plain, code, 0, sizeof code);
+    if (zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &code_vmo) != ZX_OK) return -LX_ENOMEM;
+    vmo = code_vmo;
+  }
+  zx_handle_t mine;
+  if (zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, &mine) != ZX_OK) return -LX_ENOMEM;
+  uintptr_t at;
+  int err = lx_mm_map(mm, SIGTRAMP_ADDR, LX_PAGE, LX_PROT_READ | LX_PROT_EXEC, LX_MAP_SHARED, mine, 0, true, &at);
+  if (err) zx_handle_close(mine);
+  return err;
+}
+
+uintptr_t lx_sigtramp(void) { return SIGTRAMP_ADDR; }
+
 int lx_process_exec(struct lx_thread *t, const char *path, char *const argv[], size_t argc,
                     char *const envp[], size_t envc) {
   struct image *im = calloc(1, sizeof *im);
@@ -237,6 +263,7 @@ int lx_process_exec(struct lx_thread *t, const char *path, char *const argv[], s
   uintptr_t stack, sp = 0;
   if (!err) err = lx_mm_map(&p->mm, STACK_TOP - STACK_SIZE, STACK_SIZE, LX_PROT_READ | LX_PROT_WRITE,
                             LX_MAP_PRIVATE, ZX_HANDLE_INVALID, 0, true, &stack);
+  if (!err) err = map_sigtramp(&p->mm);
   if (!err) err = build_stack(t, im, argv, argc, envp, envc, path, &sp);
   if (err) {
     lx_log("pid %d: exec %s failed after the point of no return: error %d", p->pid, path, -err);

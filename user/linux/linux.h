@@ -229,6 +229,7 @@ bool lx_signal_pending(struct lx_thread *t);
 void lx_signal_deliver(struct lx_thread *t);  // before re-entry: a frame per pending signal
 void lx_signal_fault(struct lx_thread *t, int sig, int code, uintptr_t addr);
 void lx_signal_reset_on_exec(struct lx_process *p);
+uintptr_t lx_sigtramp(void);  // where handlers return without SA_RESTORER (exec.c)
 extern const char *const lx_signal_names[LX_NSIG + 1];
 
 // --- futexes (futex.c) ------------------------------------------------------------------

@@ -108,7 +108,7 @@ static bool setup_frame(struct lx_thread *t, int sig, const struct lx_sigaction 
   r->x[1] = at + __builtin_offsetof(struct lx_rt_sigframe, info);
   r->x[2] = at + __builtin_offsetof(struct lx_rt_sigframe, uc);
   r->x[29] = at + __builtin_offsetof(struct lx_rt_sigframe, fp);
-  r->x[30] = sa->restorer;
+  r->x[30] = (sa->flags & LX_SA_RESTORER) ? sa->restorer : lx_sigtramp();
   r->sp = at;
   r->pc = sa->handler;
   t->sigmask |= sa->mask | (sa->flags & LX_SA_NODEFER ? 0 : BIT(sig));
