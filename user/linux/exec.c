@@ -272,8 +272,9 @@ int lx_process_exec(struct lx_thread *t, const char *path, char *const argv[], s
   lx_mm_brk_init(&p->mm, top);
   lx_fdtable_cloexec(p->files);
   lx_signal_reset_on_exec(p);
-  if (!lx_node_path(im->node, p->exe, sizeof p->exe)) {
-  }
+  char exe[sizeof p->exe];  // not straight into p->exe: /proc/self/exe reads it
+  if (lx_real_path(t, file, exe, sizeof exe) != 0) strncpy(exe, file, sizeof exe - 1);
+  memcpy(p->exe, exe, sizeof exe);
   const char *base = strrchr(path, '/');
   strncpy(p->name, base ? base + 1 : path, sizeof p->name - 1);
   zx_object_set_property(p->proc, ZX_PROP_NAME, p->name, strlen(p->name));

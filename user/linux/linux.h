@@ -111,7 +111,8 @@ const char *lx_link_target(struct lx_thread *t, struct lx_node *n);
 int lx_node_make_writable(struct lx_node *n, uint64_t size);
 int lx_node_truncate(struct lx_node *n, uint64_t size);
 struct lx_dirent *lx_dir_find(struct lx_node *dir, const char *name);
-int lx_node_path(struct lx_node *n, char *buf, size_t size);
+int lx_node_path(struct lx_node *n, char *buf, size_t size);  // folders only
+int lx_real_path(struct lx_thread *t, const char *path, char *out, size_t size);
 int lx_file_read_at(struct lx_node *n, void *buf, uint64_t off, size_t len);  // to personality memory
 
 struct lx_pipe;

@@ -8,8 +8,12 @@ LX := $(B)/linux
 BUSYBOX := build/deps/busybox/bin/busybox
 LINUX_CC := aarch64-linux-gnu-gcc
 LINUX_TEST_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -pthread
-LINUX_TESTS := $(if $(filter 1,$(KCONFIG_SELFTEST)),$(patsubst tests/linux/%.c,%,$(wildcard tests/linux/*.c)))
-export CMD ARGS LINUX_ROOT LINUX_PROGRAM
+# Test builds have the tests in /tests; so does `make linux LINUX_TESTS=1` (to run them by hand).
+LINUX_TEST_PROGRAMS := $(if $(filter 1,$(KCONFIG_SELFTEST) $(LINUX_TESTS)),$(patsubst tests/linux/%.c,%,$(wildcard tests/linux/*.c)))
+# To the recipes as written: a shell's $x in CMD must reach the shell, not make.
+export LINUX_CMD := $(value CMD)
+export LINUX_ARGS := $(value ARGS)
+export LINUX_ROOT LINUX_PROGRAM
 
 $(LX)/linux_syscalls.h: tools/gen-linux-syscalls.sh
 	@mkdir -p $(dir $@)
@@ -27,8 +31,8 @@ $(LX)/tests/%: tests/linux/%.c tests/linux/linux_test.h
 
 # The folder is staged anew each time; manifest changes only when a file's name, kind
 # or bytes do, and only then is the image packed again.
-$(LX)/manifest: FORCE $(BUSYBOX) tools/stage-linux-root.sh $(patsubst %,$(LX)/tests/%,$(LINUX_TESTS))
-	@bash tools/stage-linux-root.sh $(LX)/root $(BUSYBOX) "$(if $(LINUX_TESTS),$(LX)/tests tests/linux)" > $@.tmp
+$(LX)/manifest: FORCE $(BUSYBOX) tools/stage-linux-root.sh $(patsubst %,$(LX)/tests/%,$(LINUX_TEST_PROGRAMS))
+	@bash tools/stage-linux-root.sh $(LX)/root $(BUSYBOX) "$(if $(LINUX_TEST_PROGRAMS),$(LX)/tests tests/linux)" > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 $(LX)/root.bin: $(LX)/manifest tools/gen-linux-root.sh
@@ -41,8 +45,8 @@ $(LX)/root.bin: $(LX)/manifest tools/gen-linux-root.sh
 $(LX)/cmd: FORCE
 	@mkdir -p $(dir $@)
 	@{ if [ "$(KCONFIG_SELFTEST)" = 1 ]; then printf '%s\0' /bin/sh /tests/run.sh; \
-	  elif [ -n "$$LINUX_PROGRAM" ]; then printf '%s\0' "/bin/$$(basename "$$LINUX_PROGRAM")" $$ARGS; \
-	  elif [ -n "$$CMD" ]; then printf '%s\0' /bin/sh -c "$$CMD"; \
+	  elif [ -n "$$LINUX_PROGRAM" ]; then printf '%s\0' "/bin/$$(basename "$$LINUX_PROGRAM")" $$LINUX_ARGS; \
+	  elif [ -n "$$LINUX_CMD" ]; then printf '%s\0' /bin/sh -c "$$LINUX_CMD"; \
 	  else printf '%s\0' /bin/sh -i; fi; } > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp

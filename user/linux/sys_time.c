@@ -8,10 +8,11 @@ int64_t lx_realtime_offset(void) { return REALTIME_AT_BOOT; }
 
 static int64_t clock_now(uint64_t clock) {
   switch (clock) {
-    case LX_CLOCK_REALTIME: case 8 /* REALTIME_ALARM */: case 11 /* TAI */:
-      return lx_now() + REALTIME_AT_BOOT;
-    case LX_CLOCK_MONOTONIC: case 2: case 3: case 4: case 5: case 6: case 7: case 9:
-      return lx_now();  // also the CPU-time clocks: process and thread time
+    // REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI
+    case 0: case 5: case 8: case 11: return lx_now() + REALTIME_AT_BOOT;
+    // MONOTONIC, _RAW, _COARSE, BOOTTIME, BOOTTIME_ALARM; and the CPU-time clocks of
+    // the process and the thread, which Janus does not count: they read as uptime.
+    case 1: case 4: case 6: case 7: case 9: case 2: case 3: return lx_now();
     default: return -1;
   }
 }

@@ -4,6 +4,7 @@
 // VMO of their own); everything made later (/tmp, new files anywhere) lives in VMOs
 // too. Plus /dev's devices and /proc/self/exe.
 #include <janus-user/bootfs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -387,4 +388,42 @@ int lx_node_truncate(struct lx_node *n, uint64_t size) {
   }
   n->size = size;
   return 0;
+}
+
+// The absolute path of the file path names, every link followed (/proc/self/exe).
+int lx_real_path(struct lx_thread *t, const char *path, char *out, size_t size) {
+  char *work = malloc(LX_PATH_MAX), name[256];
+  if (!work) return -LX_ENOMEM;
+  strncpy(work, path, LX_PATH_MAX - 1);
+  work[LX_PATH_MAX - 1] = 0;
+  int err = -LX_ELOOP;
+  for (int links = 0; links < 40; links++) {
+    struct lx_node *n, *dir;
+    if ((err = lx_resolve(t, LX_AT_FDCWD, work, false, &n, &dir, name)) != 0) break;
+    err = -LX_ENOENT;
+    if (!n || !dir) break;
+    if ((err = lx_node_path(dir, out, size)) != 0) break;
+    if ((n->mode & LX_S_IFMT) != LX_S_IFLNK) {
+      size_t len = strlen(out);
+      if (len + strlen(name) + 2 > size) {
+        err = -LX_ENAMETOOLONG;
+        break;
+      }
+      if (len > 1) out[len++] = '/';
+      strcpy(out + len, name);
+      break;
+    }
+    const char *target = lx_link_target(t, n);
+    if (*target == '/') {
+      strncpy(work, target, LX_PATH_MAX - 1);
+    } else if (strlen(out) + strlen(target) + 2 < LX_PATH_MAX) {
+      snprintf(work, LX_PATH_MAX, "%s/%s", out, target);
+    } else {
+      err = -LX_ENAMETOOLONG;
+      break;
+    }
+    err = -LX_ELOOP;
+  }
+  free(work);
+  return err;
 }
