@@ -41,11 +41,12 @@ USER_PROGRAMS += main
 endif
 # The Linux personality (user/linux, README "Linux programs"): a shared prototype
 # built from that folder, with its file system image ("linux-root") and command line
-# ("linux-cmd") beside it in the bootfs. It is "main" in `make linux` builds (LINUX=1;
-# init starts it) and "test-linux" in test builds (the kernel runs it with the suite,
-# which checks that it leaks nothing).
-ifeq ($(filter 1,$(LINUX) $(KCONFIG_SELFTEST)),1)
+# ("linux-cmd") beside it in the bootfs, in LINUX=1 builds. It is "main" in `make
+# linux` builds (init starts it); a test build with LINUX=1 runs it as "test-linux"
+# with the Linux suite, instead of tests/user (the kernel checks it leaks nothing).
+ifeq ($(LINUX),1)
 LINUX_PROGRAM_NAME := $(if $(filter 1,$(KCONFIG_SELFTEST)),test-linux,main)
+USER_PROGRAMS := $(filter-out test-%,$(USER_PROGRAMS))
 USER_PROGRAMS += $(LINUX_PROGRAM_NAME)
 USER_SRCS_$(LINUX_PROGRAM_NAME) := $(sort $(wildcard user/linux/*.c user/linux/*.S))
 LINUX_SHARED := $(LINUX_PROGRAM_NAME)
