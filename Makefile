@@ -170,7 +170,7 @@ $(B)/debug.gdb: $(B)/kernel.elf board/$(BOARD)/board.mk arch/arm64/include/arch/
 
 sdcard: deps
 	@$(MAKE) --no-print-directory FLAVOR=hw image
-	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
+	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw$(if $(filter 1,$(LINUX)),-linux)/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
 
 test: deps
 	bash tools/test.sh

@@ -25,4 +25,5 @@ fi
 status=$(tr -d '\r' <"$log" | sed -n 's/^program main exited with \(-*[0-9]*\)$/\1/p' | tail -1)
 rm -f "$log"
 [ -n "$status" ] || { echo "linux-run: the personality did not finish" >&2; exit 1; }
+echo "linux-run: exit status $((status & 255))"
 exit $((status & 255))

@@ -154,7 +154,18 @@ int lx_console_ioctl(struct lx_thread *t, uint32_t req, uintptr_t arg) {
     case LX_TCGETS: return lx_copy_out(t, arg, &con.termios, sizeof con.termios);
     case LX_TCSETS:
     case LX_TCSETSW:
-    case LX_TCSETSF: return lx_copy_in(t, &con.termios, arg, sizeof con.termios);
+    case LX_TCSETSF: {
+      struct lx_termios next;
+      if (lx_copy_in(t, &next, arg, sizeof next) != 0) return -LX_EFAULT;
+      // Leaving canonical mode: a line typed so far is input now, as on Linux.
+      if ((con.termios.c_lflag & LX_ICANON) && !(next.c_lflag & LX_ICANON)) {
+        ready(con.line, con.line_len);
+        con.line_len = 0;
+      }
+      if (req == LX_TCSETSF) con.count = 0;
+      con.termios = next;
+      return 0;
+    }
     case LX_TIOCGWINSZ: {
       struct lx_winsize ws = {.ws_row = 24, .ws_col = 80};
       return lx_copy_out(t, arg, &ws, sizeof ws);
