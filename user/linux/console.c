@@ -157,12 +157,12 @@ int lx_console_ioctl(struct lx_thread *t, uint32_t req, uintptr_t arg) {
     case LX_TCSETSF: {
       struct lx_termios next;
       if (lx_copy_in(t, &next, arg, sizeof next) != 0) return -LX_EFAULT;
+      if (req == LX_TCSETSF) con.count = con.line_len = 0;  // flush input first
       // Leaving canonical mode: a line typed so far is input now, as on Linux.
       if ((con.termios.c_lflag & LX_ICANON) && !(next.c_lflag & LX_ICANON)) {
         ready(con.line, con.line_len);
         con.line_len = 0;
       }
-      if (req == LX_TCSETSF) con.count = 0;
       con.termios = next;
       return 0;
     }
