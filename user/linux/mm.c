@@ -169,8 +169,32 @@ static bool all_zero(const uint64_t *p, size_t n) {
   return true;
 }
 
-// fork: every private mapping copied into a new VMO now (no copy-on-write yet);
-// chunks that read as zeros are skipped, so untouched pages stay uncommitted.
+// A private mapping's bytes for a child: a copy-on-write snapshot of its VMO range
+// (zx_vmo_create_child); should that fail, an eager copy in which chunks that read as
+// zeros are skipped, so untouched pages stay uncommitted.
+static int private_copy(const struct lx_vma *v, uint64_t *buf, zx_handle_t *out) {
+  size_t len = v->end - v->start;
+  zx_handle_t child, vmo;
+  if (zx_vmo_create_child(v->vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, v->vmo_offset, len,
+                          &child) == ZX_OK) {
+    if (zx_vmo_replace_as_executable(child, ZX_HANDLE_INVALID, out) != ZX_OK) return -LX_ENOMEM;
+    return 0;
+  }
+  if (anon_vmo(len, &vmo) != ZX_OK) return -LX_ENOMEM;
+  for (size_t done = 0; done < len; done += COPY_CHUNK) {
+    size_t n = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
+    if (zx_vmo_read(v->vmo, buf, v->vmo_offset + done, n) != ZX_OK) continue;  // beyond its end
+    if (!all_zero(buf, n) && zx_vmo_write(vmo, buf, done, n) != ZX_OK) {
+      zx_handle_close(vmo);
+      return -LX_ENOMEM;
+    }
+  }
+  *out = vmo;
+  return 0;
+}
+
+// fork: the child's mappings are the parent's, at the same places; private ones
+// copy-on-write, MAP_SHARED ones the same VMO.
 int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src) {
   uint64_t *buf = malloc(COPY_CHUNK);
   if (!buf) return -LX_ENOMEM;
@@ -182,14 +206,8 @@ int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src) {
     if (v->flags & LX_MAP_SHARED) {
       if (zx_handle_duplicate(v->vmo, ZX_RIGHT_SAME_RIGHTS, &vmo) != ZX_OK) err = -LX_ENOMEM;
       offset = v->vmo_offset;
-    } else if (anon_vmo(len, &vmo) != ZX_OK) {
-      err = -LX_ENOMEM;
     } else {
-      for (size_t done = 0; done < len && !err; done += COPY_CHUNK) {
-        size_t n = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
-        if (zx_vmo_read(v->vmo, buf, v->vmo_offset + done, n) != ZX_OK) continue;  // beyond its end
-        if (!all_zero(buf, n) && zx_vmo_write(vmo, buf, done, n) != ZX_OK) err = -LX_ENOMEM;
-      }
+      err = private_copy(v, buf, &vmo);
     }
     if (err) break;
     uintptr_t at;

@@ -1,6 +1,6 @@
 // Process and thread system calls: clone (threads, fork, vfork), execve, exit, wait4,
-// ids, limits, uname. fork copies the parent's memory eagerly (mm.c): Janus has no
-// copy-on-write VMO children yet.
+// ids, limits, uname. fork gives the child copy-on-write snapshots of the parent's
+// memory (mm.c).
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls/janus.h>
