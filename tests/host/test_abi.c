@@ -86,7 +86,7 @@ static const struct {
 
 TEST(abi_syscall_numbers_dense_and_unique) {
   EXPECT_EQ(NDEFS, SYSCALL_COUNT);
-  EXPECT_EQ(NDEFS, 41);
+  EXPECT_EQ(NDEFS, 44);
   for (int i = 0; i < NDEFS; i++) {
     EXPECT_EQ(defs[i].num, i);
     EXPECT(defs[i].nargs >= 0 && defs[i].nargs <= 8);
@@ -95,6 +95,7 @@ TEST(abi_syscall_numbers_dense_and_unique) {
   }
   EXPECT_EQ(SYSCALL_NUM_debug_write, 0);
   EXPECT_EQ(SYSCALL_NUM_restricted_kick, 36);
+  EXPECT_EQ(SYSCALL_NUM_debug_read, 43);
 }
 
 // Dummy sys_ functions, defined from the list with the kernel's parameter types (a
