@@ -1,6 +1,8 @@
 // pthreads: threads on several CPUs, a mutex-protected counter, a condition variable
 // hand-off, join with return values, thread-local storage.
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 
 #include "linux_test.h"
@@ -11,9 +13,11 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static long counter;
 static __thread int mine;
+static int cpu_of[THREADS];
 
 static void *adder(void *arg) {
   mine = (int)(intptr_t)arg;
+  cpu_of[mine - 1] = sched_getcpu();
   for (int i = 0; i < ROUNDS; i++) {
     pthread_mutex_lock(&lock);
     counter++;
@@ -48,6 +52,15 @@ int main(void) {
     CHECK_EQ((intptr_t)ret, (i + 1) * 10);
   }
   CHECK_EQ(counter, (long)THREADS * ROUNDS);
+  int cpus = 0;  // the threads ran on more than one CPU (Janus spreads them at start)
+  for (int c = 0; c < 64; c++)
+    for (int i = 0; i < THREADS; i++)
+      if (cpu_of[i] == c) {
+        cpus++;
+        break;
+      }
+  CHECK(cpus > 1);
+  printf("threads: %d threads on %d CPUs\n", THREADS, cpus);
   CHECK_EQ(mine, 0);  // the main thread's own copy
   pthread_t p;
   CHECK_EQ(pthread_create(&p, NULL, ponger, NULL), 0);

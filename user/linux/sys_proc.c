@@ -352,3 +352,12 @@ long lx_sys_sysinfo(struct lx_thread *t, const uint64_t *a) {
   info.mem_unit = 1;
   return lx_copy_out(t, a[0], &info, sizeof info);
 }
+
+// The CPU this thread runs on: Janus threads never migrate, and the kernel says where.
+long lx_sys_getcpu(struct lx_thread *t, const uint64_t *a) {
+  uint32_t cpu = 0, node = 0;
+  if (zx_object_get_property(t->thread, JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu) != ZX_OK) cpu = 0;
+  if (a[0] && lx_copy_out(t, a[0], &cpu, 4) != 0) return -LX_EFAULT;
+  if (a[1] && lx_copy_out(t, a[1], &node, 4) != 0) return -LX_EFAULT;
+  return 0;
+}

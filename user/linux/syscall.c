@@ -24,7 +24,7 @@
   X(clone) X(execve) X(mmap) X(mprotect) X(msync) X(madvise) X(prlimit64) X(getrandom)         \
   X(times) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)               \
   X(getresuid) X(getresgid) X(sync) X(syncfs) X(sched_setaffinity)                             \
-  X(mknodat) X(sendfile) X(fstatfs) X(statfs)
+  X(mknodat) X(sendfile) X(fstatfs) X(statfs) X(getcpu)
 
 #define DECLARE(name) long lx_sys_##name(struct lx_thread *t, const uint64_t *a);
 LX_HANDLERS(DECLARE)
