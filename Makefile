@@ -29,7 +29,7 @@ endif
 ifeq ($(shell [ "$(ASID_BITS)" -ge 0 ] 2>/dev/null && [ "$(ASID_BITS)" -le 16 ] && echo ok),)
 $(error ASID_BITS must be 0 (the CPU's width) or 1..16)
 endif
-B := build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)
+B := build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)$(if $(filter 1,$(LINUX)),-linux)
 # newlib builds live under a hash of their recipe: a changed tools/newlib.sh builds
 # anew beside the old build, and checkouts of other branches (or worktrees sharing
 # build/newlib) never rebuild or delete each other's.
@@ -72,7 +72,7 @@ LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack \
   --gc-sections --no-warn-rwx-segments -nostdlib -T arch/arm64/kernel.ld
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps run test bench debug sdcard clean image check-image host-test
+.PHONY: all help deps run test bench debug sdcard clean image check-image host-test linux
 all: deps
 	@$(MAKE) --no-print-directory image
 
@@ -82,6 +82,7 @@ help:
 	@echo "make debug [BOARD=...]             QEMU waiting for gdb on :$(GDB_PORT), and the gdb command line"
 	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
 	@echo "make bench [BOARD=rpi4]            benchmarks: QEMU table, CSVs and plot; or Pi 4 SD images"
+	@echo "make linux [CMD='...'|PROGRAM=f ARGS='...'] [LINUX_ROOT=dir]  Linux programs (BusyBox sh)"
 	@echo "make deps                          install the tools (Debian packages, newlib)"
 
 # --- dependencies ---------------------------------------------------------------
@@ -144,6 +145,16 @@ run: deps
 	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
 	  --image $(B)/$(BOARD_IMAGE_NAME) --expect-exit 0
 
+# The Linux personality (README "Linux programs"): `make linux` boots into BusyBox's
+# sh on the serial console; CMD='...' runs one command line under /bin/sh -c and
+# PROGRAM=static-binary ARGS='...' one program; make exits with its status (128 + N
+# for a death by signal N). LINUX_ROOT=folder adds files. The image is built with
+# LINUX=1 (its own build folder); PROGRAM becomes LINUX_PROGRAM there.
+linux: deps
+	@$(MAKE) --no-print-directory LINUX=1 LINUX_PROGRAM="$(PROGRAM)" PROGRAM= image
+	@bash tools/linux-run.sh --board $(BOARD) --image build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)-linux/$(BOARD_IMAGE_NAME) \
+	  --timeout $(QEMU_TIMEOUT) $(if $(CMD)$(PROGRAM),,--interactive)
+
 GDB_PORT ?= 1234
 debug: deps
 	@$(MAKE) --no-print-directory image $(B)/debug.gdb
@@ -162,7 +173,7 @@ $(B)/debug.gdb: $(B)/kernel.elf board/$(BOARD)/board.mk arch/arm64/include/arch/
 
 sdcard: deps
 	@$(MAKE) --no-print-directory FLAVOR=hw image
-	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
+	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw$(if $(filter 1,$(LINUX)),-linux)/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
 
 test: deps
 	bash tools/test.sh

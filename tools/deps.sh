@@ -31,7 +31,9 @@ if [ "$host_arch" = arm64 ]; then
 else
   TOOLCHAIN=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
 fi
-PACKAGES=("${TOOLCHAIN[@]}" u-boot-qemu mtools dosfstools device-tree-compiler gdb-multiarch
+# libc6-dev-arm64-cross: static glibc for the Linux test programs (tests/linux); qemu-user
+# runs BusyBox on the host once, to list its applets (the links of the Linux file system).
+PACKAGES=("${TOOLCHAIN[@]}" libc6-dev-arm64-cross qemu-user u-boot-qemu mtools dosfstools device-tree-compiler gdb-multiarch
           newlib-source xz-utils u-boot-tools gnuplot-nox)
 
 missing=()
@@ -41,7 +43,8 @@ done
 need_qemu=0
 [ "$(qemu_major)" -ge "$QEMU_MIN_MAJOR" ] || need_qemu=1
 need_arm64=0
-[ -f "$deps/u-boot-rpi/rpi_4/u-boot.bin" ] && [ -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ] || need_arm64=1
+[ -f "$deps/u-boot-rpi/rpi_4/u-boot.bin" ] && [ -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ] &&
+  [ -f "$deps/busybox/bin/busybox" ] || need_arm64=1
 
 if [ ${#missing[@]} -gt 0 ] || [ $need_qemu = 1 ] || [ $need_arm64 = 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
@@ -88,6 +91,14 @@ if [ ! -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ]; then
   say "fetching $kpkg:arm64 for bcm2711-rpi-4-b.dtb"
   root=$(extract_arm64 "$kpkg" "$deps/dtb")
   cp "$(find "$root" -name bcm2711-rpi-4-b.dtb | head -1)" "$deps/dtb/"
+  rm -rf "$(dirname "$root")"
+fi
+if [ ! -f "$deps/busybox/bin/busybox" ]; then
+  # Debian's statically linked BusyBox: the Linux personality's /bin (user/linux).
+  say "fetching busybox-static:arm64"
+  root=$(extract_arm64 busybox-static "$deps/busybox")
+  mkdir -p "$deps/busybox/bin"
+  cp "$root/bin/busybox" "$deps/busybox/bin/"
   rm -rf "$(dirname "$root")"
 fi
 say "ok (qemu $(qemu-system-aarch64 --version | head -1 | awk '{print $4}'))"

@@ -5,7 +5,7 @@
 # qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
 #             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--reject REGEX]...
 #             [--trace QEMU_TRACE_EVENT]... [--log FILE]
-#             [--quiet] [--gdb PORT] [--icount] [--memory SIZE] [--cpus N]
+#             [--quiet] [--gdb PORT] [--icount] [--memory SIZE] [--cpus N] [--interactive]
 # --icount: deterministic virtual time, one instruction per nanosecond (-icount shift=0;
 # sleep=off: idle time is skipped, not waited for), so the cycle counter counts
 # instructions and two runs count the same (benchmarks).
@@ -13,7 +13,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 board="" image="" machine_opts="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
-icount=0 memory="" cpus=""
+icount=0 memory="" cpus="" interactive=0
 expects=() rejects=() traces=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -33,6 +33,7 @@ while [ $# -gt 0 ]; do
     --icount) icount=1 ;;
     --memory) memory=$2; shift ;;  # instead of the board's -m (large-scale tests)
     --cpus) cpus=$2; shift ;;      # instead of the board's -smp
+    --interactive) interactive=1 ;;  # the terminal is the serial console; no timeout
     *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -66,7 +67,9 @@ fi
 
 [ -n "$log" ] || log=$(mktemp /tmp/janus-qemu.XXXXXX.log)
 mkdir -p "$(dirname "$log")"
-if [ $quiet = 1 ]; then
+if [ $interactive = 1 ]; then
+  qemu-system-aarch64 "${args[@]}" 2>&1 | tee "$log"
+elif [ $quiet = 1 ]; then
   timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null >"$log" 2>&1
 else
   timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null 2>&1 | tee "$log"

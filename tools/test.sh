@@ -84,6 +84,29 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
   count_lines "$log" '(kernel|user)' "$board/"
   record "$board/selftest-boot" $status "$log.result"
 
+  # The Linux personality (user/linux): static glibc test programs and BusyBox command
+  # lines (tests/linux), run by the kernel as test-linux with its leak check.
+  log=$out/$board-linux.log
+  if make -s --no-print-directory BOARD=$board FLAVOR=test LINUX=1 image >"$out/$board-linux-build.log" 2>&1; then
+    bash tools/qemu-run.sh --board "$board" --image "build/$board/test-linux/$image_name" \
+      --timeout $((TIMEOUT * 5)) --quiet --log "$log" --expect-exit 0 \
+      --expect '^PASS user/test-linux' >"$log.result" 2>&1
+    status=$?
+    count_lines "$log" linux "$board/"
+  else
+    status=1; cp "$out/$board-linux-build.log" "$log.result"
+  fi
+  record "$board/linux-suite (Linux programs on the personality; nothing leaked)" $status "$log.result"
+  # make linux CMD=...: the command line's output and status (tools/linux-run.sh
+  # exits with it; make itself can only fail, with 2).
+  log=$out/$board-make-linux.log
+  make -s --no-print-directory BOARD=$board QEMU_TIMEOUT=$((TIMEOUT * 2)) linux \
+    CMD='ls -l /bin | wc -l; exit 3' >"$log" 2>&1
+  status=$?
+  [ $status != 0 ] && tr -d '\r' <"$log" | grep -qE '^[0-9]+$' &&
+    tr -d '\r' <"$log" | grep -q '^linux-run: exit status 3$'
+  record "$board/make-linux (CMD's output, and its status 3)" $? "$log"
+
   log=$out/$board-crash.log
   bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
     --log "$log" --append janus.crashtest --expect-exit 3 \

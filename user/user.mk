@@ -39,13 +39,26 @@ $(error PROGRAM=$(PROGRAM): no such file, or a directory without .c files)
 endif
 USER_PROGRAMS += main
 endif
+# The Linux personality (user/linux, README "Linux programs"): a shared prototype
+# built from that folder, with its file system image ("linux-root") and command line
+# ("linux-cmd") beside it in the bootfs, in LINUX=1 builds. It is "main" in `make
+# linux` builds (init starts it); a test build with LINUX=1 runs it as "test-linux"
+# with the Linux suite, instead of tests/user (the kernel checks it leaks nothing).
+ifeq ($(LINUX),1)
+LINUX_PROGRAM_NAME := $(if $(filter 1,$(KCONFIG_SELFTEST)),test-linux,main)
+USER_PROGRAMS := $(filter-out test-%,$(USER_PROGRAMS))
+USER_PROGRAMS += $(LINUX_PROGRAM_NAME)
+USER_SRCS_$(LINUX_PROGRAM_NAME) := $(sort $(wildcard user/linux/*.c user/linux/*.S))
+LINUX_SHARED := $(LINUX_PROGRAM_NAME)
+include user/linux/linux.mk
+endif
 USER_ELFS := $(patsubst %,$(B)/user/%.elf,$(USER_PROGRAMS))
 
 # Shared prototypes: programs whose source says "// janus: shared-prototype" (and
 # PROGRAM=... SHARED=1) are linked into the shared window; the kernel starts them
 # as the first process of a new shared group, their image in the group's window.
 SHARED_IMAGE_BASE := 0xffff000000400000
-USER_SHARED_PROGRAMS := $(foreach p,$(USER_PROGRAMS),$(if $(filter main,$(p)),$(if $(filter 1,$(SHARED)),main),$(if $(shell grep -l '^// janus: shared-prototype' $(USER_SRCS_$(p)) 2>/dev/null),$(p))))
+USER_SHARED_PROGRAMS := $(LINUX_SHARED) $(foreach p,$(filter-out $(LINUX_SHARED),$(USER_PROGRAMS)),$(if $(filter main,$(p)),$(if $(filter 1,$(SHARED)),main),$(if $(shell grep -l '^// janus: shared-prototype' $(USER_SRCS_$(p)) 2>/dev/null),$(p))))
 BOOTFS_OBJ := $(B)/bootfs.o
 
 .PHONY: user
@@ -86,11 +99,12 @@ $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p),$(USER_SRCS_$(p))))
 
 # The bootfs: every program of this build, under its name. bootfs.list changes
 # only when that set does, so adding or removing a program regenerates it.
+# BOOTFS_EXTRA: NAME=FILE pairs of other files (the Linux personality's).
 $(B)/bootfs.list: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(USER_PROGRAMS)' | cmp -s - $@ || echo '$(USER_PROGRAMS)' > $@
-$(B)/bootfs.S: $(USER_ELFS) $(B)/bootfs.list tools/gen-bootfs.sh
-	sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) > $@.tmp
+	@echo '$(USER_PROGRAMS) $(BOOTFS_EXTRA)' | cmp -s - $@ || echo '$(USER_PROGRAMS) $(BOOTFS_EXTRA)' > $@
+$(B)/bootfs.S: $(USER_ELFS) $(B)/bootfs.list tools/gen-bootfs.sh $(foreach f,$(BOOTFS_EXTRA),$(lastword $(subst =, ,$(f))))
+	sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) $(BOOTFS_EXTRA) > $@.tmp
 	mv $@.tmp $@
 $(BOOTFS_OBJ): $(B)/bootfs.S
 	$(CC) -c -o $@ $<

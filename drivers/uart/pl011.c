@@ -1,4 +1,4 @@
-// Arm PL011 UART (DDI 0183): 8N1, FIFOs on, polled transmit.
+// Arm PL011 UART (DDI 0183): 8N1, FIFOs on, polled transmit and receive.
 #include "drivers/uart/pl011.h"
 
 #define UARTDR 0x00
@@ -11,6 +11,7 @@
 #define UARTICR 0x44
 
 #define FR_TXFF (1u << 5)
+#define FR_RXFE (1u << 4)
 #define FR_BUSY (1u << 3)
 #define LCR_H_FEN (1u << 4)
 #define LCR_H_WLEN8 (3u << 5)
@@ -40,4 +41,9 @@ void pl011_putc(uintptr_t base, char c) {
   while (*reg(base, UARTFR) & FR_TXFF) {
   }
   *reg(base, UARTDR) = (uint8_t)c;
+}
+
+int pl011_getc(uintptr_t base) {
+  if (*reg(base, UARTFR) & FR_RXFE) return -1;
+  return (int)(*reg(base, UARTDR) & 0xff);
 }

@@ -3,5 +3,6 @@
 
 void board_console_init(void);
 void board_console_putc(char c);
+int board_console_getc(void);  // a received byte, or -1 when none is waiting
 
 #endif  // JANUS_BOARD_CONSOLE_H_

@@ -1,0 +1,55 @@
+// mmap: anonymous memory, files, MAP_FIXED, munmap and mprotect (checked by faults).
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "linux_test.h"
+
+static sigjmp_buf escape;
+static void on_segv(int sig) {
+  (void)sig;
+  siglongjmp(escape, 1);
+}
+
+static int faults(volatile char *p, int write) {
+  if (sigsetjmp(escape, 1)) return 1;
+  if (write) *p = 1;
+  else (void)*p;
+  return 0;
+}
+
+int main(void) {
+  signal(SIGSEGV, on_segv);
+  size_t len = 16 * 4096;
+  char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(p != MAP_FAILED);
+  CHECK(p[0] == 0 && p[len - 1] == 0);
+  memset(p, 0x5a, len);
+  CHECK_EQ(munmap(p + 4096, 4096), 0);
+  CHECK(faults(p + 4096, 0));
+  CHECK(!faults(p, 1) && !faults(p + 8192, 1));
+  CHECK_EQ(mprotect(p + 8192, 4096, PROT_READ), 0);
+  CHECK(faults(p + 8192, 1));
+  CHECK(!faults(p + 8192, 0));
+  CHECK_EQ(p[8192], 1);  // written just before the mprotect
+  char *q = mmap(p + 4096, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  CHECK(q == p + 4096);
+  CHECK(!faults(q, 1));
+  CHECK_EQ(munmap(p, len), 0);
+  CHECK(faults(p, 0));
+  CHECK_EQ(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
+  CHECK_EQ(errno, EINVAL);
+
+  int fd = open("/tmp/mapped", O_CREAT | O_RDWR | O_TRUNC, 0644);
+  CHECK_EQ(write(fd, "mapped bytes", 12), 12);
+  char *f = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+  CHECK(f != MAP_FAILED);
+  CHECK(!memcmp(f, "mapped bytes", 12) && f[12] == 0);
+  close(fd);
+  CHECK_EQ(munmap(f, 4096), 0);
+  CHECK_EQ(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 99, 0), MAP_FAILED);
+  CHECK_EQ(errno, EBADF);
+  return test_done();
+}

@@ -1,0 +1,80 @@
+// Restricted-mode entry and the vector it comes back to (docs/design.md, "The Linux
+// personality"). A Linux thread's FP/SIMD registers are the Janus thread's own, which
+// the personality's C code (newlib's string routines) also uses: so they are saved
+// on every exit before any C runs and restored just before every entry.
+// struct lx_thread starts with fp[66] (q0-q31, fpsr, fpcr), then stack_top
+// (user/linux/linux.h; thread.c checks both offsets).
+#define T_FP 0
+#define T_STACK_TOP 528
+
+.text
+// lx_enter(t): never returns. sp becomes t's normal-mode stack top, which is also
+// where the vector runs, so every round trip starts on an empty stack.
+.globl lx_enter
+.type lx_enter, %function
+lx_enter:
+  ldr x1, [x0, #T_STACK_TOP]
+  mov sp, x1
+  mov x19, x0
+  ldp q0, q1, [x0, #T_FP + 0]
+  ldp q2, q3, [x0, #T_FP + 32]
+  ldp q4, q5, [x0, #T_FP + 64]
+  ldp q6, q7, [x0, #T_FP + 96]
+  ldp q8, q9, [x0, #T_FP + 128]
+  ldp q10, q11, [x0, #T_FP + 160]
+  ldp q12, q13, [x0, #T_FP + 192]
+  ldp q14, q15, [x0, #T_FP + 224]
+  ldp q16, q17, [x0, #T_FP + 256]
+  ldp q18, q19, [x0, #T_FP + 288]
+  ldp q20, q21, [x0, #T_FP + 320]
+  ldp q22, q23, [x0, #T_FP + 352]
+  ldp q24, q25, [x0, #T_FP + 384]
+  ldp q26, q27, [x0, #T_FP + 416]
+  ldp q28, q29, [x0, #T_FP + 448]
+  ldp q30, q31, [x0, #T_FP + 480]
+  add x5, x0, #T_FP + 512
+  ldp x3, x4, [x5]
+  msr fpsr, x3
+  msr fpcr, x4
+  mov x2, x0               // context: the thread
+  adr x1, lx_vector
+  mov x0, #0               // options
+  bl zx_restricted_enter   // returns only on failure
+  mov x1, x0
+  mov x0, x19
+  bl lx_enter_failed
+.size lx_enter, . - lx_enter
+
+// x0 = the thread (context), x1 = the reason; sp as lx_enter left it.
+.type lx_vector, %function
+.balign 4
+lx_vector:
+  stp q0, q1, [x0, #T_FP + 0]
+  stp q2, q3, [x0, #T_FP + 32]
+  stp q4, q5, [x0, #T_FP + 64]
+  stp q6, q7, [x0, #T_FP + 96]
+  stp q8, q9, [x0, #T_FP + 128]
+  stp q10, q11, [x0, #T_FP + 160]
+  stp q12, q13, [x0, #T_FP + 192]
+  stp q14, q15, [x0, #T_FP + 224]
+  stp q16, q17, [x0, #T_FP + 256]
+  stp q18, q19, [x0, #T_FP + 288]
+  stp q20, q21, [x0, #T_FP + 320]
+  stp q22, q23, [x0, #T_FP + 352]
+  stp q24, q25, [x0, #T_FP + 384]
+  stp q26, q27, [x0, #T_FP + 416]
+  stp q28, q29, [x0, #T_FP + 448]
+  stp q30, q31, [x0, #T_FP + 480]
+  mrs x3, fpsr
+  mrs x4, fpcr
+  add x5, x0, #T_FP + 512
+  stp x3, x4, [x5]
+  mov x29, #0              // a fresh frame chain
+  mov x30, #0
+  mov x19, x0
+  bl lx_dispatch
+  mov x0, x19
+  b lx_enter
+.size lx_vector, . - lx_vector
+
+.section .note.GNU-stack, "", %progbits

@@ -1,0 +1,249 @@
+// The Linux personality's internal interfaces (user/linux; README "Linux programs").
+// All of its state lives in the shared window, seen alike by every member of the
+// group: the prototype (this program's main) and one sibling per Linux process.
+// One lock (lx_lock) guards it all; a handler that blocks drops it (lx_sleep).
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zircon/syscalls-next.h>
+#include <zircon/syscalls.h>
+
+#include "abi.h"
+#include "errno.h"
+
+#define LX_PAGE 4096ul
+#define LX_USER_END (1ul << 48)  // the restricted half ends here
+#define LX_MAX_FDS 256
+#define LX_MAX_PROCS 64          // live Linux processes: fork beyond this is EAGAIN
+#define LX_PATH_MAX 4096
+
+struct lx_thread;
+struct lx_process;
+
+// --- the lock, sleeping and waking (sync.c) -----------------------------------------
+void lx_lock(void);
+void lx_unlock(void);
+struct lx_waiter {
+  struct lx_thread *thread;
+  struct lx_waiter *next;
+};
+struct lx_waitq {
+  struct lx_waiter *head;
+};
+// Sleeps (lock held on entry and return) until woken through q, a signal, or the
+// deadline: 0, -LX_EINTR (a signal is pending) or -LX_ETIMEDOUT.
+int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline);
+void lx_wake_all(struct lx_waitq *q);
+void lx_thread_wake(struct lx_thread *t);  // out of any lx_sleep, and out of restricted mode
+
+// --- logging (log.c) ------------------------------------------------------------------
+void lx_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lx_console_write(const void *buf, size_t len);  // personality text, not Linux's
+
+// --- memory of a Linux process (mm.c, uaccess.c) --------------------------------------
+struct lx_vma {
+  uintptr_t start, end;
+  uint32_t prot, flags;  // LX_PROT_*, LX_MAP_SHARED or LX_MAP_PRIVATE
+  zx_handle_t vmo;
+  uint64_t vmo_offset;   // of start
+  struct lx_vma *next;   // by address
+};
+struct lx_mm {
+  zx_handle_t vmar;  // the sibling's restricted root VMAR
+  uintptr_t base, len;
+  struct lx_vma *vmas;
+  uintptr_t brk_start, brk, brk_mapped;
+  zx_handle_t brk_vmo;
+};
+int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint32_t flags,
+              zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out);
+int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len);
+int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
+void lx_mm_clear(struct lx_mm *mm);  // every mapping gone (exec, exit)
+int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src);  // fork (an eager copy)
+int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
+long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
+
+// Copies between the personality and a Linux process's memory: -LX_EFAULT for any
+// address the process has not mapped (never a fault here). uaccess.c says how.
+int lx_copy_in(struct lx_thread *t, void *dst, uintptr_t src, size_t len);
+int lx_copy_out(struct lx_thread *t, uintptr_t dst, const void *src, size_t len);
+// A NUL-terminated string of at most max bytes (with the NUL): its length, -LX_EFAULT,
+// or -LX_ENAMETOOLONG.
+long lx_copy_string(struct lx_thread *t, char *dst, uintptr_t src, size_t max);
+bool lx_user_range(uintptr_t addr, size_t len);
+
+// --- files (vfs.c, file.c, pipe.c, console.c) --------------------------------------
+enum lx_dev { LX_DEV_NONE, LX_DEV_NULL, LX_DEV_ZERO, LX_DEV_URANDOM, LX_DEV_CONSOLE, LX_DEV_PROC_EXE };
+struct lx_dirent;
+struct lx_node {
+  uint32_t mode;  // LX_S_IF* | permissions
+  uint64_t ino;
+  uint32_t nlink;
+  int refs;  // open files and cwds (the tree itself holds nlink)
+  int64_t mtime;
+  struct lx_node *parent;       // folders
+  struct lx_dirent *entries;    // folders
+  zx_handle_t vmo;              // regular files: their bytes at vmo_offset ...
+  uint64_t vmo_offset, size;
+  bool image;                   // ... in the read-only image (copied on first write)
+  char *target;                 // symbolic links
+  enum lx_dev dev;              // character devices
+};
+struct lx_dirent {
+  char *name;
+  struct lx_node *node;
+  struct lx_dirent *next;
+};
+struct lx_node *lx_vfs_root(void);
+int lx_vfs_init(zx_handle_t bootfs);
+// Resolves path from dirfd (LX_AT_FDCWD or a folder's fd). follow: the last component
+// too. Nodes stay valid while the lock is held (keep one longer: refs++). With parent_out, a missing last component is not an
+// error when its folder exists: *out = NULL, *parent_out (referenced) and name_out.
+int lx_resolve(struct lx_thread *t, int dirfd, const char *path, bool follow, struct lx_node **out,
+               struct lx_node **parent_out, char *name_out);
+struct lx_node *lx_node_new(uint32_t mode);
+void lx_node_put(struct lx_node *n);
+int lx_dir_link(struct lx_node *dir, const char *name, struct lx_node *n);
+int lx_dir_unlink(struct lx_node *dir, const char *name);
+const char *lx_link_target(struct lx_thread *t, struct lx_node *n);
+int lx_node_make_writable(struct lx_node *n, uint64_t size);
+int lx_node_truncate(struct lx_node *n, uint64_t size);
+struct lx_dirent *lx_dir_find(struct lx_node *dir, const char *name);
+int lx_node_path(struct lx_node *n, char *buf, size_t size);  // folders only
+int lx_real_path(struct lx_thread *t, const char *path, char *out, size_t size);
+int lx_file_read_at(struct lx_node *n, void *buf, uint64_t off, size_t len);  // to personality memory
+
+struct lx_pipe;
+enum lx_file_kind { LX_FILE_NODE, LX_FILE_PIPE_READ, LX_FILE_PIPE_WRITE };
+struct lx_file {
+  int refs;
+  enum lx_file_kind kind;
+  uint32_t flags;  // LX_O_*
+  uint64_t pos;
+  struct lx_node *node;
+  struct lx_pipe *pipe;
+};
+struct lx_fdtable {
+  int refs;
+  struct lx_file *fd[LX_MAX_FDS];
+  bool cloexec[LX_MAX_FDS];
+};
+struct lx_file *lx_file_get(struct lx_thread *t, int fd);  // borrowed, or NULL
+void lx_file_put(struct lx_file *f);
+int lx_fd_install(struct lx_fdtable *ft, struct lx_file *f, int min, bool cloexec);
+struct lx_fdtable *lx_fdtable_copy(struct lx_fdtable *ft);
+void lx_fdtable_put(struct lx_fdtable *ft);
+void lx_fdtable_cloexec(struct lx_fdtable *ft);
+struct lx_file *lx_file_open_node(struct lx_node *n, uint32_t flags);
+long lx_file_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len);
+long lx_file_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len);
+long lx_file_pread(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len, uint64_t pos,
+                   bool write);
+void lx_random_bytes(void *buf, size_t len);
+int lx_pipe_new(struct lx_file **r, struct lx_file **w);
+long lx_pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len);
+long lx_pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len);
+void lx_pipe_close(struct lx_file *f);
+size_t lx_pipe_available(struct lx_file *f);
+bool lx_pipe_has_writers(struct lx_file *f);
+bool lx_console_readable(void);
+long lx_console_read(struct lx_thread *t, uintptr_t buf, size_t len);
+long lx_console_write_user(struct lx_thread *t, uintptr_t buf, size_t len);
+void lx_console_start(void);
+int lx_console_ioctl(struct lx_thread *t, uint32_t req, uintptr_t arg);
+
+// --- processes and threads (process.c, thread.c, exec.c, signal.c) --------------------
+enum lx_proc_state { LX_PROC_LIVE, LX_PROC_EXITING, LX_PROC_ZOMBIE };
+struct lx_process {
+  int pid, pgid, sid;
+  struct lx_process *parent;
+  struct lx_process *children, *sibling;  // the parent's list of its children
+  zx_handle_t proc;
+  struct lx_mm mm;
+  struct lx_fdtable *files;
+  struct lx_node *cwd;
+  uint32_t umask;
+  struct lx_sigaction actions[LX_NSIG];
+  uint64_t pending;  // signals for any thread
+  struct lx_thread *threads;
+  int nthreads;
+  enum lx_proc_state state;
+  int exit_status;     // wait4's status word
+  int exit_signal;     // sent to the parent at the end (clone's low byte; SIGCHLD)
+  bool vfork_waiting;  // its vfork parent sleeps (on child_exit) until its exec or end
+  bool waited;
+  struct lx_waitq child_exit;  // wait4 sleeps here
+  char exe[256];
+  char name[16];
+};
+struct lx_thread {
+  uint64_t fp[66] __attribute__((aligned(16)));  // q0-q31, fpsr, fpcr: first (entry.S)
+  uintptr_t stack_top;  // its normal-mode stack in the window: second (entry.S)
+  uintptr_t stack_base;
+  int tid;
+  struct lx_process *proc;
+  struct lx_thread *next;  // in proc->threads
+  zx_handle_t thread;
+  zx_restricted_state_t *regs;  // the bound state, mapped in the window
+  zx_handle_t regs_vmo;
+  uint64_t sigmask, pending;
+  struct lx_stack altstack;
+  uintptr_t clear_child_tid, robust_list;
+  volatile uint32_t wake_seq;  // lx_sleep parks on it
+  bool in_restricted;  // between entering and the next exit: a kick reaches it
+  bool exiting;
+  uint64_t orig_x0;      // x0 at the svc: a restarted system call gets it back
+  bool interrupted;      // the last system call returned -EINTR and may restart
+  uint64_t saved_sigmask;  // rt_sigsuspend's: back after its handler's frame is built
+  bool restore_sigmask;
+  struct lx_thread *zombie_next;
+};
+extern struct lx_process *lx_init_process;
+struct lx_process *lx_process_find(int pid);
+struct lx_thread *lx_thread_find(int tid);
+void lx_process_each(void (*f)(struct lx_process *p, void *arg), void *arg);
+void lx_process_reap(struct lx_process *p);
+// 0: t's registers start the new image.
+int lx_process_exec(struct lx_thread *t, const char *path, char *const argv[], size_t argc,
+                    char *const envp[], size_t envc);
+// Makes a process (pid, sibling) and its first thread, not yet started.
+int lx_process_new(struct lx_process *parent, struct lx_process **out, struct lx_thread **thread_out);
+int lx_thread_new(struct lx_process *p, struct lx_thread **out);
+int lx_thread_start(struct lx_thread *t);
+void lx_thread_discard(struct lx_thread *t);  // made, never started
+void lx_process_discard(struct lx_process *p);  // made, never started
+void lx_thread_exit(struct lx_thread *t) __attribute__((noreturn));  // lock held
+void lx_process_exit(struct lx_thread *t, int status) __attribute__((noreturn));  // lock held
+void lx_process_kill_all(void);
+void lx_process_finish(struct lx_process *p);  // its last thread left (lock held)
+int lx_alloc_id(void);
+unsigned lx_cpu_count(void);
+// Starts the first Linux process with argv: its pid is 1.
+int lx_start_init(char *const argv[], size_t argc, char *const envp[], size_t envc);
+int lx_wait_init(void);  // init's wait status, once it ended
+
+void lx_signal_send_process(struct lx_process *p, int sig);
+void lx_signal_send_thread(struct lx_thread *t, int sig);
+bool lx_signal_pending(struct lx_thread *t);
+void lx_signal_deliver(struct lx_thread *t);  // before re-entry: a frame per pending signal
+void lx_signal_fault(struct lx_thread *t, int sig, int code, uintptr_t addr);
+void lx_signal_reset_on_exec(struct lx_process *p);
+uintptr_t lx_sigtramp(void);  // where handlers return without SA_RESTORER (exec.c)
+extern const char *const lx_signal_names[LX_NSIG + 1];
+
+// --- futexes (futex.c) ------------------------------------------------------------------
+int lx_futex_wake(struct lx_process *p, uintptr_t addr, int n);
+
+// --- the dispatch (syscall.c, entry.S) ---------------------------------------------------
+// A handler's return value goes to x0, except LX_REGS_SET: it wrote the registers.
+#define LX_REGS_SET ((long)0x7fffffff00000001)
+typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
+void lx_dispatch(struct lx_thread *t, uint64_t reason);
+// entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back
+// to lx_dispatch on t's normal-mode stack. Never returns.
+void lx_enter(struct lx_thread *t) __attribute__((noreturn));
+
+static inline zx_time_t lx_now(void) { return zx_clock_get_monotonic(); }
+int64_t lx_realtime_offset(void);

@@ -1,0 +1,249 @@
+// A Linux process's memory: its sibling's restricted VMAR, and the personality's list
+// of what is mapped there (struct lx_vma, by address), which fork copies and
+// mprotect/munmap split. Each mapping has a VMO of its own (a file mapping is a
+// private copy of the file's bytes); MAP_SHARED anonymous memory keeps its VMO across
+// fork. brk grows by mapping one more VMO above the previous break.
+#include <stdlib.h>
+#include <string.h>
+
+#include "linux.h"
+
+#define COPY_CHUNK (64u * 1024)
+
+static zx_vm_option_t perms_of(uint32_t prot) {
+  // Janus has no write-only or execute-only pages: both also read (as on arm64 Linux
+  // without PAN, where PROT_WRITE pages are readable).
+  zx_vm_option_t p = 0;
+  if (prot & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)) p |= ZX_VM_PERM_READ;
+  if (prot & LX_PROT_WRITE) p |= ZX_VM_PERM_WRITE;
+  if (prot & LX_PROT_EXEC) p |= ZX_VM_PERM_EXECUTE;
+  return p;
+}
+
+static int errno_of(zx_status_t status) {
+  switch (status) {
+    case ZX_ERR_NO_MEMORY: return -LX_ENOMEM;
+    case ZX_ERR_ACCESS_DENIED: return -LX_EACCES;
+    default: return -LX_EINVAL;
+  }
+}
+
+// A fresh anonymous VMO that may be mapped executable (mprotect can add PROT_EXEC).
+static zx_status_t anon_vmo(size_t len, zx_handle_t *out) {
+  zx_handle_t plain;
+  zx_status_t status = zx_vmo_create(len, 0, &plain);
+  if (status != ZX_OK) return status;
+  return zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, out);
+}
+
+static void vma_free(struct lx_vma *v) {
+  zx_handle_close(v->vmo);
+  free(v);
+}
+
+// No mapping straddles addr afterwards.
+static int split_at(struct lx_mm *mm, uintptr_t addr) {
+  for (struct lx_vma *v = mm->vmas; v; v = v->next) {
+    if (addr <= v->start || addr >= v->end) continue;
+    struct lx_vma *tail = malloc(sizeof *tail);
+    if (!tail) return -LX_ENOMEM;
+    *tail = *v;
+    if (zx_handle_duplicate(v->vmo, ZX_RIGHT_SAME_RIGHTS, &tail->vmo) != ZX_OK) {
+      free(tail);
+      return -LX_ENOMEM;
+    }
+    tail->start = addr;
+    tail->vmo_offset += addr - v->start;
+    v->end = addr;
+    v->next = tail;
+    return 0;
+  }
+  return 0;
+}
+
+// Forgets the mappings inside [addr, end) (after split_at at both ends).
+static void forget_range(struct lx_mm *mm, uintptr_t addr, uintptr_t end) {
+  for (struct lx_vma **link = &mm->vmas; *link;) {
+    struct lx_vma *v = *link;
+    if (v->start >= addr && v->end <= end) {
+      *link = v->next;
+      vma_free(v);
+    } else {
+      link = &v->next;
+    }
+  }
+}
+
+static void insert(struct lx_mm *mm, struct lx_vma *n) {
+  struct lx_vma **link = &mm->vmas;
+  while (*link && (*link)->start < n->start) link = &(*link)->next;
+  n->next = *link;
+  *link = n;
+}
+
+static bool range_free(const struct lx_mm *mm, uintptr_t addr, uintptr_t end) {
+  for (const struct lx_vma *v = mm->vmas; v; v = v->next)
+    if (v->start < end && addr < v->end) return false;
+  return true;
+}
+
+int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint32_t flags,
+              zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out) {
+  if (len == 0 || (addr & (LX_PAGE - 1)) || len > mm->len) return -LX_EINVAL;
+  bool specific = fixed;
+  if (addr && (addr < mm->base || addr - mm->base > mm->len - len)) {
+    if (fixed) return -LX_ENOMEM;
+    addr = 0;
+  }
+  if (!fixed && addr && range_free(mm, addr, addr + len)) specific = true;  // the hint
+  zx_handle_t own = vmo;
+  if (own == ZX_HANDLE_INVALID) {
+    zx_status_t status = anon_vmo(len, &own);
+    if (status != ZX_OK) return errno_of(status);
+    vmo_offset = 0;
+  }
+  struct lx_vma *v = malloc(sizeof *v);
+  if (!v) {
+    if (own != vmo) zx_handle_close(own);
+    return -LX_ENOMEM;
+  }
+  if (fixed && (split_at(mm, addr) != 0 || split_at(mm, addr + len) != 0)) {
+    free(v);
+    if (own != vmo) zx_handle_close(own);
+    return -LX_ENOMEM;
+  }
+  zx_vaddr_t at = 0;
+  zx_vm_option_t options = perms_of(prot) | (fixed ? ZX_VM_SPECIFIC_OVERWRITE : specific ? ZX_VM_SPECIFIC : 0);
+  zx_status_t status = zx_vmar_map(mm->vmar, options, specific ? addr - mm->base : 0, own, vmo_offset, len, &at);
+  if (status != ZX_OK) {
+    free(v);
+    if (own != vmo) zx_handle_close(own);
+    return errno_of(status);
+  }
+  if (fixed) forget_range(mm, addr, addr + len);
+  *v = (struct lx_vma){.start = at, .end = at + len, .prot = prot, .flags = flags, .vmo = own,
+                       .vmo_offset = vmo_offset};
+  insert(mm, v);
+  *out = at;
+  return 0;
+}
+
+int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len) {
+  if ((addr & (LX_PAGE - 1)) || len == 0 || !lx_user_range(addr, len)) return -LX_EINVAL;
+  uintptr_t end = addr + len;
+  if (split_at(mm, addr) != 0 || split_at(mm, end) != 0) return -LX_ENOMEM;
+  for (struct lx_vma *v = mm->vmas; v; v = v->next)
+    if (v->start >= addr && v->end <= end) zx_vmar_unmap(mm->vmar, v->start, v->end - v->start);
+  forget_range(mm, addr, end);
+  return 0;
+}
+
+int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
+  uintptr_t end = addr + len;
+  // Linux: ENOMEM when part of the range is not mapped.
+  uintptr_t covered = addr;
+  for (struct lx_vma *v = mm->vmas; v && covered < end; v = v->next)
+    if (v->start <= covered && v->end > covered) covered = v->end;
+  if (covered < end) return -LX_ENOMEM;
+  if (split_at(mm, addr) != 0 || split_at(mm, end) != 0) return -LX_ENOMEM;
+  zx_status_t status = zx_vmar_protect(mm->vmar, perms_of(prot), addr, len);
+  if (status != ZX_OK) return errno_of(status);
+  for (struct lx_vma *v = mm->vmas; v; v = v->next)
+    if (v->start >= addr && v->end <= end) v->prot = prot;
+  return 0;
+}
+
+void lx_mm_clear(struct lx_mm *mm) {
+  if (mm->vmas) zx_vmar_unmap(mm->vmar, mm->base, mm->len);
+  while (mm->vmas) {
+    struct lx_vma *v = mm->vmas;
+    mm->vmas = v->next;
+    vma_free(v);
+  }
+  mm->brk_start = mm->brk = mm->brk_mapped = 0;
+}
+
+static bool all_zero(const uint64_t *p, size_t n) {
+  for (size_t i = 0; i < n / 8; i++)
+    if (p[i]) return false;
+  return true;
+}
+
+// A private mapping's bytes for a child: a copy-on-write snapshot of its VMO range
+// (zx_vmo_create_child); should that fail, an eager copy in which chunks that read as
+// zeros are skipped, so untouched pages stay uncommitted.
+static int private_copy(const struct lx_vma *v, uint64_t *buf, zx_handle_t *out) {
+  size_t len = v->end - v->start;
+  zx_handle_t child, vmo;
+  if (zx_vmo_create_child(v->vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, v->vmo_offset, len,
+                          &child) == ZX_OK) {
+    if (zx_vmo_replace_as_executable(child, ZX_HANDLE_INVALID, out) != ZX_OK) return -LX_ENOMEM;
+    return 0;
+  }
+  if (anon_vmo(len, &vmo) != ZX_OK) return -LX_ENOMEM;
+  for (size_t done = 0; done < len; done += COPY_CHUNK) {
+    size_t n = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
+    if (zx_vmo_read(v->vmo, buf, v->vmo_offset + done, n) != ZX_OK) continue;  // beyond its end
+    if (!all_zero(buf, n) && zx_vmo_write(vmo, buf, done, n) != ZX_OK) {
+      zx_handle_close(vmo);
+      return -LX_ENOMEM;
+    }
+  }
+  *out = vmo;
+  return 0;
+}
+
+// fork: the child's mappings are the parent's, at the same places; private ones
+// copy-on-write, MAP_SHARED ones the same VMO.
+int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src) {
+  uint64_t *buf = malloc(COPY_CHUNK);
+  if (!buf) return -LX_ENOMEM;
+  int err = 0;
+  for (const struct lx_vma *v = src->vmas; v && !err; v = v->next) {
+    size_t len = v->end - v->start;
+    zx_handle_t vmo;
+    uint64_t offset = 0;
+    if (v->flags & LX_MAP_SHARED) {
+      if (zx_handle_duplicate(v->vmo, ZX_RIGHT_SAME_RIGHTS, &vmo) != ZX_OK) err = -LX_ENOMEM;
+      offset = v->vmo_offset;
+    } else {
+      err = private_copy(v, buf, &vmo);
+    }
+    if (err) break;
+    uintptr_t at;
+    err = lx_mm_map(dst, v->start, len, v->prot, v->flags, vmo, offset, true, &at);
+    if (err) zx_handle_close(vmo);
+  }
+  free(buf);
+  dst->brk_start = src->brk_start;
+  dst->brk = src->brk;
+  dst->brk_mapped = src->brk_mapped;
+  return err;
+}
+
+int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start) {
+  mm->brk_start = mm->brk = mm->brk_mapped = (start + LX_PAGE - 1) & ~(LX_PAGE - 1);
+  return 0;
+}
+
+#define BRK_MAX (1ul << 30)
+
+long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a) {
+  struct lx_mm *mm = &t->proc->mm;
+  uintptr_t want = a[0];
+  if (want < mm->brk_start || want - mm->brk_start > BRK_MAX) return (long)mm->brk;
+  uintptr_t top = (want + LX_PAGE - 1) & ~(LX_PAGE - 1);
+  if (top > mm->brk_mapped) {
+    uintptr_t at;
+    if (!range_free(mm, mm->brk_mapped, top)) return (long)mm->brk;
+    if (lx_mm_map(mm, mm->brk_mapped, top - mm->brk_mapped, LX_PROT_READ | LX_PROT_WRITE,
+                  LX_MAP_PRIVATE, ZX_HANDLE_INVALID, 0, true, &at) != 0)
+      return (long)mm->brk;
+    mm->brk_mapped = top;
+  } else if (top < mm->brk_mapped) {
+    lx_mm_unmap(mm, top, mm->brk_mapped - top);
+    mm->brk_mapped = top;
+  }
+  mm->brk = want;
+  return (long)want;
+}

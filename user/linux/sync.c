@@ -1,0 +1,61 @@
+// The personality's one lock, and sleeping on wait queues. Every Linux thread is a
+// Janus thread of its sibling; all of them share the window, where this lock lives
+// (futexes of a shared group are one context, so it works across siblings). A thread
+// sleeps on its own word (wake_seq): whoever wakes it bumps the word under the lock,
+// so a wake between the unlock and the futex wait is never lost.
+#include "linux.h"
+
+static zx_futex_t lock_state;  // 0 free, 1 held, 2 held with waiters
+
+void lx_lock(void) {
+  zx_futex_t expected = 0;
+  if (__atomic_compare_exchange_n(&lock_state, &expected, 1, false, __ATOMIC_ACQUIRE,
+                                  __ATOMIC_RELAXED))
+    return;
+  while (__atomic_exchange_n(&lock_state, 2, __ATOMIC_ACQUIRE) != 0)
+    zx_futex_wait(&lock_state, 2, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+}
+
+void lx_unlock(void) {
+  if (__atomic_exchange_n(&lock_state, 0, __ATOMIC_RELEASE) == 2) zx_futex_wake(&lock_state, 1);
+}
+
+// The waiter lives on this stack while linked: it is unlinked before the return.
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
+  if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
+  if (deadline <= lx_now()) return -LX_ETIMEDOUT;
+  struct lx_waiter w = {.thread = t, .next = NULL};
+  if (q) {
+    w.next = q->head;
+    q->head = &w;
+  }
+  uint32_t seq = t->wake_seq;
+  lx_unlock();
+  zx_futex_wait((const zx_futex_t *)&t->wake_seq, (zx_futex_t)seq, ZX_HANDLE_INVALID, deadline);
+  lx_lock();
+  if (q)
+    for (struct lx_waiter **link = &q->head; *link; link = &(*link)->next)
+      if (*link == &w) {
+        *link = w.next;
+        break;
+      }
+  if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
+  if (t->wake_seq == seq && deadline <= lx_now()) return -LX_ETIMEDOUT;
+  return 0;
+}
+
+static void wake(struct lx_thread *t) {
+  __atomic_add_fetch(&t->wake_seq, 1, __ATOMIC_RELEASE);
+  zx_futex_wake((const zx_futex_t *)&t->wake_seq, 1);
+}
+
+void lx_wake_all(struct lx_waitq *q) {
+  for (struct lx_waiter *w = q->head; w; w = w->next) wake(w->thread);
+}
+
+void lx_thread_wake(struct lx_thread *t) {
+  wake(t);
+  // Running Linux code: the kick brings it back to the vector, which delivers.
+  if (t->in_restricted && t->thread != ZX_HANDLE_INVALID) zx_restricted_kick(t->thread, 0);
+}
