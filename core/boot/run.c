@@ -61,8 +61,9 @@ static struct resource_counts count_resources(void) {
 }
 
 // Every "test-*" program must exit 0; every "fault*" program must be killed by its
-// exception while the kernel carries on; "hello" and "demo" must exit 0.
-static int run_user_suite(void) {
+// exception while the kernel carries on; "hello" and "demo" must exit 0. With bootargs
+// "janus.only=<program>" only that program runs (any program of the boot filesystem).
+static int run_user_suite(const char *only, size_t only_len) {
   int failed = 0;
   (void)root_job();  // made on first use: before any accounting
   (void)bootfs_vmo();  // the same
@@ -70,7 +71,8 @@ static int run_user_suite(void) {
     const char *name = bootfs_name(i);
     bool faulty = strncmp(name, "fault", 5) == 0;
     int64_t expected = faulty ? ZX_TASK_RETCODE_EXCEPTION_KILL : 0;
-    if (strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello") && strcmp(name, "demo"))
+    if (only ? strlen(name) != only_len || strncmp(name, only, only_len)
+             : strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello") && strcmp(name, "demo"))
       continue;
     int64_t code = 1;
     struct resource_counts before = count_resources();
@@ -109,8 +111,8 @@ static void print_asid_counters(void) {
 int kernel_run(void) {
 #if KCONFIG_SELFTEST
   int status = selftest_run_all(boot_info.bootargs);
-  size_t only_len;
-  int user_failures = selftest_only(boot_info.bootargs, &only_len) ? 0 : run_user_suite();
+  size_t only_len = 0;
+  int user_failures = run_user_suite(selftest_only(boot_info.bootargs, &only_len), only_len);
   print_asid_counters();
   return user_failures ? 1 : status;
 #elif KCONFIG_BENCH
