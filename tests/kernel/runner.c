@@ -1,10 +1,13 @@
 // Runs every SELFTEST on CPU 0 and reports in a form the harness (tools/test.sh)
 // counts: "PASS kernel/<name>" lines and a summary. Bootargs "janus.only=<name>" run
-// that one test (opt-in tests run only so); "janus.crashtest" then provokes a kernel
+// that one test (opt-in tests run only so; a boot-filesystem program's name runs that
+// program alone, core/boot/run.c); "janus.crashtest" then provokes a kernel
 // data abort, "janus.panictest" a panic(), to check the reports.
 #include <janus/panic.h>
 #include <janus/selftest.h>
 #include <string.h>
+
+#include "lib/bootargs.h"
 
 extern const struct selftest __selftests_start[], __selftests_end[];
 
@@ -14,11 +17,8 @@ __attribute__((noinline)) void selftest_crash_data_abort(void) {
 }
 
 const char *selftest_only(const char *bootargs, size_t *len) {
-  const char *only = strstr(bootargs, "janus.only=");
-  if (!only) return NULL;
-  only += strlen("janus.only=");
-  *len = strcspn(only, " ");
-  return only;
+  const char *only;
+  return bootarg_find(bootargs, "janus.only", &only, len) ? only : NULL;
 }
 
 int selftest_run_all(const char *bootargs) {
