@@ -1,4 +1,4 @@
-// Copies to and from another address space through its page tables and the physmap.
+// Reads another address space through its page tables and the physmap.
 #include <arch/aspace_access.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
@@ -18,8 +18,7 @@ void arch_sync_icache(uintptr_t kva, size_t len) {
   __asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
 }
 
-size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len,
-                        bool write) {
+size_t arch_aspace_read(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len) {
   size_t done = 0;
   if (!as->root_pa) return 0;
   while (done < len) {
@@ -33,12 +32,7 @@ size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, s
     size_t offset = addr & (PAGE_SIZE - 1);
     size_t n = PAGE_SIZE - offset < len - done ? PAGE_SIZE - offset : len - done;
     char *kva = (char *)paddr_to_kva((entry & PTE_ADDR_MASK) + offset);
-    if (write) {
-      memcpy(kva, (const char *)buf + done, n);
-      if (!(entry & PTE_UXN)) arch_sync_icache((uintptr_t)kva, n);
-    } else {
-      memcpy((char *)buf + done, kva, n);
-    }
+    memcpy((char *)buf + done, kva, n);
     done += n;
   }
   return done;

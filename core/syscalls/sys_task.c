@@ -11,6 +11,7 @@
 #include "core/object/handle_get.h"
 #include "core/object/job.h"
 #include "core/object/shared_group.h"
+#include "core/syscalls/debugging.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
@@ -193,9 +194,10 @@ zx_status_t sys_task_kill(zx_handle_t handle) {
   return status;
 }
 
-// One chunk between p's memory and buf. Pages of VMAR mappings not touched yet are
-// paged in first (lazy mappings), as a fault from p itself would.
-static size_t copy_chunk(struct process *p, uintptr_t va, char *buf, size_t len, bool write) {
+// One chunk of p's memory into buf. Pages of VMAR mappings not touched yet are paged
+// in first (lazy mappings), as a fault from p itself would. (Writes go through the
+// VMOs instead, vm_debug_write, which decides what a debugger may change.)
+static size_t read_chunk(struct process *p, uintptr_t va, char *buf, size_t len) {
   size_t done = 0;
   for (int tries = 0; done < len && tries < 4; tries++) {
     if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROCESS_DEAD) break;
@@ -203,14 +205,14 @@ static size_t copy_chunk(struct process *p, uintptr_t va, char *buf, size_t len,
     uintptr_t at = va + done;
     // The window's tables belong to the group; NULL root: the group is gone.
     bool in_window = at >= SHARED_WINDOW_BASE && at < SHARED_WINDOW_END;
-    size_t n = !in_window ? arch_aspace_copy(&p->aspace, at, buf + done, len - done, write)
+    size_t n = !in_window ? arch_aspace_read(&p->aspace, at, buf + done, len - done)
                : shared_group_root_vmar_locked(p->group)
-                   ? arch_aspace_copy(&p->group->window, at, buf + done, len - done, write)
+                   ? arch_aspace_read(&p->group->window, at, buf + done, len - done)
                    : 0;
     spin_unlock_irqrestore(&vm_lock, state);
     if (n) tries = 0;
     done += n;
-    if (done == len || !vm_handle_user_fault(p, va + done, write, false, false)) break;
+    if (done == len || !vm_handle_user_fault(p, va + done, false, false, false)) break;
   }
   return done;
 }
@@ -238,7 +240,7 @@ zx_status_t sys_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_o
   size_t done = 0;
   while (done < buffer_size) {
     size_t want = buffer_size - done < sizeof chunk ? buffer_size - done : sizeof chunk;
-    size_t got = copy_chunk(p, vaddr + done, chunk, want, false);
+    size_t got = read_chunk(p, vaddr + done, chunk, want);
     if (got && arch_copy_to_user(buffer.addr + done, chunk, got) != ZX_OK) {
       status = ZX_ERR_INVALID_ARGS;
       break;
@@ -255,6 +257,7 @@ zx_status_t sys_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_o
 
 zx_status_t sys_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_in_ptr_t buffer,
                                      size_t buffer_size, user_out_ptr_t actual) {
+  if (!debugging_syscalls_enabled()) return ZX_ERR_NOT_SUPPORTED;  // first, as Zircon
   if (!buffer.addr || buffer_size == 0 || buffer_size > DEBUG_MEMORY_MAX)
     return ZX_ERR_INVALID_ARGS;
   struct process *p;
@@ -262,19 +265,20 @@ zx_status_t sys_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_
   if (status != ZX_OK) return status;
   char chunk[DEBUG_MEMORY_CHUNK];
   size_t done = 0;
-  while (done < buffer_size) {
+  zx_status_t stopped = ZX_OK;  // why the write ended early
+  while (done < buffer_size && stopped == ZX_OK) {
     size_t want = buffer_size - done < sizeof chunk ? buffer_size - done : sizeof chunk;
     if (arch_copy_from_user(chunk, buffer.addr + done, want) != ZX_OK) {
       status = ZX_ERR_INVALID_ARGS;
       break;
     }
-    size_t put = copy_chunk(p, vaddr + done, chunk, want, true);
+    size_t put;
+    stopped = vm_debug_write(p, vaddr + done, chunk, want, &put);
     done += put;
-    if (put < want) break;
   }
   kobject_unref(&p->obj);
   if (status != ZX_OK) return status;
-  if (done == 0) return ZX_ERR_NO_MEMORY;
+  if (done == 0) return stopped;  // nothing mapped there, or nothing p could change
   if (arch_copy_to_user(actual.addr, &done, sizeof done) != ZX_OK) return ZX_ERR_INVALID_ARGS;
   return ZX_OK;
 }

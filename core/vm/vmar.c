@@ -7,6 +7,7 @@
 // them is ZX_ERR_BAD_STATE.
 #include "core/vm/vmar.h"
 
+#include <arch/aspace_access.h>
 #include <janus/arch.h>
 #include <janus/panic.h>
 #include <janus/process.h>
@@ -753,32 +754,80 @@ zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_
   return status;
 }
 
+// vm_lock held: the mapping of p at va (restricted: as restricted mode sees p, without
+// the shared window), or NULL.
+static struct vm_mapping *mapping_at_locked(struct process *p, uintptr_t va, bool restricted) {
+  bool in_window = va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END;
+  struct vmar *v = !in_window ? p->root_vmar : restricted ? NULL : shared_group_root_vmar_locked(p->group);
+  while (v && !v->destroyed) {
+    struct vm_range_node *n = vm_range_find(&v->children, va);
+    if (!n) return NULL;
+    if (node_kind(n) == VM_NODE_MAPPING) return node_mapping(n);
+    v = node_vmar(n);
+  }
+  return NULL;
+}
+
 bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
                           bool restricted) {
   uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
   unsigned need = exec ? ZX_VM_PERM_EXECUTE : write ? ZX_VM_PERM_WRITE : ZX_VM_PERM_READ;
   bool handled = false;
   irq_state_t state = spin_lock_irqsave(&vm_lock);
-  // Restricted mode has no window: a fault there is the program's, not a page to map.
-  bool in_window = va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END;
-  struct vmar *v = !in_window ? p->root_vmar : restricted ? NULL : shared_group_root_vmar_locked(p->group);
-  while (v && !v->destroyed) {
-    struct vm_range_node *n = vm_range_find(&v->children, va);
-    if (!n) break;
-    if (node_kind(n) == VM_NODE_VMAR) {
-      v = node_vmar(n);
-      continue;
-    }
-    struct vm_mapping *m = node_mapping(n);
-    // A mapping without read permission is never entered (the MMU cannot express it).
-    if ((m->perms & need) != need || !(m->perms & ZX_VM_PERM_READ)) break;
-    paddr_t pa;
-    if (vmo_commit_page_locked(m->vmo, (m->vmo_offset + (va - n->base)) / PAGE_SIZE, &pa) != ZX_OK)
-      break;
-    zx_status_t status = arch_aspace_map(v->aspace, va, pa, arch_perms(m->perms), false);
+  struct vm_mapping *m = mapping_at_locked(p, va, restricted);
+  // A mapping without read permission is never entered (the MMU cannot express it).
+  paddr_t pa;
+  if (m && (m->perms & need) == need && (m->perms & ZX_VM_PERM_READ) &&
+      vmo_commit_page_locked(m->vmo, (m->vmo_offset + (va - m->node.range.base)) / PAGE_SIZE,
+                             &pa) == ZX_OK) {
+    zx_status_t status = arch_aspace_map(m->vmar->aspace, va, pa, arch_perms(m->perms), false);
     handled = status == ZX_OK || status == ZX_ERR_ALREADY_EXISTS;
-    break;
   }
   spin_unlock_irqrestore(&vm_lock, state);
   return handled;
+}
+
+// vm_lock held: vmo's pages are seen through as alone. Every reference to it is one
+// of its mappings (no handle, no kernel user, no syscall holding it), and every mapping
+// is in as. The count can only be too high (a reference on its way out), never too low.
+static bool vmo_private_to_locked(struct vmo *vmo, const struct arch_aspace *as) {
+  uint32_t mappings = 0;
+  for (struct vm_mapping *m = vmo->mappings; m; m = m->vmo_next, mappings++)
+    if (m->vmar->aspace != as) return false;
+  return __atomic_load_n(&vmo->obj.refcount, __ATOMIC_ACQUIRE) == mappings;
+}
+
+zx_status_t vm_debug_write(struct process *p, uintptr_t va, const void *buf, size_t len,
+                           size_t *written) {
+  zx_status_t status = ZX_OK;
+  size_t done = 0;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  while (done < len) {
+    uintptr_t at = va + done;
+    struct vm_mapping *m = at >= va ? mapping_at_locked(p, at, false) : NULL;
+    if (!m) {
+      status = ZX_ERR_NO_MEMORY;
+      break;
+    }
+    if (!(m->perms & ZX_VM_PERM_WRITE) && !vmo_private_to_locked(m->vmo, m->vmar->aspace)) {
+      status = ZX_ERR_ACCESS_DENIED;
+      break;
+    }
+    uint64_t offset = m->vmo_offset + (at - m->node.range.base);
+    paddr_t pa;
+    if (vmo_commit_page_locked(m->vmo, offset / PAGE_SIZE, &pa) != ZX_OK) {
+      status = ZX_ERR_NO_MEMORY;  // past the VMO's end (it shrank), or out of pages
+      break;
+    }
+    size_t n = PAGE_SIZE - offset % PAGE_SIZE;
+    if (n > len - done) n = len - done;
+    // The VMO's own page, through the physmap: what the process maps, or will on touch.
+    char *kva = (char *)paddr_to_kva(pa) + offset % PAGE_SIZE;
+    memcpy(kva, (const char *)buf + done, n);
+    if (m->perms & ZX_VM_PERM_EXECUTE) arch_sync_icache((uintptr_t)kva, n);
+    done += n;
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  *written = done;
+  return status;
 }

@@ -77,6 +77,17 @@ zx_rights_t vmar_handle_rights(const struct vmar *vmar);
 bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
                           bool restricted);
 
+// zx_process_write_memory: writes len bytes of buf at va in p's memory (its own range
+// and its group's window) as a debugger, who may change only what p itself could: a
+// write lands where p's mapping is writable, or where the VMO is p's alone (its only
+// references are mappings in the same address space: no handle anywhere, no other
+// process's mapping), as ELF images loaded by either loader are. It goes into the
+// VMO's page (committed if need be) and keeps instruction fetch coherent. *written:
+// the bytes written before it stopped; ZX_ERR_NO_MEMORY: nothing mapped (or past the
+// VMO's end) where it stopped; ZX_ERR_ACCESS_DENIED: a mapping the rule protects.
+zx_status_t vm_debug_write(struct process *p, uintptr_t va, const void *buf, size_t len,
+                           size_t *written);
+
 // Operations behind the syscalls (rights already checked by the caller).
 zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset, uint64_t size,
                           struct vmar **out, uintptr_t *out_addr);
