@@ -107,6 +107,14 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     --expect '^\*\*\* system halted' >"$log.result" 2>&1
   record "$board/panic-report" $? "$log.result"
 
+  # A bad thread state transition panics in test kernels, naming it.
+  log=$out/$board-lifecycle.log
+  bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
+    --log "$log" --append janus.lifecycletest --expect-exit 3 \
+    --expect 'KERNEL PANIC on CPU 0: thread [^ ]+: bad state transition EXITING -> READY' \
+    >"$log.result" 2>&1
+  record "$board/lifecycle-check (a bad thread state transition panics, by name)" $? "$log.result"
+
   # janus.exit= takes over from semihosting: after the same panic QEMU exits 0 instead
   # of 3. PSCI on virt, the BCM2835 watchdog on the Pi. QEMU's trace tells the two
   # apart: a power off is a guest shutdown request (reason 6); a reset is not, and

@@ -28,5 +28,6 @@ static inline void thread_set_state(struct thread *t, enum thread_state to) {
 // Gives a thread's kernel stack back to the page allocator (test kernels poison it
 // first, so that running on it again faults at once).
 void thread_free_kstack(struct thread *t);
+#define KSTACK_POISON 0xdead57acdead57acULL  // not a canonical address
 
 #endif  // CORE_SCHED_INTERNAL_H_

@@ -48,8 +48,6 @@
 #include "core/object/restricted.h"
 #include "core/kernel/sched_internal.h"
 
-#define KSTACK_POISON 0xdead57acdead57acULL  // test kernels: what a freed stack holds
-
 static unsigned next_cpu;
 
 zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
@@ -124,7 +122,7 @@ void thread_destroy_unstarted(struct thread *t) {
 
 void thread_free_kstack(struct thread *t) {
 #if KCONFIG_SELFTEST
-  // Not a canonical address: a return or load through a stale frame faults at once.
+  // A return or load through a stale frame of this stack faults at once.
   for (uint64_t *w = (uint64_t *)t->kstack_bottom; w < (uint64_t *)t->kstack_top; w++)
     *w = KSTACK_POISON;
 #endif
