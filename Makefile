@@ -30,8 +30,12 @@ ifeq ($(shell [ "$(ASID_BITS)" -ge 0 ] 2>/dev/null && [ "$(ASID_BITS)" -le 16 ] 
 $(error ASID_BITS must be 0 (the CPU's width) or 1..16)
 endif
 B := build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)
-NEWLIB_KERNEL := build/newlib/kernel
-NEWLIB_USER := build/newlib/user
+# newlib builds live under a hash of their recipe: a changed tools/newlib.sh builds
+# anew beside the old build, and checkouts of other branches (or worktrees sharing
+# build/newlib) never rebuild or delete each other's.
+NEWLIB_DIR := build/newlib/$(shell sha1sum < tools/newlib.sh | cut -c1-12)
+NEWLIB_KERNEL := $(NEWLIB_DIR)/kernel
+NEWLIB_USER := $(NEWLIB_DIR)/user
 DEPS_STAMP := build/deps/.stamp
 
 CROSS := aarch64-linux-gnu-
@@ -85,16 +89,15 @@ deps: $(DEPS_STAMP) $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a
 $(DEPS_STAMP): tools/deps.sh
 	bash tools/deps.sh
 	@touch $@
-# newlib is rebuilt only when its recipe or Debian's source tarball change.
-$(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: build/newlib/%/lib/libc.a: tools/newlib.sh | $(DEPS_STAMP)
-	bash tools/newlib.sh $* build/newlib/$*
+$(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: $(NEWLIB_DIR)/%/lib/libc.a: | $(DEPS_STAMP)
+	bash tools/newlib.sh $* $(NEWLIB_DIR)/$*
 
 # --- the kernel -------------------------------------------------------------------
 image: $(B)/$(BOARD_IMAGE_NAME) check-image
 
 $(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -MF $@.d -S -o $@.s $<
+	$(CC) $(KERNEL_CFLAGS) -MF $@.d -MT $@ -S -o $@.s $<
 	sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
 	rm -f $@.tmp $@.s

@@ -6,7 +6,7 @@
 #           registers; only the FP-free parts the kernel links are kept
 #           (string, ctype, integer-only formatted print, dlmalloc, errno, reent).
 # Results: OUTDIR/include and OUTDIR/lib/libc.a. Rebuilt only when this script
-# or the newlib tarball change (the Makefile's dependencies).
+# changes (the Makefile keeps each recipe's build apart).
 set -euo pipefail
 variant=$1 out=$(realpath -m "$2")
 tarball=$(ls /usr/src/newlib/newlib-*.tar.xz | head -1)

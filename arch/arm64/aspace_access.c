@@ -1,7 +1,8 @@
-// Reads another address space through its page tables and the physmap.
-#include <arch/aspace_access.h>
+// Copies to and from another address space through its page tables and the physmap.
+#include <janus/arch.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
+#include <janus/arch.h>
 #include <janus/physmap.h>
 #include <string.h>
 
@@ -18,7 +19,8 @@ void arch_sync_icache(uintptr_t kva, size_t len) {
   __asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
 }
 
-size_t arch_aspace_read(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len) {
+size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len,
+                        bool write) {
   size_t done = 0;
   if (!as->root_pa) return 0;
   while (done < len) {
@@ -32,8 +34,26 @@ size_t arch_aspace_read(const struct arch_aspace *as, uintptr_t va, void *buf, s
     size_t offset = addr & (PAGE_SIZE - 1);
     size_t n = PAGE_SIZE - offset < len - done ? PAGE_SIZE - offset : len - done;
     char *kva = (char *)paddr_to_kva((entry & PTE_ADDR_MASK) + offset);
-    memcpy((char *)buf + done, kva, n);
+    if (write) {
+      memcpy(kva, (const char *)buf + done, n);
+      if (!(entry & PTE_UXN)) arch_sync_icache((uintptr_t)kva, n);
+    } else {
+      memcpy((char *)buf + done, kva, n);
+    }
     done += n;
   }
   return done;
+}
+
+void arch_cache_op(uintptr_t kva, size_t len, unsigned op) {
+  if (op == ARCH_CACHE_SYNC) {
+    arch_sync_icache(kva, len);
+    return;
+  }
+  uintptr_t end = kva + len;
+  for (uintptr_t line = kva & ~(uintptr_t)(CACHE_LINE_MIN - 1); line < end; line += CACHE_LINE_MIN) {
+    if (op == ARCH_CACHE_CLEAN) __asm__ volatile("dc cvac, %0" ::"r"(line) : "memory");
+    else __asm__ volatile("dc civac, %0" ::"r"(line) : "memory");
+  }
+  __asm__ volatile("dsb sy" ::: "memory");
 }

@@ -5,7 +5,7 @@
 #include <janus/arch.h>
 #include <janus/bench_group.h>
 #include <janus/console.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

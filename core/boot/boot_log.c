@@ -6,7 +6,7 @@
 #include <janus/heap.h>
 #include <janus/version.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 
 void boot_log_banner(unsigned entry_el, paddr_t image_pa, paddr_t fdt_pa) {
   kprintf("\nJanus %s on %s (%s)\n", JANUS_VERSION, BOARD_NAME,

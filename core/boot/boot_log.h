@@ -4,7 +4,7 @@
 
 #include <janus/physmap.h>
 
-#include "core/boot/bootinfo.h"
+#include <janus/bootinfo.h>
 
 extern struct bootinfo boot_info;
 void boot_log_banner(unsigned entry_el, paddr_t image_pa, paddr_t fdt_pa);

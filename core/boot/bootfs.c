@@ -2,7 +2,7 @@
 // read-only VMO that shows it to user space.
 #include "bootfs.h"
 
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <stdint.h>
 #include <string.h>
 #include <zircon/rights.h>
@@ -33,8 +33,8 @@ bool bootfs_find(const char *name, const void **data, size_t *size) {
   return false;
 }
 
-// A copy, not the image's own pages: zx_process_write_memory writes through any
-// mapping, and the kernel keeps reading its bootfs.
+// A copy, not the image's own pages: the kernel keeps reading its bootfs, and the VMO's
+// pages are ordinary ones, which slices and snapshots share.
 static struct vmo *the_vmo;
 
 struct vmo *bootfs_vmo(void) {
@@ -55,6 +55,8 @@ struct vmo *bootfs_vmo(void) {
   }
   return vmo;  // the_vmo's reference: kept for good
 }
+
+uint64_t bootfs_vmo_offset(const void *data) { return (uint64_t)((const char *)data - bootfs_base); }
 
 zx_status_t bootfs_handle_for(struct process *p, zx_handle_t *out) {
   struct vmo *vmo = bootfs_vmo();

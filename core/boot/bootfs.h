@@ -28,6 +28,8 @@ struct vmo *bootfs_vmo(void);
 // every program shares the one object).
 #define BOOTFS_RIGHTS \
   (ZX_DEFAULT_VMO_RIGHTS & ~(ZX_RIGHT_WRITE | ZX_RIGHT_SET_PROPERTY | ZX_RIGHT_SIGNAL))
+// Where a file's bytes (data from bootfs_find) start in that VMO.
+uint64_t bootfs_vmo_offset(const void *data);
 // A handle to it in p's table, with BOOTFS_RIGHTS. ZX_ERR_NO_MEMORY, ZX_ERR_NO_RESOURCES.
 zx_status_t bootfs_handle_for(struct process *p, zx_handle_t *out);
 

@@ -1,6 +1,6 @@
 // Reads the boot device tree into struct bootinfo, and turns its memory description
 // into the free ranges the page allocator starts from.
-#include "bootinfo.h"
+#include <janus/bootinfo.h>
 
 #include <string.h>
 
@@ -160,6 +160,7 @@ zx_status_t bootinfo_from_fdt(const void *blob, size_t max_size, struct bootinfo
   memset(out, 0, sizeof *out);
   struct fdt f;
   zx_status_t st = fdt_open(&f, blob, max_size);
+  if (st == ZX_OK) out->fdt_size = f.total_size;
   if (st == ZX_OK) st = read_ram(&f, out);
   if (st == ZX_OK) st = read_reserved(&f, out);
   if (st == ZX_OK) st = read_cpus(&f, out);

@@ -13,9 +13,9 @@
 #include <janus/version.h>
 #include <string.h>
 
-#include "core/boot/bootinfo.h"
+#include <janus/bootinfo.h>
 #include "core/boot/boot_log.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/syscalls/debugging.h"
 
 #define KERNEL_STACK_ORDER 2  // 16 KiB per CPU
@@ -25,15 +25,6 @@
 struct cpu cpus[MAX_CPUS];
 unsigned cpu_count = 1;
 struct bootinfo boot_info;
-
-// The blob's own header says how big it is (big-endian): the range kept from the page
-// allocator. bootinfo_from_fdt has already refused a blob larger than early boot maps.
-static size_t fdt_total_size(const void *fdt) {
-  const uint8_t *p = fdt;
-  if (!fdt) return 0;
-  size_t size = (size_t)p[4] << 24 | (size_t)p[5] << 16 | (size_t)p[6] << 8 | p[7];
-  return size < BOOT_FDT_MAX_SIZE ? size : BOOT_FDT_MAX_SIZE;
-}
 
 static void add_device_windows(void) {
   static const struct mem_range windows[] = BOARD_DEVICE_WINDOWS;
@@ -94,18 +85,17 @@ void secondary_main(unsigned index) {
   arch_cpu_init(index);
   cpus[index].hw_id = arch_cpu_hw_id();
   sched_init_cpu(index);
-  kprintf("cpu%u: online (MPIDR 0x%lx)\n", index, (unsigned long)cpus[index].hw_id);
+  kprintf("cpu%u: online (hw id 0x%lx)\n", index, (unsigned long)cpus[index].hw_id);
   __atomic_store_n(&cpus[index].online, true, __ATOMIC_RELEASE);
   arch_irq_enable();
   sched_idle_loop();
 }
 
 void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
-  extern char boot_stack_top[];
   kernel_image_pa = image_pa;
   for (unsigned i = 0; i < MAX_CPUS; i++) cpus[i].index = i;
   cpus[0].stack_top = (uintptr_t)boot_stack_top;
-  cpus[0].stack_bottom = (uintptr_t)boot_stack_top - 16384;
+  cpus[0].stack_bottom = (uintptr_t)boot_stack;
   arch_cpu_early_init(0);
   add_device_windows();
   console_init(board_console_putc);
@@ -122,7 +112,7 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
   for (unsigned i = 0; i < boot_info.ram_count; i++)
     if (arch_physmap_add(boot_info.ram[i].base, boot_info.ram[i].size, false) != ZX_OK)
       panic("cannot map RAM at 0x%lx", (unsigned long)boot_info.ram[i].base);
-  add_ram(image_pa, fdt_pa, fdt_total_size(fdt));
+  add_ram(image_pa, fdt_pa, boot_info.fdt_size);  // at most BOOT_FDT_MAX_SIZE: checked
   boot_log_memory(&boot_info);
 
   arch_platform_init(&boot_info);

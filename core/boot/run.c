@@ -6,16 +6,17 @@
 #include <janus/console.h>
 #include <janus/cpu.h>
 #include <janus/heap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <janus/thread.h>
 #include <string.h>
 
 #include "core/boot/boot_log.h"
+#include "lib/bootargs.h"
 #include "lib/asid.h"
 #include "core/boot/bench_group.h"
 #include "core/boot/bootfs.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/job.h"
 
 // Runs a boot-filesystem program to its end; *code is its return code.
@@ -33,7 +34,9 @@ static zx_status_t run_program(const char *name, int64_t *code) {
     return status;
   }
   uintptr_t entry;
-  status = process_load_elf(p, image, size, &entry);
+  struct vmo *image_vmo = bootfs_vmo();  // NULL (no memory): the segments are copied
+  uint64_t offset = image_vmo ? bootfs_vmo_offset(image) : 0;
+  status = process_load_elf_from_vmo(p, image, size, image_vmo, offset, &entry);
   uintptr_t sp = shared ? SHARED_STACK_TOP : USER_STACK_TOP;
   if (status == ZX_OK) status = process_start_with_bootfs(p, entry, sp);  // x4: the bootfs
   if (status == ZX_OK) *code = process_wait(p);
@@ -60,7 +63,7 @@ static struct resource_counts count_resources(void) {
   };
 }
 
-// Too slow for every suite run: only janus.only=<name> runs these (tools/test.sh).
+// Too slow for every suite run: only janus.user=<name> runs these (tools/test.sh).
 static const char *const opt_in_programs[] = {"test-kill_races"};
 
 static bool opt_in(const char *name) {
@@ -70,10 +73,14 @@ static bool opt_in(const char *name) {
 }
 
 // Every "test-*" program must exit 0; every "fault*" program must be killed by its
-// exception while the kernel carries on; "hello" and "demo" must exit 0. With bootargs
-// "janus.only=<program>" only that program runs (any program of the boot filesystem).
-static int run_user_suite(const char *only, size_t only_len) {
+// exception while the kernel carries on; "hello" and "demo" must exit 0. The boot
+// argument janus.user=NAME runs that program alone, whatever its name (while working
+// on it, and for the programs that run only so).
+static int run_user_suite(void) {
   int failed = 0;
+  const char *only = NULL;
+  size_t only_len = 0;
+  if (!bootarg_find(boot_info.bootargs, "janus.user", &only, &only_len)) only = NULL;
   (void)root_job();  // made on first use: before any accounting
   (void)bootfs_vmo();  // the same
   for (size_t i = 0; i < bootfs_count(); i++) {
@@ -121,8 +128,10 @@ static void print_asid_counters(void) {
 int kernel_run(void) {
 #if KCONFIG_SELFTEST
   int status = selftest_run_all(boot_info.bootargs);
-  size_t only_len = 0;
-  int user_failures = run_user_suite(selftest_only(boot_info.bootargs, &only_len), only_len);
+  size_t only_len;
+  bool user_only = strstr(boot_info.bootargs, "janus.user=") != NULL;
+  int user_failures =
+      selftest_only(boot_info.bootargs, &only_len) && !user_only ? 0 : run_user_suite();
   print_asid_counters();
   return user_failures ? 1 : status;
 #elif KCONFIG_BENCH

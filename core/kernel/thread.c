@@ -39,12 +39,12 @@
 #include <janus/arch.h>
 #include <janus/cpu.h>
 #include <janus/panic.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/restricted.h"
 #include "core/kernel/sched_internal.h"
 
@@ -175,6 +175,7 @@ zx_status_t thread_create_user(struct process *p, const char *name, struct threa
   kobject_init(&t->obj, ZX_OBJ_TYPE_THREAD, &thread_object_ops);
   kobject_ref(&p->obj);  // t->process stays valid as long as t exists
   t->process = p;
+  t->aspace = &p->aspace;
   *out = t;
   return ZX_OK;
 }

@@ -4,6 +4,7 @@
 #define CORE_TIMER_H_
 
 #include <janus/spinlock.h>
+#include <janus/timer.h>  // timer_tick, from the tick interrupt
 #include <stdbool.h>
 #include <zircon/types.h>
 
@@ -20,7 +21,6 @@ struct timer {
 // memory goes away.
 void timer_arm(struct timer *timer, struct thread *thread, zx_time_t deadline);
 void timer_cancel(struct timer *timer);
-void timer_tick(void);  // from the tick interrupt
 // With lock held (interrupt state *state) and a timer armed for deadline: gives up the
 // CPU until a wakeup, the deadline, or a kill. ZX_OK: woken (recheck the condition);
 // ZX_ERR_TIMED_OUT or ZX_ERR_CANCELED: stop waiting. Returns with lock held again.

@@ -5,7 +5,7 @@
 
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/object.h>
 
 // A new event with no signals set; one reference for the caller. ZX_ERR_NO_MEMORY.
 zx_status_t event_create(struct kobject **out);

@@ -2,7 +2,7 @@
 //                        struct kobject **out, zx_rights_t *out_rights);
 #include "core/object/handle_get.h"
 
-#include <janus/process.h>
+#include "core/object/process.h"
 
 #include "core/object/handle_table.h"
 

@@ -7,7 +7,7 @@
 #ifndef CORE_OBJECT_HANDLE_GET_H_
 #define CORE_OBJECT_HANDLE_GET_H_
 
-#include "core/object/object.h"
+#include <janus/object.h>
 #include <zircon/types.h>
 
 zx_status_t handle_get(zx_handle_t h, zx_obj_type_t type, zx_rights_t required,

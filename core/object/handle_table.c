@@ -7,7 +7,8 @@
 
 #include <zircon/rights.h>
 
-#include "object.h"
+#include <janus/object.h>
+#include "lib/hash.h"
 
 #define FIXED_BITS 0x3u
 #define SLOT_BITS 16u
@@ -25,17 +26,9 @@ struct handle_entry {
   uint16_t gen;
 };
 
-static uint64_t mix64(uint64_t x) {  // splitmix64's finalizer
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 void handle_table_init(struct handle_table *ht, uint64_t seed) {
   *ht = (struct handle_table){.lock = SPINLOCK_INIT, .free_head = NO_SLOT, .free_tail = NO_SLOT};
-  ht->secret = (uint32_t)mix64(seed + 0x9e3779b97f4a7c15ull) & ~FIXED_BITS;
+  ht->secret = (uint32_t)hash_splitmix64(seed) & ~FIXED_BITS;
 }
 
 static struct handle_entry *entry_at(struct handle_table *ht, uint32_t slot) {

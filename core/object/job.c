@@ -2,7 +2,7 @@
 #include "core/object/job.h"
 
 #include <janus/panic.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/rights.h>

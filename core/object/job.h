@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/object.h>
 
 struct process;
 

@@ -1,5 +1,5 @@
 // Kernel object lifetime: atomic reference counts and koid assignment.
-#include "object.h"
+#include <janus/object.h>
 
 static zx_koid_t next_koid = KOBJECT_FIRST_KOID;
 static uint64_t live_objects;

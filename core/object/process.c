@@ -2,7 +2,7 @@
 #include <janus/arch.h>
 #include <janus/console.h>
 #include <janus/panic.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +10,12 @@
 
 #include "core/boot/bootfs.h"
 #include "core/object/job.h"  // job membership (core/object/job.c)
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/object/shared_group.h"
 #include "core/vm/vmar.h"  // VM hooks (core/vm/vmar.c)
 #include "core/object/signals.h"
 #include "core/vm/vmo.h"
+#include "lib/hash.h"
 
 // Handles, memory and shared-group membership. Handles may refer to p itself, so
 // they go first.
@@ -40,6 +41,8 @@ static void process_destroy(struct kobject *obj) {
 static const struct kobject_ops process_ops = {.destroy = process_destroy};
 
 struct process *process_current(void) { return thread_current()->process; }
+const char *process_name(const struct process *p) { return p->name; }
+zx_koid_t process_koid(const struct process *p) { return p->obj.koid; }
 
 zx_status_t process_create(const char *name, struct process **out) {
   struct process *p = calloc(1, sizeof *p);
@@ -57,7 +60,7 @@ zx_status_t process_create(const char *name, struct process **out) {
   }
   kobject_init(&p->obj, ZX_OBJ_TYPE_PROCESS, &process_ops);
   p->handles = &p->own_handles;
-  handle_table_init(p->handles, (uint64_t)arch_monotonic_ns() ^ p->obj.koid * 0x9e3779b97f4a7c15ULL);
+  handle_table_init(p->handles, (uint64_t)arch_monotonic_ns() ^ p->obj.koid * HASH_GOLDEN_RATIO_64);
   strncpy(p->name, name, sizeof p->name - 1);
   p->state = PROCESS_INITIAL;
   *out = p;

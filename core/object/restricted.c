@@ -5,7 +5,7 @@
 #include "core/object/restricted.h"
 
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <zircon/rights.h>
@@ -37,7 +37,8 @@ zx_status_t sys_restricted_bind_state(uint32_t options, user_out_ptr_t out) {
   }
   paddr_t pa;
   irq_state_t state = spin_lock_irqsave(&vm_lock);
-  status = vmo_commit_page_locked(b->vmo, 0, &pa);
+  status = vmo_commit_page_locked(b->vmo, 0, true, &pa, NULL);
+  b->vmo->pinned = true;  // never shared or decommitted: the kernel keeps pa
   spin_unlock_irqrestore(&vm_lock, state);
   struct handle_table *ht = process_current()->handles;
   zx_handle_t h = ZX_HANDLE_INVALID;

@@ -4,7 +4,8 @@
 #ifndef CORE_RESTRICTED_H_
 #define CORE_RESTRICTED_H_
 
-#include <arch/restricted.h>
+#include <janus/arch.h>  // struct arch_normal_state, arch_restricted_*
+#include <janus/restricted.h>  // restricted_exit
 #include <stdint.h>
 #include <zircon/syscalls-next.h>
 
@@ -18,10 +19,6 @@ struct restricted_binding {
   struct arch_normal_state normal;  // what normal mode gets back (sp, TLS)
 };
 
-// Leaves restricted mode on the current thread for reason (esr/far: the exception's,
-// for ZX_RESTRICTED_REASON_EXCEPTION): saves the state to the bound VMO and
-// resumes normal mode at the vector on the next return to user mode.
-void restricted_exit(uint64_t reason, uint64_t esr, uint64_t far);
 // Drops t's binding (thread destruction).
 void restricted_thread_release(struct thread *t);
 

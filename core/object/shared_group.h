@@ -10,8 +10,8 @@
 #ifndef CORE_SHARED_GROUP_H_
 #define CORE_SHARED_GROUP_H_
 
-#include <arch/aspace.h>
-#include <janus/process.h>
+#include <janus/arch.h>
+#include "core/object/process.h"
 #include <janus/spinlock.h>
 #include <stdbool.h>
 

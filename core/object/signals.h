@@ -4,7 +4,7 @@
 
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/object.h>
 
 // Clears then sets signal bits, waking every waiter whose mask now matches.
 void object_signal(struct kobject *obj, zx_signals_t clear, zx_signals_t set);

@@ -1,7 +1,7 @@
 // zx_event_create and zx_object_signal, with Zircon's semantics: any waitable object
 // takes the user signals (ZX_USER_SIGNAL_0..7); an event also ZX_EVENT_SIGNALED.
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <stdlib.h>
 #include <zircon/rights.h>
 

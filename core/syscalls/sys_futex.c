@@ -4,7 +4,7 @@
 // Zircon, where the futex context is part of the shareable state): a lock in the
 // shared window works across the group.
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/spinlock.h>
 #include <janus/thread.h>
 #include <zircon/rights.h>
@@ -12,6 +12,7 @@
 #include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/kernel/timer.h"
+#include "lib/hash.h"
 
 #define FUTEX_BUCKETS 64
 
@@ -33,7 +34,7 @@ static const void *futex_context(const struct process *p) {
 }
 
 static unsigned bucket_of(const void *context, uintptr_t addr) {
-  return (unsigned)(((uintptr_t)context >> 6 ^ addr >> 2) * 0x9e3779b97f4a7c15ULL >> 58) %
+  return (unsigned)(((uintptr_t)context >> 6 ^ addr >> 2) * HASH_GOLDEN_RATIO_64 >> 58) %
          FUTEX_BUCKETS;
 }
 

@@ -1,6 +1,6 @@
 // zx_handle_duplicate and zx_handle_replace (zx_handle_close is in core/syscalls/sys_process.c).
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 
 #include "core/syscalls/syscall_table.h"
 

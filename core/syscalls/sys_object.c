@@ -4,7 +4,7 @@
 // JANUS_PROP_THREAD_CPU).
 #include <janus/arch.h>
 #include <janus/cpu.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <string.h>

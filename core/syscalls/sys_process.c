@@ -1,7 +1,7 @@
 // Syscalls of the process and thread life cycle that user programs need first.
 #include <janus/arch.h>
 #include <janus/console.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 
 #include "core/syscalls/syscall_table.h"

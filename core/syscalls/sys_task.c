@@ -1,8 +1,7 @@
 // Jobs, processes and task control: zx_job_create, zx_process_create,
 // zx_process_start, zx_task_kill, zx_process_read_memory, zx_process_write_memory.
-#include <arch/aspace_access.h>
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <string.h>
 #include <zircon/rights.h>
@@ -194,20 +193,28 @@ zx_status_t sys_task_kill(zx_handle_t handle) {
   return status;
 }
 
-// One chunk of p's memory into buf. Pages of VMAR mappings not touched yet are paged
-// in first (lazy mappings), as a fault from p itself would. (Writes go through the
-// VMOs instead, vm_debug_write, which decides what a debugger may change.)
-static size_t read_chunk(struct process *p, uintptr_t va, char *buf, size_t len) {
+// One chunk between p's memory and buf. Reads go through p's page tables, paging in
+// VMAR mappings not touched yet as a fault from p itself would; writes go through
+// the mappings (vm_debug_write), so they land in p's own copy of a page.
+static size_t copy_chunk(struct process *p, uintptr_t va, char *buf, size_t len, bool write) {
   size_t done = 0;
+  if (write) {
+    while (done < len && __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROCESS_DEAD) {
+      size_t n = vm_debug_write(p, va + done, buf + done, len - done);
+      if (!n) break;
+      done += n;
+    }
+    return done;
+  }
   for (int tries = 0; done < len && tries < 4; tries++) {
     if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROCESS_DEAD) break;
     irq_state_t state = spin_lock_irqsave(&vm_lock);
     uintptr_t at = va + done;
     // The window's tables belong to the group; NULL root: the group is gone.
     bool in_window = at >= SHARED_WINDOW_BASE && at < SHARED_WINDOW_END;
-    size_t n = !in_window ? arch_aspace_read(&p->aspace, at, buf + done, len - done)
+    size_t n = !in_window ? arch_aspace_copy(&p->aspace, at, buf + done, len - done, false)
                : shared_group_root_vmar_locked(p->group)
-                   ? arch_aspace_read(&p->group->window, at, buf + done, len - done)
+                   ? arch_aspace_copy(&p->group->window, at, buf + done, len - done, false)
                    : 0;
     spin_unlock_irqrestore(&vm_lock, state);
     if (n) tries = 0;
@@ -240,7 +247,7 @@ zx_status_t sys_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_o
   size_t done = 0;
   while (done < buffer_size) {
     size_t want = buffer_size - done < sizeof chunk ? buffer_size - done : sizeof chunk;
-    size_t got = read_chunk(p, vaddr + done, chunk, want);
+    size_t got = copy_chunk(p, vaddr + done, chunk, want, false);
     if (got && arch_copy_to_user(buffer.addr + done, chunk, got) != ZX_OK) {
       status = ZX_ERR_INVALID_ARGS;
       break;
@@ -265,20 +272,19 @@ zx_status_t sys_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_
   if (status != ZX_OK) return status;
   char chunk[DEBUG_MEMORY_CHUNK];
   size_t done = 0;
-  zx_status_t stopped = ZX_OK;  // why the write ended early
-  while (done < buffer_size && stopped == ZX_OK) {
+  while (done < buffer_size) {
     size_t want = buffer_size - done < sizeof chunk ? buffer_size - done : sizeof chunk;
     if (arch_copy_from_user(chunk, buffer.addr + done, want) != ZX_OK) {
       status = ZX_ERR_INVALID_ARGS;
       break;
     }
-    size_t put;
-    stopped = vm_debug_write(p, vaddr + done, chunk, want, &put);
+    size_t put = copy_chunk(p, vaddr + done, chunk, want, true);
     done += put;
+    if (put < want) break;
   }
   kobject_unref(&p->obj);
   if (status != ZX_OK) return status;
-  if (done == 0) return stopped;  // nothing mapped there, or nothing p could change
+  if (done == 0) return ZX_ERR_NO_MEMORY;
   if (arch_copy_to_user(actual.addr, &done, sizeof done) != ZX_OK) return ZX_ERR_INVALID_ARGS;
   return ZX_OK;
 }

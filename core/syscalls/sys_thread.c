@@ -1,6 +1,6 @@
 // zx_thread_create and zx_thread_start.
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/thread.h>
 #include <string.h>
 #include <zircon/rights.h>

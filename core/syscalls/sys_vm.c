@@ -1,7 +1,7 @@
 // Syscalls of VMOs and VMARs: handle and user-memory plumbing around core/vm/vmo.c and
 // core/vm/vmar.c.
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <zircon/rights.h>
 
 #include "core/object/handle_get.h"
@@ -81,6 +81,89 @@ zx_status_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
     status = ZX_ERR_ACCESS_DENIED;
   else
     status = vmo_set_size(vmo, size);
+  kobject_unref(&vmo->obj);
+  return status;
+}
+
+// As Zircon: the handle needs ZX_RIGHT_DUPLICATE and ZX_RIGHT_READ; the child's rights
+// are the handle's plus GET/SET_PROPERTY (a child can be named); a snapshot gains
+// ZX_RIGHT_WRITE and loses ZX_RIGHT_EXECUTE unless ZX_VMO_CHILD_NO_WRITE, which takes
+// WRITE away from any child; ZX_RIGHT_RESIZE only for a resizable child.
+zx_status_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
+                                 uint64_t size, user_out_ptr_t out) {
+  bool no_write = options & ZX_VMO_CHILD_NO_WRITE;
+  options &= ~ZX_VMO_CHILD_NO_WRITE;
+  struct vmo *parent;
+  zx_rights_t rights;
+  zx_status_t status =
+      handle_get_vmo(handle, ZX_RIGHT_DUPLICATE | ZX_RIGHT_READ, &parent, &rights);
+  if (status != ZX_OK) return status;
+  const uint32_t snapshot = ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  bool resizable = options & ZX_VMO_CHILD_RESIZABLE;
+  enum vmo_child_kind kind = VMO_CHILD_SLICE;
+  if (options & ZX_VMO_CHILD_SLICE) {
+    if (options != ZX_VMO_CHILD_SLICE) status = ZX_ERR_INVALID_ARGS;  // nothing else goes
+  } else if (options & snapshot) {
+    // One snapshot flag (Janus's at-least-on-write is a full snapshot), maybe resizable.
+    kind = VMO_CHILD_SNAPSHOT;
+    uint32_t type = options & snapshot;
+    if ((type & (type - 1)) || (options & ~(snapshot | ZX_VMO_CHILD_RESIZABLE)))
+      status = ZX_ERR_INVALID_ARGS;
+  } else {
+    status = ZX_ERR_INVALID_ARGS;  // no child type
+  }
+  struct vmo *child = NULL;
+  if (status == ZX_OK) status = vmo_create_child(parent, kind, resizable, offset, size, &child);
+  kobject_unref(&parent->obj);
+  if (status != ZX_OK) return status;
+  rights |= ZX_RIGHT_GET_PROPERTY | ZX_RIGHT_SET_PROPERTY;
+  if (no_write) {
+    rights &= ~ZX_RIGHT_WRITE;
+  } else if (kind == VMO_CHILD_SNAPSHOT) {
+    rights &= ~ZX_RIGHT_EXECUTE;
+    rights |= ZX_RIGHT_WRITE;
+  }
+  rights = resizable ? rights | ZX_RIGHT_RESIZE : rights & ~ZX_RIGHT_RESIZE;
+  status = add_and_copy_out(&child->obj, rights, out, NULL);
+  kobject_unref(&child->obj);
+  return status;
+}
+
+// As Zircon: any VMO handle; each operation checks its own right (commit, decommit,
+// zero and invalidate need ZX_RIGHT_WRITE; sync, clean and clean-invalidate
+// ZX_RIGHT_READ; the lock operations either) before anything else. buffer and
+// buffer_size are unused by every operation Janus has.
+zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size,
+                             user_out_ptr_t buffer, size_t buffer_size) {
+  (void)buffer;
+  (void)buffer_size;
+  struct vmo *vmo;
+  zx_rights_t rights;
+  zx_status_t status = handle_get_vmo(handle, ZX_RIGHT_NONE, &vmo, &rights);
+  if (status != ZX_OK) return status;
+  zx_rights_t need = 0;
+  switch (op) {
+    case ZX_VMO_OP_COMMIT:
+    case ZX_VMO_OP_DECOMMIT:
+    case ZX_VMO_OP_ZERO:
+    case ZX_VMO_OP_CACHE_INVALIDATE:
+      need = ZX_RIGHT_WRITE;
+      break;
+    case ZX_VMO_OP_CACHE_SYNC:
+    case ZX_VMO_OP_CACHE_CLEAN:
+    case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
+      need = ZX_RIGHT_READ;
+      break;
+    case ZX_VMO_OP_LOCK:
+    case ZX_VMO_OP_TRY_LOCK:
+    case ZX_VMO_OP_UNLOCK:
+      if (!(rights & (ZX_RIGHT_READ | ZX_RIGHT_WRITE))) status = ZX_ERR_ACCESS_DENIED;
+      break;
+    default:
+      break;
+  }
+  if (need & ~rights) status = ZX_ERR_ACCESS_DENIED;
+  if (status == ZX_OK) status = vmo_op_range(vmo, op, offset, size);
   kobject_unref(&vmo->obj);
   return status;
 }

@@ -1,7 +1,7 @@
 // zx_object_wait_one: block until a handle's object has one of the signals, or the
 // deadline passes.
 #include <janus/arch.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <zircon/rights.h>
 
 #include "core/object/handle_get.h"

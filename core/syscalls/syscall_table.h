@@ -1,10 +1,12 @@
 // The kernel's view of the syscall list in <zircon/syscalls.def>: the sys_<name>
-// prototypes each syscall's implementation must match, SYSCALL_NUM_<name>, and
-// SYSCALL_COUNT. The one file that defines SYSCALL_TABLE_DEFINE before including this
-// also gets the wrappers (raw registers -> declared types) and syscall_table[].
+// prototypes each syscall's implementation must match (the numbers, the count and
+// the table's declaration are in <janus/syscalls.h>). The one file that defines
+// SYSCALL_TABLE_DEFINE before including this also gets the wrappers (raw registers ->
+// declared types) and syscall_table[].
 #ifndef CORE_SYSCALL_TABLE_H_
 #define CORE_SYSCALL_TABLE_H_
 
+#include <janus/syscalls.h>  // the numbers, the count and the table
 #include <stdint.h>
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
@@ -15,38 +17,12 @@
 typedef struct { uintptr_t addr; } user_in_ptr_t;   // the kernel reads through it
 typedef struct { uintptr_t addr; } user_out_ptr_t;  // the kernel writes through it
 
-// A wrapper takes x0-x7 of the trapping thread as its own x0-x7 (the syscall fast path
-// in vectors.S calls it with the user's registers still in place); the result goes
-// back in x0.
-typedef uint64_t (*syscall_wrapper_t)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-                                      uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7);
-
 #define ARG(T, name) T name
 #define USER_IN(T, name) user_in_ptr_t name
 #define USER_OUT(T, name) user_out_ptr_t name
 #define SYSCALL(num, name, rtype, nargs, args) \
   ZX_SYSCALL_RTYPE(rtype) sys_##name(ZX_SYSCALL_PARAMS(nargs, args));
 #include <zircon/syscalls.def>
-
-#define ARG(T, name)
-#define USER_IN(T, name)
-#define USER_OUT(T, name)
-#define SYSCALL(num, name, rtype, nargs, args) SYSCALL_NUM_##name = (num),
-enum syscall_num {
-#include <zircon/syscalls.def>
-};
-
-// Counted one byte per entry, so a gap or a duplicate number cannot hide.
-#define ARG(T, name)
-#define USER_IN(T, name)
-#define USER_OUT(T, name)
-#define SYSCALL(num, name, rtype, nargs, args) char name;
-struct syscall_count_ {
-#include <zircon/syscalls.def>
-};
-#define SYSCALL_COUNT (sizeof(struct syscall_count_))
-
-extern const syscall_wrapper_t syscall_table[];
 
 #ifdef SYSCALL_TABLE_DEFINE
 // Each wrapper converts register i to arg i's declared type: a cast for values

@@ -1,11 +1,11 @@
 // The heap window: newlib's malloc grows it (through _sbrk in core/kernel/libc_glue.c) with
 // fresh pages mapped into a dedicated range of the kernel half, so the heap grows
 // without needing physically contiguous memory.
-#include <arch/memory_map.h>
+#include <janus/physmap.h>
 #include <janus/arch.h>
 #include <janus/heap.h>
 #include <janus/spinlock.h>
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include <stdint.h>
 
 static uintptr_t heap_break = KERNEL_HEAP_BASE;   // end of what malloc was given

@@ -2,7 +2,7 @@
 // page: FREE|order for a free block, USED|order for an allocated one, 0 for every
 // other page. So pmm_free can check in O(1) that it gets back exactly a block that
 // was handed out, and a buddy can be merged only when it is a whole free block.
-#include "pmm.h"
+#include <janus/pmm.h>
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 // Region bookkeeping in offsets from the region's base, so nothing wraps even when
 // the region ends at 2^64: every child satisfies off + size <= r->size.
 #include "vm_range.h"
+#include "lib/hash.h"
 
 #define PAGE_MASK ((uintptr_t)VM_RANGE_PAGE - 1)
 
@@ -79,13 +80,6 @@ static uint64_t gap_positions(const struct vm_range *r, size_t gap_start, size_t
   return (gap_end - *first - size) / align + 1;
 }
 
-static uint64_t mix64(uint64_t x) {  // splitmix64: spreads weak random values
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 // Visits the gaps in address order. Not picking: returns how many positions fit.
 // Picking: sets *out to the pick-th position and returns 1 (0 if there is none).
 static uint64_t walk_gaps(const struct vm_range *r, size_t size, size_t align, uint64_t pick,
@@ -119,7 +113,7 @@ zx_status_t vm_range_find_free(const struct vm_range *r, size_t size, size_t ali
   if (random) {
     uint64_t total = walk_gaps(r, size, align, 0, false, NULL);
     if (!total) return ZX_ERR_NO_RESOURCES;
-    pick = mix64(random) % total;
+    pick = hash_splitmix64(random) % total;
   }
   return walk_gaps(r, size, align, pick, true, out) ? ZX_OK : ZX_ERR_NO_RESOURCES;
 }

@@ -7,16 +7,16 @@
 // them is ZX_ERR_BAD_STATE.
 #include "core/vm/vmar.h"
 
-#include <arch/aspace_access.h>
 #include <janus/arch.h>
 #include <janus/panic.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/rights.h>
 
 #include "core/object/shared_group.h"
 #include "core/vm/vmo.h"
+#include "lib/hash.h"
 
 #define VM_PERM_MASK (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
 #define VM_ALIGN_MASK ((zx_vm_option_t)0x1fu << ZX_VM_ALIGN_BASE)
@@ -72,7 +72,7 @@ static void run_deferred(struct vm_deferred *d) {
 }
 
 // Calls fn for every page of m (by VMO page index) whose VMO page is committed and
-// whose VMO offset lies in [start, end).
+// whose VMO offset lies in [start, end). A slice's pages are its root's.
 static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t end,
                                 void (*fn)(struct vm_mapping *m, uintptr_t va, paddr_t pa,
                                            void *arg),
@@ -80,16 +80,17 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
   uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
   if (start > lo) lo = start;
   if (end < hi) hi = end;
-  const struct vmo *vmo = m->vmo;
+  uint64_t shift = 0;  // owner page index - VMO page index
+  const struct vmo *owner = vmo_page_owner(m->vmo, &shift);
   for (uint64_t idx = lo / PAGE_SIZE; idx < hi / PAGE_SIZE;) {
-    size_t i = idx / VMO_LEAF_PAGES;
-    if (i >= vmo->top_len) break;
-    if (!vmo->top[i]) {
-      idx = (uint64_t)(i + 1) * VMO_LEAF_PAGES;
+    size_t i = (idx + shift) / VMO_LEAF_PAGES;
+    if (i >= owner->top_len) break;
+    if (!owner->top[i]) {
+      idx = (uint64_t)(i + 1) * VMO_LEAF_PAGES - shift;
       continue;
     }
-    paddr_t pa = vmo->top[i][idx % VMO_LEAF_PAGES];
-    if (pa) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), pa, arg);
+    vmo_slot_t slot = owner->top[i][(idx + shift) % VMO_LEAF_PAGES];
+    if (slot) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), vmo_slot_pa(slot), arg);
     idx++;
   }
 }
@@ -107,6 +108,37 @@ void vm_mapping_unmap_vmo_range_locked(struct vm_mapping *m, uint64_t start, uin
   if (end < hi) hi = end;
   if (lo < hi)
     unmap_pages_locked(m->vmar->aspace, m->node.range.base + (lo - m->vmo_offset), hi - lo);
+}
+
+// Calls fn(m, lo, hi) for every mapping m of owner (not a slice) and of its slices,
+// with [lo, hi) the part of owner's [start, end) in m's VMO's offsets.
+static void for_each_mapping_of(struct vmo *owner, uint64_t start, uint64_t end,
+                                void (*fn)(struct vm_mapping *m, uint64_t lo, uint64_t hi)) {
+  for (struct vm_mapping *m = owner->mappings; m; m = m->vmo_next) fn(m, start, end);
+  for (struct vmo *s = owner->slices; s; s = s->slice_next) {
+    if (end <= s->slice_offset) continue;
+    uint64_t lo = start > s->slice_offset ? start - s->slice_offset : 0;
+    for (struct vm_mapping *m = s->mappings; m; m = m->vmo_next) fn(m, lo, end - s->slice_offset);
+  }
+}
+
+void vm_vmo_unmap_locked(struct vmo *owner, uint64_t start, uint64_t end) {
+  for_each_mapping_of(owner, start, end, vm_mapping_unmap_vmo_range_locked);
+}
+
+// Writable mappings of [start, end) become read-only in the page tables (the mapping
+// keeps its permissions: its next write faults and gets the page's own copy).
+static void write_protect_mapping(struct vm_mapping *m, uint64_t start, uint64_t end) {
+  uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
+  if (start > lo) lo = start;
+  if (end < hi) hi = end;
+  if (lo < hi && (m->perms & ZX_VM_PERM_WRITE) && m->vmar->aspace)
+    arch_aspace_protect_range(m->vmar->aspace, m->node.range.base + (lo - m->vmo_offset),
+                              (hi - lo) / PAGE_SIZE, arch_perms(m->perms & ~ZX_VM_PERM_WRITE));
+}
+
+void vm_vmo_write_protect_locked(struct vmo *owner, uint64_t start, uint64_t end) {
+  for_each_mapping_of(owner, start, end, write_protect_mapping);
 }
 
 // Takes m out of its VMAR and its VMO's list (its pages are already out of the page
@@ -135,6 +167,7 @@ static void mapping_split_locked(struct vm_mapping *m, uintptr_t at, struct vm_m
   n->vmo_offset = m->vmo_offset + (at - base);
   n->perms = m->perms;
   n->max_perms = m->max_perms;
+  n->private_copy = m->private_copy;
   m->node.range.size = at - base;  // shrinking in place keeps the list in order
   zx_status_t status = vm_range_insert(&m->vmar->children, &n->node.range, at, size - (at - base));
   ASSERT(status == ZX_OK);  // the space m just gave up
@@ -250,7 +283,7 @@ static uint64_t placement_random(uint32_t options) {
   if (options & ZX_VM_COMPACT) return 0;
   static uint64_t counter;
   uint64_t c = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-  return ((uint64_t)arch_monotonic_ns() ^ (c * 0x9e3779b97f4a7c15ULL)) | 1;
+  return ((uint64_t)arch_monotonic_ns() ^ (c * HASH_GOLDEN_RATIO_64)) | 1;
 }
 
 // Checks a SPECIFIC request [offset, offset + size) against v (vm_lock held) and
@@ -754,18 +787,28 @@ zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_
   return status;
 }
 
-// vm_lock held: the mapping of p at va (restricted: as restricted mode sees p, without
-// the shared window), or NULL.
-static struct vm_mapping *mapping_at_locked(struct process *p, uintptr_t va, bool restricted) {
+// The mapping at va of p (restricted: as restricted mode sees p), or NULL; *vmar gets
+// the VMAR holding it.
+static struct vm_mapping *find_mapping_locked(struct process *p, uintptr_t va, bool restricted,
+                                              struct vmar **vmar) {
+  // Restricted mode has no window: a fault there is the program's, not a page to map.
   bool in_window = va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END;
   struct vmar *v = !in_window ? p->root_vmar : restricted ? NULL : shared_group_root_vmar_locked(p->group);
   while (v && !v->destroyed) {
     struct vm_range_node *n = vm_range_find(&v->children, va);
-    if (!n) return NULL;
-    if (node_kind(n) == VM_NODE_MAPPING) return node_mapping(n);
-    v = node_vmar(n);
+    if (!n) break;
+    if (node_kind(n) == VM_NODE_VMAR) {
+      v = node_vmar(n);
+      continue;
+    }
+    *vmar = v;
+    return node_mapping(n);
   }
   return NULL;
+}
+
+static uint64_t mapping_page_index(const struct vm_mapping *m, uintptr_t va) {
+  return (m->vmo_offset + (va - m->node.range.base)) / PAGE_SIZE;
 }
 
 bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
@@ -774,60 +817,71 @@ bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool ex
   unsigned need = exec ? ZX_VM_PERM_EXECUTE : write ? ZX_VM_PERM_WRITE : ZX_VM_PERM_READ;
   bool handled = false;
   irq_state_t state = spin_lock_irqsave(&vm_lock);
-  struct vm_mapping *m = mapping_at_locked(p, va, restricted);
+  struct vmar *v;
+  struct vm_mapping *m = find_mapping_locked(p, va, restricted, &v);
   // A mapping without read permission is never entered (the MMU cannot express it).
-  paddr_t pa;
-  if (m && (m->perms & need) == need && (m->perms & ZX_VM_PERM_READ) &&
-      vmo_commit_page_locked(m->vmo, (m->vmo_offset + (va - m->node.range.base)) / PAGE_SIZE,
-                             &pa) == ZX_OK) {
-    zx_status_t status = arch_aspace_map(m->vmar->aspace, va, pa, arch_perms(m->perms), false);
-    handled = status == ZX_OK || status == ZX_ERR_ALREADY_EXISTS;
+  if (m && (m->perms & need) == need && (m->perms & ZX_VM_PERM_READ)) {
+    paddr_t pa;
+    bool writable;
+    if (vmo_commit_page_locked(m->vmo, mapping_page_index(m, va), write, &pa, &writable) == ZX_OK) {
+      // A page shared copy-on-write is entered read-only: its first write comes back
+      // here (a permission fault) and gets the VMO's own copy, replacing the entry.
+      unsigned perms = arch_perms(writable ? m->perms : m->perms & ~ZX_VM_PERM_WRITE);
+      zx_status_t status = write ? arch_aspace_map_replace(v->aspace, va, pa, perms)
+                                 : arch_aspace_map(v->aspace, va, pa, perms, false);
+      handled = status == ZX_OK || status == ZX_ERR_ALREADY_EXISTS;
+    }
   }
   spin_unlock_irqrestore(&vm_lock, state);
   return handled;
 }
 
-// vm_lock held: vmo's pages are seen through as alone. Every reference to it is one
-// of its mappings (no handle, no kernel user, no syscall holding it), and every mapping
-// is in as. The count can only be too high (a reference on its way out), never too low.
-static bool vmo_private_to_locked(struct vmo *vmo, const struct arch_aspace *as) {
-  uint32_t mappings = 0;
-  for (struct vm_mapping *m = vmo->mappings; m; m = m->vmo_next, mappings++)
-    if (m->vmar->aspace != as) return false;
-  return __atomic_load_n(&vmo->obj.refcount, __ATOMIC_ACQUIRE) == mappings;
+// Zircon's ForceWritable: a mapping made through a handle without ZX_RIGHT_WRITE may
+// show a VMO others share (a program's code, mapped from its image); a debugger's
+// write must not reach them. So the mapping first gets a snapshot of its range of its
+// VMO, its own from then on (at offset 0). *old gets the VMO reference to drop once
+// vm_lock is released. (A mapping that could be made writable writes its VMO, as the
+// process itself could.)
+static zx_status_t make_private_locked(struct vm_mapping *m, struct vmo **old) {
+  struct vmo *child;
+  zx_status_t status = vmo_snapshot_locked(m->vmo, m->vmo_offset, m->node.range.size, 0, &child);
+  if (status != ZX_OK) {
+    *old = child;  // a half-made snapshot, or NULL
+    return status;
+  }
+  memcpy(child->name, m->vmo->name, sizeof child->name);
+  struct vm_mapping **link = &m->vmo->mappings;
+  while (*link != m) link = &(*link)->vmo_next;
+  *link = m->vmo_next;
+  unmap_pages_locked(m->vmar->aspace, m->node.range.base, m->node.range.size);
+  *old = m->vmo;
+  m->vmo = child;  // the snapshot's one reference is the mapping's
+  m->vmo_offset = 0;
+  m->vmo_next = NULL;
+  child->mappings = m;
+  m->private_copy = true;
+  return ZX_OK;
 }
 
-zx_status_t vm_debug_write(struct process *p, uintptr_t va, const void *buf, size_t len,
-                           size_t *written) {
-  zx_status_t status = ZX_OK;
-  size_t done = 0;
+size_t vm_debug_write(struct process *p, uintptr_t addr, const void *buf, size_t len) {
+  uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
+  size_t n = PAGE_SIZE - (addr - va) < len ? PAGE_SIZE - (addr - va) : len;
+  struct vmo *old = NULL;
   irq_state_t state = spin_lock_irqsave(&vm_lock);
-  while (done < len) {
-    uintptr_t at = va + done;
-    struct vm_mapping *m = at >= va ? mapping_at_locked(p, at, false) : NULL;
-    if (!m) {
-      status = ZX_ERR_NO_MEMORY;
-      break;
-    }
-    if (!(m->perms & ZX_VM_PERM_WRITE) && !vmo_private_to_locked(m->vmo, m->vmar->aspace)) {
-      status = ZX_ERR_ACCESS_DENIED;
-      break;
-    }
-    uint64_t offset = m->vmo_offset + (at - m->node.range.base);
-    paddr_t pa;
-    if (vmo_commit_page_locked(m->vmo, offset / PAGE_SIZE, &pa) != ZX_OK) {
-      status = ZX_ERR_NO_MEMORY;  // past the VMO's end (it shrank), or out of pages
-      break;
-    }
-    size_t n = PAGE_SIZE - offset % PAGE_SIZE;
-    if (n > len - done) n = len - done;
-    // The VMO's own page, through the physmap: what the process maps, or will on touch.
-    char *kva = (char *)paddr_to_kva(pa) + offset % PAGE_SIZE;
-    memcpy(kva, (const char *)buf + done, n);
-    if (m->perms & ZX_VM_PERM_EXECUTE) arch_sync_icache((uintptr_t)kva, n);
-    done += n;
+  struct vmar *v;
+  struct vm_mapping *m = find_mapping_locked(p, va, false, &v);
+  zx_status_t status = m ? ZX_OK : ZX_ERR_NOT_FOUND;
+  if (status == ZX_OK && !(m->max_perms & ZX_VM_PERM_WRITE) && !m->private_copy)
+    status = make_private_locked(m, &old);
+  paddr_t pa;
+  bool writable;
+  if (status == ZX_OK)
+    status = vmo_commit_page_locked(m->vmo, mapping_page_index(m, va), true, &pa, &writable);
+  if (status == ZX_OK) {
+    memcpy((char *)paddr_to_kva(pa) + (addr - va), buf, n);
+    if (m->perms & ZX_VM_PERM_EXECUTE) arch_cache_op((uintptr_t)paddr_to_kva(pa), PAGE_SIZE, ARCH_CACHE_SYNC);
   }
   spin_unlock_irqrestore(&vm_lock, state);
-  *written = done;
-  return status;
+  if (old) kobject_unref(&old->obj);
+  return status == ZX_OK ? n : 0;
 }

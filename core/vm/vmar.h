@@ -8,13 +8,14 @@
 #ifndef CORE_VMAR_H_
 #define CORE_VMAR_H_
 
-#include <arch/memory_map.h>
+#include <janus/physmap.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/fault.h>  // vm_handle_user_fault, demand paging
+#include <janus/object.h>
 #include "core/vm/vm_range.h"
 
 struct arch_aspace;
@@ -49,6 +50,7 @@ struct vm_mapping {
   unsigned perms;            // ZX_VM_PERM_*
   unsigned max_perms;        // what the VMO handle's rights allowed at map time
   struct vm_mapping *vmo_next;  // in vmo->mappings
+  bool private_copy;         // its VMO is its own snapshot (vm_debug_write made it)
 };
 
 #define VMAR_CAN_MAP_MASK \
@@ -71,22 +73,6 @@ zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out);
 // Rights a handle to vmar gets.
 zx_rights_t vmar_handle_rights(const struct vmar *vmar);
 
-// Demand paging: a translation fault at addr from p's user code (restricted: in
-// restricted mode, where the shared window is out of reach). True if a page was
-// mapped (or already is): the instruction may run again.
-bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
-                          bool restricted);
-
-// zx_process_write_memory: writes len bytes of buf at va in p's memory (its own range
-// and its group's window) as a debugger, who may change only what p itself could: a
-// write lands where p's mapping is writable, or where the VMO is p's alone (its only
-// references are mappings in the same address space: no handle anywhere, no other
-// process's mapping), as ELF images loaded by either loader are. It goes into the
-// VMO's page (committed if need be) and keeps instruction fetch coherent. *written:
-// the bytes written before it stopped; ZX_ERR_NO_MEMORY: nothing mapped (or past the
-// VMO's end) where it stopped; ZX_ERR_ACCESS_DENIED: a mapping the rule protects.
-zx_status_t vm_debug_write(struct process *p, uintptr_t va, const void *buf, size_t len,
-                           size_t *written);
 
 // Operations behind the syscalls (rights already checked by the caller).
 zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset, uint64_t size,
@@ -120,5 +106,19 @@ zx_status_t vm_get_maps(struct process *p, struct vmar *v, size_t skip, zx_info_
 // vm_lock held: removes from the page tables the pages of m that back VMO offsets
 // [start, end), in one batch of TLB maintenance (used when a VMO shrinks).
 void vm_mapping_unmap_vmo_range_locked(struct vm_mapping *m, uint64_t start, uint64_t end);
+
+// vm_lock held: for owner offsets [start, end) of owner (a VMO that is not a slice),
+// in every mapping of it and of its slices: the pages leave the page tables, or
+// (write_protect) writable entries become read-only. One batch of TLB maintenance
+// per mapping.
+void vm_vmo_unmap_locked(struct vmo *owner, uint64_t start, uint64_t end);
+void vm_vmo_write_protect_locked(struct vmo *owner, uint64_t start, uint64_t end);
+
+// zx_process_write_memory: writes up to len bytes at addr of p (never past addr's
+// page) into the page its mapping shows, as a write by p would (copy on write), even
+// where p may not write; a mapping whose VMO handle had no ZX_RIGHT_WRITE gets a
+// private snapshot of its VMO first, so what others share is never touched. Returns the bytes written (0: no
+// mapping there, or no memory).
+size_t vm_debug_write(struct process *p, uintptr_t addr, const void *buf, size_t len);
 
 #endif  // CORE_VMAR_H_

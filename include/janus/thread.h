@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
-#include "core/object/object.h"
+#include <janus/object.h>
 
 // The life cycle of a thread: which transitions exist, who makes each and under which
 // lock is the comment at the top of core/kernel/thread.c (and docs/design.md).
@@ -36,6 +36,7 @@ struct thread {
   void (*entry)(void *arg);
   void *arg;
   struct process *process;  // NULL: a kernel thread
+  const struct arch_aspace *aspace;  // its process's, loaded by the context switch; or NULL
   struct thread *process_next;  // the process's thread list
   volatile bool killed;         // leave at the next return to user mode
   bool running_ref_taken;       // started once: a thread cannot be started again

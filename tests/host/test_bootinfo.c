@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/boot/bootinfo.h"
+#include <janus/bootinfo.h>
 #include "../../lib/fdt.h"
 #include "test.h"
 

@@ -1,7 +1,6 @@
 // Runs every SELFTEST on CPU 0 and reports in a form the harness (tools/test.sh)
 // counts: "PASS kernel/<name>" lines and a summary. Bootargs "janus.only=<name>" run
-// that one test (opt-in tests run only so; a boot-filesystem program's name runs that
-// program alone, core/boot/run.c); "janus.crashtest" then provokes a kernel
+// that one test (opt-in tests run only so); "janus.crashtest" then provokes a kernel
 // data abort, "janus.panictest" a panic(), "janus.lifecycletest" a bad thread state
 // transition, to check the reports.
 #include <janus/panic.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 
 SELFTEST(pmm_alloc_free_restores_count) {
   enum { N = 64 };

@@ -4,8 +4,9 @@
 #include <janus/selftest.h>
 #include <janus/thread.h>
 
+#include <janus/pmm.h>
+
 #include "core/kernel/sched_internal.h"
-#include "core/vm/pmm.h"
 
 #define THREADS_PER_CPU 3
 #define ROUNDS 50

@@ -4,11 +4,11 @@
 // pages out in batches: runs past 32 pages use one whole-ASID flush.
 #include <janus/arch.h>
 #include <janus/physmap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <string.h>
 
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
 

@@ -6,7 +6,7 @@
 // thread life cycle these races exercise is docs/design.md's state machine, which test
 // kernels check at every transition. Before the fix of issue 11 the first race panicked
 // the kernel ("dead thread victim ran again") in every run. It takes minutes under
-// TCG, so tools/test.sh boots it on its own (janus.only=test-kill_races).
+// TCG, so tools/test.sh boots it on its own (janus.user=test-kill_races).
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>

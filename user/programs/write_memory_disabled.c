@@ -1,5 +1,5 @@
 // Booted without kernel.enable-debugging-syscalls=true (tools/test.sh runs it alone,
-// janus.only=write_memory_disabled): zx_process_write_memory is ZX_ERR_NOT_SUPPORTED,
+// janus.user=write_memory_disabled): zx_process_write_memory is ZX_ERR_NOT_SUPPORTED,
 // before any argument is looked at, as in Zircon; zx_process_read_memory still works.
 #include <stdio.h>
 #include <string.h>

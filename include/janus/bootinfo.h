@@ -1,7 +1,7 @@
 // What the kernel needs from the boot device tree, read once at boot into one struct
 // so nothing later has to parse the (untrusted) blob again.
-#ifndef CORE_BOOTINFO_H_
-#define CORE_BOOTINFO_H_
+#ifndef JANUS_BOOTINFO_H_
+#define JANUS_BOOTINFO_H_
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,6 +52,7 @@ struct bootinfo {
   enum psci_conduit psci;
   char bootargs[BOOTINFO_BOOTARGS_LEN];  // /chosen bootargs, "" if absent
   char model[BOOTINFO_MODEL_LEN];        // root "model", "" if absent
+  size_t fdt_size;                       // the blob's own totalsize
 };
 
 // Fills *out from the blob (at most max_size bytes readable). Malformed input gives
@@ -67,4 +68,4 @@ zx_status_t bootinfo_from_fdt(const void *blob, size_t max_size, struct bootinfo
 size_t bootinfo_free_ranges(const struct bootinfo *bi, const struct mem_range *extra,
                             size_t extra_count, struct mem_range *out, size_t max);
 
-#endif  // CORE_BOOTINFO_H_
+#endif  // JANUS_BOOTINFO_H_

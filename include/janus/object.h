@@ -1,8 +1,8 @@
 // The base of every kernel object: a type, a koid and a reference count. Concrete
 // objects embed struct kobject first and free themselves in ops->destroy, which runs
 // exactly once, when the last reference goes.
-#ifndef CORE_OBJECT_H_
-#define CORE_OBJECT_H_
+#ifndef JANUS_OBJECT_H_
+#define JANUS_OBJECT_H_
 
 #include <janus/spinlock.h>
 #include <stdint.h>
@@ -37,4 +37,4 @@ void kobject_unref(struct kobject *obj);
 // Objects initialized and not yet destroyed (leak checks in tests).
 uint64_t kobject_live_count(void);
 
-#endif  // CORE_OBJECT_H_
+#endif  // JANUS_OBJECT_H_

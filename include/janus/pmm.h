@@ -3,8 +3,8 @@
 // start; free blocks are linked through their first page (reached via the physmap).
 // Blocks are 2^order pages, naturally aligned in physical address space.
 // Pages come back uninitialized: callers zero what they need zeroed.
-#ifndef CORE_PMM_H_
-#define CORE_PMM_H_
+#ifndef JANUS_PMM_H_
+#define JANUS_PMM_H_
 
 #include <stdint.h>
 #include <janus/physmap.h>
@@ -40,4 +40,4 @@ void pmm_corruption(paddr_t pa);
 void pmm_reset_for_test(void);
 #endif
 
-#endif  // CORE_PMM_H_
+#endif  // JANUS_PMM_H_
