@@ -59,7 +59,8 @@ if [ "$board" = rpi4 ]; then
   for asid in on off; do
     suffix=$([ $asid = off ] && echo -asidoff)
     make -s --no-print-directory BOARD=rpi4 FLAVOR=bench-hw ASID=$asid image || exit 1
-    bash tools/sdcard.sh rpi4 "build/rpi4/bench-hw$suffix/kernel8.img" "$out/rpi4-bench$suffix-sdcard.img" direct || exit 1
+    bash tools/sdcard.sh rpi4 "build/rpi4/bench-hw$suffix/kernel8.img" "$out/rpi4-bench$suffix-sdcard.img" direct \
+      kernel.enable-debugging-syscalls=true || exit 1
   done
   cat <<EOF
 
@@ -95,7 +96,7 @@ for b in "${builds[@]}"; do
   echo "bench: running $board/${build_dir[$b]} under QEMU (-icount shift=0); log $log"
   start=$(date +%s)
   bash tools/qemu-run.sh --board "$board" --image "build/$board/${build_dir[$b]}/$image_name" \
-    --timeout "$timeout" --icount --append "janus.bench.icount${ring:+ bench-ring=$ring}" \
+    --timeout "$timeout" --icount --append "janus.bench.icount kernel.enable-debugging-syscalls=true${ring:+ bench-ring=$ring}" \
     ${memory:+--memory "$memory"} --quiet --log "$log" --expect-exit 0 ||
     { echo "bench: $board/$b failed" >&2; status=1; }
   echo "bench:   $(( $(date +%s) - start )) s"

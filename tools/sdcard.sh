@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes a Raspberry Pi 4 SD-card image: an MBR with one FAT32 boot partition holding
-# config.txt, the Pi's device tree and Janus. Usage: sdcard.sh BOARD KERNEL OUT [direct|uboot]
+# config.txt, the Pi's device tree and Janus. Usage: sdcard.sh BOARD KERNEL OUT [direct|uboot] [BOOTARGS]
 #   direct: the firmware loads Janus as kernel8.img (as `make run BOARD=rpi4` does).
 #   uboot:  the firmware loads Debian's rpi_4 U-Boot, whose boot.scr loads janus.img.
+#   BOOTARGS: the kernel command line, as cmdline.txt (the firmware's /chosen/bootargs).
 # The firmware's own files (start4.elf, fixup4.dat) are not redistributable here:
 # the README says where to get them and how to add them.
 set -euo pipefail
-board=$1 kernel=$2 out=$3 mode=${4:-direct}
+board=$1 kernel=$2 out=$3 mode=${4:-direct} bootargs=${5:-}
 [ "$board" = rpi4 ] || { echo "sdcard: only BOARD=rpi4 boots from an SD card" >&2; exit 2; }
 top=$(cd "$(dirname "$0")/.." && pwd)
 stage=$(mktemp -d)
@@ -14,6 +15,7 @@ trap 'rm -rf "$stage"' EXIT
 
 cp "$top/board/rpi4/config.txt" "$stage/config.txt"
 cp "$top/build/deps/dtb/bcm2711-rpi-4-b.dtb" "$stage/"
+[ -z "$bootargs" ] || echo "$bootargs" >"$stage/cmdline.txt"
 if [ "$mode" = uboot ]; then
   cp "$top/build/deps/u-boot-rpi/rpi_4/u-boot.bin" "$stage/kernel8.img"
   cp "$kernel" "$stage/janus.img"

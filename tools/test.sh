@@ -8,6 +8,8 @@ cd "$top"
 BOARDS=${BOARDS:-"qemu-virt rpi4"}
 TIMEOUT=${QEMU_TIMEOUT:-120}
 out=build/test
+# The user suite and the benchmarks use zx_process_write_memory, a debugging syscall.
+DEBUG_SYSCALLS=kernel.enable-debugging-syscalls=true
 mkdir -p "$out"
 passed=0 failed=0
 
@@ -79,10 +81,33 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
 
   log=$out/$board-selftest.log
   bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
-    --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' >"$log.result" 2>&1
+    --log "$log" --append "$DEBUG_SYSCALLS" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' \
+    >"$log.result" 2>&1
   status=$?
   count_lines "$log" '(kernel|user)' "$board/"
   record "$board/selftest-boot" $status "$log.result"
+  # test-write_memory tried to write over hello's text in the boot filesystem, then
+  # launched hello: the next line must be hello's own.
+  tr -d '\r' <"$log" | grep -a -A1 '^write_memory: launching hello$' | tail -n 1 |
+    grep -qx 'hello from user space'
+  record "$board/write-memory-cannot-change-bootfs (hello prints its own text)" $? "$log"
+
+  # zx_task_kill racing exit, kill, futex wake, timeout and start from other CPUs,
+  # 1,000 rounds each (minutes under TCG: alone, the timeout only guards a hang).
+  log=$out/$board-kill-races.log
+  bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout $((TIMEOUT * 5)) --quiet \
+    --log "$log" --append janus.user=test-kill_races --expect-exit 0 \
+    --expect '^PASS user/test-kill_races' >"$log.result" 2>&1
+  status=$?
+  count_lines "$log" user "$board/"
+  record "$board/kill-races (the thread life cycle under zx_task_kill races)" $status "$log.result"
+
+  # Without the boot argument, zx_process_write_memory is ZX_ERR_NOT_SUPPORTED.
+  log=$out/$board-write-memory-disabled.log
+  bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
+    --log "$log" --append janus.user=write_memory_disabled --expect-exit 0 \
+    --expect '^PASS user/write_memory_disabled' >"$log.result" 2>&1
+  record "$board/write-memory-disabled (no $DEBUG_SYSCALLS: ZX_ERR_NOT_SUPPORTED)" $? "$log.result"
 
   # The Linux personality (user/linux): static glibc test programs and BusyBox command
   # lines (tests/linux), run by the kernel as test-linux with its leak check.
@@ -122,6 +147,14 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     --expect '^backtrace:' --expect ' panic\+' --expect 'selftest_run_all\+' \
     --expect '^\*\*\* system halted' >"$log.result" 2>&1
   record "$board/panic-report" $? "$log.result"
+
+  # A bad thread state transition panics in test kernels, naming it.
+  log=$out/$board-lifecycle.log
+  bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
+    --log "$log" --append janus.lifecycletest --expect-exit 3 \
+    --expect 'KERNEL PANIC on CPU 0: thread [^ ]+: bad state transition EXITING -> READY' \
+    >"$log.result" 2>&1
+  record "$board/lifecycle-check (a bad thread state transition panics, by name)" $? "$log.result"
 
   # janus.exit= takes over from semihosting: after the same panic QEMU exits 0 instead
   # of 3. PSCI on virt, the BCM2835 watchdog on the Pi. QEMU's trace tells the two
@@ -211,7 +244,7 @@ for variant in "ASID_BITS=4:test-asid4" "ASID=off:test-asidoff"; do
   # 5,000 live processes take over a minute under TCG, more on a busy machine: the
   # timeout only guards against a hang.
   bash tools/qemu-run.sh --board qemu-virt --image "build/qemu-virt/$dir/Image" --timeout $((TIMEOUT * 5)) \
-    --quiet --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' >"$log.result" 2>&1
+    --append "$DEBUG_SYSCALLS" --quiet --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' >"$log.result" 2>&1
   status=$?
   count_lines "$log" '(kernel|user)' "qemu-virt-$dir/"
   record "qemu-virt/selftest-boot ($setting)" $status "$log.result"
@@ -236,7 +269,7 @@ make -s --no-print-directory BOARD=qemu-virt FLAVOR=bench image >"$out/virt-benc
 record "qemu-virt/build (bench)" $? "$out/virt-bench-build.log"
 log=$out/virt-bench-smoke.log
 bash tools/qemu-run.sh --board qemu-virt --image build/qemu-virt/bench/Image --icount \
-  --timeout $((TIMEOUT * 3)) --append "janus.bench.icount bench-ring=2,16" --quiet --log "$log" \
+  --timeout $((TIMEOUT * 3)) --append "janus.bench.icount bench-ring=2,16 $DEBUG_SYSCALLS" --quiet --log "$log" \
   --expect-exit 0 --expect '^BENCH null-syscall [0-9]+ [0-9]+ [0-9]+' \
   --expect '^BENCH ring-16 ' --expect '^BENCH restricted-svc-rt ' \
   --expect '^BENCH restricted-kick-latency [0-9]+ ' --expect '^BENCH shared-map-unmap-N64-4cpu [0-9]+ ' \

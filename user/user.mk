@@ -15,7 +15,7 @@ BENCH_USER_CFLAGS := -mgeneral-regs-only
 USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
 USER_LIBS := $(NEWLIB_USER)/lib/libc.a $(NEWLIB_USER)/lib/libm.a $(LIBGCC)
 # crt0.o first: _start opens .text, so it sits at 0x400000.
-USER_RT_OBJS := $(patsubst %,$(B)/user/lib/%.o,crt0 runtime newlib_glue locks syscall_stubs)
+USER_RT_OBJS := $(patsubst %,$(B)/user/lib/%.o,crt0 runtime ticks newlib_glue locks syscall_stubs)
 # The library behind include/janus-user/ (the bootfs, janus_launch): an archive, so a
 # program links only what it uses.
 USER_LIB_A := $(B)/user/lib/libjanus-user.a

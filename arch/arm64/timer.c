@@ -45,6 +45,7 @@ zx_time_t arch_monotonic_ns(void) {
 
 void timer_init_cpu(void) {
   arch_timer_frequency();
+  write_sysreg(cntkctl_el1, CNTKCTL_EL0VCTEN);  // the user runtime's zx_ticks_get
   write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + ticks_per_tick);
   write_sysreg(cntv_ctl_el0, 1);  // enabled, not masked
   gic_enable_ppi(IRQ_VIRTUAL_TIMER);

@@ -16,6 +16,7 @@
 #include <janus/bootinfo.h>
 #include "core/boot/boot_log.h"
 #include <janus/pmm.h>
+#include "core/syscalls/debugging.h"
 
 #define KERNEL_STACK_ORDER 2  // 16 KiB per CPU
 #define CPU_START_TIMEOUT_NS 1000000000LL
@@ -105,6 +106,7 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
   boot_log_banner(entry_el, image_pa, fdt_pa);
   if (status != ZX_OK) panic("no usable device tree at 0x%lx (status %d)", (unsigned long)fdt_pa, status);
   kernel_exit_configure(boot_info.bootargs);
+  debugging_syscalls_configure(boot_info.bootargs);
   cpu_count = boot_info.cpu_count < MAX_CPUS ? boot_info.cpu_count : MAX_CPUS;
   if (!cpu_count) cpu_count = 1;
   for (unsigned i = 0; i < boot_info.ram_count; i++)

@@ -5,6 +5,8 @@
 #include <janus/exit.h>
 #include <string.h>
 
+#include "lib/bootargs.h"
+
 enum exit_how { EXIT_STATUS, EXIT_POWER_OFF, EXIT_RESET, EXIT_HALT };
 static enum exit_how exit_how = EXIT_STATUS;
 
@@ -14,12 +16,9 @@ static const struct {
 } exit_values[] = {{"off", EXIT_POWER_OFF}, {"reset", EXIT_RESET}, {"halt", EXIT_HALT}};
 
 void kernel_exit_configure(const char *bootargs) {
-  static const char key[] = "janus.exit=";
-  const char *p = bootargs;
-  while ((p = strstr(p, key)) != NULL && p != bootargs && p[-1] != ' ') p++;
-  if (!p) return;
-  const char *value = p + sizeof key - 1;
-  size_t len = strcspn(value, " ");
+  const char *value;
+  size_t len;
+  if (!bootarg_find(bootargs, "janus.exit", &value, &len)) return;
   for (size_t i = 0; i < sizeof exit_values / sizeof exit_values[0]; i++) {
     if (strlen(exit_values[i].value) == len && !strncmp(value, exit_values[i].value, len)) {
       exit_how = exit_values[i].how;

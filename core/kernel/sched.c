@@ -7,7 +7,6 @@
 #include <janus/thread.h>
 #include <stdlib.h>
 
-#include <janus/pmm.h>
 #include "core/kernel/sched_internal.h"
 #include "core/object/signals.h"
 
@@ -53,7 +52,7 @@ static void make_ready(struct thread *t, enum thread_state from) {
   struct run_queue *q = &run_queues[t->cpu];
   irq_state_t state = spin_lock_irqsave(&q->lock);
   if (t->state == from) {
-    t->state = THREAD_READY;
+    thread_set_state(t, THREAD_READY);
     push_locked(q, t);
   }
   spin_unlock_irqrestore(&q->lock, state);
@@ -70,7 +69,8 @@ void sched_switch_tail(void) {
   struct thread *dead = cpu->dead;
   if (dead) {
     cpu->dead = NULL;
-    pmm_free(kva_to_paddr((void *)dead->kstack_bottom), THREAD_KSTACK_ORDER);
+    thread_free_kstack(dead);
+    thread_check_transition(dead, dead->state, THREAD_DEAD);
     __atomic_store_n(&dead->state, THREAD_DEAD, __ATOMIC_RELEASE);
     if (dead->obj.type == ZX_OBJ_TYPE_THREAD) {
       object_signal(&dead->obj, ZX_THREAD_RUNNING, ZX_THREAD_TERMINATED);
@@ -87,13 +87,13 @@ void schedule(void) {
   cpu->need_resched = false;
   spin_lock(&q->lock);
   if (prev->state == THREAD_RUNNING && prev != cpu->idle) {
-    prev->state = THREAD_READY;
+    thread_set_state(prev, THREAD_READY);
     push_locked(q, prev);
   }
   struct thread *next = pop_locked(q);
+  if (next) thread_set_state(next, THREAD_RUNNING);  // READY: never a thread that exits
   spin_unlock(&q->lock);
   if (!next) next = cpu->idle;
-  next->state = THREAD_RUNNING;
   if (next != prev) {
     cpu->current = next;
     arch_thread_switch(prev, next);

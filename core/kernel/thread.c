@@ -1,4 +1,41 @@
 // Thread lifetime: kernel stacks from the page allocator, start, exit, join.
+//
+// The life cycle (enum thread_state). Every change goes through thread_set_state,
+// which test kernels check against this table:
+//
+//   INITIAL --start--> READY --switch in--> RUNNING --exit--> EXITING --switch tail--> DEAD
+//                        ^                   |  |
+//                        +----preempt/yield--+  |
+//                        +------wake---- BLOCKED <--block----+
+//
+//   transition         who                                   under
+//   INITIAL -> READY   the starter (sched_start)             t->cpu's run-queue lock; a
+//                                                            user thread only after
+//                                                            process_start_thread_regs
+//                                                            committed under p->lock,
+//                                                            which a kill also takes
+//   READY -> RUNNING   schedule() on t->cpu, popping it      the run-queue lock
+//   RUNNING -> READY   t itself in schedule() (preempted,    the run-queue lock
+//                      yielding)
+//   RUNNING -> BLOCKED t itself, before it checks why it     the lock of the wait it
+//                      would wait (thread_block_locked,      joins (or none: sleeps and
+//                      thread_sleep_until)                   kills are seen by fences)
+//   BLOCKED -> READY   any waker: a signal, a futex wake,    t->cpu's run-queue lock
+//                      a timer, a kill, t itself when the
+//                      reason to wait is already gone
+//   RUNNING -> EXITING t itself in thread_exit, for good     interrupts masked; no lock:
+//                                                            nobody else changes a
+//                                                            RUNNING thread
+//   EXITING -> DEAD    the next thread on t->cpu             (its CPU alone) after
+//                      (sched_switch_tail), after freeing    freeing the stack
+//                      t's kernel stack
+//
+// So a wakeup acts on BLOCKED alone: a kill's sched_wake of a thread that is exiting or
+// dead does nothing, and a thread never returns to a run queue once it began to exit.
+// READY means "on its run queue": a thread woken inside its block window (BLOCKED, not
+// yet switched out) is READY and queued while still current; its schedule() then finds
+// it READY and does not queue it twice. The idle threads are RUNNING for good. An
+// INITIAL thread that never starts is freed as it is (thread_destroy_unstarted).
 #include <janus/arch.h>
 #include <janus/cpu.h>
 #include <janus/panic.h>
@@ -66,8 +103,8 @@ void thread_exit(void) {
   struct thread *self = cpu->current;
   ASSERT(self != cpu->idle);
   // The stack we run on is freed by the next thread (sched.c switch_tail), which
-  // then marks us dead; until then we are neither runnable nor dead.
-  self->state = THREAD_BLOCKED;
+  // then marks us dead. No wakeup (a kill's, say) applies to an EXITING thread.
+  thread_set_state(self, THREAD_EXITING);
   cpu->dead = self;
   schedule();
   panic("dead thread %s ran again", self->name);
@@ -79,9 +116,43 @@ void thread_join(struct thread *t) {
 }
 
 void thread_destroy_unstarted(struct thread *t) {
-  pmm_free(kva_to_paddr((void *)t->kstack_bottom), THREAD_KSTACK_ORDER);
+  thread_free_kstack(t);
   free(t);
 }
+
+void thread_free_kstack(struct thread *t) {
+#if KCONFIG_SELFTEST
+  // A return or load through a stale frame of this stack faults at once.
+  for (uint64_t *w = (uint64_t *)t->kstack_bottom; w < (uint64_t *)t->kstack_top; w++)
+    *w = KSTACK_POISON;
+#endif
+  pmm_free(kva_to_paddr((void *)t->kstack_bottom), THREAD_KSTACK_ORDER);
+}
+
+#if KCONFIG_SELFTEST
+static const char *const state_names[] = {
+    [THREAD_INITIAL] = "INITIAL", [THREAD_READY] = "READY",     [THREAD_RUNNING] = "RUNNING",
+    [THREAD_BLOCKED] = "BLOCKED", [THREAD_EXITING] = "EXITING", [THREAD_DEAD] = "DEAD",
+};
+
+// The table at the top of this file: allowed[from] has bit `to` set.
+#define TO(s) (1u << (s))
+static const unsigned allowed[] = {
+    [THREAD_INITIAL] = TO(THREAD_READY),
+    [THREAD_READY] = TO(THREAD_RUNNING),
+    [THREAD_RUNNING] = TO(THREAD_READY) | TO(THREAD_BLOCKED) | TO(THREAD_EXITING),
+    [THREAD_BLOCKED] = TO(THREAD_READY),
+    [THREAD_EXITING] = TO(THREAD_DEAD),
+    [THREAD_DEAD] = 0,
+};
+
+void thread_check_transition(const struct thread *t, enum thread_state from, enum thread_state to) {
+  if ((unsigned)from > THREAD_DEAD || (unsigned)to > THREAD_DEAD || !(allowed[from] & TO(to)))
+    panic("thread %s: bad state transition %s -> %s", t->name,
+          (unsigned)from <= THREAD_DEAD ? state_names[from] : "?",
+          (unsigned)to <= THREAD_DEAD ? state_names[to] : "?");
+}
+#endif
 
 // The last reference to a user thread: it is dead, or it never started.
 static void thread_object_destroy(struct kobject *obj) {

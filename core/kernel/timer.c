@@ -5,6 +5,8 @@
 #include <janus/spinlock.h>
 #include <janus/thread.h>
 
+#include "core/kernel/sched_internal.h"
+
 static struct {
   spinlock_t lock;
   struct timer *head;
@@ -49,7 +51,7 @@ zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t 
   struct thread *self = thread_current();
   // BLOCKED (under the lock the ordinary waker takes) before the checks, so a kill
   // or a timer, which wake without that lock, cannot slip between check and sleep.
-  self->state = THREAD_BLOCKED;
+  thread_set_state(self, THREAD_BLOCKED);
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   zx_status_t status = arch_monotonic_ns() >= deadline ? ZX_ERR_TIMED_OUT
                        : self->killed                   ? ZX_ERR_CANCELED
@@ -69,7 +71,7 @@ void thread_sleep_until(zx_time_t deadline) {
     // BLOCKED before the checks: a kill or the timer that comes after them sees it
     // and wakes us; one that came before is seen by them.
     irq_state_t state = arch_irq_save();
-    self->state = THREAD_BLOCKED;
+    thread_set_state(self, THREAD_BLOCKED);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     bool done = arch_monotonic_ns() >= deadline || self->killed;
     if (done) sched_wake(self);  // back to ready through the scheduler: a waker may race us

@@ -114,7 +114,7 @@ zx_status_t sys_restricted_kick(zx_handle_t handle, uint32_t options) {
   struct thread *t;
   zx_status_t status = handle_get_thread(handle, ZX_RIGHT_MANAGE_THREAD, &t, NULL);
   if (status != ZX_OK) return status;
-  if (t->killed || __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_DEAD ||
+  if (t->killed || __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) >= THREAD_EXITING ||
       __atomic_load_n(&t->process->state, __ATOMIC_ACQUIRE) >= PROCESS_DYING) {
     status = ZX_ERR_BAD_STATE;
   } else {

@@ -10,6 +10,7 @@
 #include "core/object/handle_get.h"
 #include "core/object/job.h"
 #include "core/object/shared_group.h"
+#include "core/syscalls/debugging.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
@@ -263,6 +264,7 @@ zx_status_t sys_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_o
 
 zx_status_t sys_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_in_ptr_t buffer,
                                      size_t buffer_size, user_out_ptr_t actual) {
+  if (!debugging_syscalls_enabled()) return ZX_ERR_NOT_SUPPORTED;  // first, as Zircon
   if (!buffer.addr || buffer_size == 0 || buffer_size > DEBUG_MEMORY_MAX)
     return ZX_ERR_INVALID_ARGS;
   struct process *p;

@@ -13,12 +13,15 @@
 
 #include <janus/object.h>
 
+// The life cycle of a thread: which transitions exist, who makes each and under which
+// lock is the comment at the top of core/kernel/thread.c (and docs/design.md).
 enum thread_state {
-  THREAD_INITIAL,
-  THREAD_READY,
-  THREAD_RUNNING,
-  THREAD_BLOCKED,
-  THREAD_DEAD,
+  THREAD_INITIAL,  // created, never started
+  THREAD_READY,    // on its CPU's run queue
+  THREAD_RUNNING,  // its CPU's current thread
+  THREAD_BLOCKED,  // waiting for a wakeup (set by itself, still current until it switches)
+  THREAD_EXITING,  // gone for good; no wakeup applies; the next thread frees its stack
+  THREAD_DEAD,     // its stack is freed; only the struct remains, for its references
 };
 
 struct process;
@@ -72,7 +75,7 @@ static inline struct thread *thread_current(void) { return arch_this_cpu()->curr
 void sched_init_cpu(unsigned cpu);  // the boot context becomes this CPU's idle thread
 __attribute__((noreturn)) void sched_idle_loop(void);
 void sched_block(void);             // caller set state BLOCKED under its wait lock
-void sched_wake(struct thread *t);   // a BLOCKED thread becomes ready (else no-op)
+void sched_wake(struct thread *t);   // a BLOCKED thread becomes ready (any other: no-op)
 void sched_start(struct thread *t);  // an INITIAL thread becomes ready
 void sched_tick(void);              // from the timer interrupt
 bool sched_need_resched(void);

@@ -23,4 +23,10 @@ zx_handle_t zx_thread_self(void);
 zx_handle_t zx_vmar_root_self(void);
 zx_handle_t zx_job_default(void);
 
+// The system counter, read in user space without a syscall (arm64: CNTVCT_EL0 and
+// CNTFRQ_EL0, which the kernel lets EL0 read). zx_clock_get_monotonic() is the same
+// counter in nanoseconds.
+zx_ticks_t zx_ticks_get(void);
+zx_ticks_t zx_ticks_per_second(void);
+
 #endif  // ZIRCON_SYSCALLS_H_

@@ -11,6 +11,7 @@ typedef int32_t zx_status_t;
 typedef uint32_t zx_handle_t;
 typedef int64_t zx_time_t;       // monotonic nanoseconds
 typedef int64_t zx_duration_t;
+typedef int64_t zx_ticks_t;      // the system counter (zx_ticks_get)
 typedef uint64_t zx_koid_t;
 typedef uint64_t zx_paddr_t;
 typedef uintptr_t zx_vaddr_t;

@@ -1,10 +1,14 @@
 // Runs every SELFTEST on CPU 0 and reports in a form the harness (tools/test.sh)
 // counts: "PASS kernel/<name>" lines and a summary. Bootargs "janus.only=<name>" run
 // that one test (opt-in tests run only so); "janus.crashtest" then provokes a kernel
-// data abort, "janus.panictest" a panic(), to check the reports.
+// data abort, "janus.panictest" a panic(), "janus.lifecycletest" a bad thread state
+// transition, to check the reports.
 #include <janus/panic.h>
 #include <janus/selftest.h>
 #include <string.h>
+
+#include "core/kernel/sched_internal.h"
+#include "lib/bootargs.h"
 
 extern const struct selftest __selftests_start[], __selftests_end[];
 
@@ -14,11 +18,8 @@ __attribute__((noinline)) void selftest_crash_data_abort(void) {
 }
 
 const char *selftest_only(const char *bootargs, size_t *len) {
-  const char *only = strstr(bootargs, "janus.only=");
-  if (!only) return NULL;
-  only += strlen("janus.only=");
-  *len = strcspn(only, " ");
-  return only;
+  const char *only;
+  return bootarg_find(bootargs, "janus.only", &only, len) ? only : NULL;
 }
 
 int selftest_run_all(const char *bootargs) {
@@ -40,5 +41,13 @@ int selftest_run_all(const char *bootargs) {
     return 2;
   }
   if (strstr(bootargs, "janus.panictest")) panic("selftest panic %d", 42);
+  if (strstr(bootargs, "janus.lifecycletest")) {
+    // The check every thread state change passes in test kernels: a wakeup of an
+    // exiting thread (what a kill did to one before issue 11) must panic, by name.
+    kprintf("lifecycletest: EXITING -> READY\n");
+    thread_check_transition(thread_current(), THREAD_EXITING, THREAD_READY);
+    kprintf("lifecycletest: survived a bad transition?!\n");
+    return 2;
+  }
   return failed ? 1 : 0;
 }

@@ -6,6 +6,8 @@
 
 #include <janus/pmm.h>
 
+#include "core/kernel/sched_internal.h"
+
 #define THREADS_PER_CPU 3
 #define ROUNDS 50
 
@@ -55,5 +57,20 @@ SELFTEST(thread_exit_from_the_middle) {
   thread_start(t, THREAD_ANY_CPU);
   thread_join(t);
   CHECK(reached == 1);
+  return true;
+}
+
+// A freed kernel stack holds the poison (test kernels): whatever runs on it again
+// loads non-canonical return addresses and faults at once. (Read through the physmap
+// just after the free, before anything can reuse the pages: only CPU 0 runs now.)
+SELFTEST(freed_kernel_stacks_are_poisoned) {
+  struct thread *t;
+  CHECK(thread_create_kernel("poisoned", NULL, NULL, &t) == ZX_OK);
+  uintptr_t size = t->kstack_top - t->kstack_bottom;
+  volatile uint64_t *middle = (uint64_t *)(t->kstack_bottom + size / 2);
+  volatile uint64_t *top = (uint64_t *)t->kstack_top - 1;
+  thread_destroy_unstarted(t);
+  CHECK(*middle == KSTACK_POISON);
+  CHECK(*top == KSTACK_POISON);
   return true;
 }

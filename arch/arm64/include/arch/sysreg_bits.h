@@ -29,6 +29,9 @@
 // HCR_EL2, CNTHCTL_EL2, CPTR_EL2, SPSR: leaving EL2 for EL1
 #define HCR_EL2_RW BIT(31)              // EL1 is AArch64
 #define CNTHCTL_EL1PCTEN_EL1PCEN UL(3)  // EL1 may use the physical counter and timer
+// CNTKCTL_EL1: EL0 may read CNTVCT_EL0 and CNTFRQ_EL0 (zx_ticks_get); every other bit
+// clear: no physical counter, no timer registers, no event stream at EL0.
+#define CNTKCTL_EL0VCTEN BIT(1)
 #define CPTR_EL2_RES1 UL(0x33ff)        // no FP/SIMD traps to EL2
 #define SPSR_D BIT(9)
 #define SPSR_A BIT(8)
