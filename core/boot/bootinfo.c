@@ -152,6 +152,16 @@ static zx_status_t read_strings(const struct fdt *f, struct bootinfo *bi) {
   if (st == ZX_ERR_NOT_FOUND) return ZX_OK;
   if (st != ZX_OK) return st;
   copy_prop_string(bi->bootargs, sizeof bi->bootargs, f, chosen, "bootargs");
+  static const char *const seeds[] = {"rng-seed", "kaslr-seed"};
+  for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+    uint32_t len = 0;
+    const uint8_t *v = fdt_get_prop(f, chosen, seeds[i], &len);
+    if (!v) continue;
+    size_t room = sizeof bi->entropy - bi->entropy_len;
+    size_t n = len < room ? len : room;
+    memcpy(bi->entropy + bi->entropy_len, v, n);
+    bi->entropy_len += n;
+  }
   return ZX_OK;
 }
 

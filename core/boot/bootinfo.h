@@ -40,6 +40,8 @@ struct bootinfo_cpu {
   paddr_t release_addr;  // "cpu-release-addr", for spin-table
 };
 
+#define BOOTINFO_ENTROPY_LEN 64
+
 struct bootinfo {
   struct mem_range ram[BOOTINFO_MAX_RAM];
   size_t ram_count;
@@ -52,6 +54,10 @@ struct bootinfo {
   enum psci_conduit psci;
   char bootargs[BOOTINFO_BOOTARGS_LEN];  // /chosen bootargs, "" if absent
   char model[BOOTINFO_MODEL_LEN];        // root "model", "" if absent
+  // Boot entropy the loader left in /chosen: "rng-seed" (QEMU virt: 32 bytes), then
+  // "kaslr-seed" (8 bytes), as much as fits; seeds the kernel's CPRNG.
+  uint8_t entropy[BOOTINFO_ENTROPY_LEN];
+  size_t entropy_len;
 };
 
 // Fills *out from the blob (at most max_size bytes readable). Malformed input gives

@@ -5,6 +5,8 @@
 
 #define SYSCALL_DEFAULT_zx_status_t return ZX_ERR_NOT_SUPPORTED
 #define SYSCALL_DEFAULT_zx_time_t return 0
+#define SYSCALL_DEFAULT_uint32_t return 0
+#define SYSCALL_DEFAULT_uint64_t return 0
 #define SYSCALL_DEFAULT_noreturn_void __builtin_trap()
 #define ARG(T, name) T name
 #define USER_IN(T, name) user_in_ptr_t name
