@@ -165,6 +165,17 @@ static zx_status_t read_strings(const struct fdt *f, struct bootinfo *bi) {
   return ZX_OK;
 }
 
+static void read_rng200(const struct fdt *f, struct bootinfo *bi) {
+  uint32_t soc, node;
+  if (fdt_find_node(f, "/soc", &soc) != ZX_OK || fdt_first_child(f, soc, &node) != ZX_OK) return;
+  do {
+    const char *status = fdt_get_string(f, node, "status");
+    if (fdt_prop_has_string(f, node, "compatible", "brcm,bcm2711-rng200") &&
+        (!status || strcmp(status, "disabled") != 0))
+      bi->rng200 = true;
+  } while (fdt_next_sibling(f, node, &node) == ZX_OK);
+}
+
 zx_status_t bootinfo_from_fdt(const void *blob, size_t max_size, struct bootinfo *out) {
   if (!out) return ZX_ERR_INVALID_ARGS;
   memset(out, 0, sizeof *out);
@@ -175,6 +186,7 @@ zx_status_t bootinfo_from_fdt(const void *blob, size_t max_size, struct bootinfo
   if (st == ZX_OK) st = read_cpus(&f, out);
   if (st == ZX_OK) st = read_psci(&f, out);
   if (st == ZX_OK) st = read_strings(&f, out);
+  if (st == ZX_OK) read_rng200(&f, out);
   if (st != ZX_OK) memset(out, 0, sizeof *out);
   return st;
 }

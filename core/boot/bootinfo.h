@@ -58,6 +58,9 @@ struct bootinfo {
   // "kaslr-seed" (8 bytes), as much as fits; seeds the kernel's CPRNG.
   uint8_t entropy[BOOTINFO_ENTROPY_LEN];
   size_t entropy_len;
+  // A BCM2711 RNG200 under /soc that is not "disabled" (QEMU's raspi4b disables the
+  // devices it does not model; the Pi firmware leaves it enabled).
+  bool rng200;
 };
 
 // Fills *out from the blob (at most max_size bytes readable). Malformed input gives

@@ -30,7 +30,7 @@ static void absorb_locked(const void *data, size_t len) {
 
 void cprng_init(const struct bootinfo *bi) {
   uint8_t hw[32];
-  size_t hw_len = arch_hw_entropy(hw, sizeof hw);
+  size_t hw_len = arch_hw_entropy(bi, hw, sizeof hw);
   zx_time_t t = arch_monotonic_ns();
   irq_state_t state = spin_lock_irqsave(&cprng_lock);
   absorb_locked(hw, hw_len);
