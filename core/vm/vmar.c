@@ -810,6 +810,75 @@ static uint64_t mapping_page_index(const struct vm_mapping *m, uintptr_t va) {
   return (m->vmo_offset + (va - m->node.range.base)) / PAGE_SIZE;
 }
 
+// --- ZX_INFO_TASK_STATS ------------------------------------------------------------
+
+// Mappings of owner and of its slices: the sharers a page of it has at least.
+static uint64_t owner_mapping_count(const struct vmo *owner) {
+  uint64_t n = 0;
+  for (const struct vm_mapping *m = owner->mappings; m; m = m->vmo_next) n++;
+  for (const struct vmo *s = owner->slices; s; s = s->slice_next)
+    for (const struct vm_mapping *m = s->mappings; m; m = m->vmo_next) n++;
+  return n;
+}
+
+// One mapping's share: each committed page is private when nothing else maps or holds
+// it, else shared among the mappings of its VMO and the VMOs sharing it.
+static void mapping_stats(struct vm_mapping *m, zx_info_task_stats_t *out) {
+  out->mem_mapped_bytes += m->node.range.size;
+  uint64_t shift = 0;
+  const struct vmo *owner = vmo_page_owner(m->vmo, &shift);
+  uint64_t maps = owner_mapping_count(owner);
+  for (uint64_t idx = m->vmo_offset / PAGE_SIZE;
+       idx < (m->vmo_offset + m->node.range.size) / PAGE_SIZE;) {
+    size_t i = (idx + shift) / VMO_LEAF_PAGES;
+    if (i >= owner->top_len) break;
+    if (!owner->top[i]) {
+      idx = (uint64_t)(i + 1) * VMO_LEAF_PAGES - shift;
+      continue;
+    }
+    vmo_slot_t slot = owner->top[i][(idx + shift) % VMO_LEAF_PAGES];
+    idx++;
+    if (!slot) continue;
+    uint64_t sharers = maps;
+    if (slot & VMO_SLOT_SHARED)
+      sharers += ((struct vmo_shared_page *)(slot & ~VMO_SLOT_SHARED))->refs - 1;
+    if (sharers <= 1) {
+      out->mem_private_bytes += PAGE_SIZE;
+    } else {
+      out->mem_shared_bytes += PAGE_SIZE;
+      out->mem_scaled_shared_bytes += PAGE_SIZE / sharers;
+    }
+  }
+}
+
+zx_status_t vm_task_stats(struct process *p, zx_info_task_stats_t *out) {
+  zx_status_t status = ZX_OK;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  struct vmar *top = p->root_vmar;
+  if (!top || top->destroyed) {
+    status = ZX_ERR_BAD_STATE;
+  } else {
+    // Depth first, iteratively (nesting depth is up to user space).
+    struct vmar *cur = top;
+    struct vm_range_node *n = vm_range_first(&top->children);
+    for (;;) {
+      if (!n) {
+        if (cur == top) break;
+        n = vm_range_next(&cur->node.range);
+        cur = cur->parent;
+      } else if (node_kind(n) == VM_NODE_VMAR) {
+        cur = node_vmar(n);
+        n = vm_range_first(&cur->children);
+      } else {
+        mapping_stats(node_mapping(n), out);
+        n = vm_range_next(n);
+      }
+    }
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  return status;
+}
+
 bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,
                           bool restricted) {
   uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
