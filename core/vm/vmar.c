@@ -71,9 +71,9 @@ static void run_deferred(struct vm_deferred *d) {
 }
 
 // Calls fn for every page of m (by VMO page index) whose VMO page is committed and
-// whose VMO offset lies in [start, end). A slice's pages are its root's.
+// whose VMO offset lies in [start, end), with its slot. A slice's pages are its root's.
 static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t end,
-                                void (*fn)(struct vm_mapping *m, uintptr_t va, paddr_t pa,
+                                void (*fn)(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot,
                                            void *arg),
                                 void *arg) {
   uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
@@ -89,7 +89,7 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
       continue;
     }
     vmo_slot_t slot = owner->top[i][(idx + shift) % VMO_LEAF_PAGES];
-    if (slot) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), vmo_slot_pa(slot), arg);
+    if (slot) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), slot, arg);
     idx++;
   }
 }
@@ -695,10 +695,10 @@ static zx_info_maps_t *maps_emit(struct maps_cursor *c, const char *name, uintpt
   return e;
 }
 
-static void count_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
+static void count_page(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot, void *arg) {
   (void)m;
   (void)va;
-  (void)pa;
+  (void)slot;
   (*(size_t *)arg)++;
 }
 
@@ -821,34 +821,33 @@ static uint64_t owner_mapping_count(const struct vmo *owner) {
   return n;
 }
 
-// One mapping's share: each committed page is private when nothing else maps or holds
-// it, else shared among the mappings of its VMO and the VMOs sharing it.
+struct stats_walk {
+  zx_info_task_stats_t *out;
+  uint64_t maps;  // mappings of the VMO (and its slices): the sharers a page has at least
+};
+
+// One page's share: private when nothing else maps or holds it, else shared among the
+// mappings of its VMO and the VMOs sharing it.
+static void page_stats(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot, void *arg) {
+  (void)m;
+  (void)va;
+  struct stats_walk *w = arg;
+  uint64_t sharers = w->maps;
+  if (slot & VMO_SLOT_SHARED)
+    sharers += ((struct vmo_shared_page *)(slot & ~VMO_SLOT_SHARED))->refs - 1;
+  if (sharers <= 1) {
+    w->out->mem_private_bytes += PAGE_SIZE;
+  } else {
+    w->out->mem_shared_bytes += PAGE_SIZE;
+    w->out->mem_scaled_shared_bytes += PAGE_SIZE / sharers;
+  }
+}
+
 static void mapping_stats(struct vm_mapping *m, zx_info_task_stats_t *out) {
   out->mem_mapped_bytes += m->node.range.size;
   uint64_t shift = 0;
-  const struct vmo *owner = vmo_page_owner(m->vmo, &shift);
-  uint64_t maps = owner_mapping_count(owner);
-  for (uint64_t idx = m->vmo_offset / PAGE_SIZE;
-       idx < (m->vmo_offset + m->node.range.size) / PAGE_SIZE;) {
-    size_t i = (idx + shift) / VMO_LEAF_PAGES;
-    if (i >= owner->top_len) break;
-    if (!owner->top[i]) {
-      idx = (uint64_t)(i + 1) * VMO_LEAF_PAGES - shift;
-      continue;
-    }
-    vmo_slot_t slot = owner->top[i][(idx + shift) % VMO_LEAF_PAGES];
-    idx++;
-    if (!slot) continue;
-    uint64_t sharers = maps;
-    if (slot & VMO_SLOT_SHARED)
-      sharers += ((struct vmo_shared_page *)(slot & ~VMO_SLOT_SHARED))->refs - 1;
-    if (sharers <= 1) {
-      out->mem_private_bytes += PAGE_SIZE;
-    } else {
-      out->mem_shared_bytes += PAGE_SIZE;
-      out->mem_scaled_shared_bytes += PAGE_SIZE / sharers;
-    }
-  }
+  struct stats_walk w = {.out = out, .maps = owner_mapping_count(vmo_page_owner(m->vmo, &shift))};
+  for_committed_pages(m, 0, UINT64_MAX, page_stats, &w);
 }
 
 zx_status_t vm_task_stats(struct process *p, zx_info_task_stats_t *out) {
