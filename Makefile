@@ -96,7 +96,8 @@ $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: $(NEWLIB_DIR)/%/lib/libc.
 # --- the kernel -------------------------------------------------------------------
 image: $(B)/$(BOARD_IMAGE_NAME) check-image
 
-$(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h)
+$(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h) \
+  include/zircon/syscalls.def core/syscalls/syscall_table.h
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -MF $@.d -MT $@ -S -o $@.s $<
 	sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp

@@ -10,6 +10,8 @@
 #define BOARD_TIMER_FREQ_HZ 54000000u  // used only if CNTFRQ_EL0 reads 0
 // Power management (reset and halt through its watchdog; the Pi has no PSCI).
 #define BOARD_BCM2835_PM_BASE 0xfe100000UL
+// Hardware random number generator (RNG200; drivers/rng/bcm2711_rng200.c).
+#define BOARD_RNG200_BASE 0xfe104000UL
 #define BOARD_DEVICE_WINDOWS {{0xfc000000UL, 0x04000000UL}}
 // The firmware's spin-table stubs live below the kernel's load address.
 #define BOARD_RAM_HOLES {{0, 0x80000UL}}

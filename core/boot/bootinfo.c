@@ -152,7 +152,28 @@ static zx_status_t read_strings(const struct fdt *f, struct bootinfo *bi) {
   if (st == ZX_ERR_NOT_FOUND) return ZX_OK;
   if (st != ZX_OK) return st;
   copy_prop_string(bi->bootargs, sizeof bi->bootargs, f, chosen, "bootargs");
+  static const char *const seeds[] = {"rng-seed", "kaslr-seed"};
+  for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+    uint32_t len = 0;
+    const uint8_t *v = fdt_get_prop(f, chosen, seeds[i], &len);
+    if (!v) continue;
+    size_t room = sizeof bi->entropy - bi->entropy_len;
+    size_t n = len < room ? len : room;
+    memcpy(bi->entropy + bi->entropy_len, v, n);
+    bi->entropy_len += n;
+  }
   return ZX_OK;
+}
+
+static void read_rng200(const struct fdt *f, struct bootinfo *bi) {
+  uint32_t soc, node;
+  if (fdt_find_node(f, "/soc", &soc) != ZX_OK || fdt_first_child(f, soc, &node) != ZX_OK) return;
+  do {
+    const char *status = fdt_get_string(f, node, "status");
+    if (fdt_prop_has_string(f, node, "compatible", "brcm,bcm2711-rng200") &&
+        (!status || strcmp(status, "disabled") != 0))
+      bi->rng200 = true;
+  } while (fdt_next_sibling(f, node, &node) == ZX_OK);
 }
 
 zx_status_t bootinfo_from_fdt(const void *blob, size_t max_size, struct bootinfo *out) {
@@ -166,6 +187,7 @@ zx_status_t bootinfo_from_fdt(const void *blob, size_t max_size, struct bootinfo
   if (st == ZX_OK) st = read_cpus(&f, out);
   if (st == ZX_OK) st = read_psci(&f, out);
   if (st == ZX_OK) st = read_strings(&f, out);
+  if (st == ZX_OK) read_rng200(&f, out);
   if (st != ZX_OK) memset(out, 0, sizeof *out);
   return st;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <janus/bootinfo.h>
+#include "core/kernel/cprng.h"
 #include "core/boot/boot_log.h"
 #include <janus/pmm.h>
 #include "core/syscalls/debugging.h"
@@ -117,6 +118,7 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
 
   arch_platform_init(&boot_info);
   arch_cpu_init(0);
+  cprng_init(&boot_info);  // after the timer: the counter is one of its sources
   sched_init_cpu(0);
   cpus[0].hw_id = arch_cpu_hw_id();
   cpus[0].online = true;

@@ -235,6 +235,28 @@ size_t job_process_koids(struct job *job, zx_koid_t *koids, size_t max) {
   return avail;
 }
 
+size_t job_child_koids(struct job *job, zx_koid_t *koids, size_t max) {
+  size_t avail = 0;
+  irq_state_t state = spin_lock_irqsave(&job->lock);
+  for (struct job *c = job->children; c; c = c->sibling_next) {
+    if (avail < max) koids[avail] = c->obj.koid;
+    avail++;
+  }
+  spin_unlock_irqrestore(&job->lock, state);
+  return avail;
+}
+
+struct kobject *job_find_child(struct job *job, zx_koid_t koid) {
+  struct kobject *found = NULL;
+  irq_state_t state = spin_lock_irqsave(&job->lock);
+  for (struct job *c = job->children; c && !found; c = c->sibling_next)
+    if (c->obj.koid == koid && kobject_ref_unless_zero(&c->obj)) found = &c->obj;
+  for (struct process *p = job->processes; p && !found; p = p->job_next)
+    if (p->obj.koid == koid && kobject_ref_unless_zero(&p->obj)) found = &p->obj;
+  spin_unlock_irqrestore(&job->lock, state);
+  return found;
+}
+
 void job_get_name(struct job *job, char out[ZX_MAX_NAME_LEN]) {
   irq_state_t state = spin_lock_irqsave(&job->lock);
   memcpy(out, job->name, ZX_MAX_NAME_LEN);

@@ -65,6 +65,10 @@ zx_status_t job_handle_for(struct process *p, zx_handle_t *out);
 
 // Koids of job's processes: up to max into koids; returns how many there are.
 size_t job_process_koids(struct job *job, zx_koid_t *koids, size_t max);
+// The same for job's child jobs.
+size_t job_child_koids(struct job *job, zx_koid_t *koids, size_t max);
+// A reference to job's child job or process with that koid, or NULL.
+struct kobject *job_find_child(struct job *job, zx_koid_t koid);
 void job_get_name(struct job *job, char out[ZX_MAX_NAME_LEN]);
 void job_set_name(struct job *job, const char *name, size_t len);
 

@@ -17,6 +17,15 @@ void kobject_ref(struct kobject *obj) {
   __atomic_fetch_add(&obj->refcount, 1, __ATOMIC_RELAXED);
 }
 
+bool kobject_ref_unless_zero(struct kobject *obj) {
+  uint32_t n = __atomic_load_n(&obj->refcount, __ATOMIC_RELAXED);
+  while (n != 0)
+    if (__atomic_compare_exchange_n(&obj->refcount, &n, n + 1, true, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED))
+      return true;
+  return false;
+}
+
 void kobject_unref(struct kobject *obj) {
   // Release orders this holder's writes before destroy; the acquire fence on the
   // last drop makes every other holder's writes visible to destroy.

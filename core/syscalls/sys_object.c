@@ -1,5 +1,6 @@
 // zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES,
-// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS)
+// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS; the task topics are in
+// core/syscalls/sys_info_tasks.c)
 // and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME, and Janus's
 // JANUS_PROP_THREAD_CPU).
 #include <janus/arch.h>
@@ -15,31 +16,13 @@
 #include "lib/asid.h"
 #include "core/object/job.h"
 #include "core/object/handle_get.h"
+#include "core/syscalls/info_out.h"
+#include "core/syscalls/info_tasks.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
 
 static spinlock_t thread_name_lock = SPINLOCK_INIT;
-
-static zx_status_t copy_out_optional(user_out_ptr_t out, size_t value) {
-  if (!out.addr) return ZX_OK;
-  return arch_copy_to_user(out.addr, &value, sizeof value) == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
-}
-
-// A topic with exactly one record: Zircon's single_record_result.
-static zx_status_t single_record(user_out_ptr_t buffer, size_t buffer_size, user_out_ptr_t actual,
-                                 user_out_ptr_t avail, const void *record, size_t size) {
-  size_t n = 1;
-  if (buffer_size >= size) {
-    if (arch_copy_to_user(buffer.addr, record, size) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-  } else {
-    n = 0;
-  }
-  zx_status_t status = copy_out_optional(actual, n);
-  if (status == ZX_OK) status = copy_out_optional(avail, 1);
-  if (status != ZX_OK) return status;
-  return n ? ZX_OK : ZX_ERR_BUFFER_TOO_SMALL;
-}
 
 static zx_koid_t related_koid(struct kobject *obj) {
   switch (obj->type) {
@@ -69,7 +52,7 @@ static zx_status_t info_handle_basic(zx_handle_t handle, user_out_ptr_t buffer, 
   zx_info_handle_basic_t info = {
       .koid = obj->koid, .rights = rights, .type = obj->type, .related_koid = related_koid(obj)};
   kobject_unref(obj);
-  return single_record(buffer, size, actual, avail, &info, sizeof info);
+  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
 }
 
 static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
@@ -89,7 +72,11 @@ static zx_status_t info_process(zx_handle_t handle, user_out_ptr_t buffer, size_
   }
   spin_unlock_irqrestore(&p->lock, state);
   kobject_unref(&p->obj);
-  return single_record(buffer, size, actual, avail, &info, sizeof info);
+  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
+static size_t list_processes(void *job, zx_koid_t *koids, size_t max) {
+  return job_process_koids(job, koids, max);
 }
 
 static zx_status_t info_job_processes(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
@@ -97,22 +84,8 @@ static zx_status_t info_job_processes(zx_handle_t handle, user_out_ptr_t buffer,
   struct job *job;
   zx_status_t status = handle_get_job(handle, ZX_RIGHT_ENUMERATE, &job, NULL);
   if (status != ZX_OK) return status;
-  size_t max = size / sizeof(zx_koid_t);
-  size_t count = job_process_koids(job, NULL, 0);
-  size_t cap = count + 8 < max ? count + 8 : max;  // room for a few newcomers
-  zx_koid_t *koids = cap ? malloc(cap * sizeof *koids) : NULL;
-  if (cap && !koids) {
-    kobject_unref(&job->obj);
-    return ZX_ERR_NO_MEMORY;
-  }
-  size_t total = job_process_koids(job, koids, cap);
+  status = info_koid_list(job, list_processes, buffer, size, actual, avail);
   kobject_unref(&job->obj);
-  size_t n = total < cap ? total : cap;
-  if (n && arch_copy_to_user(buffer.addr, koids, n * sizeof *koids) != ZX_OK)
-    status = ZX_ERR_INVALID_ARGS;
-  free(koids);
-  if (status == ZX_OK) status = copy_out_optional(actual, n);
-  if (status == ZX_OK) status = copy_out_optional(avail, total);
   return status;
 }
 
@@ -159,8 +132,8 @@ static zx_status_t info_maps(zx_handle_t handle, uint32_t topic, user_out_ptr_t 
   free(chunk);
   kobject_unref(obj);
   if (status != ZX_OK) return status;
-  status = copy_out_optional(actual, done);
-  if (status == ZX_OK) status = copy_out_optional(avail, total > done ? total : done);
+  status = info_copy_out_optional(actual, done);
+  if (status == ZX_OK) status = info_copy_out_optional(avail, total > done ? total : done);
   return status;
 }
 
@@ -176,7 +149,7 @@ static zx_status_t info_vmar(zx_handle_t handle, user_out_ptr_t buffer, size_t s
   spin_unlock_irqrestore(&vm_lock, state);
   kobject_unref(&v->obj);
   if (destroyed) return ZX_ERR_BAD_STATE;
-  return single_record(buffer, size, actual, avail, &info, sizeof info);
+  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
 }
 
 // JANUS_INFO_ASID_COUNTERS (<zircon/syscalls/janus.h>): per-CPU ASID counters.
@@ -198,8 +171,8 @@ static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer,
       return ZX_ERR_INVALID_ARGS;
     n++;
   }
-  status = copy_out_optional(actual, n);
-  if (status == ZX_OK) status = copy_out_optional(avail, cpu_count);
+  status = info_copy_out_optional(actual, n);
+  if (status == ZX_OK) status = info_copy_out_optional(avail, cpu_count);
   return status;
 }
 
@@ -218,6 +191,16 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
       return info_maps(handle, topic, buffer, buffer_size, actual, avail);
     case ZX_INFO_VMAR:
       return info_vmar(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_JOB_CHILDREN:
+      return info_job_children(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_PROCESS_THREADS:
+      return info_process_threads(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_THREAD:
+      return info_thread(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_TASK_STATS:
+      return info_task_stats(handle, buffer, buffer_size, actual, avail);
+    case ZX_INFO_KMEM_STATS:
+      return info_kmem_stats(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_ASID_COUNTERS:
       return info_asid_counters(handle, buffer, buffer_size, actual, avail);
     default:

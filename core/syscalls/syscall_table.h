@@ -32,6 +32,8 @@ typedef struct { uintptr_t addr; } user_out_ptr_t;  // the kernel writes through
 #define SYSCALL_USER_OUT_(i) ((user_out_ptr_t){a##i})
 #define SYSCALL_RET_zx_status_t(call) return (uint64_t)(int64_t)(call)
 #define SYSCALL_RET_zx_time_t(call) return (uint64_t)(call)
+#define SYSCALL_RET_uint32_t(call) return (uint64_t)(call)
+#define SYSCALL_RET_uint64_t(call) return (call)
 #define SYSCALL_RET_noreturn_void(call) (call); __builtin_unreachable()
 
 #define ARG(T, name) (T)SYSCALL_REG_

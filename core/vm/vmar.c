@@ -72,9 +72,9 @@ static void run_deferred(struct vm_deferred *d) {
 }
 
 // Calls fn for every page of m (by VMO page index) whose VMO page is committed and
-// whose VMO offset lies in [start, end). A slice's pages are its root's.
+// whose VMO offset lies in [start, end), with its slot. A slice's pages are its root's.
 static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t end,
-                                void (*fn)(struct vm_mapping *m, uintptr_t va, paddr_t pa,
+                                void (*fn)(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot,
                                            void *arg),
                                 void *arg) {
   uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
@@ -90,7 +90,7 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
       continue;
     }
     vmo_slot_t slot = owner->top[i][(idx + shift) % VMO_LEAF_PAGES];
-    if (slot) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), vmo_slot_pa(slot), arg);
+    if (slot) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), slot, arg);
     idx++;
   }
 }
@@ -696,10 +696,10 @@ static zx_info_maps_t *maps_emit(struct maps_cursor *c, const char *name, uintpt
   return e;
 }
 
-static void count_page(struct vm_mapping *m, uintptr_t va, paddr_t pa, void *arg) {
+static void count_page(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot, void *arg) {
   (void)m;
   (void)va;
-  (void)pa;
+  (void)slot;
   (*(size_t *)arg)++;
 }
 
@@ -809,6 +809,74 @@ static struct vm_mapping *find_mapping_locked(struct process *p, uintptr_t va, b
 
 static uint64_t mapping_page_index(const struct vm_mapping *m, uintptr_t va) {
   return (m->vmo_offset + (va - m->node.range.base)) / PAGE_SIZE;
+}
+
+// --- ZX_INFO_TASK_STATS ------------------------------------------------------------
+
+// Mappings of owner and of its slices: the sharers a page of it has at least.
+static uint64_t owner_mapping_count(const struct vmo *owner) {
+  uint64_t n = 0;
+  for (const struct vm_mapping *m = owner->mappings; m; m = m->vmo_next) n++;
+  for (const struct vmo *s = owner->slices; s; s = s->slice_next)
+    for (const struct vm_mapping *m = s->mappings; m; m = m->vmo_next) n++;
+  return n;
+}
+
+struct stats_walk {
+  zx_info_task_stats_t *out;
+  uint64_t maps;  // mappings of the VMO (and its slices): the sharers a page has at least
+};
+
+// One page's share: private when nothing else maps or holds it, else shared among the
+// mappings of its VMO and the VMOs sharing it.
+static void page_stats(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot, void *arg) {
+  (void)m;
+  (void)va;
+  struct stats_walk *w = arg;
+  uint64_t sharers = w->maps;
+  if (slot & VMO_SLOT_SHARED)
+    sharers += ((struct vmo_shared_page *)(slot & ~VMO_SLOT_SHARED))->refs - 1;
+  if (sharers <= 1) {
+    w->out->mem_private_bytes += PAGE_SIZE;
+  } else {
+    w->out->mem_shared_bytes += PAGE_SIZE;
+    w->out->mem_scaled_shared_bytes += PAGE_SIZE / sharers;
+  }
+}
+
+static void mapping_stats(struct vm_mapping *m, zx_info_task_stats_t *out) {
+  out->mem_mapped_bytes += m->node.range.size;
+  uint64_t shift = 0;
+  struct stats_walk w = {.out = out, .maps = owner_mapping_count(vmo_page_owner(m->vmo, &shift))};
+  for_committed_pages(m, 0, UINT64_MAX, page_stats, &w);
+}
+
+zx_status_t vm_task_stats(struct process *p, zx_info_task_stats_t *out) {
+  zx_status_t status = ZX_OK;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  struct vmar *top = p->root_vmar;
+  if (!top || top->destroyed) {
+    status = ZX_ERR_BAD_STATE;
+  } else {
+    // Depth first, iteratively (nesting depth is up to user space).
+    struct vmar *cur = top;
+    struct vm_range_node *n = vm_range_first(&top->children);
+    for (;;) {
+      if (!n) {
+        if (cur == top) break;
+        n = vm_range_next(&cur->node.range);
+        cur = cur->parent;
+      } else if (node_kind(n) == VM_NODE_VMAR) {
+        cur = node_vmar(n);
+        n = vm_range_first(&cur->children);
+      } else {
+        mapping_stats(node_mapping(n), out);
+        n = vm_range_next(n);
+      }
+    }
+  }
+  spin_unlock_irqrestore(&vm_lock, state);
+  return status;
 }
 
 bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool exec,

@@ -121,4 +121,9 @@ void vm_vmo_write_protect_locked(struct vmo *owner, uint64_t start, uint64_t end
 // mapping there, or no memory).
 size_t vm_debug_write(struct process *p, uintptr_t addr, const void *buf, size_t len);
 
+// ZX_INFO_TASK_STATS for p's own address space (ZX_ERR_BAD_STATE once it is gone).
+// A page's sharers are estimated as the mappings of its VMO (and slices) plus the
+// other VMOs holding it copy-on-write.
+zx_status_t vm_task_stats(struct process *p, zx_info_task_stats_t *out);
+
 #endif  // CORE_VMAR_H_

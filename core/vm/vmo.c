@@ -14,18 +14,27 @@ spinlock_t vm_lock = SPINLOCK_INIT;
 
 #define VMO_COPY_CHUNK 256u  // bytes copied per lock hold (bounce buffer on the stack)
 
+static uint64_t vmo_pages;  // pages VMOs hold (ZX_INFO_KMEM_STATS); atomic
+
+uint64_t vmo_committed_pages(void) { return __atomic_load_n(&vmo_pages, __ATOMIC_RELAXED); }
+
+static void page_free(paddr_t pa) {
+  pmm_free(pa, 0);
+  __atomic_sub_fetch(&vmo_pages, 1, __ATOMIC_RELAXED);
+}
+
 static struct vmo_shared_page *slot_shared(vmo_slot_t s) {
   return (struct vmo_shared_page *)(s & ~VMO_SLOT_SHARED);
 }
 
 void vmo_slot_release(vmo_slot_t slot) {
   if (!(slot & VMO_SLOT_SHARED)) {
-    if (slot) pmm_free(slot, 0);
+    if (slot) page_free(slot);
     return;
   }
   struct vmo_shared_page *sp = slot_shared(slot);
   if (--sp->refs == 0) {
-    pmm_free(sp->pa, 0);
+    page_free(sp->pa);
     free(sp);
   }
 }
@@ -147,7 +156,9 @@ paddr_t vmo_lookup_page_locked(struct vmo *vmo, uint64_t idx) {
 }
 
 static zx_status_t alloc_page(paddr_t *out) {
-  return pmm_alloc(0, out) == ZX_OK ? ZX_OK : ZX_ERR_NO_MEMORY;
+  if (pmm_alloc(0, out) != ZX_OK) return ZX_ERR_NO_MEMORY;
+  __atomic_add_fetch(&vmo_pages, 1, __ATOMIC_RELAXED);
+  return ZX_OK;
 }
 
 // Makes the shared page in *slot (of owner, page idx) owner's own.

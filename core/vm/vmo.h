@@ -94,6 +94,9 @@ uint64_t vmo_get_size(struct vmo *vmo);
 // ZX_ERR_UNAVAILABLE if not created ZX_VMO_RESIZABLE, ZX_ERR_OUT_OF_RANGE if too large.
 zx_status_t vmo_set_size(struct vmo *vmo, uint64_t size);
 
+// Pages all VMOs hold together (ZX_INFO_KMEM_STATS).
+uint64_t vmo_committed_pages(void);
+
 // --- Children (core/vm/vmo_child.c) ----------------------------------------------
 enum vmo_child_kind { VMO_CHILD_SNAPSHOT, VMO_CHILD_SLICE };
 // A child of parent showing [offset, offset + size) of it, in Zircon's order of checks:

@@ -123,6 +123,10 @@ zx_time_t arch_counter_to_ns(uint64_t count);
 // The CPU's clock as the cycle counter sees it against the timer (about 50 ms of spinning).
 uint64_t arch_cpu_clock_hz(void);
 
+// Entropy: up to len random bytes from the board's hardware generator, if the device
+// tree (bi) shows one; returns how many it gave (0 where there is none).
+size_t arch_hw_entropy(const struct bootinfo *bi, void *buf, size_t len);
+
 // Crash reporting: the caller's registers and symbolized backtrace.
 void arch_dump_state_here(void);
 

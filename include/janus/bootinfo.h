@@ -40,6 +40,8 @@ struct bootinfo_cpu {
   paddr_t release_addr;  // "cpu-release-addr", for spin-table
 };
 
+#define BOOTINFO_ENTROPY_LEN 64
+
 struct bootinfo {
   struct mem_range ram[BOOTINFO_MAX_RAM];
   size_t ram_count;
@@ -53,6 +55,13 @@ struct bootinfo {
   char bootargs[BOOTINFO_BOOTARGS_LEN];  // /chosen bootargs, "" if absent
   char model[BOOTINFO_MODEL_LEN];        // root "model", "" if absent
   size_t fdt_size;                       // the blob's own totalsize
+  // Boot entropy the loader left in /chosen: "rng-seed" (QEMU virt: 32 bytes), then
+  // "kaslr-seed" (8 bytes), as much as fits; seeds the kernel's CPRNG.
+  uint8_t entropy[BOOTINFO_ENTROPY_LEN];
+  size_t entropy_len;
+  // A BCM2711 RNG200 under /soc that is not "disabled" (QEMU's raspi4b disables the
+  // devices it does not model; the Pi firmware leaves it enabled).
+  bool rng200;
 };
 
 // Fills *out from the blob (at most max_size bytes readable). Malformed input gives

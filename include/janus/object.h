@@ -5,6 +5,7 @@
 #define JANUS_OBJECT_H_
 
 #include <janus/spinlock.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <zircon/types.h>
 
@@ -31,6 +32,9 @@ struct kobject {
 // Sets up obj with one reference (the caller's) and a fresh koid.
 void kobject_init(struct kobject *obj, zx_obj_type_t type, const struct kobject_ops *ops);
 void kobject_ref(struct kobject *obj);
+// A new reference unless the last one is already gone (the object is being
+// destroyed): for objects found in a list that holds no reference.
+bool kobject_ref_unless_zero(struct kobject *obj);
 // Drops a reference; the last one calls ops->destroy. Never call it with a spinlock
 // held: destroy may free memory or drop references to other objects.
 void kobject_unref(struct kobject *obj);

@@ -28,5 +28,11 @@ zx_handle_t zx_job_default(void);
 // counter in nanoseconds.
 zx_ticks_t zx_ticks_get(void);
 zx_ticks_t zx_ticks_per_second(void);
+// What Zircon's vDSO builds on its syscalls (user/lib/runtime.c).
+// len random bytes from the kernel's CPRNG, in zx_cprng_draw_once calls of at most
+// ZX_CPRNG_DRAW_MAX_LEN; a bad buffer ends the process with an exception, as in Zircon.
+void zx_cprng_draw(void *buffer, size_t buffer_size);
+// zx_clock_get_monotonic() + nanoseconds, saturating at ZX_TIME_INFINITE.
+zx_time_t zx_deadline_after(zx_duration_t nanoseconds);
 
 #endif  // ZIRCON_SYSCALLS_H_

@@ -20,6 +20,11 @@ typedef uint64_t zx_off_t;
 #define ZX_HANDLE_INVALID ((zx_handle_t)0)
 #define ZX_HANDLE_FIXED_BITS_MASK ((zx_handle_t)0x3)  // valid handles have both set
 #define ZX_TIME_INFINITE INT64_MAX
+#define ZX_TIME_INFINITE_PAST INT64_MIN
+typedef int64_t zx_instant_mono_t;  // zx_time_t on the monotonic timeline
+typedef int64_t zx_instant_boot_t;  // zx_time_t on the boot timeline
+// zx_cprng_draw_once's largest request (zx_cprng_draw loops over it).
+#define ZX_CPRNG_DRAW_MAX_LEN 256u
 #define ZX_MAX_NAME_LEN ((size_t)32u)
 
 #define ZX_KOID_INVALID ((uint64_t)0)

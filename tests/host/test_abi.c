@@ -135,6 +135,8 @@ static int called, called_nargs;
 #define WANT_UOUT(T, i) regs[i]
 #define RETURN_zx_status_t(num) return (zx_status_t)(-1000 - (num))
 #define RETURN_zx_time_t(num) return (zx_time_t)0x123456789abc
+#define RETURN_uint64_t(num) return 0x123456789abcull
+#define RETURN_uint32_t(num) return 0x56789abcu
 #define RETURN_noreturn_void(num) abort()
 
 #define ARG(T, name) (T, name, VAL)
@@ -172,6 +174,7 @@ TEST(abi_syscall_wrappers_pass_register_i_as_arg_i) {
     }
     // A status is sign-extended into x0.
     if (strcmp(defs[n].rtype, "zx_status_t") == 0) EXPECT(ret == (uint64_t)(int64_t)(-1000 - n));
+    else if (strcmp(defs[n].rtype, "uint32_t") == 0) EXPECT(ret == 0x56789abcull);
     else EXPECT(ret == 0x123456789abcull);
   }
   // A 32-bit handle arrives truncated, whatever the caller left in the top half.

@@ -38,6 +38,13 @@ TEST(bootinfo_qemu_virt) {
   EXPECT_EQ(bi.psci, PSCI_CONDUIT_HVC);
   EXPECT_EQ(strcmp(bi.bootargs, "console=ttyAMA0 janus.test=1"), 0);
   EXPECT_EQ(strcmp(bi.model, "linux,dummy-virt"), 0);
+  // Boot entropy: rng-seed's 32 bytes, then kaslr-seed's 8; no RNG200.
+  EXPECT_EQ(bi.entropy_len, 40);
+  EXPECT_EQ(bi.entropy[0], 0x00);
+  EXPECT_EQ(bi.entropy[31], 0x1f);
+  EXPECT_EQ(bi.entropy[32], 0xa1);
+  EXPECT_EQ(bi.entropy[39], 0xb4);
+  EXPECT(!bi.rng200);
   free(blob);
 }
 
@@ -89,6 +96,7 @@ TEST(bootinfo_real_rpi4_blob) {
   EXPECT_EQ(bi.reserved[0].size, 0x1000);
   EXPECT_EQ(bi.psci, PSCI_CONDUIT_NONE);
   EXPECT_EQ(strcmp(bi.model, "Raspberry Pi 4 Model B"), 0);
+  EXPECT(bi.rng200);  // /soc/rng@7e104000, brcm,bcm2711-rng200
   free(blob);
 }
 

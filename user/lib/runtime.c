@@ -1,6 +1,7 @@
 // The handles a process starts with (see crt0.S), for the zx_*_self() calls.
 #include <janus-user/bootfs.h>
 #include <zircon/syscalls.h>
+#include <zircon/time.h>
 
 static zx_handle_t process_self, thread_self, vmar_root_self, job_default, bootfs;
 
@@ -22,3 +23,16 @@ zx_handle_t zx_thread_self(void) { return thread_self; }
 zx_handle_t zx_vmar_root_self(void) { return vmar_root_self; }
 zx_handle_t zx_job_default(void) { return job_default; }
 zx_handle_t janus_bootfs(void) { return bootfs; }
+
+void zx_cprng_draw(void *buffer, size_t buffer_size) {
+  for (size_t done = 0; done < buffer_size;) {
+    size_t n = buffer_size - done;
+    if (n > ZX_CPRNG_DRAW_MAX_LEN) n = ZX_CPRNG_DRAW_MAX_LEN;
+    if (zx_cprng_draw_once((char *)buffer + done, n) != ZX_OK) __builtin_trap();
+    done += n;
+  }
+}
+
+zx_time_t zx_deadline_after(zx_duration_t nanoseconds) {
+  return zx_time_add_duration(zx_clock_get_monotonic(), nanoseconds);
+}

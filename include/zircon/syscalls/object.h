@@ -18,6 +18,9 @@ typedef uint32_t zx_object_info_topic_t;
 #define ZX_INFO_VMAR ((zx_object_info_topic_t)7u)            // zx_info_vmar_t[1]
 #define ZX_INFO_JOB_CHILDREN ((zx_object_info_topic_t)8u)    // zx_koid_t[n]
 #define ZX_INFO_JOB_PROCESSES ((zx_object_info_topic_t)9u)   // zx_koid_t[n]
+#define ZX_INFO_THREAD ((zx_object_info_topic_t)10u)         // zx_info_thread_t[1]
+#define ZX_INFO_TASK_STATS ((zx_object_info_topic_t)12u)     // zx_info_task_stats_t[1]
+#define ZX_INFO_KMEM_STATS ((zx_object_info_topic_t)17u)     // zx_info_kmem_stats_t[1]
 #define ZX_INFO_PROCESS_MAPS_V1 __ZX_INFO_TOPIC(13u, 0u)     // zx_info_maps_v1_t[n]
 #define ZX_INFO_PROCESS_MAPS __ZX_INFO_TOPIC(13u, 1u)        // zx_info_maps_t[n]
 #define ZX_INFO_HANDLE_COUNT ((zx_object_info_topic_t)19u)   // zx_info_handle_count_t[1]
@@ -55,6 +58,54 @@ typedef struct zx_info_process {
   zx_info_process_flags_t flags;
   uint8_t padding1[4];
 } zx_info_process_t;
+
+// zx_info_thread_t.state: the basic states, and BLOCKED's refinements (Zircon's values).
+#define ZX_THREAD_STATE_NEW ((uint32_t)0x0000u)
+#define ZX_THREAD_STATE_RUNNING ((uint32_t)0x0001u)
+#define ZX_THREAD_STATE_SUSPENDED ((uint32_t)0x0002u)
+#define ZX_THREAD_STATE_BLOCKED ((uint32_t)0x0003u)
+#define ZX_THREAD_STATE_DYING ((uint32_t)0x0004u)
+#define ZX_THREAD_STATE_DEAD ((uint32_t)0x0005u)
+#define ZX_THREAD_STATE_BLOCKED_EXCEPTION ((uint32_t)0x0103u)
+#define ZX_THREAD_STATE_BLOCKED_SLEEPING ((uint32_t)0x0203u)
+#define ZX_THREAD_STATE_BLOCKED_FUTEX ((uint32_t)0x0303u)
+#define ZX_THREAD_STATE_BLOCKED_PORT ((uint32_t)0x0403u)
+#define ZX_THREAD_STATE_BLOCKED_CHANNEL ((uint32_t)0x0503u)
+#define ZX_THREAD_STATE_BLOCKED_WAIT_ONE ((uint32_t)0x0603u)
+#define ZX_THREAD_STATE_BLOCKED_WAIT_MANY ((uint32_t)0x0703u)
+#define ZX_THREAD_STATE_BLOCKED_INTERRUPT ((uint32_t)0x0803u)
+#define ZX_THREAD_STATE_BLOCKED_PAGER ((uint32_t)0x0903u)
+#define ZX_THREAD_STATE_BASIC(n) ((n) & 0xffu)
+
+#define ZX_CPU_SET_MAX_CPUS 512
+#define ZX_CPU_SET_BITS_PER_WORD 64
+typedef struct zx_cpu_set {
+  uint64_t mask[ZX_CPU_SET_MAX_CPUS / ZX_CPU_SET_BITS_PER_WORD];
+} zx_cpu_set_t;
+
+typedef struct zx_info_thread {
+  uint32_t state;                        // ZX_THREAD_STATE_*
+  uint32_t wait_exception_channel_type;  // ZX_EXCEPTION_CHANNEL_TYPE_*
+  zx_cpu_set_t cpu_affinity_mask;
+} zx_info_thread_t;
+
+typedef struct zx_info_task_stats {
+  size_t mem_mapped_bytes;
+  size_t mem_private_bytes;         // committed, mapped only into this task
+  size_t mem_shared_bytes;          // committed, mapped into this and another task
+  size_t mem_scaled_shared_bytes;   // mem_shared_bytes, each byte / its sharers
+} zx_info_task_stats_t;
+
+typedef struct zx_info_kmem_stats {
+  uint64_t total_bytes;
+  uint64_t free_bytes;
+  uint64_t wired_bytes;
+  uint64_t total_heap_bytes;
+  uint64_t free_heap_bytes;
+  uint64_t vmo_bytes;
+  uint64_t mmu_overhead_bytes;
+  uint64_t other_bytes;
+} zx_info_kmem_stats_t;
 
 typedef struct zx_info_vmar {
   uintptr_t base;
