@@ -1,14 +1,16 @@
 # Host unit tests of portable code, built with the sanitizers. Included by the Makefile.
 # Portable sources under test (they must not touch system registers):
-HOST_UNDER_TEST := core/fdt.c core/bootinfo.c core/pmm.c core/ksyms.c arch/arm64/esr.c core/object.c core/handle_table.c core/vm_range.c core/asid.c
+HOST_UNDER_TEST := core/fdt.c core/bootinfo.c core/pmm.c core/ksyms.c arch/arm64/esr.c core/object.c core/handle_table.c core/vm_range.c core/asid.c \
+  drivers/gpio/bcm2711_gpio.c drivers/uart/pl011.c drivers/console/board_console.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_BIN := build/host/runner
 HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
   -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DJANUS_HOST -DASID_DEBUG_CHECKS \
-  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I.
+  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I. \
+  -Iboard/rpi4  # the board whose console tests/host/test_rpi4_console.c checks
 
-$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*.h)
+$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) board/rpi4/board.h $(wildcard drivers/*/*.h tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)
 
