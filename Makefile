@@ -135,7 +135,8 @@ check-image: $(B)/$(BOARD_IMAGE_NAME)
 
 # --- running --------------------------------------------------------------------
 QEMU_TIMEOUT ?= 60
-SDCARD_BOOT ?= direct  # direct (firmware loads Janus) or uboot
+# SDCARD_BOOT: direct (the firmware loads Janus) or uboot (it loads U-Boot, which loads Janus).
+SDCARD_BOOT ?= direct
 run: deps
 	@$(MAKE) --no-print-directory image
 	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
@@ -157,7 +158,14 @@ $(B)/debug.gdb: $(B)/kernel.elf board/$(BOARD)/board.mk arch/arm64/include/arch/
 	printf '# make debug: the kernel'"'"'s symbols where it runs after relocating itself\nset confirm off\nadd-symbol-file %s -o 0x%x\nset confirm on\n' \
 	  $(B)/kernel.elf $$(( $(PHYSMAP_BASE) + $(BOARD_DIRECT_LOAD_PA) )) > $@
 
+# Only a Pi boots from a card: say so before building anything.
+ifneq ($(filter sdcard,$(MAKECMDGOALS)),)
+ifneq ($(BOARD),rpi4)
+$(error make sdcard is for the Raspberry Pi 4: run make sdcard BOARD=rpi4)
+endif
+endif
 sdcard: deps
+	@bash tools/sdcard.sh --check-firmware
 	@$(MAKE) --no-print-directory FLAVOR=hw image
 	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
 
