@@ -782,3 +782,28 @@ bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool ex
   spin_unlock_irqrestore(&vm_lock, state);
   return handled;
 }
+
+// The mapping that holds va (in p's own space or its group's window), or NULL.
+// Caller holds vm_lock.
+static struct vm_mapping *mapping_at_locked(struct process *p, uintptr_t va) {
+  bool in_window = va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END;
+  for (struct vmar *v = in_window ? shared_group_root_vmar_locked(p->group) : p->root_vmar;
+       v && !v->destroyed;) {
+    struct vm_range_node *n = vm_range_find(&v->children, va);
+    if (!n) return NULL;
+    if (node_kind(n) != VM_NODE_VMAR) return node_mapping(n);
+    v = node_vmar(n);
+  }
+  return NULL;
+}
+
+bool vm_is_stack_guard(struct process *p, uintptr_t addr) {
+  uintptr_t page = addr & ~(uintptr_t)(PAGE_SIZE - 1);
+  if (page > UINTPTR_MAX - PAGE_SIZE) return false;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  struct vm_mapping *above = mapping_at_locked(p, page + PAGE_SIZE);
+  bool guard = !mapping_at_locked(p, page) && above && above->node.range.base == page + PAGE_SIZE &&
+               !strcmp(above->vmo->name, "stack");
+  spin_unlock_irqrestore(&vm_lock, state);
+  return guard;
+}

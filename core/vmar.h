@@ -71,6 +71,9 @@ zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out);
 // Rights a handle to vmar gets.
 zx_rights_t vmar_handle_rights(const struct vmar *vmar);
 
+// Whether addr is in the page just below a mapping of a VMO named "stack", with
+// nothing mapped there: a fault there is the thread running off its stack.
+bool vm_is_stack_guard(struct process *p, uintptr_t addr);
 // Demand paging: a translation fault at addr from p's user code (restricted: in
 // restricted mode, where the shared window is out of reach). True if a page was
 // mapped (or already is): the instruction may run again.

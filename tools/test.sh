@@ -61,10 +61,14 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
 
   log=$out/$board-selftest.log
   bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
-    --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' >"$log.result" 2>&1
+    --log "$log" --expect-exit 0 --expect '^selftest: [0-9]+ passed, 0 failed' \
+    --expect '^libc_formats: zu=\[42\] lld=\[42\] jd=\[-1\] hhu=\[255\] td=\[-3\]$' \
+    --expect '^\*\*\* user fault in process fault_stack_overflow .*: stack overflow: .*Data Abort' \
+    --expect '^    #[0-9]+ 0x0000000000400[0-9a-f]{3} descend .*fault_stack_overflow.c:[0-9]+' \
+    >"$log.result" 2>&1
   status=$?
   count_lines "$log" '(kernel|user)' "$board/"
-  record "$board/selftest-boot" $status "$log.result"
+  record "$board/selftest-boot (printf formats exact, stack overflow named, faults symbolized)" $status "$log.result"
 
   log=$out/$board-crash.log
   bash tools/qemu-run.sh --board "$board" --image "$test_image" --timeout "$TIMEOUT" --quiet \
@@ -115,16 +119,22 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     timeout 60 bash tools/qemu-run.sh --board "$board" --boot direct \
       --image "build/$board/qemu/$image_name" --gdb $port </dev/null >"$log.qemu" 2>&1 &
     qemu_pid=$!
+    # The stub listens on 127.0.0.1 only (tcp sockets in /proc: 0100007F is 127.0.0.1).
+    for _ in $(seq 50); do grep -qi ":$(printf %04X $port) " /proc/net/tcp && break; sleep 0.2; done
+    loopback_only=0
+    grep -qi "^ *[0-9]*: 0100007F:$(printf %04X $port) 00000000:0000 0A" /proc/net/tcp &&
+      ! grep -qi "^ *[0-9]*: 00000000:$(printf %04X $port) " /proc/net/tcp && loopback_only=1
+    echo "gdb stub on 127.0.0.1 only: $loopback_only" >>"$log"
     timeout 60 gdb-multiarch -nx -batch -ex 'set tcp connect-timeout 30' -ex "target remote :$port" \
       -x "$gdb_script" -ex 'hbreak kernel_main' -ex continue -ex 'info symbol $pc' \
       -ex 'print entry_el' -ex kill >>"$log" 2>&1
     kill $qemu_pid 2>/dev/null; wait $qemu_pid 2>/dev/null
-    grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/main.c' "$log" &&
+    [ $loopback_only = 1 ] && grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/main.c' "$log" &&
       grep -q '^kernel_main in section .text' "$log" && grep -q '^\$1 = [12]$' "$log"
   else
     false
   fi
-  record "$board/make-debug (gdb stops at kernel_main in the upper half)" $? "$log"
+  record "$board/make-debug (gdb stub on 127.0.0.1 stops at kernel_main in the upper half)" $? "$log"
 
   # The hardware image (no semihosting, what make sdcard writes): under QEMU it must run
   # the demo and then power the machine off (PSCI on virt, the watchdog on the Pi).
@@ -140,6 +150,36 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
   record "$board/hw-image (no semihosting: runs the demo, then powers off)" $? "$log.result"
 
   if [ "$board" = qemu-virt ]; then
+    # How a run ends, told apart by the runner's one line and exit status (README,
+    # "When a program fails"): a program's exit status, a fault (named by addr2line),
+    # a panic and a timeout.
+    runner_build=build/qemu-virt/runner-checks
+    for case in exit_status:1:'^run: program main exited with status 7$' \
+                null_deref:4:'^run: program main killed by a fault: .*translation fault.* in sum_list .*null_deref.c:14'; do
+      prog=${case%%:*} rest=${case#*:}; want=${rest%%:*} line=${rest#*:}
+      log=$out/runner-$prog.log
+      if make -s --no-print-directory BOARD=qemu-virt B=$runner_build PROGRAM=tests/runner/$prog.c \
+          image >"$log.result" 2>&1; then
+        bash tools/qemu-run.sh --board qemu-virt --boot uboot --image $runner_build/Image \
+          --timeout "$TIMEOUT" --quiet --log "$log" --expect-exit 0 >>"$log.result" 2>&1
+        got=$?
+        [ "$got" = "$want" ] && grep -Eq "$line" "$log.result"
+      else
+        false
+      fi
+      record "runner/$prog (exit status $want and one line saying why)" $? "$log.result"
+    done
+    log=$out/runner-panic.log
+    bash tools/qemu-run.sh --board qemu-virt --image "$test_image" --timeout "$TIMEOUT" --quiet \
+      --log "$log" --append janus.panictest >"$log.result" 2>&1
+    [ $? = 3 ] && grep -q '^run: kernel panic: on CPU 0: selftest panic 42' "$log.result"
+    record "runner/panic (exit status 3 and one line)" $? "$log.result"
+    log=$out/runner-timeout.log
+    bash tools/qemu-run.sh --board qemu-virt --image "$test_image" --timeout 2 --quiet \
+      --log "$log" --expect-exit 0 >"$log.result" 2>&1
+    [ $? = 124 ] && grep -q '^run: timed out after 2s' "$log.result"
+    record "runner/timeout (exit status 124 and one line)" $? "$log.result"
+
     # U-Boot running at EL2 hands over at EL2: the kernel drops to EL1 itself, and
     # PSCI moves from HVC to SMC.
     log=$out/$board-demo-el2.log

