@@ -67,6 +67,19 @@ KERNEL_LIBS := $(NEWLIB_KERNEL)/lib/libc.a $(LIBGCC)
 LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack \
   --gc-sections --no-warn-rwx-segments -nostdlib -T arch/arm64/kernel.ld
 
+# Quiet by default: one short line per step, as Linux's Kbuild prints; V=1 shows
+# every command in full.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say = @:
+else
+Q := @
+say = @printf '  %-8s %s\n' '$(1)' '$(2)'
+endif
+# make's own "Entering directory" lines add nothing for a single tree.
+MAKEFLAGS += --no-print-directory
+
 .DEFAULT_GOAL := all
 .PHONY: all help deps run test bench debug sdcard clean image check-image host-test
 all: deps
@@ -83,21 +96,22 @@ help:
 # --- dependencies ---------------------------------------------------------------
 deps: $(DEPS_STAMP) $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a
 $(DEPS_STAMP): tools/deps.sh
-	bash tools/deps.sh
+	$(Q)bash tools/deps.sh
 	@touch $@
 # newlib is rebuilt only when its recipe or Debian's source tarball change.
 $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: build/newlib/%/lib/libc.a: tools/newlib.sh | $(DEPS_STAMP)
-	bash tools/newlib.sh $* build/newlib/$*
+	$(Q)bash tools/newlib.sh $* build/newlib/$*
 
 # --- the kernel -------------------------------------------------------------------
 image: $(B)/$(BOARD_IMAGE_NAME) check-image
 
 $(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -MF $@.d -S -o $@.s $<
-	sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
-	(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
-	rm -f $@.tmp $@.s
+	$(call say,GEN,$@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MF $@.d -S -o $@.s $<
+	$(Q)sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
+	$(Q)(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
+	$(Q)rm -f $@.tmp $@.s
 
 # Objects depend on the flags they were built with: a changed flag rebuilds them.
 $(B)/cflags: FORCE
@@ -107,28 +121,36 @@ FORCE:
 
 $(B)/%.c.o: %.c $(B)/cflags | $(B)/generated/asm_offsets.h
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) $(if $(findstring /boot/,$<),$(BOOT_CFLAGS)) -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(if $(findstring /boot/,$<),$(BOOT_CFLAGS)) -c -o $@ $<
 $(B)/%.S.o: %.S $(B)/cflags | $(B)/generated/asm_offsets.h
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 
 # Two links: the first with an empty symbol table, the second with the table made
 # from the first. The table sits after .text, so function addresses do not move.
 $(B)/ksyms0.S:
 	@mkdir -p $(dir $@)
-	sh tools/gen-ksyms.sh < /dev/null > $@
+	$(call say,GEN,$@)
+	$(Q)sh tools/gen-ksyms.sh < /dev/null > $@
 $(B)/ksyms.S: $(B)/kernel.pass1.elf tools/gen-ksyms.sh
-	$(NM) -n -S --defined-only $< | sh tools/gen-ksyms.sh > $@
+	$(call say,GEN,$@)
+	$(Q)$(NM) -n -S --defined-only $< | sh tools/gen-ksyms.sh > $@
 $(B)/ksyms0.o $(B)/ksyms.o: %.o: %.S
-	$(CC) -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) -c -o $@ $<
 $(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o arch/arm64/kernel.ld $(KERNEL_LIBS)
-	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o --start-group $(KERNEL_LIBS) --end-group
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o --start-group $(KERNEL_LIBS) --end-group
 $(B)/kernel.elf: $(B)/kernel.pass1.elf $(B)/ksyms.o
-	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms.o --start-group $(KERNEL_LIBS) --end-group
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms.o --start-group $(KERNEL_LIBS) --end-group
 	@cmp -s <($(NM) -n $< | grep ' [Tt] ') <($(NM) -n $@ | grep ' [Tt] ') || \
 	  { echo "kernel.elf: function addresses moved between the two links"; exit 1; }
 $(B)/$(BOARD_IMAGE_NAME): $(B)/kernel.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 check-image: $(B)/$(BOARD_IMAGE_NAME)
 	@bash tools/check-image.sh $(B)/kernel.elf $(B)/$(BOARD_IMAGE_NAME)
@@ -139,7 +161,7 @@ QEMU_TIMEOUT ?= 60
 SDCARD_BOOT ?= direct
 run: deps
 	@$(MAKE) --no-print-directory image
-	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
+	$(Q)bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
 	  --image $(B)/$(BOARD_IMAGE_NAME) --expect-exit 0
 
 GDB_PORT ?= 1234
@@ -148,14 +170,15 @@ debug: deps
 	@echo "In another terminal: gdb-multiarch -ex 'target remote :$(GDB_PORT)' -x $(B)/debug.gdb"
 	@echo "  then e.g. 'hbreak kernel_main' and 'continue' (hbreak: until the MMU is on, gdb cannot"
 	@echo "  write software breakpoints at the kernel's upper-half addresses)"
-	bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb $(GDB_PORT)
+	$(Q)bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb $(GDB_PORT)
 
 # The kernel is linked at 0 and runs at KERNEL_PHYSMAP_BASE + its load address: gdb
 # gets the symbols at that offset (a direct -kernel boot, as make debug does).
 PHYSMAP_BASE := $(shell sed -n 's/^\#define KERNEL_PHYSMAP_BASE \(0x[0-9a-fA-F]*\)UL.*/\1/p' \
   arch/arm64/include/arch/memory_map.h)
 $(B)/debug.gdb: $(B)/kernel.elf board/$(BOARD)/board.mk arch/arm64/include/arch/memory_map.h
-	printf '# make debug: the kernel'"'"'s symbols where it runs after relocating itself\nset confirm off\nadd-symbol-file %s -o 0x%x\nset confirm on\n' \
+	$(call say,GEN,$@)
+	$(Q)printf '# make debug: the kernel'"'"'s symbols where it runs after relocating itself\nset confirm off\nadd-symbol-file %s -o 0x%x\nset confirm on\n' \
 	  $(B)/kernel.elf $$(( $(PHYSMAP_BASE) + $(BOARD_DIRECT_LOAD_PA) )) > $@
 
 # Only a Pi boots from a card: say so before building anything.
@@ -167,20 +190,20 @@ endif
 sdcard: deps
 	@bash tools/sdcard.sh --check-firmware
 	@$(MAKE) --no-print-directory FLAVOR=hw image
-	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
+	$(Q)bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
 
 test: deps
-	bash tools/test.sh
+	$(Q)bash tools/test.sh
 
 # The benchmarks (docs/benchmarks.md): on QEMU the ASID, ASID=off and ASID_BITS=4
 # builds side by side; BOARD=rpi4 builds SD-card images for a Pi 4. BENCH_RING=2,16,...
 # sets the sweep's ring sizes, BENCH_MEMORY=4G QEMU's RAM for large rings.
 bench: deps
-	bash tools/bench.sh --board $(BOARD) $(if $(BENCH_RING),--ring $(BENCH_RING)) \
+	$(Q)bash tools/bench.sh --board $(BOARD) $(if $(BENCH_RING),--ring $(BENCH_RING)) \
 	  $(if $(BENCH_MEMORY),--memory $(BENCH_MEMORY))
 
 clean:
-	rm -rf build/qemu-virt build/rpi4 build/host
+	$(Q)rm -rf build/qemu-virt build/rpi4 build/host compile_commands.json
 
 include user/user.mk
 include tests/host/host.mk

@@ -83,7 +83,12 @@ else
   timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null 2>&1 | tee "$log"
 fi
 status=${PIPESTATUS[0]}
-clean_log() { tr -d '\r' <"$log"; }
+# The log without the serial line's carriage returns, once: grep -q on a pipe would
+# end the writer early, which pipefail counts as a failure.
+clean=$(mktemp /tmp/janus-qemu-clean.XXXXXX)
+trap 'rm -f "$clean"' EXIT
+tr -d '\r' <"$log" >"$clean"
+clean_log() { cat "$clean"; }
 
 # User fault reports with names: "#N 0xADDR" lines get "function file:line". The
 # ELF of process NAME is user/NAME.elf beside the image; others stay as they are.
@@ -115,15 +120,15 @@ symbolize_faults() {
 outcome="" outcome_status=0
 fault_summary() { # process name: its report's description and where the pc was
   local report pc
-  report=$(clean_log | grep -aEm1 "^\*\*\* user fault in process $1 " | sed 's/^[^:]*: //')
+  report=$(grep -aEm1 "^\*\*\* user fault in process $1 " "$clean" | sed 's/^[^:]*: //')
   pc=$(clean_log | symbolize_faults | awk -v p="*** user fault in process $1 " \
     'index($0, p) == 1 { f = 1; next } f && /^    #0 / { $1 = $2 = ""; sub(/^ +/, ""); print; exit }')
   echo "${report:-no report}${pc:+ in $pc}"
 }
-exit_line=$(clean_log | grep -aEm1 '^program [^ ]+ exited with -?[0-9]+$')
+exit_line=$(grep -aEm1 '^program [^ ]+ exited with -?[0-9]+$' "$clean")
 if [ "$status" = 124 ]; then
   outcome="timed out after ${timeout}s (QEMU_TIMEOUT)"; outcome_status=124
-elif panic=$(clean_log | grep -aEm1 'KERNEL PANIC'); then
+elif panic=$(grep -aEm1 'KERNEL PANIC' "$clean"); then
   outcome="kernel panic: ${panic#*KERNEL PANIC }"; outcome_status=3
 elif [ -n "$exit_line" ]; then
   name=${exit_line#program }; name=${name%% *}; code=${exit_line##* }
@@ -145,12 +150,12 @@ problems=()
 [ "$status" = 124 ] && [ -n "$expect_exit" ] && problems+=("timed out after ${timeout}s")
 expect_problems=0
 for re in "${expects[@]}"; do
-  clean_log | grep -aEq -- "$re" || { problems+=("log lacks /$re/"); expect_problems=1; }
+  grep -aEq -- "$re" "$clean" || { problems+=("log lacks /$re/"); expect_problems=1; }
 done
 for re in "${rejects[@]}"; do
-  clean_log | grep -aEq -- "$re" && { problems+=("log has /$re/"); expect_problems=1; }
+  grep -aEq -- "$re" "$clean" && { problems+=("log has /$re/"); expect_problems=1; }
 done
-if clean_log | grep -aq '^\*\*\* user fault in process '; then
+if grep -aq '^\*\*\* user fault in process ' "$clean"; then
   echo "----- user faults, symbolized -----"
   clean_log | symbolize_faults
 fi

@@ -63,13 +63,16 @@ $(B)/user/cflags: FORCE
 
 $(B)/user/lib/%.o: user/lib/%.c $(B)/user/cflags
 	@mkdir -p $(dir $@)
-	$(CC) $(PROJECT_USER_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(PROJECT_USER_CFLAGS) -c -o $@ $<
 $(B)/user/lib/%.o: user/lib/%.S $(B)/user/cflags
 	@mkdir -p $(dir $@)
-	$(CC) $(PROJECT_USER_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) $(PROJECT_USER_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 $(USER_LIB_A): $(patsubst %,$(B)/user/lib/%.o,bootfs launch)
-	rm -f $@
-	$(CROSS)ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(CROSS)ar rcs $@ $^
 
 # One program: objects in $(B)/user/NAME/, by source file name. NAME.srcs records
 # the source list (and main's flags), so a different PROGRAM= recompiles and relinks "main".
@@ -82,11 +85,13 @@ $(B)/user/$(1).srcs: FORCE
 $(foreach s,$(2),
 $(B)/user/$(1)/$(basename $(notdir $(s))).o: $(s) $(B)/user/cflags $(B)/user/$(1).srcs
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(call program_cflags,$(1)) -c -o $$@ $$<
+	$$(call say,CC,$$<)
+	$(Q)$$(CC) $$(call program_cflags,$(1)) -c -o $$@ $$<
 )
 $(B)/user/$(1).elf: $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
     $(B)/user/$(1).srcs user/lib/user.ld $(USER_LIBS)
-	$$(LD) $$(USER_LDFLAGS) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),--defsym=__janus_image_base=$(SHARED_IMAGE_BASE)) -o $$@ $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
+	$$(call say,LD,$$@)
+	$(Q)$$(LD) $$(USER_LDFLAGS) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),--defsym=__janus_image_base=$(SHARED_IMAGE_BASE)) -o $$@ $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
 	  --start-group $$(USER_LIBS) --end-group
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p),$(USER_SRCS_$(p)))))
@@ -97,10 +102,12 @@ $(B)/bootfs.list: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(USER_PROGRAMS)' | cmp -s - $@ || echo '$(USER_PROGRAMS)' > $@
 $(B)/bootfs.S: $(USER_ELFS) $(B)/bootfs.list tools/gen-bootfs.sh
-	sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) > $@.tmp
-	mv $@.tmp $@
+	$(call say,GEN,$@)
+	$(Q)sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) > $@.tmp
+	$(Q)mv $@.tmp $@
 $(BOOTFS_OBJ): $(B)/bootfs.S
-	$(CC) -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) -c -o $@ $<
 
 -include $(wildcard $(B)/user/*/*.d $(B)/user/lib/*.d)
 

@@ -12,7 +12,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 
 $(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) board/rpi4/board.h $(wildcard drivers/*/*.h tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)
 
 .PHONY: host-test
 host-test: $(HOST_BIN)
@@ -47,7 +48,8 @@ HOST_CFLAGS += -DFIXTURE_DIR=\"build/host/fixtures\"
 
 build/host/fixtures/%.dtb: tests/host/fixtures/%.dts
 	@mkdir -p $(dir $@)
-	dtc -I dts -O dtb -o $@ $<
+	$(call say,DTC,$<)
+	$(Q)dtc -I dts -O dtb -o $@ $<
 
 $(HOST_BIN): $(HOST_FIXTURES)
 

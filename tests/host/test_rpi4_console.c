@@ -64,10 +64,10 @@ TEST(rpi4_console_routes_uart0_to_gpio14_15) {
 TEST(bcm2711_gpio_fields_in_every_register) {
   uintptr_t base = (uintptr_t)fake;
   memset(fake, 0, sizeof fake);
-  bcm2711_gpio_set_function(base, 9, BCM2711_GPIO_ALT5);   // GPFSEL0 bits 29:27
+  bcm2711_gpio_set_function(base, 9, BCM2711_GPIO_ALT5);     // GPFSEL0 bits 29:27
   bcm2711_gpio_set_function(base, 57, BCM2711_GPIO_OUTPUT);  // GPFSEL5 bits 23:21
-  bcm2711_gpio_set_pull(base, 31, BCM2711_GPIO_PULL_DOWN);  // REG1 bits 31:30
-  bcm2711_gpio_set_pull(base, 57, BCM2711_GPIO_PULL_UP);    // REG3 bits 19:18
+  bcm2711_gpio_set_pull(base, 31, BCM2711_GPIO_PULL_DOWN);   // REG1 bits 31:30
+  bcm2711_gpio_set_pull(base, 57, BCM2711_GPIO_PULL_UP);     // REG3 bits 19:18
   EXPECT_EQ(REG(0x00), 2u << 27);
   EXPECT_EQ(REG(0x14), 1u << 21);
   EXPECT_EQ(REG(0xe8), 2u << 30);
