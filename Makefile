@@ -81,17 +81,48 @@ endif
 MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps run test bench debug sdcard clean image check-image host-test
+.PHONY: all help deps run test bench debug sdcard clean image check-image host-test compdb \
+  format format-check
 all: deps
 	@$(MAKE) --no-print-directory image
 
+# Every target and every variable a user sets, one line each (tools/test.sh checks
+# that nothing .PHONY or set with ?= is missing here).
 help:
-	@echo "make run [BOARD=qemu-virt|rpi4]   build, boot under QEMU, run the demo"
-	@echo "make test                          every test, both boards; ends 'N passed, N failed'"
-	@echo "make debug [BOARD=...]             QEMU waiting for gdb on :$(GDB_PORT), and the gdb command line"
-	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
-	@echo "make bench [BOARD=rpi4]            benchmarks: QEMU table, CSVs and plot; or Pi 4 SD images"
-	@echo "make deps                          install the tools (Debian packages, newlib)"
+	@echo "Targets:"
+	@echo "  all             deps, then image (the default)"
+	@echo "  run             build, boot under QEMU, run the demo or PROGRAM; one line says how it ended"
+	@echo "  test            every test on both boards; the last line is 'N passed, N failed'"
+	@echo "  debug           QEMU waiting for gdb on 127.0.0.1:GDB_PORT, and the gdb command line"
+	@echo "  sdcard          BOARD=rpi4 only: build/rpi4/sdcard.img with the Pi firmware, to flash"
+	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
+	@echo "  deps            install the tools (Debian packages, Pi firmware, newlib: minutes the first time)"
+	@echo "  image           the kernel image of BOARD and FLAVOR only"
+	@echo "  check-image     check the image's header, relocations and that it uses no FP/SIMD"
+	@echo "  user            the user programs and the boot filesystem only"
+	@echo "  host-test       the host unit tests (sanitizers on)"
+	@echo "  host-ksyms-check, host-asid-mutant   checks of tools/gen-ksyms.sh and of the ASID model"
+	@echo "  host-asid-bench the ASID allocator benchmark (docs/asid.md)"
+	@echo "  compdb          compile_commands.json for editors (clangd)"
+	@echo "  format          clang-format every tracked C file in place"
+	@echo "  format-check    fail if a C file is not as clang-format leaves it (part of make test)"
+	@echo "  clean           remove build/ outputs except deps/ and newlib/"
+	@echo "  help            this list"
+	@echo "Variables (make VAR=value ...):"
+	@echo "  BOARD=qemu-virt|rpi4      the machine (default qemu-virt)"
+	@echo "  FLAVOR=qemu|test|hw|bench|bench-hw   what the image is for (default qemu)"
+	@echo "  PROGRAM=file.c|dir        your program, run instead of the demo"
+	@echo "  SHARED=1                  link PROGRAM into the shared window and start it as a prototype"
+	@echo "  USER_CFLAGS=...           extra compiler flags for PROGRAM (e.g. -Werror, -O0)"
+	@echo "  QEMU_TIMEOUT=60           seconds before a QEMU run is stopped"
+	@echo "  ASID=on|off               ASID tagging, or ASID 0 and a flush on every switch"
+	@echo "  ASID_BITS=0|1..16         use only N-bit ASIDs (0: the CPU's width)"
+	@echo "  SDCARD_BOOT=direct|uboot  how the Pi firmware starts Janus on the card"
+	@echo "  GDB_PORT=1234             make debug's gdb port"
+	@echo "  BENCH_RING=2,16,...       ring sizes of the bench sweep"
+	@echo "  BENCH_MEMORY=4G           QEMU RAM for make bench"
+	@echo "  V=1                       show every command in full"
+	@echo "  HOST_CC=cc                the host compiler for host tests"
 
 # --- dependencies ---------------------------------------------------------------
 deps: $(DEPS_STAMP) $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a
@@ -201,6 +232,14 @@ test: deps
 bench: deps
 	$(Q)bash tools/bench.sh --board $(BOARD) $(if $(BENCH_RING),--ring $(BENCH_RING)) \
 	  $(if $(BENCH_MEMORY),--memory $(BENCH_MEMORY))
+
+compdb:
+	$(Q)bash tools/compdb.sh $(BOARD) compile_commands.json
+
+format:
+	$(Q)bash tools/format-check.sh --fix
+format-check:
+	$(Q)bash tools/format-check.sh
 
 clean:
 	$(Q)rm -rf build/qemu-virt build/rpi4 build/host compile_commands.json

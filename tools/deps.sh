@@ -102,6 +102,10 @@ if [ ! -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ]; then
   cp "$(find "$root" -name bcm2711-rpi-4-b.dtb | head -1)" "$deps/dtb/"
   rm -rf "$(dirname "$root")"
 fi
+# QEMU's raspi4b warns about every node it does not model: give it a tree without them.
+if [ ! -f "$deps/dtb/bcm2711-rpi-4-b-qemu.dtb" ]; then
+  bash "$top/tools/qemu-dtb.sh" "$deps/dtb/bcm2711-rpi-4-b.dtb" "$deps/dtb/bcm2711-rpi-4-b-qemu.dtb" >/dev/null
+fi
 if [ $need_firmware = 1 ]; then
   say "fetching raspi-firmware (start4.elf, fixup4.dat for make sdcard)"
   tmp=$(mktemp -d); chmod 777 "$tmp"

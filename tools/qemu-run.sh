@@ -62,12 +62,25 @@ uboot=$(mkvar BOARD_UBOOT)
 
 args=(-M "$machine" "${flags[@]}" -nographic -nic none -semihosting-config enable=on,target=native
       -serial mon:stdio -no-reboot)
+tmpfiles=()
+trap 'rm -f "${tmpfiles[@]}"' EXIT
 if [ "$boot" = uboot ]; then
-  args+=(-bios "$uboot" -kernel "$image")   # U-Boot finds the kernel over fw_cfg
+  # QEMU's loader puts the image where the board says; U-Boot's own environment, in the
+  # second flash bank, boots it at once (no countdown, no "bad CRC" default
+  # environment, no fw_cfg initrd lookup) with --append as its bootargs.
+  kernel_pa=$(mkvar BOARD_UBOOT_KERNEL_PA)
+  env_txt=$(mktemp /tmp/janus-uboot-env.XXXXXX) env_img=$(mktemp /tmp/janus-uboot-flash.XXXXXX)
+  tmpfiles+=("$env_txt" "$env_img")
+  { echo "bootdelay=0"; echo "bootcmd=booti $kernel_pa - \${fdtcontroladdr}"
+    [ -z "$append" ] || echo "bootargs=$append"; } >"$env_txt"
+  mkenvimage -s "$(mkvar BOARD_UBOOT_ENV_SIZE)" -o "$env_img" "$env_txt"
+  truncate -s "$(mkvar BOARD_UBOOT_ENV_FLASH_SIZE)" "$env_img"
+  args+=(-bios "$uboot" -device "loader,file=$image,addr=$kernel_pa,force-raw=on"
+         -drive "if=pflash,format=raw,index=1,file=$env_img,readonly=on")
 else
   args+=(-kernel "$image")
+  [ -n "$append" ] && args+=(-append "$append")
 fi
-[ -n "$append" ] && args+=(-append "$append")
 [ ${#traces[@]} -gt 0 ] && args+=("${traces[@]}")
 [ $icount = 1 ] && args+=(-icount shift=0,sleep=off)
 if [ "$gdb" != 0 ]; then
@@ -86,7 +99,7 @@ status=${PIPESTATUS[0]}
 # The log without the serial line's carriage returns, once: grep -q on a pipe would
 # end the writer early, which pipefail counts as a failure.
 clean=$(mktemp /tmp/janus-qemu-clean.XXXXXX)
-trap 'rm -f "$clean"' EXIT
+tmpfiles+=("$clean")
 tr -d '\r' <"$log" >"$clean"
 clean_log() { cat "$clean"; }
 

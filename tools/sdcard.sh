@@ -14,7 +14,7 @@ board=$1 kernel=$2 out=$3 mode=${4:-direct}
 [ "$board" = rpi4 ] || { echo "sdcard: only BOARD=rpi4 boots from an SD card" >&2; exit 2; }
 case $mode in direct|uboot) ;; *) echo "sdcard: SDCARD_BOOT must be direct or uboot, not '$mode'" >&2; exit 2 ;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
-firmware=$top/build/deps/firmware
+firmware=${JANUS_FIRMWARE_DIR:-$top/build/deps/firmware}  # tests point it elsewhere
 for f in start4.elf fixup4.dat; do
   if [ ! -s "$firmware/$f" ]; then
     echo "sdcard: no $firmware/$f: the Pi 4 cannot boot without its firmware." >&2
@@ -62,6 +62,13 @@ for f in "$stage"/*; do
   mcopy -i "$fat" "$f" ::/
 done
 dd if="$fat" of="$out" bs=512 seek=$part_start conv=notrunc status=none
+# What the card holds, read back from its FAT: a file that did not make it is an error.
 echo "sdcard: $out ($mode boot), FAT32 partition at sector $part_start:"
-mdir -i "$fat" ::/ | grep -Ev '^ *(Volume|Directory|$)' | sed 's/^/  /'
+on_card=$(mdir -b -i "$fat" ::/ | sed 's#^::/##')
+for f in "$stage"/*; do
+  name=${f##*/}
+  case $name in fat.img|boot.cmd) continue ;; esac
+  grep -qxF "$name" <<<"$on_card" || { echo "sdcard: $name is missing from the card" >&2; exit 1; }
+  printf '  %-24s %10d bytes\n' "$name" "$(stat -c %s "$f")"
+done
 echo "sdcard: write it with: dd if=$out of=/dev/sdX bs=4M conv=fsync (README: \"On a Raspberry Pi 4\")"
