@@ -47,6 +47,35 @@ record host/gen-ksyms "$?" "$out/ksyms.log"
 make -s --no-print-directory host-asid-mutant >"$out/asid-mutant.log" 2>&1
 record host/asid-model-catches-missing-flush "$?" "$out/asid-mutant.log"
 
+# --- the build and the tools -------------------------------------------------------
+bash tools/format-check.sh >"$out/format.log" 2>&1
+record "build/format-check (tracked C files as .clang-format leaves them)" $? "$out/format.log"
+bash tools/check-help.sh >"$out/help.log" 2>&1
+record "build/make-help (every target and user variable has a line)" $? "$out/help.log"
+log=$out/sdcard-board.log
+make sdcard >"$log" 2>&1
+[ $? != 0 ] && grep -q 'make sdcard is for the Raspberry Pi 4' "$log" && ! grep -qE '^  (CC|LD) ' "$log"
+record "build/sdcard-needs-rpi4 (fails before building)" $? "$log"
+# A user's program: warnings stay warnings unless USER_CFLAGS says -Werror; the build
+# prints one short line per file, and every command with V=1.
+runner_build=build/qemu-virt/runner-checks
+log=$out/user-cflags.log
+main_elf=$runner_build/user/main.elf
+umake() { make --no-print-directory BOARD=qemu-virt B=$runner_build PROGRAM=tests/runner/unused_param.c "$@"; }
+{ umake "$main_elf" USER_CFLAGS=-DQUIET_RUN >"$log" 2>&1 &&
+    grep -q 'warning: unused parameter .unused.' "$log" &&
+    grep -qE '^  CC +tests/runner/unused_param.c$' "$log" && ! grep -q 'aarch64-linux-gnu-gcc' "$log"; } &&
+  { ! umake "$main_elf" USER_CFLAGS=-Werror >>"$log" 2>&1; } &&
+  grep -q 'error: unused parameter .unused.' "$log" &&
+  umake "$main_elf" USER_CFLAGS=-DV1_RUN V=1 >"$log.v1" 2>&1 &&
+  grep -q 'aarch64-linux-gnu-gcc .*-DV1_RUN .*tests/runner/unused_param.c' "$log.v1"
+record "build/user-cflags (warnings not errors in PROGRAM; USER_CFLAGS; quiet and V=1)" $? "$log"
+log=$out/compdb.log
+make -s compdb >"$log" 2>&1 && grep -q '"file": "core/main.c"' compile_commands.json &&
+  grep -q '"file": "tests/host/test_rpi4_console.c"' compile_commands.json &&
+  grep -q '"file": "user/lib/newlib_glue.c"' compile_commands.json && git check-ignore -q compile_commands.json
+record "build/compdb (compile_commands.json, git-ignored)" $? "$log"
+
 # --- each board under QEMU ----------------------------------------------------------
 for board in $BOARDS; do
   image_name=$(make -s --no-print-directory -f - <<<"include board/$board/board.mk
@@ -109,8 +138,10 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     --timeout "$TIMEOUT" --quiet --log "$log" --expect-exit 0 \
     --expect '^Janus .* on '"$board" --expect '^entered at EL[12]' --expect '^memory: [0-9]+ MiB RAM' \
     --expect '^cpus: 4 of 4 online' --expect '^demo: all siblings behaved as expected' \
-    --expect '^program demo exited with 0' --expect '^program init exited with 0' >"$log.result" 2>&1
-  record "$board/demo-boot ($run_boot: init launches the shared-process demo)" $? "$log.result"
+    --expect '^program demo exited with 0' --expect '^program init exited with 0' \
+    --reject 'bad CRC' --reject 'no initrd' --reject 'autoboot: +[1-9]' --reject 'has been disabled' \
+    >"$log.result" 2>&1
+  record "$board/demo-boot ($run_boot: init launches the shared-process demo, no boot noise)" $? "$log.result"
 
   # make debug: QEMU waits for gdb, and the script make debug writes loads the symbols
   # where the kernel runs: a hardware breakpoint on kernel_main must hit, by name.
@@ -137,6 +168,12 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     false
   fi
   record "$board/make-debug (gdb stub on 127.0.0.1 stops at kernel_main in the upper half)" $? "$log"
+  # A syscall's breakpoint is one location (no debug info left at 0 by a weak default).
+  log=$out/$board-gdb-break.log
+  timeout 60 gdb-multiarch -nx -batch -ex "file build/$board/qemu/kernel.elf" \
+    -ex 'break sys_process_create_shared' >"$log" 2>&1
+  grep -qE '^Breakpoint 1 at 0x[0-9a-f]+: file [^ ]+\.c, line [0-9]+\.$' "$log"
+  record "$board/gdb-break-syscall (break sys_process_create_shared: one location)" $? "$log"
 
   # The hardware image (no semihosting, what make sdcard writes): under QEMU it must run
   # the demo and then power the machine off (PSCI on virt, the watchdog on the Pi).
@@ -151,11 +188,27 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
   fi
   record "$board/hw-image (no semihosting: runs the demo, then powers off)" $? "$log.result"
 
+  if [ "$board" = rpi4 ]; then
+    # The card: the firmware, config.txt, the device tree and Janus, read back from it.
+    log=$out/rpi4-sdcard.log
+    make sdcard BOARD=rpi4 >"$log" 2>&1 &&
+      for f in start4.elf fixup4.dat config.txt bcm2711-rpi-4-b.dtb kernel8.img; do
+        grep -qE "^  $f +[1-9][0-9]* bytes$" "$log" || { echo "no $f on the card" >>"$log"; false; } || break
+      done
+    record "rpi4/sdcard (a card with start4.elf, fixup4.dat, config.txt, dtb, kernel8.img)" $? "$log"
+    # Without the firmware there is no card, and a message says why.
+    log=$out/rpi4-sdcard-nofw.log
+    rm -f "$out/nofw.img"
+    JANUS_FIRMWARE_DIR=$out/no-firmware bash tools/sdcard.sh rpi4 build/rpi4/hw/kernel8.img \
+      "$out/nofw.img" >"$log" 2>&1
+    [ $? = 1 ] && [ ! -e "$out/nofw.img" ] && grep -q 'cannot boot without its firmware' "$log"
+    record "rpi4/sdcard-without-firmware (no card, a message)" $? "$log"
+  fi
+
   if [ "$board" = qemu-virt ]; then
     # How a run ends, told apart by the runner's one line and exit status (README,
     # "When a program fails"): a program's exit status, a fault (named by addr2line),
     # a panic and a timeout.
-    runner_build=build/qemu-virt/runner-checks
     for case in exit_status:1:'^run: program main exited with status 7$' \
                 null_deref:4:'^run: program main killed by a fault: .*translation fault.* in sum_list .*null_deref.c:14'; do
       prog=${case%%:*} rest=${case#*:}; want=${rest%%:*} line=${rest#*:}
