@@ -198,7 +198,7 @@ run: deps
 GDB_PORT ?= 1234
 debug: deps
 	@$(MAKE) --no-print-directory image $(B)/debug.gdb
-	@echo "In another terminal: gdb-multiarch -ex 'target remote :$(GDB_PORT)' -x $(B)/debug.gdb"
+	@echo "In another terminal: gdb-multiarch -ex 'target remote 127.0.0.1:$(GDB_PORT)' -x $(B)/debug.gdb"
 	@echo "  then e.g. 'hbreak kernel_main' and 'continue' (hbreak: until the MMU is on, gdb cannot"
 	@echo "  write software breakpoints at the kernel's upper-half addresses)"
 	$(Q)bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb $(GDB_PORT)
