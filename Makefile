@@ -30,8 +30,12 @@ ifeq ($(shell [ "$(ASID_BITS)" -ge 0 ] 2>/dev/null && [ "$(ASID_BITS)" -le 16 ] 
 $(error ASID_BITS must be 0 (the CPU's width) or 1..16)
 endif
 B := build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)
-NEWLIB_KERNEL := build/newlib/kernel
-NEWLIB_USER := build/newlib/user
+# newlib builds live under a hash of their recipe: a changed tools/newlib.sh builds
+# anew beside the old build, and checkouts of other branches (or worktrees sharing
+# build/newlib) never rebuild or delete each other's.
+NEWLIB_DIR := build/newlib/$(shell sha1sum < tools/newlib.sh | cut -c1-12)
+NEWLIB_KERNEL := $(NEWLIB_DIR)/kernel
+NEWLIB_USER := $(NEWLIB_DIR)/user
 DEPS_STAMP := build/deps/.stamp
 
 CROSS := aarch64-linux-gnu-
@@ -59,7 +63,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 BOOT_CFLAGS := -mstrict-align
 
 KERNEL_SRCS := $(wildcard arch/arm64/*.c arch/arm64/*.S arch/arm64/boot/*.c arch/arm64/boot/*.S \
-  core/*.c drivers/*/*.c) $(if $(filter 1,$(KCONFIG_SELFTEST)),$(wildcard tests/kernel/*.c))
+  core/*/*.c lib/*.c drivers/*/*.c) $(if $(filter 1,$(KCONFIG_SELFTEST)),$(wildcard tests/kernel/*.c))
 KERNEL_SRCS := $(filter-out arch/arm64/asm_offsets.c,$(KERNEL_SRCS))
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 LIBGCC := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
@@ -129,9 +133,8 @@ deps: $(DEPS_STAMP) $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a
 $(DEPS_STAMP): tools/deps.sh
 	$(Q)bash tools/deps.sh
 	@touch $@
-# newlib is rebuilt only when its recipe or Debian's source tarball change.
-$(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: build/newlib/%/lib/libc.a: tools/newlib.sh | $(DEPS_STAMP)
-	$(Q)bash tools/newlib.sh $* build/newlib/$*
+$(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: $(NEWLIB_DIR)/%/lib/libc.a: | $(DEPS_STAMP)
+	$(Q)bash tools/newlib.sh $* $(NEWLIB_DIR)/$*
 
 # --- the kernel -------------------------------------------------------------------
 image: $(B)/$(BOARD_IMAGE_NAME) check-image

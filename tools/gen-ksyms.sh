@@ -1,5 +1,5 @@
 #!/bin/sh
-# Generates the kernel symbol table that core/ksyms.c searches, as GNU assembler.
+# Generates the kernel symbol table that lib/ksyms.c searches, as GNU assembler.
 #
 # Usage: tools/gen-ksyms.sh [ELF] > ksyms.S
 #   With ELF, runs "${NM:-aarch64-linux-gnu-nm} -n -S --defined-only ELF" itself

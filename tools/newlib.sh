@@ -6,7 +6,7 @@
 #           registers; only the FP-free parts the kernel links are kept
 #           (string, ctype, integer-only formatted print, dlmalloc, errno, reent).
 # Results: OUTDIR/include and OUTDIR/lib/libc.a. Rebuilt only when this script
-# or the newlib tarball change (the Makefile's dependencies).
+# changes (the Makefile keeps each recipe's build apart).
 set -euo pipefail
 variant=$1 out=$(realpath -m "$2")
 tarball=$(ls /usr/src/newlib/newlib-*.tar.xz | head -1)
@@ -64,7 +64,7 @@ else
   # out: the portable C string routines in libc/string serve the kernel.
   for d in string ctype errno reent locale misc; do
     for o in "$libc/$d"/*.o; do
-      # The kernel supplies its own SMP-safe locks (core/libc_glue.c).
+      # The kernel supplies its own SMP-safe locks (core/kernel/libc_glue.c).
       case $o in */lib_a-lock.o) continue ;; esac
       [ -e "$o" ] && objs+=("$o")
     done

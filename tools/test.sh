@@ -41,6 +41,24 @@ if make -s --no-print-directory build/host/runner >"$out/host-build.log" 2>&1; t
 else
   record host/build 1 "$out/host-build.log"
 fi
+# Includes point one way (tools/check-layering.sh); the check must also catch a new
+# include across the line, tried in a scratch repository.
+bash tools/check-layering.sh >"$out/layering.log" 2>&1
+record layering/includes-point-one-way "$?" "$out/layering.log"
+layering_probe() {
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/tools" "$d/arch" "$d/core"
+  cp tools/check-layering.sh "$d/tools/"
+  echo '#include "core/vm/vmar.h"' >"$d/arch/x.c"
+  echo '#include <arch/sysreg.h>' >"$d/core/y.c"
+  local report s
+  report=$(cd "$d" && git init -q && git add -A && bash tools/check-layering.sh)
+  s=$?  # must be 1, naming both files
+  rm -rf "$d"
+  [ $s = 1 ] && grep -q '^arch/x.c:1:' <<<"$report" && grep -q '^core/y.c:1:' <<<"$report"
+}
+layering_probe
+record layering/check-catches-a-crossing "$?"
 make -s --no-print-directory host-ksyms-check >"$out/ksyms.log" 2>&1
 record host/gen-ksyms "$?" "$out/ksyms.log"
 # The TLB model must catch an ASID allocator that skips its rollover flush.
@@ -158,22 +176,26 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     grep -qi "^ *[0-9]*: 0100007F:$(printf %04X $port) 00000000:0000 0A" /proc/net/tcp &&
       ! grep -qi "^ *[0-9]*: 00000000:$(printf %04X $port) " /proc/net/tcp && loopback_only=1
     echo "gdb stub on 127.0.0.1 only: $loopback_only" >>"$log"
+    # Then bt ends at the boot code, a syscall's breakpoint has one location, and bt
+    # from inside a syscall ends at the exception entry (CFI marks it outermost).
     timeout 60 gdb-multiarch -nx -batch -ex 'set tcp connect-timeout 30' -ex "target remote :$port" \
       -x "$gdb_script" -ex 'hbreak kernel_main' -ex continue -ex 'info symbol $pc' \
-      -ex 'print entry_el' -ex kill >>"$log" 2>&1
+      -ex 'print entry_el' -ex 'echo BT-BOOT\n' -ex bt -ex delete \
+      -ex 'break sys_process_create_shared' -ex delete -ex 'hbreak sys_process_create_shared' \
+      -ex continue -ex 'echo BT-SYSCALL\n' -ex bt -ex 'echo BT-END\n' -ex kill >>"$log" 2>&1
     kill $qemu_pid 2>/dev/null; wait $qemu_pid 2>/dev/null
-    [ $loopback_only = 1 ] && grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/main.c' "$log" &&
-      grep -q '^kernel_main in section .text' "$log" && grep -q '^\$1 = [12]$' "$log"
+    boot_bt=$(sed -n '/^BT-BOOT/,/^Breakpoint 2/p' "$log")
+    syscall_bt=$(sed -n '/^BT-SYSCALL/,/^BT-END/p' "$log")
+    [ $loopback_only = 1 ] && grep -q '^Thread 1 hit Breakpoint 1, kernel_main (.* at core/boot/main.c' "$log" &&
+      grep -q '^kernel_main in section .text' "$log" && grep -q '^\$1 = [12]$' "$log" &&
+      grep -q '^#1 .* in primary_entry ' <<<"$boot_bt" && ! grep -q '^#2 ' <<<"$boot_bt" &&
+      grep -q '^Breakpoint 2 at 0x[0-9a-f]*: file core/syscalls/sys_task.c' "$log" &&
+      grep -q '^#0  sys_process_create_shared ' <<<"$syscall_bt" &&
+      [ "$(grep -c '^#' <<<"$syscall_bt")" -le 4 ] && grep -q ' in el0_sync () ' <<<"$syscall_bt"
   else
     false
   fi
-  record "$board/make-debug (gdb stub on 127.0.0.1 stops at kernel_main in the upper half)" $? "$log"
-  # A syscall's breakpoint is one location (no debug info left at 0 by a weak default).
-  log=$out/$board-gdb-break.log
-  timeout 60 gdb-multiarch -nx -batch -ex "file build/$board/qemu/kernel.elf" \
-    -ex 'break sys_process_create_shared' >"$log" 2>&1
-  grep -qE '^Breakpoint 1 at 0x[0-9a-f]+: file [^ ]+\.c, line [0-9]+\.$' "$log"
-  record "$board/gdb-break-syscall (break sys_process_create_shared: one location)" $? "$log"
+  record "$board/make-debug (gdb stub on 127.0.0.1 only; gdb stops at kernel_main in the upper half; bt ends at boot and at the exception entry)" $? "$log"
 
   # The hardware image (no semihosting, what make sdcard writes): under QEMU it must run
   # the demo and then power the machine off (PSCI on virt, the watchdog on the Pi).

@@ -3,11 +3,11 @@
 #include <arch/memory_map.h>
 #include <arch/trap_frame.h>
 #include <janus/cpu.h>
+#include <janus/syscalls.h>
 #include <janus/thread.h>
 #include <stddef.h>
 
 #include "arch/arm64/esr.h"
-#include "core/syscall_table.h"
 #include <zircon/syscalls-next.h>
 
 #define DEFINE(name, value) __asm__ volatile("\n->" #name " %0" ::"i"(value))

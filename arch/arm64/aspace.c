@@ -1,9 +1,8 @@
 // User address spaces: TTBR0 tables of 4 KiB pages tagged with an ASID. The ASID
-// policy is portable (core/asid.c, docs/asid.md); this file owns the registers and
+// policy is portable (lib/asid.c, docs/asid.md); this file owns the registers and
 // the TLB instructions. With KCONFIG_ASID_OFF every address space uses ASID 0 and a
 // switch flushes the local TLB: the baseline that shows what ASIDs buy.
 #include <arch/aspace.h>
-#include <arch/aspace_access.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
 #include <arch/sysreg.h>
@@ -13,7 +12,7 @@
 #include <janus/panic.h>
 #include <string.h>
 
-#include "core/pmm.h"
+#include <janus/pmm.h>
 
 #ifndef KCONFIG_ASID_BITS
 #define KCONFIG_ASID_BITS 0  // 0: as many as the CPU has
@@ -117,7 +116,7 @@ static uint64_t user_attrs(unsigned perms, bool owned) {
 static void tlbi_va_asid(uint64_t page, const struct asid_state *state) {
   uint16_t asid;
   if (!asid_for_invalidate(state, &asid)) return;  // never had one: nothing cached
-  uint64_t arg = (uint64_t)asid << 48 | page;
+  uint64_t arg = (uint64_t)asid << TLBI_ASID_SHIFT | page;
   __asm__ volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
 }
 
@@ -125,7 +124,7 @@ static void tlbi_va_asid(uint64_t page, const struct asid_state *state) {
 // entries are tagged with whichever member's ASID walked them, so they go for all
 // ASIDs; a private page goes for the owner's ASIDs only.
 static void tlbi_page(const struct arch_aspace *as, uintptr_t va) {
-  uint64_t page = (va >> PAGE_SHIFT) & ((1ULL << 44) - 1);
+  uint64_t page = (va >> PAGE_SHIFT) & TLBI_VA_MASK;
   if (KCONFIG_ASID_OFF || as->shared_window) {
     __asm__ volatile("tlbi vaae1is, %0" ::"r"(page) : "memory");
   } else {
@@ -137,7 +136,7 @@ static void tlbi_page(const struct arch_aspace *as, uintptr_t va) {
 static void tlbi_asid(const struct asid_state *state) {
   uint16_t asid;
   if (!asid_for_invalidate(state, &asid)) return;
-  __asm__ volatile("tlbi aside1is, %0" ::"r"((uint64_t)asid << 48) : "memory");
+  __asm__ volatile("tlbi aside1is, %0" ::"r"((uint64_t)asid << TLBI_ASID_SHIFT) : "memory");
 }
 
 // Issues the invalidation of everything as may have cached, on every CPU: its two
@@ -176,14 +175,25 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   return status;
 }
 
-zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va) {
+zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
+                                   unsigned perms) {
+  if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
   uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
-  if (!pte || !(*pte & PTE_VALID)) return ZX_ERR_NOT_FOUND;
-  uint64_t entry = *pte;
-  *pte = 0;
-  invalidate_page(as, va);
-  free_leaf(entry);
-  return ZX_OK;
+  uint64_t attrs = user_attrs(perms, false);
+  if (pte && (*pte & PTE_VALID)) {
+    uint64_t entry = *pte;
+    if ((entry & PTE_ADDR_MASK) == pa && (entry & (PTE_RDONLY | PTE_UXN)) ==
+                                             (attrs & (PTE_RDONLY | PTE_UXN)))
+      return ZX_OK;  // another CPU got here first
+    // Break before make: no CPU may hold the old and the new translation at once.
+    __atomic_store_n(pte, 0, __ATOMIC_RELAXED);
+    invalidate_page(as, va);
+    free_leaf(entry);
+  }
+  if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
+  zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+  dsb(ishst);
+  return status;
 }
 
 // --- Range operations: many entries, one batch of TLB maintenance ----------------
@@ -338,7 +348,7 @@ static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu
     // so the CPU cannot change.
     struct asid_state *state =
         (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
-    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, cpu) << 48;
+    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, cpu) << TTBR_ASID_SHIFT;
   }
   if (ttbr1 != mmu->ttbr1_pa) {
     // TTBR1's window and TTBR0's ASID change in two writes: in between, a walk could

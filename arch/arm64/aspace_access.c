@@ -1,7 +1,8 @@
 // Copies to and from another address space through its page tables and the physmap.
-#include <arch/aspace_access.h>
+#include <janus/arch.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
+#include <janus/arch.h>
 #include <janus/physmap.h>
 #include <string.h>
 
@@ -42,4 +43,17 @@ size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, s
     done += n;
   }
   return done;
+}
+
+void arch_cache_op(uintptr_t kva, size_t len, unsigned op) {
+  if (op == ARCH_CACHE_SYNC) {
+    arch_sync_icache(kva, len);
+    return;
+  }
+  uintptr_t end = kva + len;
+  for (uintptr_t line = kva & ~(uintptr_t)(CACHE_LINE_MIN - 1); line < end; line += CACHE_LINE_MIN) {
+    if (op == ARCH_CACHE_CLEAN) __asm__ volatile("dc cvac, %0" ::"r"(line) : "memory");
+    else __asm__ volatile("dc civac, %0" ::"r"(line) : "memory");
+  }
+  __asm__ volatile("dsb sy" ::: "memory");
 }

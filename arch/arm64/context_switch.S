@@ -23,11 +23,12 @@ FUNCTION arch_context_switch
 END arch_context_switch
 
 FUNCTION thread_trampoline
+  OUTERMOST_FRAME
   mov x0, x19
   mov x1, x20
-  mov x29, #0                           // the backtrace ends here
-  mov x30, #0
-  b thread_kernel_start
+  bl thread_kernel_start                // never returns
+  b .
+  .cfi_endproc
 END thread_trampoline
 
 // First code of a new user thread: sp points at the frame arch_thread_init_user built.

@@ -9,7 +9,7 @@
 #include <janus/thread.h>
 
 #include "arch/arm64/esr.h"
-#include "core/ksyms.h"
+#include "lib/ksyms.h"
 
 void capture_registers(struct trap_frame *frame);
 

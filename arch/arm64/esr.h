@@ -49,6 +49,19 @@
 #define ESR_ABT_S1PTW (1u << 7)       // fault on a stage 1 table walk (stage 2 fault)
 #define ESR_ABT_WNR (1u << 6)         // write, not read
 #define ESR_ABT_FSC_MASK 0x3fu        // DFSC / IFSC
+#define ESR_FSC_TRANSLATION 0x04u     // translation fault, levels 0-3 (low two bits)
+#define ESR_FSC_PERMISSION 0x0cu      // permission fault, levels 0-3
+#define ESR_FSC_LEVEL_MASK 0x3u
+#define ESR_FSC_ALIGNMENT 0x21u       // alignment fault
+
+// A translation fault at any level: the page is not mapped (demand paging's case).
+static inline bool esr_fsc_is_translation(uint32_t iss) {
+  return (iss & ESR_ABT_FSC_MASK & ~ESR_FSC_LEVEL_MASK) == ESR_FSC_TRANSLATION;
+}
+// A permission fault at any level (a write to a page shared copy-on-write).
+static inline bool esr_fsc_is_permission(uint32_t iss) {
+  return (iss & ESR_ABT_FSC_MASK & ~ESR_FSC_LEVEL_MASK) == ESR_FSC_PERMISSION;
+}
 
 static inline unsigned esr_ec(uint64_t esr) {
   return (unsigned)(esr >> ESR_EC_SHIFT) & 0x3fu;

@@ -6,13 +6,13 @@
 #include <janus/arch.h>
 #include <janus/console.h>
 #include <janus/cpu.h>
+#include <janus/fault.h>
 #include <janus/panic.h>
 #include <janus/process.h>
 #include <janus/thread.h>
 
 #include "arch/arm64/crash_report.h"
 #include "arch/arm64/esr.h"
-#include "core/vmar.h"
 #include "drivers/irq/gicv2.h"
 
 void exception_irq(struct trap_frame *frame) {
@@ -42,12 +42,14 @@ void exception_sync_kernel(struct trap_frame *frame) {
   // as the user's own access would have.
   struct thread *current = cpu->current;
   bool user_va = far < USER_ASPACE_END || (far >= SHARED_WINDOW_BASE && far < SHARED_WINDOW_END);
-  if (cpu->fault_resume && esr_is_data_abort(esr) && user_va && current &&
-      current->process && (esr & ESR_ABT_FSC_MASK & ~3u) == 0x04 /* translation fault */ &&
-      vm_handle_user_fault(current->process, far, esr & ESR_ABT_WNR, false, false))
+  // A write's permission fault is a page shared copy-on-write getting its own copy.
+  bool write = esr & ESR_ABT_WNR;
+  if (cpu->fault_resume && esr_is_data_abort(esr) && user_va && current && current->process &&
+      (esr_fsc_is_translation(esr_iss(esr)) || (esr_fsc_is_permission(esr_iss(esr)) && write)) &&
+      vm_handle_user_fault(current->process, far, write, false, false))
     return;
   if (cpu->fault_resume && esr_is_data_abort(esr)) {
-    cpu->last_fault_esr = esr;
+    cpu->arch.last_fault_esr = esr;
     cpu->last_fault_addr = far;
     frame->elr = cpu->fault_resume;
     return;

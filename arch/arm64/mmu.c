@@ -9,7 +9,7 @@
 #include <janus/spinlock.h>
 #include <string.h>
 
-#include "core/pmm.h"
+#include <janus/pmm.h>
 
 uint64_t boot_alloc_table_late(void);
 static spinlock_t kernel_pt_lock = SPINLOCK_INIT;

@@ -99,7 +99,7 @@ void arch_exception_report(uint64_t esr, uint64_t far, zx_exception_report_t *re
     case ESR_EC_SP_ALIGN: type = ZX_EXCP_UNALIGNED_ACCESS; break;
     case ESR_EC_DABT_LOWER:
     case ESR_EC_IABT_LOWER:
-      type = (esr_iss(esr) & ESR_ABT_FSC_MASK) == 0x21u ? ZX_EXCP_UNALIGNED_ACCESS
+      type = (esr_iss(esr) & ESR_ABT_FSC_MASK) == ESR_FSC_ALIGNMENT ? ZX_EXCP_UNALIGNED_ACCESS
                                                         : ZX_EXCP_FATAL_PAGE_FAULT;
       break;
     default: type = ZX_EXCP_GENERAL;

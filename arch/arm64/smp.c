@@ -11,7 +11,7 @@
 #include <janus/physmap.h>
 #include <string.h>
 
-#include "core/bootinfo.h"
+#include <janus/bootinfo.h>
 #include "drivers/irq/gicv2.h"
 
 extern char exception_vectors[];

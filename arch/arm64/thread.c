@@ -65,7 +65,7 @@ void arch_thread_switch(struct thread *prev, struct thread *next) {
     fpsimd_save(prev->user.fpsimd_state);
     prev->user.fpsimd = (uint8_t)(prev_fpsimd & ~FPSIMD_LOADED);
   }
-  if (prev->process) prev->user.tpidr_el0 = read_sysreg(tpidr_el0);
+  if (prev->aspace) prev->user.tpidr_el0 = read_sysreg(tpidr_el0);
   unsigned next_eager = next->user.fpsimd;  // 0 for kernel threads: they never trap
   if (next_eager) {
     fpsimd_restore(next->user.fpsimd_state);
@@ -74,10 +74,10 @@ void arch_thread_switch(struct thread *prev, struct thread *next) {
   } else if (prev_fpsimd & FPSIMD_LOADED) {
     fpsimd_access(false);
   }
-  if (next->process) {
+  if (next->aspace) {
     write_sysreg(tpidr_el0, next->user.tpidr_el0);
     // No-op within one process and mode; TTBR0 only within one shared group.
-    arch_aspace_activate(&next->process->aspace, next->in_restricted);
+    arch_aspace_activate(next->aspace, next->in_restricted);
   } else {
     arch_aspace_activate(NULL, false);  // kernel threads see no user mappings
   }

@@ -6,8 +6,8 @@
 #include <janus/arch.h>
 #include <janus/cpu.h>
 #include <janus/thread.h>
+#include <janus/timer.h>
 
-#include "core/timer.h"
 
 #include "drivers/irq/gicv2.h"
 

@@ -4,12 +4,12 @@
 #include <arch/trap_frame.h>
 #include <janus/arch.h>
 #include <janus/console.h>
+#include <janus/fault.h>
 #include <janus/process.h>
+#include <janus/restricted.h>
 #include <janus/thread.h>
 
 #include "arch/arm64/esr.h"
-#include "core/restricted.h"
-#include "core/vmar.h"  // vm_handle_user_fault (demand paging)
 
 // The program's frame-pointer chain (user code keeps frame pointers), read as the
 // program could: tools/qemu-run.sh names each address with addr2line on its ELF.
@@ -37,8 +37,9 @@ static void report_user_fault(const struct trap_frame *frame, uint64_t esr, uint
   esr_describe(esr, far, line, sizeof line);
   // A data abort just below a stack mapping: the thread ran off its stack.
   bool overflow = esr_is_data_abort(esr) && vm_is_stack_guard(p, far);
-  kprintf("*** user fault in process %s (koid %lu) on CPU %u: %s%s\n", p->name,
-          (unsigned long)p->obj.koid, arch_cpu_index(), overflow ? "stack overflow: " : "", line);
+  kprintf("*** user fault in process %s (koid %lu) on CPU %u: %s%s\n", process_name(p),
+          (unsigned long)process_koid(p), arch_cpu_index(), overflow ? "stack overflow: " : "",
+          line);
   kprintf("    pc 0x%016lx  sp 0x%016lx  lr 0x%016lx\n", (unsigned long)frame->elr,
           (unsigned long)frame->sp, (unsigned long)frame->x[30]);
   for (int i = 0; i < 30; i += 2)
@@ -62,13 +63,18 @@ void exception_sync_user(struct trap_frame *frame) {
   }
   uint64_t far = read_sysreg(far_el1);
   arch_irq_enable();
-  // VM hook: demand paging. A translation fault (FSC 0b0001xx) from EL0 inside a VMAR
-  // mapping commits and maps the page; the instruction then runs again.
+  // VM hook: demand paging and copy on write. A translation fault (FSC 0b0001xx) from
+  // EL0 inside a VMAR mapping commits and maps the page; a write's permission fault
+  // (0b0011xx) on a page shared copy-on-write gets the VMO's own copy. The
+  // instruction then runs again.
   if ((esr_ec(esr) == ESR_EC_DABT_LOWER || esr_ec(esr) == ESR_EC_IABT_LOWER) &&
-      (esr_iss(esr) & ESR_ABT_FSC_MASK & ~3u) == 0x4u && !(esr_iss(esr) & ESR_ABT_FNV)) {
+      !(esr_iss(esr) & ESR_ABT_FNV)) {
     bool exec = esr_ec(esr) == ESR_EC_IABT_LOWER;
     bool write = !exec && (esr_iss(esr) & ESR_ABT_WNR) && !(esr_iss(esr) & ESR_ABT_CM);
-    if (vm_handle_user_fault(self->process, far, write, exec, self->in_restricted)) return;
+    uint32_t iss = esr_iss(esr);
+    if ((esr_fsc_is_translation(iss) || (esr_fsc_is_permission(iss) && write)) &&
+        vm_handle_user_fault(self->process, far, write, exec, self->in_restricted))
+      return;
   }
   // Restricted mode's exceptions go to normal mode, which decides what they mean.
   if (self->in_restricted) {

@@ -5,45 +5,40 @@
 #include <arch/asm.h>
 #include <asm_offsets.h>
 
-// x0-x19: what the syscall fast path saves (x20-x29 are callee-saved in C).
-.macro SAVE_X0_TO_X19
-  stp x0, x1, [sp, #16 * 0]
-  stp x2, x3, [sp, #16 * 1]
-  stp x4, x5, [sp, #16 * 2]
-  stp x6, x7, [sp, #16 * 3]
-  stp x8, x9, [sp, #16 * 4]
-  stp x10, x11, [sp, #16 * 5]
-  stp x12, x13, [sp, #16 * 6]
-  stp x14, x15, [sp, #16 * 7]
-  stp x16, x17, [sp, #16 * 8]
-  stp x18, x19, [sp, #16 * 9]
+.altmacro  // %(expr) arguments: FRAME_REGS computes register numbers
+
+// The frame is struct trap_frame (trap_frame.h): x0-x30, sp, elr, spsr. The macros
+// below store x<n> at 8 * n and pair x30 with sp and elr with spsr; the assembler
+// refuses a layout that disagrees.
+.if FRAME_X30 != 8 * 30 || FRAME_SP != FRAME_X30 + 8 || FRAME_ELR != FRAME_SP + 8
+.error "struct trap_frame: x0-x30, sp, elr, spsr expected in that order"
+.endif
+.if FRAME_SIZE != FRAME_ELR + 16 || FRAME_SIZE % 16
+.error "struct trap_frame: spsr last, and a 16-byte multiple for sp"
+.endif
+
+// op (stp or ldp) x<first> .. x<last> at their frame slots, in pairs (first even).
+.macro FRAME_PAIR op, a, b
+  \op x\a, x\b, [sp, #(8 * \a)]
+.endm
+.macro FRAME_REGS op, first, last
+  FRAME_PAIR \op, \first, %(\first + 1)
+  .if \first + 2 < \last
+  FRAME_REGS \op, %(\first + 2), \last
+  .endif
 .endm
 
-.macro SAVE_X20_TO_X29
-  stp x20, x21, [sp, #16 * 10]
-  stp x22, x23, [sp, #16 * 11]
-  stp x24, x25, [sp, #16 * 12]
-  stp x26, x27, [sp, #16 * 13]
-  stp x28, x29, [sp, #16 * 14]
-.endm
-
-.macro LOAD_X2_TO_X19
-  ldp x2, x3, [sp, #16 * 1]
-  ldp x4, x5, [sp, #16 * 2]
-  ldp x6, x7, [sp, #16 * 3]
-  ldp x8, x9, [sp, #16 * 4]
-  ldp x10, x11, [sp, #16 * 5]
-  ldp x12, x13, [sp, #16 * 6]
-  ldp x14, x15, [sp, #16 * 7]
-  ldp x16, x17, [sp, #16 * 8]
-  ldp x18, x19, [sp, #16 * 9]
+// The unwinder stops at an exception entry: nothing called it, so x30 holds no return
+// address (gdb's bt ends here instead of looping through the vectors).
+.macro ENTRY_CFI
+  .cfi_startproc
+  .cfi_undefined x30
 .endm
 
 // el: 1 for exceptions from the kernel (sp is the kernel's), 0 from user mode (sp_el0).
 .macro SAVE_FRAME el
   sub sp, sp, #FRAME_SIZE
-  SAVE_X0_TO_X19
-  SAVE_X20_TO_X29
+  FRAME_REGS stp, 0, 29
   .if \el == 1
   add x21, sp, #FRAME_SIZE              // the interrupted sp
   .else
@@ -64,13 +59,7 @@
   ldp x21, x22, [sp, #FRAME_ELR]
   msr elr_el1, x21
   msr spsr_el1, x22
-  ldp x0, x1, [sp, #16 * 0]
-  LOAD_X2_TO_X19
-  ldp x20, x21, [sp, #16 * 10]
-  ldp x22, x23, [sp, #16 * 11]
-  ldp x24, x25, [sp, #16 * 12]
-  ldp x26, x27, [sp, #16 * 13]
-  ldp x28, x29, [sp, #16 * 14]
+  FRAME_REGS ldp, 0, 29
   ldr x30, [sp, #FRAME_X30]
   add sp, sp, #FRAME_SIZE
   eret
@@ -79,10 +68,12 @@
 // An entry the kernel does not handle yet: report it and stop.
 .macro VECTOR_UNEXPECTED index
   .balign 128
+  ENTRY_CFI
   SAVE_FRAME 1
   mov x1, #\index
   bl exception_unexpected
   b .
+  .cfi_endproc
 .endm
 
 .macro VECTOR_TO label
@@ -112,14 +103,18 @@ exception_vectors:
   VECTOR_UNEXPECTED 15
 
 el1_sync:
+  ENTRY_CFI
   SAVE_FRAME 1
   bl exception_sync_kernel
   RESTORE_FRAME_AND_ERET 1
+  .cfi_endproc
 
 el1_irq:
+  ENTRY_CFI
   SAVE_FRAME 1
   bl exception_irq
   RESTORE_FRAME_AND_ERET 1
+  .cfi_endproc
 
 // A syscall from normal mode: x20-x29 are callee-saved in the C code, so they stay in
 // their registers (their frame slots are stale) and only x0-x19, x30, sp_el0, elr and
@@ -127,9 +122,10 @@ el1_irq:
 // (saved). Restricted mode's svc and zx_restricted_enter complete the frame (one is
 // copied out whole, the other rewritten whole) and go straight to their C; everything
 // else (faults, a bad number) completes it and goes to exception_sync_user.
+  ENTRY_CFI                             // one CFI region: every path below is an entry's
 el0_sync:
   sub sp, sp, #FRAME_SIZE
-  SAVE_X0_TO_X19
+  FRAME_REGS stp, 0, 19
   mrs x9, sp_el0
   stp x30, x9, [sp, #FRAME_X30]
   mrs x9, elr_el1
@@ -168,7 +164,7 @@ el0_svc_restore:                        // x0 holds the result
   msr elr_el1, x9
   msr spsr_el1, x10
   ldr x1, [sp, #8]
-  LOAD_X2_TO_X19
+  FRAME_REGS ldp, 2, 19
   ldr x30, [sp, #FRAME_X30]
   add sp, sp, #FRAME_SIZE
   eret
@@ -181,7 +177,7 @@ el0_svc_return_work:
   b el0_svc_restore
 
 el0_sync_full:
-  SAVE_X20_TO_X29
+  FRAME_REGS stp, 20, 29
   mov x0, sp
   bl exception_sync_user
   b return_to_user
@@ -189,7 +185,7 @@ el0_sync_full:
 // An svc in restricted mode is not Janus's: restricted_exit(SYSCALL, 0, 0) copies the
 // frame into the bound state and rewrites it for normal mode's vector.
 el0_restricted_svc:
-  SAVE_X20_TO_X29
+  FRAME_REGS stp, 20, 29
   mov x0, #RESTRICTED_REASON_SYSCALL
   mov x1, #0
   mov x2, #0
@@ -199,7 +195,7 @@ el0_restricted_svc:
 // zx_restricted_enter: on ZX_OK it rewrote the whole frame (restricted mode's
 // registers, or the vector for a pending kick); any other status goes to x0.
 el0_restricted_enter:
-  SAVE_X20_TO_X29
+  FRAME_REGS stp, 20, 29
   adrp x9, syscall_table
   add x9, x9, :lo12:syscall_table
   ldr x9, [x9, #SYSCALL_RESTRICTED_ENTER * 8]
@@ -232,3 +228,4 @@ return_to_user:
   bl user_return_work                   // returns with IRQs masked
 1:
   RESTORE_FRAME_AND_ERET 0
+  .cfi_endproc

@@ -20,10 +20,9 @@ static inline void arch_cpu_wake(void);
 
 #include <arch/arch_inline.h>
 
-#endif  // JANUS_ARCH_H_
-
 // --- The out-of-line part, implemented in arch/arm64 ---------------------------
 #include <arch/aspace.h>
+#include <arch/restricted.h>  // restricted mode's register moves (core/object/restricted.c)
 #include <janus/physmap.h>
 #include <stddef.h>
 #include <zircon/types.h>
@@ -52,7 +51,11 @@ void arch_aspace_destroy(struct arch_aspace *as);
 // TLBs of every CPU (a window's page for all ASIDs).
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned);
-zx_status_t arch_aspace_unmap(struct arch_aspace *as, uintptr_t va);
+// Maps pa at va whatever is there: a different entry leaves first, invalidated on
+// every CPU before the new one is written (break before make). A copy-on-write fault
+// uses it to give a page its own copy, or write access to a page that became its own.
+zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
+                                   unsigned perms);
 // The same for every page of [va, va + pages * PAGE_SIZE) (clipped to as's half):
 // mapped pages are unmapped (owned ones freed), or given perms (without
 // ARCH_MMU_READ: unmapped); pages not mapped are skipped. One batch of TLB
@@ -71,10 +74,28 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted);
 // Restricted enter and exit: as is already this CPU's space (the running thread's),
 // only the mode changes. Interrupts masked.
 void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted);
+// Data-cache maintenance by address over [kva, kva + len) to the point of coherency
+// (zx_vmo_op_range's cache operations): clean; clean and invalidate (also what an
+// invalidate does: a plain invalidate could drop another sharer's dirty lines); sync
+// (make written instructions visible to instruction fetch).
+#define ARCH_CACHE_CLEAN 0u
+#define ARCH_CACHE_CLEAN_INVALIDATE 1u
+#define ARCH_CACHE_SYNC 2u
+void arch_cache_op(uintptr_t kva, size_t len, unsigned op);
 // Copies between kernel and the current user space with EL0's permissions; a fault
 // or a range outside user space is ZX_ERR_INVALID_ARGS.
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
 zx_status_t arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+// Copies len bytes between buf and as's user range at va (write: buf -> as; writes
+// ignore the page's protection, as a debugger's do, and keep the instruction cache
+// coherent). Stops at the first page that is not mapped (or outside the user range);
+// returns the bytes copied. The caller keeps as's tables and pages alive meanwhile.
+size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len,
+                        bool write);
+// Makes instructions written at kernel address kva (the physmap) visible to
+// instruction fetch on every CPU: clean to the point of unification, invalidate the
+// instruction caches.
+void arch_sync_icache(uintptr_t kva, size_t len);
 
 // Leak accounting: page-table pages the kernel half took from the page allocator,
 // and ASIDs handed out.
@@ -108,7 +129,7 @@ void arch_dump_state_here(void);
 // Faults the kernel expects (probing an address): ZX_ERR_INVALID_ARGS on a fault.
 zx_status_t arch_probe_read64(uintptr_t addr, uint64_t *out);
 
-// Leaving the machine (core/exit.c chooses how); none returns.
+// Leaving the machine (core/kernel/exit.c chooses how); none returns.
 // The exit status to QEMU (semihosting) on QEMU flavors; elsewhere a power off.
 __attribute__((noreturn)) void arch_platform_exit(int status);
 // Each falls back to arch_halt where the machine has no way to do it.
@@ -120,4 +141,8 @@ __attribute__((noreturn)) void arch_halt(void);
 // The image as loaded: physical base and the run-time base of link address 0.
 extern paddr_t kernel_image_pa;
 extern char _image_start[], _image_end[];
+// The boot CPU's stack until its first thread switch (arch/arm64/boot/head.S).
+extern char boot_stack[], boot_stack_top[];
 uintptr_t arch_image_base(void);
+
+#endif  // JANUS_ARCH_H_

@@ -1,4 +1,4 @@
-// Bench groups: the bench kernel (core/bench_group.c) starts several copies of one
+// Bench groups: the bench kernel (core/boot/bench_group.c) starts several copies of one
 // bootfs program together. Shared by the kernel and the benchmark programs
 // (user/bench/).
 //

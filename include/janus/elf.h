@@ -1,5 +1,5 @@
 // The part of the ELF64 format Janus loads: static AArch64 executables, little-endian.
-// Shared by the kernel's loader (core/elf_loader.c) and the user library's
+// Shared by the kernel's loader (core/boot/elf_loader.c) and the user library's
 // (user/lib/launch.c); types and constants only.
 #ifndef JANUS_ELF_H_
 #define JANUS_ELF_H_

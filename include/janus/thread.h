@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
-#include "core/object.h"
+#include <janus/object.h>
 
 enum thread_state {
   THREAD_INITIAL,
@@ -33,12 +33,13 @@ struct thread {
   void (*entry)(void *arg);
   void *arg;
   struct process *process;  // NULL: a kernel thread
+  const struct arch_aspace *aspace;  // its process's, loaded by the context switch; or NULL
   struct thread *process_next;  // the process's thread list
   volatile bool killed;         // leave at the next return to user mode
   bool running_ref_taken;       // started once: a thread cannot be started again
   unsigned pinned_cpu;  // JANUS_PROP_THREAD_CPU: the CPU asked for, or THREAD_ANY_CPU
   struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
-  // Restricted mode (core/restricted.c). in_restricted changes only on the thread
+  // Restricted mode (core/object/restricted.c). in_restricted changes only on the thread
   // itself with interrupts masked; the context switch reads it to pick the MMU state.
   bool in_restricted;
   volatile bool restricted_kick;  // latched by zx_restricted_kick until the next exit/enter

@@ -106,6 +106,28 @@ typedef uint32_t zx_obj_type_t;
 #define ZX_VMO_RESIZABLE ((uint32_t)1u << 1)
 #define ZX_VMO_DISCARDABLE ((uint32_t)1u << 2)
 
+// zx_vmo_create_child options: one child type, then modifiers.
+#define ZX_VMO_CHILD_SNAPSHOT ((uint32_t)1u << 0)
+#define ZX_VMO_CHILD_RESIZABLE ((uint32_t)1u << 2)
+#define ZX_VMO_CHILD_SLICE ((uint32_t)1u << 3)
+#define ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE ((uint32_t)1u << 4)
+#define ZX_VMO_CHILD_COPY_ON_WRITE ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE  // Zircon's alias
+#define ZX_VMO_CHILD_NO_WRITE ((uint32_t)1u << 5)
+
+// zx_vmo_op_range operations.
+#define ZX_VMO_OP_COMMIT ((uint32_t)1u)
+#define ZX_VMO_OP_DECOMMIT ((uint32_t)2u)
+#define ZX_VMO_OP_LOCK ((uint32_t)3u)
+#define ZX_VMO_OP_UNLOCK ((uint32_t)4u)
+#define ZX_VMO_OP_CACHE_SYNC ((uint32_t)6u)
+#define ZX_VMO_OP_CACHE_INVALIDATE ((uint32_t)7u)
+#define ZX_VMO_OP_CACHE_CLEAN ((uint32_t)8u)
+#define ZX_VMO_OP_CACHE_CLEAN_INVALIDATE ((uint32_t)9u)
+#define ZX_VMO_OP_ZERO ((uint32_t)10u)
+#define ZX_VMO_OP_TRY_LOCK ((uint32_t)11u)
+#define ZX_VMO_OP_DONT_NEED ((uint32_t)12u)
+#define ZX_VMO_OP_ALWAYS_NEED ((uint32_t)13u)
+
 // Options of zx_vmar_allocate/map/protect.
 typedef uint32_t zx_vm_option_t;
 #define ZX_VM_PERM_READ ((zx_vm_option_t)(1u << 0))

@@ -1,6 +1,6 @@
 # Host unit tests of portable code, built with the sanitizers. Included by the Makefile.
 # Portable sources under test (they must not touch system registers):
-HOST_UNDER_TEST := core/fdt.c core/bootinfo.c core/pmm.c core/ksyms.c arch/arm64/esr.c core/object.c core/handle_table.c core/vm_range.c core/asid.c \
+HOST_UNDER_TEST := lib/fdt.c core/boot/bootinfo.c core/vm/pmm.c lib/ksyms.c arch/arm64/esr.c core/object/object.c core/object/handle_table.c core/vm/vm_range.c lib/asid.c \
   drivers/gpio/bcm2711_gpio.c drivers/uart/pl011.c drivers/console/board_console.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_BIN := build/host/runner
@@ -10,7 +10,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
   -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I. \
   -Iboard/rpi4  # the board whose console tests/host/test_rpi4_console.c checks
 
-$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) board/rpi4/board.h $(wildcard drivers/*/*.h tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*.h)
+$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) board/rpi4/board.h $(wildcard drivers/*/*.h tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)
@@ -21,7 +21,7 @@ host-test: $(HOST_BIN)
 
 # The ASID model must catch an allocator that skips the post-rollover local flush.
 .PHONY: host-asid-mutant
-host-asid-mutant: tests/host/runner.c tests/host/test_asid_model.c core/asid.c core/asid.h
+host-asid-mutant: tests/host/runner.c tests/host/test_asid_model.c lib/asid.c lib/asid.h
 	@mkdir -p build/host
 	$(HOST_CC) $(HOST_CFLAGS) -DASID_TEST_SKIP_ROLLOVER_FLUSH -o build/host/asid_mutant $(filter %.c,$^)
 	! build/host/asid_mutant asid_model_no_stale
@@ -54,21 +54,21 @@ build/host/fixtures/%.dtb: tests/host/fixtures/%.dts
 $(HOST_BIN): $(HOST_FIXTURES)
 
 # The ASID allocator benchmark (docs/asid.md, "Measured against the alternatives"). A
-# benchmark, not a test: `make test` never runs it. core/asid.c against models of a
+# benchmark, not a test: `make test` never runs it. lib/asid.c against models of a
 # Zircon-style and a Linux-style allocator (tests/host/asid_bench/), instructions
 # counted by callgrind; prints a table and writes build/host/asid-bench.csv.
 ASID_BENCH_BIN := build/host/asid_bench/bench
 ASID_BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DJANUS_HOST \
   -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -I.
-# The allocators are compiled as the kernel compiles core/asid.c (freestanding, no
+# The allocators are compiled as the kernel compiles lib/asid.c (freestanding, no
 # FP/SIMD registers, frame pointers), so the counts are of the same code shape: a store
 # loop where the host would call its memset, no vector code.
 ASID_BENCH_KFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only -fno-stack-protector \
   -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
-ASID_BENCH_ALLOCS := core/asid.c $(filter-out %/bench.c,$(wildcard tests/host/asid_bench/*.c))
+ASID_BENCH_ALLOCS := lib/asid.c $(filter-out %/bench.c,$(wildcard tests/host/asid_bench/*.c))
 ASID_BENCH_OBJS := $(patsubst %.c,build/host/asid_bench/%.o,$(ASID_BENCH_ALLOCS))
 
-$(ASID_BENCH_OBJS): build/host/asid_bench/%.o: %.c core/asid.h $(wildcard tests/host/asid_bench/*.h)
+$(ASID_BENCH_OBJS): build/host/asid_bench/%.o: %.c lib/asid.h $(wildcard tests/host/asid_bench/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(ASID_BENCH_CFLAGS) $(ASID_BENCH_KFLAGS) -c -o $@ $<
 

@@ -7,7 +7,7 @@
 #include <zircon/syscalls.h>
 
 #define SYSCALL_TABLE_DEFINE
-#include "../../core/syscall_table.h"
+#include "../../core/syscalls/syscall_table.h"
 #include "test.h"
 
 TEST(abi_rights) {
@@ -98,7 +98,7 @@ TEST(abi_syscall_numbers_dense_and_unique) {
 }
 
 // Dummy sys_ functions, defined from the list with the kernel's parameter types (a
-// mismatch with core/syscall_table.h's prototypes fails the build). Each records
+// mismatch with core/syscalls/syscall_table.h's prototypes fails the build). Each records
 // what it got; `want` is register i converted to arg i's declared type.
 static uint64_t regs[8], got[8], want[8];
 static int called, called_nargs;

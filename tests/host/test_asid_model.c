@@ -1,4 +1,4 @@
-// The ASID allocator (core/asid.c) against a model of the ARMv8 TLB.
+// The ASID allocator (lib/asid.c) against a model of the ARMv8 TLB.
 //
 // Each simulated CPU has a TTBR0 (an address space and the ASID written with it) and
 // a TLB: a set of (VA page, ASID, global) -> PA entries. As the architecture allows,
@@ -19,8 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/asid.h"
+#include "../../lib/asid.h"
 #include "test.h"
+#include "lib/hash.h"
 
 #define MCPUS 4
 #define NAS 20       // address-space slots: many more than ASIDs at 2-4 bits
@@ -314,7 +315,7 @@ struct config {
 };
 // 2-bit ASIDs give 3 usable ones: enough for 1 or 2 CPUs (2^bits >= cpus + 2).
 static const struct config configs[] = {{2, 1}, {2, 2}, {3, 4}, {4, 4}, {3, 3}, {16, 4}};
-static const uint64_t seeds[] = {0x9e3779b97f4a7c15ull, 0x1234567ull, 0xdeadbeefcafeull, 42};
+static const uint64_t seeds[] = {HASH_GOLDEN_RATIO_64, 0x1234567ull, 0xdeadbeefcafeull, 42};
 #define STEPS_PER_RUN 1000000
 
 TEST(asid_model_no_stale_translation) {
@@ -425,7 +426,7 @@ static int tconflicts;
 
 static void *cpu_thread(void *arg) {
   unsigned cpu = (unsigned)(uintptr_t)arg;
-  uint64_t rng = 0x9e3779b97f4a7c15ull * (cpu + 1);
+  uint64_t rng = HASH_GOLDEN_RATIO_64 * (cpu + 1);
   current_cpu = cpu;
   for (unsigned i = 0; i < TSWITCHES; i++) {
     unsigned as = (unsigned)(test_rng_next(&rng) % TAS);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/bootinfo.h"
-#include "../../core/fdt.h"
+#include <janus/bootinfo.h>
+#include "../../lib/fdt.h"
 #include "test.h"
 
 #ifndef FIXTURE_DIR

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/fdt.h"
+#include "../../lib/fdt.h"
 #include "test.h"
+#include "lib/hash.h"
 
 #ifndef FIXTURE_DIR
 #define FIXTURE_DIR "build/host/fixtures"
@@ -728,7 +729,7 @@ static void corrupt_randomly(const char *path, uint64_t seed, int iterations) {
 }
 
 TEST(fdt_random_corruption) {
-  corrupt_randomly(FIXTURE_DIR "/qemu-virt.dtb", 0x9e3779b97f4a7c15ull, 3000);
+  corrupt_randomly(FIXTURE_DIR "/qemu-virt.dtb", HASH_GOLDEN_RATIO_64, 3000);
   corrupt_randomly(FIXTURE_DIR "/rpi4.dtb", 0xd1b54a32d192ed03ull, 3000);
 }
 

@@ -7,9 +7,10 @@
 
 #include <zircon/rights.h>
 
-#include "../../core/handle_table.h"
-#include "../../core/object.h"
+#include "../../core/object/handle_table.h"
+#include <janus/object.h>
 #include "test.h"
+#include "lib/hash.h"
 
 #define TYPE_A 5u
 #define TYPE_B 6u
@@ -257,7 +258,7 @@ TEST(handle_fifo_reuse_spreads_values) {
     ASSERT(handle_table_add(&ht, &a.base, 0, &open[i]) == ZX_OK);
     seen[i] = open[i];
   }
-  uint64_t rng = 0x9e3779b97f4a7c15ull;
+  uint64_t rng = HASH_GOLDEN_RATIO_64;
   for (int i = 0; i < CYCLES; i++) {
     int k = (int)(test_rng_next(&rng) % OPEN);
     EXPECT_EQ(handle_table_close(&ht, open[k]), ZX_OK);

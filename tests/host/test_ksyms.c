@@ -1,7 +1,7 @@
 // Tests of symbol lookup over hand-made tables (the kernel's is generated).
 #include <string.h>
 
-#include "../../core/ksyms.h"
+#include "../../lib/ksyms.h"
 #include "test.h"
 
 // The table ksyms_lookup searches: in the kernel, tools/gen-ksyms.sh makes it.

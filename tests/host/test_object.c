@@ -2,7 +2,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "../../core/object.h"
+#include <janus/object.h>
 #include "test.h"
 
 struct counted {

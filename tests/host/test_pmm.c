@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/pmm.h"
+#include <janus/pmm.h>
 #include "test.h"
+#include "lib/hash.h"
 
 uintptr_t physmap_offset;  // the one definition for the whole runner
 
@@ -372,7 +373,7 @@ TEST(pmm_physical_address_zero) {
 
 static void *hammer(void *arg) {
   uintptr_t id = (uintptr_t)arg;
-  uint64_t seed = 0x9e3779b97f4a7c15ull * (id + 1);
+  uint64_t seed = HASH_GOLDEN_RATIO_64 * (id + 1);
   struct block mine[PER_THREAD];
   size_t live = 0;
   long failures = 0;

@@ -2,7 +2,7 @@
 // placement policies, and a randomized comparison against a page bitmap model.
 #include <stdlib.h>
 
-#include "../../core/vm_range.h"
+#include "../../core/vm/vm_range.h"
 #include "test.h"
 
 #define PG ((uintptr_t)VM_RANGE_PAGE)

@@ -6,19 +6,19 @@
 // it alone, with more memory): bootargs janus.only=seventy_thousand_processes.
 #include <janus/arch.h>
 #include <janus/heap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <janus/thread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/asid.h"
-#include "core/boot_log.h"
-#include "core/bootinfo.h"
-#include "core/job.h"
-#include "core/pmm.h"
-#include "core/shared_group.h"
-#include "core/syscall_table.h"
+#include "lib/asid.h"
+#include "core/boot/boot_log.h"
+#include <janus/bootinfo.h>
+#include "core/object/job.h"
+#include <janus/pmm.h>
+#include "core/object/shared_group.h"
+#include <janus/syscalls.h>
 
 #define SCALE_PROCESSES_DEFAULT 70000u
 #define SCALE_CODE_VA (SHARED_WINDOW_BASE + 0x100000UL)  // below the window's VMAR

@@ -1,11 +1,11 @@
 // Self-tests of the job tree: membership, kill propagation, depth limit, and that
 // every object and page comes back.
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 
-#include "core/job.h"
-#include "core/pmm.h"
-#include "core/signals.h"
+#include "core/object/job.h"
+#include <janus/pmm.h>
+#include "core/object/signals.h"
 
 SELFTEST(job_tree_kill_and_teardown_balance) {
   struct job *root = root_job();

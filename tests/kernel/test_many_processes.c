@@ -4,14 +4,14 @@
 // finish cleanly and give every page and ASID back.
 #include <janus/arch.h>
 #include <janus/heap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <janus/thread.h>
 
-#include "core/asid.h"
-#include "core/bootfs.h"
-#include "core/job.h"
-#include "core/pmm.h"
+#include "lib/asid.h"
+#include "core/boot/bootfs.h"
+#include "core/object/job.h"
+#include <janus/pmm.h>
 
 #define MAX_PROCESSES 5000
 #define SMALL_ASID_BITS 4

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pmm.h"
+#include <janus/pmm.h>
 
 SELFTEST(pmm_alloc_free_restores_count) {
   enum { N = 64 };
@@ -46,7 +46,7 @@ SELFTEST(heap_malloc_free_realloc) {
   free(big);
   for (unsigned i = 1; i < N; i += 2) free(blocks[i]);
   // Growing the heap's last block: newlib's nano realloc used to copy the new size
-  // out of it, running off the end of the heap (core/libc_glue.c).
+  // out of it, running off the end of the heap (core/kernel/libc_glue.c).
   unsigned char *last = malloc(3 << 20);
   CHECK(last != NULL);
   last[0] = 7;

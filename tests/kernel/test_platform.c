@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "arch/arm64/esr.h"
-#include "core/boot_log.h"
-#include "core/ksyms.h"
+#include "core/boot/boot_log.h"
+#include "lib/ksyms.h"
 
 #define MS 1000000LL
 
@@ -90,10 +90,10 @@ SELFTEST(expected_fault_is_reported_and_survived) {
   uintptr_t unmapped = 0xffffff80beef0008UL;
   CHECK(arch_probe_read64(unmapped, &value) == ZX_ERR_INVALID_ARGS);
   struct cpu *cpu = arch_this_cpu();
-  CHECK(esr_is_data_abort(cpu->last_fault_esr));
+  CHECK(esr_is_data_abort(cpu->arch.last_fault_esr));
   CHECK(cpu->last_fault_addr == unmapped);
   char line[160];
-  esr_describe(cpu->last_fault_esr, cpu->last_fault_addr, line, sizeof line);
+  esr_describe(cpu->arch.last_fault_esr, cpu->last_fault_addr, line, sizeof line);
   CHECK(strstr(line, "translation fault") != NULL);
   uint64_t here = 0x1234;
   CHECK(arch_probe_read64((uintptr_t)&here, &value) == ZX_OK && value == 0x1234);

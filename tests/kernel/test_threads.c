@@ -4,7 +4,7 @@
 #include <janus/selftest.h>
 #include <janus/thread.h>
 
-#include "core/pmm.h"
+#include <janus/pmm.h>
 
 #define THREADS_PER_CPU 3
 #define ROUNDS 50

@@ -4,13 +4,13 @@
 // pages out in batches: runs past 32 pages use one whole-ASID flush.
 #include <janus/arch.h>
 #include <janus/physmap.h>
-#include <janus/process.h>
+#include "core/object/process.h"
 #include <janus/selftest.h>
 #include <string.h>
 
-#include "core/pmm.h"
-#include "core/vmar.h"
-#include "core/vmo.h"
+#include <janus/pmm.h>
+#include "core/vm/vmar.h"
+#include "core/vm/vmo.h"
 
 static bool vm_round(void) {
   struct process *p;

@@ -1,6 +1,6 @@
 // Two ordinary processes on one CPU wake each other through an event: a sample is a
 // round trip with two address-space switches (compare thread-event-rt, same work
-// without them). Runs as a bench group of two (core/bench_group.c).
+// without them). Runs as a bench group of two (core/boot/bench_group.c).
 #include "lib/bench.h"
 #include "lib/group.h"
 #include "lib/pingpong.h"

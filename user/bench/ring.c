@@ -1,5 +1,5 @@
 // The scale sweep: a ring of n ordinary processes on one CPU passing a token by
-// yielding, n from the bench kernel's list (core/bench_group.c). Every switch is timed
+// yielding, n from the bench kernel's list (core/boot/bench_group.c). Every switch is timed
 // and classified by the ASID path it took; member 0 reports ring-<n> (ring-2 is the
 // switch between two processes) and the SWEEP line.
 #include "lib/bench.h"

@@ -3,7 +3,7 @@
 // a shared prototype (user/user.mk): its image lives in its group's window, so the
 // siblings it makes with zx_process_create_shared run its functions there, on stacks
 // mapped into the window, and see its globals (samples, flags). Everything runs on one
-// CPU (bench kernels start a thread on its starter's CPU, core/thread.c), except the
+// CPU (bench kernels start a thread on its starter's CPU, core/kernel/thread.c), except the
 // two paths that span CPUs: restricted-kick-latency and shared-map-unmap-N*-4cpu pin their
 // siblings' threads to the other CPUs (JANUS_PROP_THREAD_CPU) and wait for them by
 // spinning (bench_relax) on words in the window.

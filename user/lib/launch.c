@@ -1,7 +1,8 @@
 // The user-space ELF loader and launcher (include/janus-user/launch.h). It does what
-// the kernel's loader does (core/elf_loader.c) with syscalls only: the image is
-// validated first, then the process is made, each segment copied into a VMO of its
-// own and mapped at its link address, a stack mapped, and the first thread started
+// the kernel's loader does (core/boot/elf_loader.c) with syscalls only: the image is
+// validated first, then the process is made, each segment mapped at its link address
+// from the image VMO (read-only ones shared, writable ones copy-on-write; copied only
+// when the image cannot be shared), a stack mapped, and the first thread started
 // with zx_process_start_handles.
 #include <janus-user/bootfs.h>
 #include <janus-user/launch.h>
@@ -61,7 +62,47 @@ static zx_status_t check_image(const struct image *im, struct elf64_header *eh,
   return entry_ok ? ZX_OK : ZX_ERR_INVALID_ARGS;
 }
 
-// One PT_LOAD segment: a VMO "elf" with its bytes (the rest zero), mapped at its link
+// The segment's VMO without copying the image: a read-only segment is a slice of the
+// image VMO (its pages, shared with every process running the image; no write right,
+// so a debugger's write gets a private copy), a writable one a copy-on-write snapshot
+// with the bytes past its file size zeroed. An error: the image cannot be shared that
+// way (offsets not page-compatible, a resizable or unreadable image VMO, a read-only
+// segment with bss, ...) and the caller copies instead.
+static zx_status_t segment_from_image(const struct image *im, const struct elf64_phdr *ph,
+                                      uint64_t size, zx_handle_t *out) {
+  uint64_t in_page = ph->vaddr & (PAGE - 1);
+  if (((im->offset + ph->offset) & (PAGE - 1)) != in_page) return ZX_ERR_NOT_SUPPORTED;
+  uint64_t file_start = im->offset + ph->offset - in_page;
+  if (!(ph->flags & ELF_PF_W)) {
+    if (ph->memsz != ph->filesz) return ZX_ERR_NOT_SUPPORTED;
+    return zx_vmo_create_child(im->vmo, ZX_VMO_CHILD_SLICE | ZX_VMO_CHILD_NO_WRITE, file_start,
+                               size, out);
+  }
+  zx_status_t status =
+      zx_vmo_create_child(im->vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, file_start, size, out);
+  if (status != ZX_OK) return status;
+  status = zx_vmo_op_range(*out, ZX_VMO_OP_ZERO, in_page + ph->filesz, size - in_page - ph->filesz,
+                           NULL, 0);
+  if (status != ZX_OK) zx_handle_close(*out);
+  return status;
+}
+
+// The segment's bytes copied into a VMO of its own (the rest zero).
+static zx_status_t segment_copy(const struct image *im, const struct elf64_phdr *ph,
+                                uint64_t size, zx_handle_t *out) {
+  zx_status_t status = zx_vmo_create(size, 0, out);
+  if (status != ZX_OK) return status;
+  char buf[COPY_CHUNK];
+  for (uint64_t done = 0, n; status == ZX_OK && done < ph->filesz; done += n) {
+    n = ph->filesz - done < COPY_CHUNK ? ph->filesz - done : COPY_CHUNK;
+    status = image_read(im, buf, ph->offset + done, n);
+    if (status == ZX_OK) status = zx_vmo_write(*out, buf, (ph->vaddr & (PAGE - 1)) + done, n);
+  }
+  if (status != ZX_OK) zx_handle_close(*out);
+  return status;
+}
+
+// One PT_LOAD segment: a VMO "elf" (from the image, or a copy), mapped at its link
 // address in the root VMAR vmar (whose range is root) with its permissions.
 static zx_status_t map_segment(const struct image *im, zx_handle_t vmar, const zx_info_vmar_t *root,
                                const struct elf64_phdr *ph) {
@@ -69,16 +110,11 @@ static zx_status_t map_segment(const struct image *im, zx_handle_t vmar, const z
   uint64_t end = (ph->vaddr + ph->memsz + PAGE - 1) & ~(PAGE - 1);
   if (start < root->base || end - root->base > root->len) return ZX_ERR_INVALID_ARGS;
   zx_handle_t vmo;
-  zx_status_t status = zx_vmo_create(end - start, 0, &vmo);
+  zx_status_t status = segment_from_image(im, ph, end - start, &vmo);
+  if (status != ZX_OK) status = segment_copy(im, ph, end - start, &vmo);
   if (status != ZX_OK) return malformed(status);
   zx_object_set_property(vmo, ZX_PROP_NAME, "elf", 3);  // for ZX_INFO_PROCESS_MAPS only
-  char buf[COPY_CHUNK];
-  for (uint64_t done = 0, n; status == ZX_OK && done < ph->filesz; done += n) {
-    n = ph->filesz - done < COPY_CHUNK ? ph->filesz - done : COPY_CHUNK;
-    status = image_read(im, buf, ph->offset + done, n);
-    if (status == ZX_OK) status = zx_vmo_write(vmo, buf, ph->vaddr - start + done, n);
-  }
-  if (status == ZX_OK && (ph->flags & ELF_PF_X)) {
+  if (ph->flags & ELF_PF_X) {
     zx_handle_t code;
     status = zx_vmo_replace_as_executable(vmo, ZX_HANDLE_INVALID, &code);
     vmo = status == ZX_OK ? code : ZX_HANDLE_INVALID;  // consumed either way

@@ -48,12 +48,13 @@ primary_entry:
   adr_l x1, 3f
   add x1, x1, x0
   br x1
-3:mov x29, #0                   // end of the frame-pointer chain for backtraces
-  mov x30, #0
+3:OUTERMOST_FRAME
   mov x0, x19
   mov w1, w20
   mov x2, x21
-  b kernel_main                 // (fdt pa, entry EL, image pa): never returns
+  bl kernel_main                // (fdt pa, entry EL, image pa): never returns
+  b .
+  .cfi_endproc
 
 // Secondary CPUs: x0 = cpu index (PSCI context id, or read from the spin-table path).
 .global secondary_entry
@@ -69,10 +70,11 @@ secondary_entry:
 4:adr_l x1, secondary_stack_tops  // already relocated: a physmap address
   ldr x1, [x1, x19, lsl #3]
   mov sp, x1
-  mov x29, #0
-  mov x30, #0
+  OUTERMOST_FRAME
   mov x0, x19
-  b secondary_main
+  bl secondary_main             // never returns
+  b .
+  .cfi_endproc
 
 // Spin-table CPUs get no argument: find our index by matching MPIDR.
 .global spin_table_entry
@@ -124,7 +126,8 @@ leave_el2:
 
 .section .bss.boot_stack, "aw", %nobits
 .balign 16
+.global boot_stack
 boot_stack:
-  .space 16384
+  .space 16384  // the boot CPU's stack: its size is stated here only
 .global boot_stack_top
 boot_stack_top:

@@ -49,7 +49,7 @@ typedef struct janus_info_asid_counters {
 // starts finds in x4 (the user runtime's janus_bootfs()). It begins with a
 // janus_bootfs_header_t, then count janus_bootfs_entry_t, then the names
 // (NUL-terminated) and the files' bytes. Offsets count from the VMO's start; files
-// start 8-byte aligned. tools/gen-bootfs.sh writes it, core/bootfs.c reads it.
+// start page-aligned (4096). tools/gen-bootfs.sh writes it, core/boot/bootfs.c reads it.
 typedef struct janus_bootfs_header {
   uint64_t count;  // entries
 } janus_bootfs_header_t;

@@ -1,4 +1,4 @@
-// Janus's allocator (core/asid.c, compiled unchanged) behind the benchmark interface.
+// Janus's allocator (lib/asid.c, compiled unchanged) behind the benchmark interface.
 #include <stdlib.h>
 
 #include "bench.h"
@@ -26,7 +26,7 @@ static uint64_t janus_rollovers(void) {
   return n;
 }
 
-// The arch hooks core/asid.c calls.
+// The arch hooks lib/asid.c calls.
 void asid_arch_flush_local_tlb(void) { bench_tlb_op(0); }
 void asid_invariant_failed(const char *what, uint64_t asid) {
   (void)what, (void)asid;

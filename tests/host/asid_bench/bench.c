@@ -14,6 +14,7 @@
 #endif
 
 #include "bench.h"
+#include "lib/hash.h"
 
 #define BENCH_CPUS 8
 
@@ -65,7 +66,7 @@ static void start(struct run *r, const struct bench_alloc *a, unsigned bits, uns
   r->sp = calloc(live, sizeof *r->sp);
   if (!r->sp) exit(1);
   for (unsigned c = 0; c < BENCH_CPUS; c++) r->running[c] = -1;
-  rng_state = 0x9e3779b97f4a7c15ull;
+  rng_state = HASH_GOLDEN_RATIO_64;
 }
 
 // Every switch, outside the counts: no two CPUs run different spaces under one ASID

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
-#include "core/asid.h"
+#include "lib/asid.h"
 
 // One address space. Each allocator uses only its own field.
 struct space {

@@ -8,13 +8,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/asid.h"
+#include "lib/asid.h"
 
 struct arch_aspace {
   uint64_t root_pa;
   bool shared_window;         // a group's TTBR1 window, not a TTBR0 space
   uint64_t normal_ttbr1_pa;   // TTBR0 spaces: TTBR1 in normal mode (kernel root or group's)
-  struct asid_state asid;     // core/asid.c: generation and ASID, revalidated on switch
+  struct asid_state asid;     // lib/asid.c: generation and ASID, revalidated on switch
   // Restricted mode of a group member: TTBR1 is the kernel-only root, so the shared
   // window's TLB entries (tagged with asid) must not match: a second ASID.
   struct asid_state restricted_asid;

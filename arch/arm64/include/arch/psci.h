@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "core/bootinfo.h"  // enum psci_conduit
+#include <janus/bootinfo.h>  // enum psci_conduit
 
 #define PSCI_CPU_ON 0xc4000003u
 #define PSCI_SYSTEM_OFF 0x84000008u

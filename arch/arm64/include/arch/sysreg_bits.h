@@ -83,6 +83,10 @@
 #define TCR_TG1_4K (UL(2) << 30)
 #define TCR_IPS_SHIFT 32
 #define TCR_AS BIT(36)  // 16-bit ASIDs
+// Where an ASID sits: TTBR0_EL1 bits [63:48], and the same bits of a TLBI operand.
+#define TTBR_ASID_SHIFT 48
+#define TLBI_ASID_SHIFT 48
+#define TLBI_VA_MASK ((1ULL << 44) - 1)  // a TLBI operand's VA[55:12] field
 #define TCR_EL1_BASE (TCR_T0SZ(16) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | \
                       TCR_TG0_4K | TCR_T1SZ(16) | TCR_IRGN1_WBWA | TCR_ORGN1_WBWA |    \
                       TCR_SH1_INNER | TCR_TG1_4K)

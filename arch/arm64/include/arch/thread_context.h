@@ -31,7 +31,7 @@ void arch_thread_switch(struct thread *prev, struct thread *next);
 // Sets up a new kernel thread's context so its first switch-in runs entry(arg).
 void arch_thread_init_kernel(struct thread *t);
 // Sets up a user thread: its first switch-in "returns" to EL0 at entry with sp and
-// x0.. = regs (PROCESS_START_REGS of them, janus/process.h), every other register zero.
+// x0.. = regs (PROCESS_START_REGS of them, <janus/process.h>), every other register zero.
 void arch_thread_init_user(struct thread *t, uintptr_t entry, uintptr_t sp, const uint64_t *regs);
 
 #endif  // ARCH_THREAD_CONTEXT_H_

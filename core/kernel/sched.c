@@ -1,0 +1,121 @@
+// Per-CPU round-robin run queues. Only the owning CPU pops its queue; other CPUs
+// push (wakeups) and then ping it. schedule() runs with interrupts masked.
+#include <janus/arch.h>
+#include <janus/cpu.h>
+#include <janus/panic.h>
+#include <janus/spinlock.h>
+#include <janus/thread.h>
+#include <stdlib.h>
+
+#include <janus/pmm.h>
+#include "core/kernel/sched_internal.h"
+#include "core/object/signals.h"
+
+#define TICKS_PER_SLICE 2  // 20 ms at the 100 Hz tick
+
+struct run_queue {
+  spinlock_t lock;
+  struct thread *head, *tail;
+};
+
+static struct run_queue run_queues[MAX_CPUS];
+static struct thread idle_threads[MAX_CPUS];
+
+
+void sched_init_cpu(unsigned cpu) {
+  struct thread *idle = &idle_threads[cpu];
+  idle->state = THREAD_RUNNING;
+  idle->cpu = cpu;
+  idle->kstack_top = cpus[cpu].stack_top;
+  idle->kstack_bottom = cpus[cpu].stack_bottom;
+  idle->name[0] = 'i', idle->name[1] = 'd', idle->name[2] = 'l', idle->name[3] = 'e';
+  cpus[cpu].idle = idle;
+  cpus[cpu].current = idle;
+}
+
+static void push_locked(struct run_queue *q, struct thread *t) {
+  t->run_next = NULL;
+  if (q->tail) q->tail->run_next = t; else q->head = t;
+  q->tail = t;
+}
+
+static struct thread *pop_locked(struct run_queue *q) {
+  struct thread *t = q->head;
+  if (t) {
+    q->head = t->run_next;
+    if (!q->head) q->tail = NULL;
+  }
+  return t;
+}
+
+// Queues t on its CPU if it is in state from (else: nothing to do).
+static void make_ready(struct thread *t, enum thread_state from) {
+  struct run_queue *q = &run_queues[t->cpu];
+  irq_state_t state = spin_lock_irqsave(&q->lock);
+  if (t->state == from) {
+    t->state = THREAD_READY;
+    push_locked(q, t);
+  }
+  spin_unlock_irqrestore(&q->lock, state);
+  if (t->cpu != arch_cpu_index()) arch_cpu_kick(t->cpu);
+}
+
+void sched_wake(struct thread *t) { make_ready(t, THREAD_BLOCKED); }
+
+void sched_start(struct thread *t) { make_ready(t, THREAD_INITIAL); }
+
+// Runs in the thread that was switched to: frees what the previous one left.
+void sched_switch_tail(void) {
+  struct cpu *cpu = arch_this_cpu();
+  struct thread *dead = cpu->dead;
+  if (dead) {
+    cpu->dead = NULL;
+    pmm_free(kva_to_paddr((void *)dead->kstack_bottom), THREAD_KSTACK_ORDER);
+    __atomic_store_n(&dead->state, THREAD_DEAD, __ATOMIC_RELEASE);
+    if (dead->obj.type == ZX_OBJ_TYPE_THREAD) {
+      object_signal(&dead->obj, ZX_THREAD_RUNNING, ZX_THREAD_TERMINATED);
+      kobject_unref(&dead->obj);  // the reference the running thread held
+    }
+  }
+}
+
+void schedule(void) {
+  irq_state_t irq = arch_irq_save();
+  struct cpu *cpu = arch_this_cpu();
+  struct thread *prev = cpu->current;
+  struct run_queue *q = &run_queues[cpu->index];
+  cpu->need_resched = false;
+  spin_lock(&q->lock);
+  if (prev->state == THREAD_RUNNING && prev != cpu->idle) {
+    prev->state = THREAD_READY;
+    push_locked(q, prev);
+  }
+  struct thread *next = pop_locked(q);
+  spin_unlock(&q->lock);
+  if (!next) next = cpu->idle;
+  next->state = THREAD_RUNNING;
+  if (next != prev) {
+    cpu->current = next;
+    arch_thread_switch(prev, next);
+    sched_switch_tail();
+  }
+  arch_irq_restore(irq);
+}
+
+void sched_block(void) { schedule(); }
+
+void thread_yield(void) { schedule(); }
+
+void sched_tick(void) {
+  struct cpu *cpu = arch_this_cpu();
+  if (cpu->current != cpu->idle && cpu->ticks % TICKS_PER_SLICE == 0) cpu->need_resched = true;
+}
+
+bool sched_need_resched(void) { return arch_this_cpu()->need_resched; }
+
+void sched_idle_loop(void) {
+  for (;;) {
+    schedule();
+    arch_wait_for_interrupt();
+  }
+}

@@ -1,0 +1,29 @@
+// Kernel object lifetime: atomic reference counts and koid assignment.
+#include <janus/object.h>
+
+static zx_koid_t next_koid = KOBJECT_FIRST_KOID;
+static uint64_t live_objects;
+
+void kobject_init(struct kobject *obj, zx_obj_type_t type, const struct kobject_ops *ops) {
+  obj->type = type;
+  obj->ops = ops;
+  obj->koid = __atomic_fetch_add(&next_koid, 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&obj->refcount, 1, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&live_objects, 1, __ATOMIC_RELAXED);
+}
+
+void kobject_ref(struct kobject *obj) {
+  // Relaxed is enough: a new reference is always made from an existing one.
+  __atomic_fetch_add(&obj->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void kobject_unref(struct kobject *obj) {
+  // Release orders this holder's writes before destroy; the acquire fence on the
+  // last drop makes every other holder's writes visible to destroy.
+  if (__atomic_fetch_sub(&obj->refcount, 1, __ATOMIC_RELEASE) != 1) return;
+  __atomic_thread_fence(__ATOMIC_ACQUIRE);
+  __atomic_fetch_sub(&live_objects, 1, __ATOMIC_RELAXED);
+  obj->ops->destroy(obj);
+}
+
+uint64_t kobject_live_count(void) { return __atomic_load_n(&live_objects, __ATOMIC_RELAXED); }

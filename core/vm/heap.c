@@ -1,0 +1,37 @@
+// The heap window: newlib's malloc grows it (through _sbrk in core/kernel/libc_glue.c) with
+// fresh pages mapped into a dedicated range of the kernel half, so the heap grows
+// without needing physically contiguous memory.
+#include <janus/physmap.h>
+#include <janus/arch.h>
+#include <janus/heap.h>
+#include <janus/spinlock.h>
+#include <janus/pmm.h>
+#include <stdint.h>
+
+static uintptr_t heap_break = KERNEL_HEAP_BASE;   // end of what malloc was given
+static uintptr_t heap_mapped = KERNEL_HEAP_BASE;  // end of what is mapped
+static spinlock_t heap_lock = SPINLOCK_INIT;
+
+size_t heap_mapped_pages(void) { return (heap_mapped - KERNEL_HEAP_BASE) / PAGE_SIZE; }
+
+void *heap_extend(ptrdiff_t increment) {
+  irq_state_t state = spin_lock_irqsave(&heap_lock);
+  uintptr_t old = heap_break;
+  uintptr_t new_break = old + (uintptr_t)increment;
+  void *result = (void *)-1;
+  if (increment < 0 || new_break > KERNEL_HEAP_BASE + KERNEL_HEAP_SIZE) goto out;
+  while (heap_mapped < new_break) {
+    paddr_t pa;
+    if (pmm_alloc(0, &pa) != ZX_OK) goto out;
+    if (arch_kernel_map_page(heap_mapped, pa) != ZX_OK) {
+      pmm_free(pa, 0);
+      goto out;
+    }
+    heap_mapped += PAGE_SIZE;
+  }
+  heap_break = new_break;
+  result = (void *)old;
+out:
+  spin_unlock_irqrestore(&heap_lock, state);
+  return result;
+}
