@@ -142,7 +142,7 @@ image: $(B)/$(BOARD_IMAGE_NAME) check-image
 $(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,GEN,$@)
-	$(Q)$(CC) $(KERNEL_CFLAGS) -MF $@.d -S -o $@.s $<
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MF $@.d -MT $@ -S -o $@.s $<
 	$(Q)sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
 	$(Q)rm -f $@.tmp $@.s
