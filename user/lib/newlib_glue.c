@@ -49,8 +49,8 @@ _ssize_t _read(int fd, void *buf, size_t n) {
 void _exit(int status) { zx_process_exit(status); }
 
 // The heap: one resizable VMO mapped over janus_heap_limit bytes of address space on
-// first use. sbrk grows the VMO and commits the new pages at once (a zx_vmo_write of
-// zeros), so malloc returns NULL when the machine's memory runs out rather than the
+// first use. sbrk grows the VMO and commits the new pages at once (ZX_VMO_OP_COMMIT),
+// so malloc returns NULL when the machine's memory runs out rather than the
 // program faulting on first touch; a failed growth gives its pages back. A program
 // sets its own limit by defining `size_t janus_heap_limit = ...;` (README).
 #define HEAP_PAGE_SIZE 4096u
@@ -73,17 +73,9 @@ static int heap_reserve(void) {
   return 0;
 }
 
-// Commits [from, to) of the heap VMO, which the caller has just grown to `to`.
-static int heap_commit(size_t from, size_t to) {
-  static const char zeros[16 * HEAP_PAGE_SIZE];
-  for (size_t off = from; off < to; off += sizeof zeros) {
-    size_t len = to - off < sizeof zeros ? to - off : sizeof zeros;
-    if (zx_vmo_write(heap_vmo, zeros, off, len) != ZX_OK) return -1;
-  }
-  return 0;
+static size_t page_round_up(size_t n) {
+  return (n + HEAP_PAGE_SIZE - 1) & ~(size_t)(HEAP_PAGE_SIZE - 1);
 }
-
-static size_t page_round_up(size_t n) { return (n + HEAP_PAGE_SIZE - 1) & ~(size_t)(HEAP_PAGE_SIZE - 1); }
 
 void *_sbrk(ptrdiff_t incr) {
   size_t limit = janus_heap_limit & ~(size_t)(HEAP_PAGE_SIZE - 1);
@@ -94,7 +86,9 @@ void *_sbrk(ptrdiff_t incr) {
   }
   size_t committed = page_round_up(heap_used), wanted = page_round_up(heap_used + incr);
   if (wanted > committed) {
-    if (zx_vmo_set_size(heap_vmo, wanted) != ZX_OK || heap_commit(committed, wanted) != 0) {
+    if (zx_vmo_set_size(heap_vmo, wanted) != ZX_OK ||
+        zx_vmo_op_range(heap_vmo, ZX_VMO_OP_COMMIT, committed, wanted - committed, NULL, 0) !=
+            ZX_OK) {
       zx_vmo_set_size(heap_vmo, committed);  // frees whatever was committed
       errno = ENOMEM;
       return (void *)-1;
