@@ -42,7 +42,7 @@ with_progress() { # log, command...
   local log=$1 ticker status; shift
   progress "$log" & ticker=$!
   "$@" >"$log" 2>&1; status=$?
-  kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null
+  kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
   return $status
 }
 cd "$work/obj"
