@@ -71,27 +71,76 @@ KERNEL_LIBS := $(NEWLIB_KERNEL)/lib/libc.a $(LIBGCC)
 LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack \
   --gc-sections --no-warn-rwx-segments -nostdlib -T arch/arm64/kernel.ld
 
+# Quiet by default: one short line per step, as Linux's Kbuild prints; V=1 shows
+# every command in full.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say = @:
+else
+Q := @
+say = @printf '  %-8s %s\n' '$(1)' '$(2)'
+endif
+# make's own "Entering directory" lines add nothing for a single tree.
+MAKEFLAGS += --no-print-directory
+
 .DEFAULT_GOAL := all
-.PHONY: all help deps run test bench debug sdcard clean image check-image host-test linux
+.PHONY: all help deps run test bench debug sdcard clean image check-image host-test compdb \
+  format format-check linux
 all: deps
 	@$(MAKE) --no-print-directory image
 
+# Every target and every variable a user sets, one line each (tools/test.sh checks
+# that nothing .PHONY or set with ?= is missing here).
 help:
-	@echo "make run [BOARD=qemu-virt|rpi4]   build, boot under QEMU, run the demo"
-	@echo "make test                          every test, both boards; ends 'N passed, N failed'"
-	@echo "make debug [BOARD=...]             QEMU waiting for gdb on :$(GDB_PORT), and the gdb command line"
-	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
-	@echo "make bench [BOARD=rpi4]            benchmarks: QEMU table, CSVs and plot; or Pi 4 SD images"
-	@echo "make linux [CMD='...'|PROGRAM=f ARGS='...'] [LINUX_ROOT=dir]  Linux programs (BusyBox sh)"
-	@echo "make deps                          install the tools (Debian packages, newlib)"
+	@echo "Targets:"
+	@echo "  all             deps, then image (the default)"
+	@echo "  run             build, boot under QEMU, run the demo or PROGRAM; one line says how it ended"
+	@echo "  test            every test on both boards; the last line is 'N passed, N failed'"
+	@echo "  debug           QEMU waiting for gdb on 127.0.0.1:GDB_PORT, and the gdb command line"
+	@echo "  sdcard          BOARD=rpi4 only: build/rpi4/sdcard.img with the Pi firmware, to flash"
+	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
+	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one"
+	@echo "  deps            install the tools (Debian packages, Pi firmware, newlib: minutes the first time)"
+	@echo "  image           the kernel image of BOARD and FLAVOR only"
+	@echo "  check-image     check the image's header, relocations and that it uses no FP/SIMD"
+	@echo "  user            the user programs and the boot filesystem only"
+	@echo "  host-test       the host unit tests (sanitizers on)"
+	@echo "  host-ksyms-check, host-asid-mutant   checks of tools/gen-ksyms.sh and of the ASID model"
+	@echo "  host-asid-bench the ASID allocator benchmark (docs/asid.md)"
+	@echo "  compdb          compile_commands.json for editors (clangd)"
+	@echo "  format          clang-format every tracked C file in place"
+	@echo "  format-check    fail if a C file is not as clang-format leaves it (part of make test)"
+	@echo "  clean           remove build/ outputs except deps/ and newlib/"
+	@echo "  help            this list"
+	@echo "Variables (make VAR=value ...):"
+	@echo "  BOARD=qemu-virt|rpi4      the machine (default qemu-virt)"
+	@echo "  FLAVOR=qemu|test|hw|bench|bench-hw   what the image is for (default qemu)"
+	@echo "  PROGRAM=file.c|dir        your program, run instead of the demo"
+	@echo "  SHARED=1                  link PROGRAM into the shared window and start it as a prototype"
+	@echo "  USER_CFLAGS=...           extra compiler flags for PROGRAM (e.g. -Werror, -O0)"
+	@echo "  QEMU_TIMEOUT=60           seconds before a QEMU run is stopped"
+	@echo "  ASID=on|off               ASID tagging, or ASID 0 and a flush on every switch"
+	@echo "  ASID_BITS=0|1..16         use only N-bit ASIDs (0: the CPU's width)"
+	@echo "  SDCARD_BOOT=direct|uboot  how the Pi firmware starts Janus on the card"
+	@echo "  GDB_PORT=1234             make debug's gdb port"
+	@echo "  BENCH_RING=2,16,...       ring sizes of the bench sweep"
+	@echo "  BENCH_MEMORY=4G           QEMU RAM for make bench"
+	@echo "  CMD='ls -l /bin'          make linux: run this under /bin/sh -c, then power off"
+	@echo "  PROGRAM=file ARGS='...'   make linux: run a static Linux arm64 program instead"
+	@echo "  LINUX_ROOT=dir            make linux: add dir's files to the Linux file system"
+	@echo "  LINUX=1                   make sdcard BOARD=rpi4: a card that boots into BusyBox's sh"
+	@echo "  LINUX_TESTS=1             make linux: put the Linux test programs in /tests"
+	@echo "  V=1                       show every command in full"
+	@echo "  HOST_CC=cc                the host compiler for host tests"
 
 # --- dependencies ---------------------------------------------------------------
 deps: $(DEPS_STAMP) $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a
 $(DEPS_STAMP): tools/deps.sh
-	bash tools/deps.sh
+	$(Q)bash tools/deps.sh
 	@touch $@
 $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: $(NEWLIB_DIR)/%/lib/libc.a: | $(DEPS_STAMP)
-	bash tools/newlib.sh $* $(NEWLIB_DIR)/$*
+	$(Q)bash tools/newlib.sh $* $(NEWLIB_DIR)/$*
 
 # --- the kernel -------------------------------------------------------------------
 image: $(B)/$(BOARD_IMAGE_NAME) check-image
@@ -99,10 +148,11 @@ image: $(B)/$(BOARD_IMAGE_NAME) check-image
 $(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h) \
   include/zircon/syscalls.def core/syscalls/syscall_table.h
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -MF $@.d -MT $@ -S -o $@.s $<
-	sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
-	(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
-	rm -f $@.tmp $@.s
+	$(call say,GEN,$@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MF $@.d -MT $@ -S -o $@.s $<
+	$(Q)sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
+	$(Q)(echo "// Generated from $< by the Makefile: struct offsets for assembly."; echo "#pragma once"; cat $@.tmp) > $@
+	$(Q)rm -f $@.tmp $@.s
 
 # Objects depend on the flags they were built with: a changed flag rebuilds them.
 $(B)/cflags: FORCE
@@ -112,38 +162,47 @@ FORCE:
 
 $(B)/%.c.o: %.c $(B)/cflags | $(B)/generated/asm_offsets.h
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) $(if $(findstring /boot/,$<),$(BOOT_CFLAGS)) -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(if $(findstring /boot/,$<),$(BOOT_CFLAGS)) -c -o $@ $<
 $(B)/%.S.o: %.S $(B)/cflags | $(B)/generated/asm_offsets.h
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 
 # Two links: the first with an empty symbol table, the second with the table made
 # from the first. The table sits after .text, so function addresses do not move.
 $(B)/ksyms0.S:
 	@mkdir -p $(dir $@)
-	sh tools/gen-ksyms.sh < /dev/null > $@
+	$(call say,GEN,$@)
+	$(Q)sh tools/gen-ksyms.sh < /dev/null > $@
 $(B)/ksyms.S: $(B)/kernel.pass1.elf tools/gen-ksyms.sh
-	$(NM) -n -S --defined-only $< | sh tools/gen-ksyms.sh > $@
+	$(call say,GEN,$@)
+	$(Q)$(NM) -n -S --defined-only $< | sh tools/gen-ksyms.sh > $@
 $(B)/ksyms0.o $(B)/ksyms.o: %.o: %.S
-	$(CC) -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) -c -o $@ $<
 $(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o arch/arm64/kernel.ld $(KERNEL_LIBS)
-	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o --start-group $(KERNEL_LIBS) --end-group
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms0.o --start-group $(KERNEL_LIBS) --end-group
 $(B)/kernel.elf: $(B)/kernel.pass1.elf $(B)/ksyms.o
-	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms.o --start-group $(KERNEL_LIBS) --end-group
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BOOTFS_OBJ) $(B)/ksyms.o --start-group $(KERNEL_LIBS) --end-group
 	@cmp -s <($(NM) -n $< | grep ' [Tt] ') <($(NM) -n $@ | grep ' [Tt] ') || \
 	  { echo "kernel.elf: function addresses moved between the two links"; exit 1; }
 $(B)/$(BOARD_IMAGE_NAME): $(B)/kernel.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 check-image: $(B)/$(BOARD_IMAGE_NAME)
 	@bash tools/check-image.sh $(B)/kernel.elf $(B)/$(BOARD_IMAGE_NAME)
 
 # --- running --------------------------------------------------------------------
 QEMU_TIMEOUT ?= 60
-SDCARD_BOOT ?= direct  # direct (firmware loads Janus) or uboot
+# SDCARD_BOOT: direct (the firmware loads Janus) or uboot (it loads U-Boot, which loads Janus).
+SDCARD_BOOT ?= direct
 run: deps
 	@$(MAKE) --no-print-directory image
-	bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
+	$(Q)bash tools/qemu-run.sh --board $(BOARD) --boot $(BOARD_RUN_BOOT) --timeout $(QEMU_TIMEOUT) \
 	  --image $(B)/$(BOARD_IMAGE_NAME) --expect-exit 0
 
 # The Linux personality (README "Linux programs"): `make linux` boots into BusyBox's
@@ -159,35 +218,51 @@ linux: deps
 GDB_PORT ?= 1234
 debug: deps
 	@$(MAKE) --no-print-directory image $(B)/debug.gdb
-	@echo "In another terminal: gdb-multiarch -ex 'target remote :$(GDB_PORT)' -x $(B)/debug.gdb"
+	@echo "In another terminal: gdb-multiarch -ex 'target remote 127.0.0.1:$(GDB_PORT)' -x $(B)/debug.gdb"
 	@echo "  then e.g. 'hbreak kernel_main' and 'continue' (hbreak: until the MMU is on, gdb cannot"
 	@echo "  write software breakpoints at the kernel's upper-half addresses)"
-	bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb $(GDB_PORT)
+	$(Q)bash tools/qemu-run.sh --board $(BOARD) --boot direct --image $(B)/$(BOARD_IMAGE_NAME) --gdb $(GDB_PORT)
 
 # The kernel is linked at 0 and runs at KERNEL_PHYSMAP_BASE + its load address: gdb
 # gets the symbols at that offset (a direct -kernel boot, as make debug does).
 PHYSMAP_BASE := $(shell sed -n 's/^\#define KERNEL_PHYSMAP_BASE \(0x[0-9a-fA-F]*\)UL.*/\1/p' \
   arch/arm64/include/arch/memory_map.h)
 $(B)/debug.gdb: $(B)/kernel.elf board/$(BOARD)/board.mk arch/arm64/include/arch/memory_map.h
-	printf '# make debug: the kernel'"'"'s symbols where it runs after relocating itself\nset confirm off\nadd-symbol-file %s -o 0x%x\nset confirm on\n' \
+	$(call say,GEN,$@)
+	$(Q)printf '# make debug: the kernel'"'"'s symbols where it runs after relocating itself\nset confirm off\nadd-symbol-file %s -o 0x%x\nset confirm on\n' \
 	  $(B)/kernel.elf $$(( $(PHYSMAP_BASE) + $(BOARD_DIRECT_LOAD_PA) )) > $@
 
+# Only a Pi boots from a card: say so before building anything.
+ifneq ($(filter sdcard,$(MAKECMDGOALS)),)
+ifneq ($(BOARD),rpi4)
+$(error make sdcard is for the Raspberry Pi 4: run make sdcard BOARD=rpi4)
+endif
+endif
 sdcard: deps
+	@bash tools/sdcard.sh --check-firmware
 	@$(MAKE) --no-print-directory FLAVOR=hw image
-	bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw$(if $(filter 1,$(LINUX)),-linux)/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
+	$(Q)bash tools/sdcard.sh $(BOARD) build/$(BOARD)/hw$(if $(filter 1,$(LINUX)),-linux)/$(BOARD_IMAGE_NAME) build/$(BOARD)/sdcard.img $(SDCARD_BOOT)
 
 test: deps
-	bash tools/test.sh
+	$(Q)bash tools/test.sh
 
 # The benchmarks (docs/benchmarks.md): on QEMU the ASID, ASID=off and ASID_BITS=4
 # builds side by side; BOARD=rpi4 builds SD-card images for a Pi 4. BENCH_RING=2,16,...
 # sets the sweep's ring sizes, BENCH_MEMORY=4G QEMU's RAM for large rings.
 bench: deps
-	bash tools/bench.sh --board $(BOARD) $(if $(BENCH_RING),--ring $(BENCH_RING)) \
+	$(Q)bash tools/bench.sh --board $(BOARD) $(if $(BENCH_RING),--ring $(BENCH_RING)) \
 	  $(if $(BENCH_MEMORY),--memory $(BENCH_MEMORY))
 
+compdb:
+	$(Q)bash tools/compdb.sh $(BOARD) compile_commands.json
+
+format:
+	$(Q)bash tools/format-check.sh --fix
+format-check:
+	$(Q)bash tools/format-check.sh
+
 clean:
-	rm -rf build/qemu-virt build/rpi4 build/host
+	$(Q)rm -rf build/qemu-virt build/rpi4 build/host compile_commands.json
 
 include user/user.mk
 include tests/host/host.mk

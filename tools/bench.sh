@@ -180,12 +180,15 @@ cat <<'LEGEND'
                         siblings on the other 3 CPUs holding it in their TLBs at the unmap
   ring-N                one switch in a ring of N processes; /asid-slow: the switches that
                         took the allocator's slow path; /asid-rollover: those that rolled over
-  todo                  not measured yet (user/bench/shared.c)
 LEGEND
+# Only when the table has such a row (a path that needs more CPUs than this run had).
+if grep -qs ',todo,' "$out"/$board-*.csv; then
+  echo "  todo                  not measured: the path needs more CPUs (user/bench/shared.c)"
+fi
 
-# Targets from issue 6, where this run measures the path.
+# The project's targets (docs/benchmarks.md), where this run measures the path.
 echo
-echo "Targets (issue 6, QEMU icount instructions):"
+echo "Targets (QEMU icount instructions; docs/benchmarks.md says where they go):"
 awk -F, -v f="$out/$board-asid.csv" -v s="$out/$board-asid-sweep.csv" '
   BEGIN {
     while ((getline line < f) > 0) { split(line, v, ","); med[v[1]] = v[4] }

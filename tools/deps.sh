@@ -34,7 +34,7 @@ fi
 # libc6-dev-arm64-cross: static glibc for the Linux test programs (tests/linux); qemu-user
 # runs BusyBox on the host once, to list its applets (the links of the Linux file system).
 PACKAGES=("${TOOLCHAIN[@]}" libc6-dev-arm64-cross qemu-user u-boot-qemu mtools dosfstools device-tree-compiler gdb-multiarch
-          newlib-source xz-utils u-boot-tools gnuplot-nox)
+          newlib-source xz-utils u-boot-tools gnuplot-nox clang-format)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -45,15 +45,27 @@ need_qemu=0
 need_arm64=0
 [ -f "$deps/u-boot-rpi/rpi_4/u-boot.bin" ] && [ -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ] &&
   [ -f "$deps/busybox/bin/busybox" ] || need_arm64=1
+# The Pi 4's boot firmware (start4.elf, fixup4.dat): Debian's raspi-firmware, in the
+# non-free-firmware component. Only `make sdcard` needs it.
+FIRMWARE_FILES=(start4.elf fixup4.dat)
+need_firmware=0
+for f in "${FIRMWARE_FILES[@]}"; do [ -f "$deps/firmware/$f" ] || need_firmware=1; done
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+distro=$(. /etc/os-release && echo "${ID:-}")
 
-if [ ${#missing[@]} -gt 0 ] || [ $need_qemu = 1 ] || [ $need_arm64 = 1 ]; then
+if [ ${#missing[@]} -gt 0 ] || [ $need_qemu = 1 ] || [ $need_arm64 = 1 ] || [ $need_firmware = 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   # Debian 12 ships QEMU 7.2, which lacks raspi4b: take QEMU from bookworm-backports.
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   if [ $need_qemu = 1 ] && [ -n "$codename" ] && ! grep -rqs "$codename-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
     say "adding $codename-backports for QEMU >= $QEMU_MIN_MAJOR"
     printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: %s-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
       "$codename" | $SUDO tee /etc/apt/sources.list.d/janus-backports.sources >/dev/null
+  fi
+  if [ $need_firmware = 1 ] && [ "$distro" = debian ] && [ -n "$codename" ] &&
+     ! grep -rqs non-free-firmware /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    say "adding Debian's non-free-firmware component for the Pi 4 boot firmware (raspi-firmware)"
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: non-free-firmware\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "$codename" | $SUDO tee /etc/apt/sources.list.d/janus-non-free-firmware.sources >/dev/null
   fi
   # u-boot-rpi and the Pi device tree exist only as arm64 packages.
   [ "$host_arch" = arm64 ] || dpkg --print-foreign-architectures | grep -qx arm64 ||
@@ -100,5 +112,26 @@ if [ ! -f "$deps/busybox/bin/busybox" ]; then
   mkdir -p "$deps/busybox/bin"
   cp "$root/bin/busybox" "$deps/busybox/bin/"
   rm -rf "$(dirname "$root")"
+fi
+# QEMU's raspi4b warns about every node it does not model: give it a tree without them.
+if [ ! -f "$deps/dtb/bcm2711-rpi-4-b-qemu.dtb" ]; then
+  bash "$top/tools/qemu-dtb.sh" "$deps/dtb/bcm2711-rpi-4-b.dtb" "$deps/dtb/bcm2711-rpi-4-b-qemu.dtb" >/dev/null
+fi
+if [ $need_firmware = 1 ]; then
+  say "fetching raspi-firmware (start4.elf, fixup4.dat for make sdcard)"
+  tmp=$(mktemp -d); chmod 777 "$tmp"
+  if (cd "$tmp" && apt-get download -qq raspi-firmware >/dev/null 2>&1 && dpkg-deb -x ./*.deb root); then
+    mkdir -p "$deps/firmware"
+    for f in "${FIRMWARE_FILES[@]}"; do
+      src=$(find "$tmp/root" -name "$f" | head -1)
+      [ -n "$src" ] && cp "$src" "$deps/firmware/"
+    done
+    cp "$(find "$tmp/root" -name copyright -path '*raspi-firmware*' | head -1)" "$deps/firmware/LICENCE.raspi-firmware" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+  for f in "${FIRMWARE_FILES[@]}"; do
+    # Not fatal here: QEMU needs no firmware. make sdcard refuses to make a card without it.
+    [ -f "$deps/firmware/$f" ] || { say "WARNING: no $f (raspi-firmware from Debian's non-free-firmware); make sdcard will fail"; break; }
+  done
 fi
 say "ok (qemu $(qemu-system-aarch64 --version | head -1 | awk '{print $4}'))"

@@ -17,8 +17,10 @@ tar -xf "$tarball" -C "$work/src" --strip-components=1
 
 common="-g -ffunction-sections -fdata-sections -fno-stack-protector -fno-omit-frame-pointer"
 case $variant in
+  # C99 formats (%zu %jd %td %hhu) and long long (%lld): a user program gets
+  # standard printf and scanf.
   user)   cflags="-O2 $common"
-          opts="--enable-newlib-retargetable-locking" ;;
+          opts="--enable-newlib-retargetable-locking --enable-newlib-io-c99-formats --enable-newlib-io-long-long" ;;
   # Not PREFER_SIZE_OVER_SPEED: with it newlib's C string routines copy and fill a
   # byte at a time (a 4 KiB memset took 12,000 instructions); without it they move
   # 8-byte words. The SIMD assembly versions are never linked (below).
@@ -31,19 +33,31 @@ tools=()
 for t in AR AS LD NM RANLIB OBJDUMP READELF STRIP; do
   tools+=("${t}_FOR_TARGET=${cross}$(echo $t | tr A-Z a-z)")
 done
+# newlib takes minutes to build: say so, and say how far it is every 20 seconds.
+echo "newlib ($variant): building newlib once for Janus; this takes several minutes"
+progress() { # log
+  while sleep 20; do echo "newlib ($variant): $(grep -c -- ' -c -o ' "$1" 2>/dev/null) files compiled"; done
+}
+with_progress() { # log, command...
+  local log=$1 ticker status; shift
+  progress "$log" & ticker=$!
+  "$@" >"$log" 2>&1; status=$?
+  kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
+  return $status
+}
 cd "$work/obj"
 "$work/src/configure" --target=aarch64-none-elf --prefix="$work/inst" \
   --disable-newlib-supplied-syscalls --disable-nls --disable-multilib $opts \
   CC_FOR_TARGET="${cross}gcc" CFLAGS_FOR_TARGET="$cflags" "${tools[@]}" >configure.log 2>&1
 if [ "$variant" = user ]; then
-  make -j"$(nproc)" all-target-newlib >build.log 2>&1 || { tail -40 build.log; exit 1; }
+  with_progress build.log make -j"$(nproc)" all-target-newlib || { tail -40 build.log; exit 1; }
   make install-target-newlib >install.log 2>&1
   cp -r "$work/inst/aarch64-none-elf/include" "$out/include"
   mkdir -p "$out/lib"; cp "$work/inst/aarch64-none-elf/lib/"{libc.a,libm.a} "$out/lib/"
 else
   # The FP parts of newlib (libm, strtod, difftime, ...) cannot build without FP
   # registers; -k lets the rest build, and we keep only the directories we need.
-  make -k -j"$(nproc)" all-target-newlib >build.log 2>&1 || true
+  with_progress build.log make -k -j"$(nproc)" all-target-newlib || true
   libc=aarch64-none-elf/newlib/libc
   objs=()
   # newlib's aarch64 assembly (SIMD string routines, setjmp saving d8-d15) is left

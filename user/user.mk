@@ -6,9 +6,14 @@
 # User code is board-independent but lives under $(B) for simplicity.
 
 # -mno-outline-atomics: libgcc's LSE detection needs getauxval, which no libc here has.
-USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pie -no-pie \
+USER_BASE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fno-pie -no-pie \
   -nostdinc -isystem $(NEWLIB_USER)/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
   -mno-outline-atomics -Iinclude -fno-stack-protector -fno-omit-frame-pointer -MMD -MP
+# The project's own programs, tests and runtime: warnings are errors. A user's
+# PROGRAM= gets the same warnings as warnings, then USER_CFLAGS (the user's own flags,
+# e.g. USER_CFLAGS="-O0 -Werror -DDEBUG").
+PROJECT_USER_CFLAGS := $(USER_BASE_CFLAGS) -Werror
+USER_CFLAGS ?=
 # Benchmark programs leave FP/SIMD alone, so the kernel's lazy FP/SIMD switching treats
 # every path alike; thread-yield-rt-fpsimd measures threads that do use it.
 BENCH_USER_CFLAGS := -mgeneral-regs-only
@@ -67,32 +72,39 @@ user: $(USER_ELFS) $(BOOTFS_OBJ)
 # Changed flags rebuild every user object (as $(B)/cflags does for the kernel).
 $(B)/user/cflags: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(USER_CFLAGS) $(BENCH_USER_CFLAGS)' | cmp -s - $@ || echo '$(USER_CFLAGS) $(BENCH_USER_CFLAGS)' > $@
+	@echo '$(PROJECT_USER_CFLAGS) $(BENCH_USER_CFLAGS)' | cmp -s - $@ || echo '$(PROJECT_USER_CFLAGS) $(BENCH_USER_CFLAGS)' > $@
 
 $(B)/user/lib/%.o: user/lib/%.c $(B)/user/cflags
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(PROJECT_USER_CFLAGS) -c -o $@ $<
 $(B)/user/lib/%.o: user/lib/%.S $(B)/user/cflags
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) $(PROJECT_USER_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 $(USER_LIB_A): $(patsubst %,$(B)/user/lib/%.o,bootfs launch)
-	rm -f $@
-	$(CROSS)ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(CROSS)ar rcs $@ $^
 
 # One program: objects in $(B)/user/NAME/, by source file name. NAME.srcs records
-# the source list, so a different PROGRAM= recompiles and relinks "main".
+# the source list (and main's flags), so a different PROGRAM= recompiles and relinks "main".
+program_cflags = $(if $(filter main,$(1)),$(USER_BASE_CFLAGS) $(USER_CFLAGS),$(PROJECT_USER_CFLAGS)) \
+  $(if $(filter bench-%,$(1)),$(BENCH_USER_CFLAGS))
 define user_program
 $(B)/user/$(1).srcs: FORCE
 	@mkdir -p $$(dir $$@)
-	@echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared)' | cmp -s - $$@ || echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared)' > $$@
+	@echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS))' | cmp -s - $$@ || echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS))' > $$@
 $(foreach s,$(2),
 $(B)/user/$(1)/$(basename $(notdir $(s))).o: $(s) $(B)/user/cflags $(B)/user/$(1).srcs
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(USER_CFLAGS) $(if $(filter bench-%,$(1)),$$(BENCH_USER_CFLAGS)) -c -o $$@ $$<
+	$$(call say,CC,$$<)
+	$(Q)$$(CC) $$(call program_cflags,$(1)) -c -o $$@ $$<
 )
 $(B)/user/$(1).elf: $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
     $(B)/user/$(1).srcs user/lib/user.ld $(USER_LIBS)
-	$$(LD) $$(USER_LDFLAGS) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),--defsym=__janus_image_base=$(SHARED_IMAGE_BASE)) -o $$@ $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
+	$$(call say,LD,$$@)
+	$(Q)$$(LD) $$(USER_LDFLAGS) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),--defsym=__janus_image_base=$(SHARED_IMAGE_BASE)) -o $$@ $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
 	  --start-group $$(USER_LIBS) --end-group
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p),$(USER_SRCS_$(p)))))
@@ -104,10 +116,12 @@ $(B)/bootfs.list: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(USER_PROGRAMS) $(BOOTFS_EXTRA)' | cmp -s - $@ || echo '$(USER_PROGRAMS) $(BOOTFS_EXTRA)' > $@
 $(B)/bootfs.S: $(USER_ELFS) $(B)/bootfs.list tools/gen-bootfs.sh $(foreach f,$(BOOTFS_EXTRA),$(lastword $(subst =, ,$(f))))
-	sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) $(BOOTFS_EXTRA) > $@.tmp
-	mv $@.tmp $@
+	$(call say,GEN,$@)
+	$(Q)sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) $(BOOTFS_EXTRA) > $@.tmp
+	$(Q)mv $@.tmp $@
 $(BOOTFS_OBJ): $(B)/bootfs.S
-	$(CC) -c -o $@ $<
+	$(call say,AS,$<)
+	$(Q)$(CC) -c -o $@ $<
 
 -include $(wildcard $(B)/user/*/*.d $(B)/user/lib/*.d)
 

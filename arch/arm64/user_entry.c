@@ -11,17 +11,41 @@
 
 #include "arch/arm64/esr.h"
 
+// The program's frame-pointer chain (user code keeps frame pointers), read as the
+// program could: tools/qemu-run.sh names each address with addr2line on its ELF.
+// #0 is the pc, #1 the link register (the caller, when the faulting function is a
+// leaf without a frame record of its own), then one return address per frame record.
+#define USER_BACKTRACE_MAX 32
+static void print_user_backtrace(const struct trap_frame *frame) {
+  kprintf("    backtrace:\n    #0 0x%016lx\n", (unsigned long)frame->elr);
+  uint64_t fp = frame->x[29], record[2];
+  bool have_record = fp && arch_copy_from_user(record, fp, sizeof record) == ZX_OK;
+  unsigned n = 1;
+  if (frame->x[30] && (!have_record || record[1] != frame->x[30]))
+    kprintf("    #%u 0x%016lx\n", n++, (unsigned long)frame->x[30]);
+  while (have_record && record[1] && n < USER_BACKTRACE_MAX) {
+    kprintf("    #%u 0x%016lx\n", n++, (unsigned long)record[1]);
+    if (record[0] <= fp) break;  // records go up the stack: anything else is garbage
+    fp = record[0];
+    have_record = arch_copy_from_user(record, fp, sizeof record) == ZX_OK;
+  }
+}
+
 static void report_user_fault(const struct trap_frame *frame, uint64_t esr, uint64_t far) {
   struct process *p = process_current();
   char line[160];
   esr_describe(esr, far, line, sizeof line);
-  kprintf("*** user fault in process %s (koid %lu) on CPU %u: %s\n", process_name(p),
-          (unsigned long)process_koid(p), arch_cpu_index(), line);
+  // A data abort just below a stack mapping: the thread ran off its stack.
+  bool overflow = esr_is_data_abort(esr) && vm_is_stack_guard(p, far);
+  kprintf("*** user fault in process %s (koid %lu) on CPU %u: %s%s\n", process_name(p),
+          (unsigned long)process_koid(p), arch_cpu_index(), overflow ? "stack overflow: " : "",
+          line);
   kprintf("    pc 0x%016lx  sp 0x%016lx  lr 0x%016lx\n", (unsigned long)frame->elr,
           (unsigned long)frame->sp, (unsigned long)frame->x[30]);
   for (int i = 0; i < 30; i += 2)
     kprintf("    x%-2d 0x%016lx  x%-2d 0x%016lx\n", i, (unsigned long)frame->x[i], i + 1,
             (unsigned long)frame->x[i + 1]);
+  print_user_backtrace(frame);
 }
 
 void exception_sync_user(struct trap_frame *frame) {

@@ -953,3 +953,15 @@ size_t vm_debug_write(struct process *p, uintptr_t addr, const void *buf, size_t
   if (old) kobject_unref(&old->obj);
   return status == ZX_OK ? n : 0;
 }
+
+bool vm_is_stack_guard(struct process *p, uintptr_t addr) {
+  uintptr_t page = addr & ~(uintptr_t)(PAGE_SIZE - 1);
+  if (page > UINTPTR_MAX - PAGE_SIZE) return false;
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
+  struct vmar *v;
+  struct vm_mapping *above = find_mapping_locked(p, page + PAGE_SIZE, false, &v);
+  bool guard = !find_mapping_locked(p, page, false, &v) && above &&
+               above->node.range.base == page + PAGE_SIZE && !strcmp(above->vmo->name, "stack");
+  spin_unlock_irqrestore(&vm_lock, state);
+  return guard;
+}

@@ -1,16 +1,19 @@
 # Host unit tests of portable code, built with the sanitizers. Included by the Makefile.
 # Portable sources under test (they must not touch system registers):
-HOST_UNDER_TEST := lib/fdt.c core/boot/bootinfo.c core/vm/pmm.c lib/ksyms.c arch/arm64/esr.c core/object/object.c core/object/handle_table.c core/vm/vm_range.c lib/asid.c lib/bootargs.c lib/chacha20.c
+HOST_UNDER_TEST := lib/fdt.c core/boot/bootinfo.c core/vm/pmm.c lib/ksyms.c arch/arm64/esr.c core/object/object.c core/object/handle_table.c core/vm/vm_range.c lib/asid.c lib/bootargs.c lib/chacha20.c \
+  drivers/gpio/bcm2711_gpio.c drivers/uart/pl011.c drivers/console/board_console.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_BIN := build/host/runner
 HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
   -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DJANUS_HOST -DASID_DEBUG_CHECKS \
-  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I.
+  -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I. \
+  -Iboard/rpi4  # the board whose console tests/host/test_rpi4_console.c checks
 
-$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) $(wildcard tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*/*.h lib/*.h)
+$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) board/rpi4/board.h $(wildcard drivers/*/*.h tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*/*.h lib/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)
 
 .PHONY: host-test
 host-test: $(HOST_BIN)
@@ -45,7 +48,8 @@ HOST_CFLAGS += -DFIXTURE_DIR=\"build/host/fixtures\"
 
 build/host/fixtures/%.dtb: tests/host/fixtures/%.dts
 	@mkdir -p $(dir $@)
-	dtc -I dts -O dtb -o $@ $<
+	$(call say,DTC,$<)
+	$(Q)dtc -I dts -O dtb -o $@ $<
 
 $(HOST_BIN): $(HOST_FIXTURES)
 

@@ -463,3 +463,25 @@ TEST(bootinfo_free_ranges_random) {
     }
   }
 }
+
+// An 8 GiB Pi 4: four ranges, two of them above 4 GiB (the root's #size-cells is 1),
+// and the hole for the peripherals at 0xfc000000-0xffffffff stays out of RAM.
+TEST(bootinfo_rpi4_8gib_layout) {
+  size_t size;
+  struct mem_range out[16];
+  void *blob = fdt_test_read_file(FIXTURE_DIR "/rpi4-8g.dtb", &size);
+  ASSERT(blob);
+  ASSERT(bootinfo_from_fdt(blob, size, &bi) == ZX_OK);
+  EXPECT_EQ(bi.ram_count, 4);
+  EXPECT_EQ(bi.ram[2].base, 0x100000000ULL);
+  EXPECT_EQ(bi.ram[2].size, 0x80000000ULL);
+  EXPECT_EQ(bi.ram[3].base, 0x180000000ULL);
+  EXPECT_EQ(bi.ram[3].size, 0x80000000ULL);
+  EXPECT_EQ(bi.ram_dropped, 0);
+  size_t n = bootinfo_free_ranges(&bi, NULL, 0, out, 16);
+  expect_ranges(__LINE__, out, n,
+                RANGES({0x1000, 0x3b2ff000}, {0x40000000, 0xbc000000},
+                       {0x100000000ULL, 0x100000000ULL}),
+                3);
+  free(blob);
+}

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <zircon/syscalls.h>
 
+#include <janus-user/heap.h>
+
 // zx_debug_write takes bounded buffers (Zircon truncates at 256 bytes, Janus refuses
 // more than 4096), so long writes go out in pieces.
 #define DEBUG_WRITE_CHUNK 256
@@ -46,26 +48,51 @@ _ssize_t _read(int fd, void *buf, size_t n) {
 
 void _exit(int status) { zx_process_exit(status); }
 
-// The heap is one VMO reserved in the root VMAR on first use; the kernel commits its
-// pages only when they are touched, so a large reservation costs nothing up front.
-#define HEAP_RESERVE (64u << 20)
+// The heap: one resizable VMO mapped over janus_heap_limit bytes of address space on
+// first use. sbrk grows the VMO and commits the new pages at once (ZX_VMO_OP_COMMIT),
+// so malloc returns NULL when the machine's memory runs out rather than the
+// program faulting on first touch; a failed growth gives its pages back. A program
+// sets its own limit by defining `size_t janus_heap_limit = ...;` (README).
+#define HEAP_PAGE_SIZE 4096u
+size_t janus_heap_limit __attribute__((weak)) = JANUS_HEAP_LIMIT_DEFAULT;
+static zx_handle_t heap_vmo = ZX_HANDLE_INVALID;
 static uintptr_t heap_base;
 static size_t heap_used;
 
 static int heap_reserve(void) {
-  zx_handle_t vmo;
-  if (zx_vmo_create(HEAP_RESERVE, 0, &vmo) != ZX_OK) return -1;
-  zx_status_t status = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0,
-                                   vmo, 0, HEAP_RESERVE, &heap_base);
-  zx_handle_close(vmo);  // the mapping keeps the VMO
-  return status == ZX_OK ? 0 : -1;
+  uintptr_t base;
+  size_t limit = janus_heap_limit & ~(size_t)(HEAP_PAGE_SIZE - 1);
+  if (limit == 0 || zx_vmo_create(0, ZX_VMO_RESIZABLE, &heap_vmo) != ZX_OK) return -1;
+  if (zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, heap_vmo, 0, limit,
+                  &base) != ZX_OK) {
+    zx_handle_close(heap_vmo);
+    heap_vmo = ZX_HANDLE_INVALID;
+    return -1;
+  }
+  heap_base = base;
+  return 0;
+}
+
+static size_t page_round_up(size_t n) {
+  return (n + HEAP_PAGE_SIZE - 1) & ~(size_t)(HEAP_PAGE_SIZE - 1);
 }
 
 void *_sbrk(ptrdiff_t incr) {
-  if ((!heap_base && heap_reserve() != 0) || (incr > 0 && (size_t)incr > HEAP_RESERVE - heap_used) ||
-      (incr < 0 && (size_t)-incr > heap_used)) {
+  size_t limit = janus_heap_limit & ~(size_t)(HEAP_PAGE_SIZE - 1);
+  if ((heap_vmo == ZX_HANDLE_INVALID && heap_reserve() != 0) ||
+      (incr > 0 && (size_t)incr > limit - heap_used) || (incr < 0 && (size_t)-incr > heap_used)) {
     errno = ENOMEM;
     return (void *)-1;
+  }
+  size_t committed = page_round_up(heap_used), wanted = page_round_up(heap_used + incr);
+  if (wanted > committed) {
+    if (zx_vmo_set_size(heap_vmo, wanted) != ZX_OK ||
+        zx_vmo_op_range(heap_vmo, ZX_VMO_OP_COMMIT, committed, wanted - committed, NULL, 0) !=
+            ZX_OK) {
+      zx_vmo_set_size(heap_vmo, committed);  // frees whatever was committed
+      errno = ENOMEM;
+      return (void *)-1;
+    }
   }
   void *old = (void *)(heap_base + heap_used);
   heap_used += incr;
