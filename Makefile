@@ -7,9 +7,10 @@ $(error unknown BOARD '$(BOARD)': choose one of $(BOARDS))
 endif
 include board/$(BOARD)/board.mk
 
-# FLAVOR picks the build: qemu (semihosting exit), test (qemu + self-tests),
-# hw (real hardware: no semihosting), bench (qemu running every bench-* program,
-# docs/benchmarks.md), bench-hw (the same for real hardware).
+# FLAVOR picks the build: qemu (semihosting exit), test (qemu + self-tests, and the
+# user suite as init), hw (real hardware: no semihosting), bench (qemu with the
+# benchmark runner as init, docs/benchmarks.md), bench-hw (the same for real hardware).
+# The kernel of bench flavors is the qemu/hw kernel: only the boot filesystem differs.
 FLAVOR ?= qemu
 FLAVORS := qemu test hw bench bench-hw
 ifeq ($(filter $(FLAVOR),$(FLAVORS)),)
@@ -17,7 +18,7 @@ $(error unknown FLAVOR '$(FLAVOR)': choose one of $(FLAVORS))
 endif
 KCONFIG_SEMIHOSTING := $(if $(filter hw bench-hw,$(FLAVOR)),0,1)
 KCONFIG_SELFTEST := $(if $(filter test,$(FLAVOR)),1,0)
-KCONFIG_BENCH := $(if $(filter bench bench-hw,$(FLAVOR)),1,0)
+FLAVOR_BENCH := $(if $(filter bench bench-hw,$(FLAVOR)),1,0)
 
 # ASID_BITS=N uses only N-bit ASIDs (tests force rollovers with 4); ASID=off tags
 # everything with ASID 0 and flushes the TLB on every switch (the baseline).
@@ -57,7 +58,6 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
   -Iinclude -Iarch/arm64/include -Iboard/$(BOARD) -I$(B)/generated -I. \
   -DBOARD_CPUS=$(BOARD_CPUS) -DKCONFIG_ASID_BITS=$(ASID_BITS) -DKCONFIG_ASID_OFF=$(if $(filter off,$(ASID)),1,0) \
   -DKCONFIG_SEMIHOSTING=$(KCONFIG_SEMIHOSTING) -DKCONFIG_SELFTEST=$(KCONFIG_SELFTEST) \
-  -DKCONFIG_BENCH=$(KCONFIG_BENCH) \
   -MMD -MP
 # Code that runs before the MMU is on sees Device memory: no unaligned accesses.
 BOOT_CFLAGS := -mstrict-align

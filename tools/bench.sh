@@ -2,11 +2,12 @@
 # `make bench`: the benchmark suite (docs/benchmarks.md).
 #
 # bench.sh [--board qemu-virt|rpi4] [--timeout S] [--ring N,N,...] [--memory SIZE]
-#   qemu-virt: builds the bench kernel three ways (ASIDs on, the ASID=off baseline,
+#   qemu-virt: builds the bench flavor three ways (ASIDs on, the ASID=off baseline,
 #     ASID_BITS=4 for the slow path and rollovers), runs each under QEMU with
 #     -icount shift=0, writes build/bench/<board>-<build>.csv (and -sweep.csv), prints
 #     the table side by side with the ratio ASIDs on / off, plots the scale sweep.
-#     --ring: the ring sizes of the sweep instead of the kernel's (2,16,256,4096,8192);
+#     --ring: the ring sizes of the sweep instead of bench-ring's (2,16,256,4096,8192),
+#     built into the images (BENCH_RING);
 #     --memory: QEMU RAM instead of the board's 1 GiB (65,536 processes need more).
 #   rpi4: builds SD-card images of the same suite for a Pi 4 (ASIDs on and off); run
 #     them on the board and feed the serial logs back with --log.
@@ -88,7 +89,7 @@ status=0
 for b in "${builds[@]}"; do
   echo "bench: building $board/${build_dir[$b]}"
   # shellcheck disable=SC2086  # make_args holds words
-  make -s --no-print-directory BOARD=$board FLAVOR=bench ${make_args[$b]} image >"$out/$board-$b-build.log" 2>&1 ||
+  make -s --no-print-directory BOARD=$board FLAVOR=bench ${make_args[$b]} BENCH_RING="$ring" image >"$out/$board-$b-build.log" 2>&1 ||
     { cat "$out/$board-$b-build.log"; exit 1; }
 done
 for b in "${builds[@]}"; do
@@ -96,7 +97,7 @@ for b in "${builds[@]}"; do
   echo "bench: running $board/${build_dir[$b]} under QEMU (-icount shift=0); log $log"
   start=$(date +%s)
   bash tools/qemu-run.sh --board "$board" --image "build/$board/${build_dir[$b]}/$image_name" \
-    --timeout "$timeout" --icount --append "janus.bench.icount kernel.enable-debugging-syscalls=true${ring:+ bench-ring=$ring}" \
+    --timeout "$timeout" --icount --append "kernel.enable-debugging-syscalls=true" \
     ${memory:+--memory "$memory"} --quiet --log "$log" --expect-exit 0 ||
     { echo "bench: $board/$b failed" >&2; status=1; }
   echo "bench:   $(( $(date +%s) - start )) s"

@@ -2,7 +2,8 @@
 # Included by the Makefile. Every user/programs/X.c is program "X", every
 # tests/user/X.c is "test-X", and PROGRAM=file.c or PROGRAM=dir (all its .c files)
 # is "main", the one `make run PROGRAM=...` starts. Each links to $(B)/user/NAME.elf;
-# all of them go into $(B)/bootfs.o, which the kernel link includes ($(BOOTFS_OBJ)).
+# all of them, and the list files below, go into $(B)/bootfs.o, which the kernel link
+# includes ($(BOOTFS_OBJ)).
 # User code is board-independent but lives under $(B) for simplicity.
 
 # -mno-outline-atomics: libgcc's LSE detection needs getauxval, which no libc here has.
@@ -31,11 +32,41 @@ USER_PROGRAMS := $(patsubst user/programs/%.c,%,$(wildcard user/programs/*.c)) \
   $(patsubst tests/user/%.c,test-%,$(wildcard tests/user/*.c))
 $(foreach p,$(wildcard user/programs/*.c),$(eval USER_SRCS_$(notdir $(p:.c=)) := $(p)))
 $(foreach p,$(wildcard tests/user/*.c),$(eval USER_SRCS_test-$(notdir $(p:.c=)) := $(p)))
-# Bench flavors add every user/bench/X.c as "bench-X", linked with the harness in
-# user/bench/lib (docs/benchmarks.md).
-ifeq ($(KCONFIG_BENCH),1)
-USER_PROGRAMS += $(patsubst user/bench/%.c,bench-%,$(wildcard user/bench/*.c))
+# The kernel starts "init" and nothing else: which program that is, and so what runs,
+# is the flavor's choice. Test builds: the user suite's runner, which runs the
+# programs bootfs file suite.list names (tests/user/suite.list, then every
+# tests/user/X.c as "test-X"). Bench flavors add every user/bench/X.c as "bench-X",
+# linked with the harness in user/bench/lib; their init is the benchmark runner, which
+# runs the programs bootfs file bench.list names, in that order (docs/benchmarks.md).
+# BENCH_RING=2,16,... builds other ring sizes into bench-ring. Other builds: init is
+# user/programs/init.c.
+BOOTFS_FILES :=
+ifeq ($(KCONFIG_SELFTEST),1)
+USER_SRCS_init := tests/user/runner/init.c
+# Too slow for every run: only janus.user=NAME runs these (tools/test.sh does, alone).
+SUITE_OPT_IN := test-kill_races
+SUITE_TESTS := $(filter-out $(SUITE_OPT_IN),$(patsubst tests/user/%.c,test-%,$(wildcard tests/user/*.c)) \
+  $(if $(filter 1,$(LINUX)),test-linux))
+# Every user/programs/fault*.c must die of its own fault while the kernel carries on.
+SUITE_FAULTS := $(patsubst user/programs/%.c,%,$(wildcard user/programs/fault*.c))
+BOOTFS_FILES += suite.list=$(B)/suite.list
+$(B)/suite.list: tests/user/suite.list FORCE
+	@mkdir -p $(dir $@)
+	@{ grep -v '^#' $<; printf '%s killed\n' $(SUITE_FAULTS); printf '%s 0\n' $(SUITE_TESTS); } > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+endif
+ifeq ($(FLAVOR_BENCH),1)
+BENCH_PROGRAMS := $(patsubst user/bench/%.c,bench-%,$(wildcard user/bench/*.c))
+USER_PROGRAMS += $(BENCH_PROGRAMS)
 $(foreach p,$(wildcard user/bench/*.c),$(eval USER_SRCS_bench-$(notdir $(p:.c=)) := $(p) $(wildcard user/bench/lib/*.c)))
+USER_SRCS_init := user/bench/runner/init.c
+USER_CFLAGS_init := -DBENCH_QEMU_ICOUNT=$(if $(filter bench,$(FLAVOR)),1,0)
+USER_CFLAGS_bench-ring := $(if $(BENCH_RING),-DBENCH_RING_SIZES=$(BENCH_RING))
+BOOTFS_FILES += bench.list=$(B)/bench.list
+$(B)/bench.list: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(BENCH_PROGRAMS) > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 endif
 ifneq ($(PROGRAM),)
 USER_SRCS_main := $(if $(wildcard $(PROGRAM)/.),$(sort $(wildcard $(PROGRAM)/*.c)),$(wildcard $(PROGRAM)))
@@ -94,12 +125,12 @@ program_cflags = $(if $(filter main,$(1)),$(USER_BASE_CFLAGS) $(USER_CFLAGS),$(P
 define user_program
 $(B)/user/$(1).srcs: FORCE
 	@mkdir -p $$(dir $$@)
-	@echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS))' | cmp -s - $$@ || echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS))' > $$@
+	@echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS)) $$(USER_CFLAGS_$(1))' | cmp -s - $$@ || echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS)) $$(USER_CFLAGS_$(1))' > $$@
 $(foreach s,$(2),
 $(B)/user/$(1)/$(basename $(notdir $(s))).o: $(s) $(B)/user/cflags $(B)/user/$(1).srcs
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$<)
-	$(Q)$$(CC) $$(call program_cflags,$(1)) -c -o $$@ $$<
+	$(Q)$$(CC) $$(call program_cflags,$(1)) $$(USER_CFLAGS_$(1)) -c -o $$@ $$<
 )
 $(B)/user/$(1).elf: $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
     $(B)/user/$(1).srcs user/lib/user.ld $(USER_LIBS)
@@ -109,15 +140,15 @@ $(B)/user/$(1).elf: $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p),$(USER_SRCS_$(p)))))
 
-# The bootfs: every program of this build, under its name. bootfs.list changes
-# only when that set does, so adding or removing a program regenerates it.
-# BOOTFS_EXTRA: NAME=FILE pairs of other files (the Linux personality's).
+# The bootfs: every program of this build, under its name, then BOOTFS_FILES
+# (NAME=FILE). bootfs.list changes only when that set does, so adding or removing a
+# file regenerates it.
 $(B)/bootfs.list: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(USER_PROGRAMS) $(BOOTFS_EXTRA)' | cmp -s - $@ || echo '$(USER_PROGRAMS) $(BOOTFS_EXTRA)' > $@
-$(B)/bootfs.S: $(USER_ELFS) $(B)/bootfs.list tools/gen-bootfs.sh $(foreach f,$(BOOTFS_EXTRA),$(lastword $(subst =, ,$(f))))
+	@echo '$(USER_PROGRAMS) $(BOOTFS_FILES)' | cmp -s - $@ || echo '$(USER_PROGRAMS) $(BOOTFS_FILES)' > $@
+$(B)/bootfs.S: $(USER_ELFS) $(B)/bootfs.list tools/gen-bootfs.sh $(foreach f,$(BOOTFS_FILES),$(lastword $(subst =, ,$(f))))
 	$(call say,GEN,$@)
-	$(Q)sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) $(BOOTFS_EXTRA) > $@.tmp
+	$(Q)sh tools/gen-bootfs.sh $(foreach p,$(USER_PROGRAMS),$(p)=$(B)/user/$(p).elf) $(BOOTFS_FILES) > $@.tmp
 	$(Q)mv $@.tmp $@
 $(BOOTFS_OBJ): $(B)/bootfs.S
 	$(call say,AS,$<)

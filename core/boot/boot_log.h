@@ -9,7 +9,7 @@
 extern struct bootinfo boot_info;
 void boot_log_banner(unsigned entry_el, paddr_t image_pa, paddr_t fdt_pa);
 void boot_log_memory(const struct bootinfo *bi);
-// The demo (or, in test builds, the self-tests): returns the exit status.
+// What runs once every CPU is up (core/boot/run.c): returns the exit status.
 int kernel_run(void);
 
 #endif  // CORE_BOOT_LOG_H_

@@ -1,5 +1,6 @@
 // Kernel entry after the MMU is on: read the device tree, finish the physmap, bring
-// up memory, interrupts and every CPU, then run the demo or the self-tests.
+// up memory, interrupts and every CPU, then run init (and, in test builds, first the
+// self-tests).
 #include <board.h>
 #include <janus/arch.h>
 #include <janus/board_console.h>
@@ -71,7 +72,7 @@ static unsigned cpus_online(void) {
   return n;
 }
 
-// The first thread: the demo or the self-tests, then the machine's exit.
+// The first thread: kernel_run, then the machine's exit.
 static void run_and_exit(void *arg) {
   (void)arg;
   int status_code = kernel_run();

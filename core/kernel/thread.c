@@ -72,14 +72,8 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
 }
 
 unsigned thread_choose_cpu(const struct thread *t, unsigned cpu) {
-  // A pinned thread (JANUS_PROP_THREAD_CPU, core/syscalls/sys_object.c) goes where it asked, in
-  // every kernel flavor.
+  // A pinned thread (JANUS_PROP_THREAD_CPU, core/syscalls/sys_object.c) goes where it asked.
   if (cpu == THREAD_ANY_CPU) cpu = t->pinned_cpu;
-#if KCONFIG_BENCH
-  // Bench kernels keep a new thread on the CPU that starts it, so the threads and
-  // processes of a benchmark share one CPU and a switch is a switch, not a wakeup IPI.
-  if (cpu == THREAD_ANY_CPU) cpu = arch_cpu_index();
-#endif
   if (cpu == THREAD_ANY_CPU) cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpu_count;
   return cpu;
 }

@@ -5,6 +5,8 @@
 // JANUS_PROP_THREAD_CPU).
 #include <janus/arch.h>
 #include <janus/cpu.h>
+#include <janus/bootinfo.h>
+#include <janus/heap.h>
 #include "core/object/process.h"
 #include <janus/thread.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "core/syscalls/info_out.h"
 #include "core/syscalls/info_tasks.h"
 #include "core/syscalls/syscall_table.h"
+#include "core/vm/pmm.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
 
@@ -176,6 +179,30 @@ static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer,
   return status;
 }
 
+// JANUS_INFO_KERNEL_COUNTS (<zircon/syscalls/janus.h>): what the kernel holds now.
+static zx_status_t info_kernel_counts(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                      user_out_ptr_t actual, user_out_ptr_t avail) {
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
+  if (status != ZX_OK) return status;
+  janus_info_kernel_counts_t info = {
+      .free_pages = pmm_free_pages(), .heap_pages = heap_mapped_pages(),
+      .kernel_table_pages = arch_kernel_table_pages(), .objects = kobject_live_count(),
+      .asids = arch_asids_in_use()};
+  return single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
+// JANUS_INFO_BOOT_ARGS: the kernel command line, for the user programs whose behaviour
+// it selects (a test runner's janus.user=NAME).
+static zx_status_t info_boot_args(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                  user_out_ptr_t actual, user_out_ptr_t avail) {
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
+  if (status != ZX_OK) return status;
+  janus_info_boot_args_t info = {0};
+  _Static_assert(sizeof info.args >= sizeof boot_info.bootargs, "room for the command line");
+  memcpy(info.args, boot_info.bootargs, sizeof boot_info.bootargs);
+  return single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
 zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
                                 size_t buffer_size, user_out_ptr_t actual, user_out_ptr_t avail) {
   switch (topic) {
@@ -203,6 +230,10 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
       return info_kmem_stats(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_ASID_COUNTERS:
       return info_asid_counters(handle, buffer, buffer_size, actual, avail);
+    case JANUS_INFO_KERNEL_COUNTS:
+      return info_kernel_counts(handle, buffer, buffer_size, actual, avail);
+    case JANUS_INFO_BOOT_ARGS:
+      return info_boot_args(handle, buffer, buffer_size, actual, avail);
     default:
       return ZX_ERR_NOT_SUPPORTED;  // as Zircon, for topics it does not know
   }

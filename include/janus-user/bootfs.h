@@ -5,6 +5,7 @@
 #ifndef JANUS_USER_BOOTFS_H_
 #define JANUS_USER_BOOTFS_H_
 
+#include <stddef.h>
 #include <stdint.h>
 #include <zircon/syscalls/janus.h>
 #include <zircon/types.h>
@@ -22,6 +23,12 @@ zx_handle_t janus_bootfs(void);
 // (ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED without ZX_RIGHT_READ).
 zx_status_t janus_bootfs_find(zx_handle_t bootfs, const char *name, uint64_t *offset,
                               uint64_t *size);
+
+// Copies the file called name into buf, which holds capacity bytes; *size (when not
+// NULL) gets the file's length. ZX_ERR_BUFFER_TOO_SMALL: the file is longer (nothing
+// copied, *size set). Other errors as janus_bootfs_find's.
+zx_status_t janus_bootfs_read(zx_handle_t bootfs, const char *name, void *buf, size_t capacity,
+                              size_t *size);
 
 #ifdef __cplusplus
 }

@@ -21,12 +21,15 @@
 // syscalls' errors: ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE (image not a VMO, job not a
 // job), ZX_ERR_ACCESS_DENIED (image without ZX_RIGHT_READ, job without
 // ZX_RIGHT_MANAGE_PROCESS, job or bootfs without ZX_RIGHT_DUPLICATE). A failed launch
-// leaves no process behind, and the caller's handles stay its own either way. On ZX_OK
+// leaves no process behind, and the caller's handles stay its own either way (except
+// the extra handles of janus_launch_bootfs_etc's options, which it moves). On ZX_OK
 // *proc_out (when not NULL) is a handle to the running process (default rights), which
 // ends up ZX_PROCESS_TERMINATED with the program's exit code in ZX_INFO_PROCESS.
 #ifndef JANUS_USER_LAUNCH_H_
 #define JANUS_USER_LAUNCH_H_
 
+#include <stdint.h>
+#include <zircon/syscalls/janus.h>
 #include <zircon/types.h>
 
 #ifdef __cplusplus
@@ -35,6 +38,20 @@ extern "C" {
 
 #define JANUS_LAUNCH_STACK_SIZE (256u << 10)
 #define JANUS_LAUNCH_MAX_PHDRS 32u
+// Handles a launcher may pass after the standard five (x5-x7: zx_process_start_handles
+// moves at most JANUS_PROCESS_START_HANDLES_MAX).
+#define JANUS_LAUNCH_EXTRA_HANDLES_MAX 3u
+
+// What janus_launch_bootfs_etc sets beyond janus_launch_bootfs. Start from
+// JANUS_LAUNCH_OPTIONS_INIT (the defaults: those of janus_launch_bootfs).
+typedef struct janus_launch_options {
+  const char *name;            // the process's and its first thread's name (NULL: the program's)
+  uint32_t cpu;                // the first thread's CPU (JANUS_PROP_THREAD_CPU), set before it
+                               // starts; JANUS_THREAD_CPU_ANY: the kernel chooses
+  uint32_t handle_count;       // at most JANUS_LAUNCH_EXTRA_HANDLES_MAX
+  const zx_handle_t *handles;  // moved into the new process, as x5, x6, x7 (janus_startup_handle)
+} janus_launch_options_t;
+#define JANUS_LAUNCH_OPTIONS_INIT ((janus_launch_options_t){NULL, JANUS_THREAD_CPU_ANY, 0, NULL})
 
 // Starts the ELF executable that is image_vmo's content as a new process called name
 // in job.
@@ -45,6 +62,17 @@ zx_status_t janus_launch(zx_handle_t job, const char *name, zx_handle_t image_vm
 // gives it a duplicate of bootfs. ZX_ERR_NOT_FOUND: no such program.
 zx_status_t janus_launch_bootfs(zx_handle_t job, zx_handle_t bootfs, const char *name,
                                 zx_handle_t *proc_out);
+
+// janus_launch_bootfs with options (NULL: the defaults). The options' handles are
+// consumed whether or not the launch succeeds. More than JANUS_LAUNCH_EXTRA_HANDLES_MAX
+// of them, or a CPU that is not online, is ZX_ERR_OUT_OF_RANGE; a handle the caller
+// does not hold, ZX_ERR_BAD_HANDLE; one without ZX_RIGHT_TRANSFER, ZX_ERR_ACCESS_DENIED.
+zx_status_t janus_launch_bootfs_etc(zx_handle_t job, zx_handle_t bootfs, const char *program,
+                                    const janus_launch_options_t *options, zx_handle_t *proc_out);
+
+// In a launched program: extra handle index (0 .. JANUS_LAUNCH_EXTRA_HANDLES_MAX - 1)
+// its launcher passed, or ZX_HANDLE_INVALID.
+zx_handle_t janus_startup_handle(unsigned index);
 
 #ifdef __cplusplus
 }

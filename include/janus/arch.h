@@ -120,8 +120,6 @@ zx_time_t arch_monotonic_ns(void);
 uint64_t arch_timer_frequency(void);
 // The conversion arch_monotonic_ns applies to a counter value (self-tests check it).
 zx_time_t arch_counter_to_ns(uint64_t count);
-// The CPU's clock as the cycle counter sees it against the timer (about 50 ms of spinning).
-uint64_t arch_cpu_clock_hz(void);
 
 // Entropy: up to len random bytes from the board's hardware generator, if the device
 // tree (bi) shows one; returns how many it gave (0 where there is none).

@@ -54,7 +54,7 @@ struct thread {
 zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
                                  struct thread **out);
 // Runnable on cpu. THREAD_ANY_CPU: on t->pinned_cpu if it was pinned, else the
-// kernel's choice (round robin; bench kernels: the starting thread's CPU).
+// kernel's choice (round robin).
 #define THREAD_ANY_CPU (~0u)
 #define THREAD_KSTACK_ORDER 2  // 16 KiB kernel stack per thread
 void thread_start(struct thread *t, unsigned cpu);

@@ -1,12 +1,14 @@
 // Starting programs from user space: the boot filesystem handle every kernel-started
 // program gets, janus_launch / janus_launch_bootfs (user/lib/launch.c) with good
 // programs (ordinary and a shared prototype) and with malformed images and wrong
-// handles, and the syscall underneath, zx_process_start_handles, with each error.
+// handles, janus_launch_bootfs_etc's options, and the syscall underneath,
+// zx_process_start_handles, with each error.
 #include <janus-user/bootfs.h>
 #include <janus-user/launch.h>
 #include <janus/elf.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zircon/rights.h>
 #include <zircon/syscalls.h>
@@ -89,6 +91,19 @@ static void test_bootfs(void) {
   char magic[4] = {0};
   EXPECT_EQ(zx_vmo_read(bootfs, magic, offset, 4), ZX_OK);
   EXPECT_EQ(memcmp(magic, "\177ELF", 4), 0);
+  // Read whole: the same bytes, or nothing when they do not fit.
+  char *copy = malloc(size);
+  size_t length = 0;
+  EXPECT_EQ(janus_bootfs_read(bootfs, "test-launch", copy, size, &length), ZX_OK);
+  EXPECT_EQ(length, size);
+  EXPECT_EQ(memcmp(copy, "\177ELF", 4), 0);
+  copy[0] = 0;
+  length = 0;
+  EXPECT_EQ(janus_bootfs_read(bootfs, "test-launch", copy, size - 1, &length), ZX_ERR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(length, size);
+  EXPECT_EQ(copy[0], 0);
+  EXPECT_EQ(janus_bootfs_read(bootfs, "no-such-program", copy, size, NULL), ZX_ERR_NOT_FOUND);
+  free(copy);
   EXPECT_EQ(janus_bootfs_find(bootfs, "test-", &offset, &size), ZX_ERR_NOT_FOUND);  // a prefix
   EXPECT_EQ(janus_bootfs_find(bootfs, "no-such-program", &offset, &size), ZX_ERR_NOT_FOUND);
   EXPECT_EQ(janus_bootfs_find(bootfs, NULL, &offset, &size), ZX_ERR_INVALID_ARGS);
@@ -294,6 +309,69 @@ static void test_bad_handles(void) {
   EXPECT_EQ(job_processes(), 0);
   EXPECT_EQ(handle_valid(image) && handle_valid(event) && handle_valid(job), 1);
   zx_handle_close(image);
+  zx_handle_close(event);
+}
+
+static zx_handle_t duplicate(zx_handle_t h) {
+  zx_handle_t d = ZX_HANDLE_INVALID;
+  EXPECT_EQ(zx_handle_duplicate(h, ZX_RIGHT_SAME_RIGHTS, &d), ZX_OK);
+  return d;
+}
+
+// janus_launch_bootfs_etc: a name of its own, the first thread pinned before it starts,
+// extra handles in x5.. (moved, also when the launch fails).
+static void test_launch_options(void) {
+  zx_handle_t bootfs = janus_bootfs(), event, proc = ZX_HANDLE_INVALID;
+  EXPECT_EQ(zx_event_create(0, &event), ZX_OK);
+  uint32_t cpus = 0;
+  janus_info_asid_counters_t counters[8];
+  size_t n = 0;
+  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, counters,
+                               sizeof counters, &n, NULL), ZX_OK);
+  cpus = (uint32_t)n;
+  for (uint32_t cpu = 0; cpu < cpus; cpu++) {
+    zx_handle_t extra = duplicate(event);
+    janus_launch_options_t o = JANUS_LAUNCH_OPTIONS_INIT;
+    o.name = "renamed";
+    o.cpu = cpu;
+    o.handles = &extra;
+    o.handle_count = 1;
+    EXPECT_EQ(janus_launch_bootfs_etc(job, bootfs, "launched", &o, &proc), ZX_OK);
+    char name[ZX_MAX_NAME_LEN] = {0};
+    EXPECT_EQ(zx_object_get_property(proc, ZX_PROP_NAME, name, sizeof name), ZX_OK);
+    EXPECT_EQ(strcmp(name, "renamed"), 0);
+    EXPECT_EQ(wait_exit(proc), 100 + cpu);  // it saw the event and its CPU
+    EXPECT_EQ(handle_valid(extra), 0);      // moved
+  }
+  // NULL options are janus_launch_bootfs's.
+  EXPECT_EQ(janus_launch_bootfs_etc(job, bootfs, "launched", NULL, &proc), ZX_OK);
+  EXPECT_EQ(wait_exit(proc), 43);
+  // Errors: the extra handles are gone all the same, and no process is left behind.
+  zx_handle_t extra[JANUS_LAUNCH_EXTRA_HANDLES_MAX + 1];
+  for (unsigned i = 0; i <= JANUS_LAUNCH_EXTRA_HANDLES_MAX; i++) extra[i] = duplicate(event);
+  janus_launch_options_t o = JANUS_LAUNCH_OPTIONS_INIT;
+  o.handles = extra;
+  o.handle_count = JANUS_LAUNCH_EXTRA_HANDLES_MAX + 1;
+  proc = ZX_HANDLE_INVALID;
+  EXPECT_EQ(janus_launch_bootfs_etc(job, bootfs, "launched", &o, &proc), ZX_ERR_OUT_OF_RANGE);
+  for (unsigned i = 0; i <= JANUS_LAUNCH_EXTRA_HANDLES_MAX; i++) EXPECT_EQ(handle_valid(extra[i]), 0);
+  extra[0] = duplicate(event);
+  o.handle_count = 1;
+  o.cpu = cpus;  // not online
+  EXPECT_EQ(janus_launch_bootfs_etc(job, bootfs, "launched", &o, &proc), ZX_ERR_OUT_OF_RANGE);
+  EXPECT_EQ(handle_valid(extra[0]), 0);
+  extra[0] = duplicate(event);
+  o.cpu = JANUS_THREAD_CPU_ANY;
+  EXPECT_EQ(janus_launch_bootfs_etc(job, bootfs, "no-such-program", &o, &proc), ZX_ERR_NOT_FOUND);
+  EXPECT_EQ(handle_valid(extra[0]), 0);
+  EXPECT_EQ(zx_handle_duplicate(event, ZX_RIGHT_WAIT, &extra[0]), ZX_OK);  // no ZX_RIGHT_TRANSFER
+  EXPECT_EQ(janus_launch_bootfs_etc(job, bootfs, "launched", &o, &proc), ZX_ERR_ACCESS_DENIED);
+  EXPECT_EQ(handle_valid(extra[0]), 0);
+  extra[0] = BAD_HANDLE_VALUE;
+  EXPECT_EQ(janus_launch_bootfs_etc(job, bootfs, "launched", &o, &proc), ZX_ERR_BAD_HANDLE);
+  EXPECT_EQ(proc, ZX_HANDLE_INVALID);
+  wait_job_empty();
+  EXPECT_EQ(job_processes(), 0);
   zx_handle_close(event);
 }
 
@@ -504,6 +582,7 @@ int main(void) {
   test_launch_programs();
   test_bad_images();
   test_bad_handles();
+  test_launch_options();
   test_start_handles();
   test_start_races_kill();
   EXPECT_EQ(job_processes(), 0);

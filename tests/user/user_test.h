@@ -1,5 +1,6 @@
 // What every user-space test program shares: EXPECT_EQ records a failure with its
-// values and goes on; main returns the failure count (0 = pass) to the kernel's runner.
+// values and goes on; main returns the failure count (0 = pass) to the suite's runner
+// (tests/user/runner/init.c).
 #ifndef TESTS_USER_USER_TEST_H_
 #define TESTS_USER_USER_TEST_H_
 

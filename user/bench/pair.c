@@ -1,6 +1,6 @@
 // Two ordinary processes on one CPU wake each other through an event: a sample is a
 // round trip with two address-space switches (compare thread-event-rt, same work
-// without them). Runs as a bench group of two (core/boot/bench_group.c).
+// without them). A bench group of two (lib/group.h): this program launches its peer.
 #include "lib/bench.h"
 #include "lib/group.h"
 #include "lib/pingpong.h"
@@ -14,16 +14,17 @@ struct pair_state {
 };
 
 int main(void) {
-  unsigned me, n;
-  if (!bench_group_join(&me, &n) || n != 2) {
-    bench_printf("bench-pair: runs as a bench group of two\n");
+  struct bench_group g;
+  bool member = bench_group_is_member();
+  if (member ? !bench_group_join(&g) : !bench_group_start("bench-pair", 2, &g)) {
+    bench_printf("bench-pair: cannot make the pair\n");
     return 1;
   }
-  struct pair_state *s = bench_group_data();
-  bench_pingpong(bench_group()->event[me], me, s->samples, ITERS, WARMUP, &s->stop);
-  if (me == 0) {
+  struct pair_state *s = g.data;
+  bench_pingpong(g.event, g.index, s->samples, ITERS, WARMUP, &s->stop);
+  if (!member) {
     bench_header("bench-pair");
     bench_report("process-event-rt", s->samples, ITERS);
   }
-  return 0;
+  return bench_group_leave(&g) ? 0 : 1;  // member 0: once its peer has exited
 }

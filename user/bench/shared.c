@@ -2,11 +2,11 @@
 // The paths of issue 6 that need shared processes and restricted mode. This program is
 // a shared prototype (user/user.mk): its image lives in its group's window, so the
 // siblings it makes with zx_process_create_shared run its functions there, on stacks
-// mapped into the window, and see its globals (samples, flags). Everything runs on one
-// CPU (bench kernels start a thread on its starter's CPU, core/kernel/thread.c), except the
-// two paths that span CPUs: restricted-kick-latency and shared-map-unmap-N*-4cpu pin their
-// siblings' threads to the other CPUs (JANUS_PROP_THREAD_CPU) and wait for them by
-// spinning (bench_relax) on words in the window.
+// mapped into the window, and see its globals (samples, flags). Everything runs on this
+// program's CPU (every thread it starts is pinned there with JANUS_PROP_THREAD_CPU),
+// except in the two paths that span CPUs: restricted-kick-latency and
+// shared-map-unmap-N*-4cpu pin their siblings' threads to the other CPUs and wait for
+// them by spinning (bench_relax) on words in the window.
 //
 // A second copy of this program, started from the boot filesystem with
 // janus_launch_bootfs in a job named PEER_JOB, is the prototype of a second group: the
@@ -77,11 +77,15 @@ struct sibling {
   zx_handle_t proc, vmar, thread;
 };
 
+// This thread's CPU: where everything started here runs unless pinned elsewhere.
+static unsigned self_cpu;
+
 static bool make_sibling(struct sibling *s, const char *name) {
   *s = (struct sibling){0, 0, 0};
   zx_status_t st = zx_process_create_shared(zx_process_self(), 0, name, strlen(name), &s->proc,
                                             &s->vmar);
   if (st == ZX_OK) st = zx_thread_create(s->proc, name, strlen(name), 0, &s->thread);
+  if (st == ZX_OK) st = bench_pin(s->thread, self_cpu);
   CHECK("making a sibling", st);
   return st == ZX_OK;
 }
@@ -114,7 +118,7 @@ static void close_sibling(struct sibling *s) {
   zx_handle_close(s->proc);
 }
 
-// Pins the sibling's thread (not started yet) to cpu.
+// Pins the sibling's thread (not started yet) to cpu instead.
 static bool pin_sibling(struct sibling *s, unsigned cpu) {
   zx_status_t st = bench_pin(s->thread, cpu);
   CHECK("pinning a sibling", st);
@@ -205,8 +209,9 @@ static bool cross_group_switch(void) {
   zx_handle_t job = ZX_HANDLE_INVALID, peer = ZX_HANDLE_INVALID;
   zx_status_t st = zx_job_create(zx_job_default(), 0, &job);
   if (st == ZX_OK) st = zx_object_set_property(job, ZX_PROP_NAME, PEER_JOB, strlen(PEER_JOB));
-  // The peer's thread starts on this thread's CPU (bench placement).
-  if (st == ZX_OK) st = janus_launch_bootfs(job, janus_bootfs(), "bench-shared", &peer);
+  janus_launch_options_t o = JANUS_LAUNCH_OPTIONS_INIT;
+  o.cpu = self_cpu;  // the peer's thread runs on this thread's CPU
+  if (st == ZX_OK) st = janus_launch_bootfs_etc(job, janus_bootfs(), "bench-shared", &o, &peer);
   CHECK("launching the cross-group peer", st);
   if (st != ZX_OK) {
     zx_handle_close(job);
@@ -496,25 +501,29 @@ static void exit_now(uintptr_t a, uintptr_t b) {
 }
 
 // One sample: zx_process_create_shared, zx_thread_create, zx_process_start at a window
-// function that exits at once, the wait for ZX_PROCESS_TERMINATED, three closes.
+// function that exits at once, the wait for ZX_PROCESS_TERMINATED, three closes. The
+// pinning of the thread to this CPU between create and start is not timed.
 static bool create_shared_teardown(void) {
   for (size_t i = 0; i < CREATE_WARMUP + CREATE_ITERS; i++) {
     zx_handle_t proc = ZX_HANDLE_INVALID, vmar = ZX_HANDLE_INVALID, thread = ZX_HANDLE_INVALID;
     uint64_t t0 = bench_now();
     zx_status_t st = zx_process_create_shared(zx_process_self(), 0, "t", 1, &proc, &vmar);
     if (st == ZX_OK) st = zx_thread_create(proc, "t", 1, 0, &thread);
+    uint64_t t1 = bench_now();
+    if (st == ZX_OK) st = bench_pin(thread, self_cpu);
+    uint64_t t2 = bench_now();
     if (st == ZX_OK)
       st = zx_process_start(proc, thread, (uintptr_t)exit_now, stack_top(0), ZX_HANDLE_INVALID, 0);
     if (st == ZX_OK) st = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL);
     zx_handle_close(thread);
     zx_handle_close(vmar);
     zx_handle_close(proc);
-    uint64_t t1 = bench_now();
+    uint64_t t3 = bench_now();
     if (st != ZX_OK) {
       CHECK("create-shared-teardown", st);
       return false;
     }
-    if (i >= CREATE_WARMUP) samples[i - CREATE_WARMUP] = bench_sample(t0, t1);
+    if (i >= CREATE_WARMUP) samples[i - CREATE_WARMUP] = bench_sample(t0, t1) + bench_sample(t2, t3);
   }
   bench_report("create-shared-teardown", samples, CREATE_ITERS);
   return true;
@@ -755,6 +764,7 @@ static bool is_cross_group_peer(void) {
 
 int main(void) {
   if (is_cross_group_peer()) return cross_group_peer();
+  self_cpu = bench_thread_cpu(zx_thread_self());
   bench_header("bench-shared");
   zx_handle_t vmo;
   zx_status_t st = zx_vmo_create(MAX_SIBLINGS * STACK_SIZE, 0, &vmo);

@@ -1,8 +1,8 @@
 // Switches between two threads of one process, the floor under the process paths (no
 // address-space change): futex and event ping-pong round trips, one-way switches in a
 // yield ring of two, and yield round trips with and without FP/SIMD use on both sides
-// (the cost of lazy FP/SIMD switching for threads that use it). The bench kernel keeps
-// both threads on one CPU.
+// (the cost of lazy FP/SIMD switching for threads that use it). The helper thread is
+// pinned to the main thread's CPU: both run on one CPU.
 #include "lib/bench.h"
 #include "lib/pingpong.h"
 #include "lib/ring.h"
@@ -81,10 +81,12 @@ static void ring_helper(uintptr_t a, uintptr_t b) {
   zx_thread_exit();
 }
 
-// Starts the helper thread; returns its handle (wait for ZX_THREAD_TERMINATED).
+// Starts the helper thread on this thread's CPU; returns its handle (wait for
+// ZX_THREAD_TERMINATED).
 static zx_handle_t start_helper(void (*fn)(uintptr_t, uintptr_t), uintptr_t arg) {
   zx_handle_t t = ZX_HANDLE_INVALID;
   if (zx_thread_create(zx_process_self(), "helper", 6, 0, &t) != ZX_OK ||
+      bench_pin(t, bench_thread_cpu(zx_thread_self())) != ZX_OK ||
       zx_thread_start(t, (uintptr_t)fn, (uintptr_t)(stack + STACK_SIZE), arg, 0) != ZX_OK) {
     bench_printf("bench-thread: cannot start a thread\n");
     zx_process_exit(1);

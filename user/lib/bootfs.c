@@ -42,3 +42,13 @@ zx_status_t janus_bootfs_find(zx_handle_t bootfs, const char *name, uint64_t *of
   }
   return ZX_ERR_NOT_FOUND;
 }
+
+zx_status_t janus_bootfs_read(zx_handle_t bootfs, const char *name, void *buf, size_t capacity,
+                              size_t *size) {
+  uint64_t offset, length;
+  zx_status_t status = janus_bootfs_find(bootfs, name, &offset, &length);
+  if (status != ZX_OK) return status;
+  if (size) *size = length;
+  if (length > capacity) return ZX_ERR_BUFFER_TOO_SMALL;
+  return zx_vmo_read(bootfs, buf, offset, length);
+}

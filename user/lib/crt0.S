@@ -1,15 +1,15 @@
-// Process entry, with sp = the top of the stack and x0-x4 = handles to the process,
-// its first thread, its root VMAR, its job and the boot filesystem (0 when not
-// given), whether the kernel started the program or a user-space launcher
-// (user/lib/launch.c, zx_process_start_handles). bss needs no clearing: its pages
-// are zero-filled.
+// Process entry, with sp = the top of the stack, x0-x4 = handles to the process, its
+// first thread, its root VMAR, its job and the boot filesystem (0 when not given) and
+// x5-x7 = any further handles a launcher passed (0 when none), whether the kernel
+// started the program or a user-space launcher (user/lib/launch.c,
+// zx_process_start_handles). bss needs no clearing: its pages are zero-filled.
 .text
 .globl _start
 .type _start, %function
 _start:
   mov x29, #0                    // end of the frame-pointer chain for backtraces
   mov x30, #0
-  bl __janus_runtime_init        // (x0-x4): keep the start-up handles
+  bl __janus_runtime_init        // (x0-x7): keep the start-up handles
   adrp x0, __libc_fini_array     // newlib's exit() runs atexit handlers only, so
   add x0, x0, :lo12:__libc_fini_array  // register the destructors there
   bl atexit

@@ -143,35 +143,44 @@ static zx_status_t map_stack(zx_handle_t vmar, zx_vaddr_t *top) {
   return status;
 }
 
-// Starts thread with x0-x4 = the start-up handles (crt0.S). Consumes vmar.
+// Starts thread with x0-x4 = the start-up handles (crt0.S) and x5.. = extra[0..n).
+// Consumes vmar and the extra handles.
 static zx_status_t start(zx_handle_t proc, zx_handle_t thread, zx_vaddr_t entry, zx_vaddr_t sp,
-                         zx_handle_t vmar, zx_handle_t job, zx_handle_t bootfs) {
-  zx_handle_t h[5] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID, vmar, ZX_HANDLE_INVALID,
-                      ZX_HANDLE_INVALID};
+                         zx_handle_t vmar, zx_handle_t job, zx_handle_t bootfs,
+                         const zx_handle_t *extra, uint32_t n) {
+  zx_handle_t h[JANUS_PROCESS_START_HANDLES_MAX] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID, vmar};
+  for (uint32_t i = 0; i < n; i++) h[5 + i] = extra[i];
   zx_status_t status = zx_handle_duplicate(proc, ZX_RIGHT_SAME_RIGHTS, &h[0]);
   if (status == ZX_OK) status = zx_handle_duplicate(thread, ZX_RIGHT_SAME_RIGHTS, &h[1]);
   if (status == ZX_OK) status = zx_handle_duplicate(job, ZX_RIGHT_SAME_RIGHTS, &h[3]);
   if (status == ZX_OK && bootfs != ZX_HANDLE_INVALID)
     status = zx_handle_duplicate(bootfs, ZX_RIGHT_SAME_RIGHTS, &h[4]);
-  if (status == ZX_OK) return zx_process_start_handles(proc, thread, entry, sp, h, 5);  // consumes h
-  for (unsigned i = 0; i < 5; i++)
+  if (status == ZX_OK) return zx_process_start_handles(proc, thread, entry, sp, h, 5 + n);  // consumes h
+  for (unsigned i = 0; i < 5 + n; i++)
     if (h[i] != ZX_HANDLE_INVALID) zx_handle_close(h[i]);
   return status;
 }
 
-static zx_status_t launch(zx_handle_t job, const char *name, const struct image *im,
-                          zx_handle_t bootfs, zx_handle_t *proc_out) {
-  if (!name) return ZX_ERR_INVALID_ARGS;
+static void close_all(const zx_handle_t *handles, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) zx_handle_close(handles[i]);
+}
+
+static zx_status_t launch(zx_handle_t job, const char *program, const struct image *im,
+                          zx_handle_t bootfs, const janus_launch_options_t *o, zx_handle_t *proc_out) {
+  const char *name = o->name ? o->name : program;
   struct elf64_header eh;
   struct elf64_phdr ph[JANUS_LAUNCH_MAX_PHDRS];
-  zx_status_t status = check_image(im, &eh, ph);
-  if (status != ZX_OK) return status;
+  zx_status_t status = name ? check_image(im, &eh, ph) : ZX_ERR_INVALID_ARGS;
   // Linked in the upper (TTBR1) half: a shared prototype, whose image goes into its
   // group's window; the window's VMAR refuses anything else up there.
-  bool shared = eh.entry >> 48 == 0xffff;
+  bool shared = status == ZX_OK && eh.entry >> 48 == 0xffff;
   zx_handle_t proc, vmar, thread = ZX_HANDLE_INVALID;
-  status = zx_process_create(job, name, strlen(name), shared ? ZX_PROCESS_SHARED : 0, &proc, &vmar);
-  if (status != ZX_OK) return status;
+  if (status == ZX_OK)
+    status = zx_process_create(job, name, strlen(name), shared ? ZX_PROCESS_SHARED : 0, &proc, &vmar);
+  if (status != ZX_OK) {
+    close_all(o->handles, o->handle_count);
+    return status;
+  }
   zx_info_vmar_t root;
   status = zx_object_get_info(vmar, ZX_INFO_VMAR, &root, sizeof root, NULL, NULL);
   for (unsigned i = 0; i < eh.phnum && status == ZX_OK; i++)
@@ -179,8 +188,14 @@ static zx_status_t launch(zx_handle_t job, const char *name, const struct image 
   zx_vaddr_t sp = 0;
   if (status == ZX_OK) status = map_stack(vmar, &sp);
   if (status == ZX_OK) status = zx_thread_create(proc, name, strlen(name), 0, &thread);
-  if (status == ZX_OK) status = start(proc, thread, eh.entry, sp, vmar, job, bootfs);
-  else zx_handle_close(vmar);
+  if (status == ZX_OK && o->cpu != JANUS_THREAD_CPU_ANY)
+    status = zx_object_set_property(thread, JANUS_PROP_THREAD_CPU, &o->cpu, sizeof o->cpu);
+  if (status == ZX_OK) {
+    status = start(proc, thread, eh.entry, sp, vmar, job, bootfs, o->handles, o->handle_count);
+  } else {
+    zx_handle_close(vmar);
+    close_all(o->handles, o->handle_count);
+  }
   if (thread != ZX_HANDLE_INVALID) zx_handle_close(thread);
   if (status != ZX_OK) {
     zx_task_kill(proc);  // never started: it dies now, and leaves its job
@@ -197,13 +212,24 @@ zx_status_t janus_launch(zx_handle_t job, const char *name, zx_handle_t image_vm
   struct image im = {.vmo = image_vmo};
   zx_status_t status = zx_vmo_get_size(image_vmo, &im.size);
   if (status != ZX_OK) return status;
-  return launch(job, name, &im, ZX_HANDLE_INVALID, proc_out);
+  return launch(job, name, &im, ZX_HANDLE_INVALID, &JANUS_LAUNCH_OPTIONS_INIT, proc_out);
 }
 
 zx_status_t janus_launch_bootfs(zx_handle_t job, zx_handle_t bootfs, const char *name,
                                 zx_handle_t *proc_out) {
+  return janus_launch_bootfs_etc(job, bootfs, name, NULL, proc_out);
+}
+
+zx_status_t janus_launch_bootfs_etc(zx_handle_t job, zx_handle_t bootfs, const char *program,
+                                    const janus_launch_options_t *options, zx_handle_t *proc_out) {
+  const janus_launch_options_t o = options ? *options : JANUS_LAUNCH_OPTIONS_INIT;
+  if (o.handle_count > JANUS_LAUNCH_EXTRA_HANDLES_MAX) {
+    close_all(o.handles, o.handle_count);
+    return ZX_ERR_OUT_OF_RANGE;
+  }
   struct image im = {.vmo = bootfs};
-  zx_status_t status = janus_bootfs_find(bootfs, name, &im.offset, &im.size);
-  if (status != ZX_OK) return status;
-  return launch(job, name, &im, bootfs, proc_out);
+  zx_status_t status = janus_bootfs_find(bootfs, program, &im.offset, &im.size);
+  if (status == ZX_OK) status = launch(job, program, &im, bootfs, &o, proc_out);
+  else close_all(o.handles, o.handle_count);
+  return status;
 }

@@ -51,4 +51,4 @@ $(LX)/cmd: FORCE
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 
-BOOTFS_EXTRA += linux-root=$(LX)/root.bin linux-cmd=$(LX)/cmd
+BOOTFS_FILES += linux-root=$(LX)/root.bin linux-cmd=$(LX)/cmd

@@ -1,4 +1,4 @@
-// The first user program of demo builds (core/boot/run.c): starts "main" (make run
+// The first user program of demo builds (user/user.mk): starts "main" (make run
 // PROGRAM=...) or else "demo" from the boot filesystem, in a job of its own, waits for
 // it, ends whatever it left running, and exits with its exit code, which the kernel
 // prints and `make run` checks.

@@ -1,7 +1,9 @@
 // Started by tests/user/launch.c through janus_launch: checks the handles a launched
 // program starts with (docs/design.md, "Starting programs") and exits with 42, or 43
-// when it was also given the boot filesystem; 1 when anything is wrong.
+// when it was also given the boot filesystem, or 100 + its CPU when its launcher
+// passed an event as its one extra handle; 1 when anything is wrong.
 #include <janus-user/bootfs.h>
+#include <janus-user/launch.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,16 @@ int main(void) {
   zx_handle_t bootfs = janus_bootfs();
   bool has_bootfs = bootfs != ZX_HANDLE_INVALID;
   if (has_bootfs) bad |= janus_bootfs_find(bootfs, "launched", NULL, NULL) != ZX_OK;
+  zx_handle_t extra = janus_startup_handle(0);
+  bad |= janus_startup_handle(1) != ZX_HANDLE_INVALID || janus_startup_handle(2) != ZX_HANDLE_INVALID;
+  bad |= janus_startup_handle(JANUS_LAUNCH_EXTRA_HANDLES_MAX) != ZX_HANDLE_INVALID;
+  uint32_t cpu = JANUS_THREAD_CPU_ANY;
+  if (extra != ZX_HANDLE_INVALID) {
+    bad |= basic(extra).type != ZX_OBJ_TYPE_EVENT;
+    bad |= zx_object_get_property(zx_thread_self(), JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu) != ZX_OK;
+  }
   printf("launched: %s, %s the boot filesystem\n", bad ? "BAD start-up handles" : "start-up handles ok",
          has_bootfs ? "with" : "without");
-  return bad ? 1 : has_bootfs ? 43 : 42;
+  if (bad) return 1;
+  return extra != ZX_HANDLE_INVALID ? 100 + (int)cpu : has_bootfs ? 43 : 42;
 }

@@ -22,12 +22,33 @@ typedef struct janus_info_asid_counters {
   uint64_t broadcast_flushes;  // inner-shareable TLB invalidations issued (one per batch)
 } janus_info_asid_counters_t;
 
+// On a job handle with ZX_RIGHT_INSPECT: one record of what the kernel holds right
+// now. A test harness compares two reads around a program to find what it leaked (the
+// heap and the kernel's own page tables only grow: pages they took stay theirs).
+#define JANUS_INFO_KERNEL_COUNTS ((uint32_t)0x4a4e0002u)
+
+typedef struct janus_info_kernel_counts {
+  uint64_t free_pages;          // the page allocator's free pages
+  uint64_t heap_pages;          // pages the kernel heap has mapped
+  uint64_t kernel_table_pages;  // pages of the kernel's own translation tables
+  uint64_t objects;             // kernel objects alive (processes, threads, VMOs, ...)
+  uint64_t asids;               // ASIDs held by address spaces (0 with ASIDs off)
+} janus_info_kernel_counts_t;
+
+// On a job handle with ZX_RIGHT_INSPECT: one record, the kernel command line (the boot
+// device tree's /chosen/bootargs), NUL-terminated.
+#define JANUS_INFO_BOOT_ARGS ((uint32_t)0x4a4e0003u)
+
+typedef struct janus_info_boot_args {
+  char args[512];
+} janus_info_boot_args_t;
+
 // Thread placement, a property of thread objects (zx_object_set_property and
 // zx_object_get_property, value a uint32_t). Set it before the thread starts to pin the
 // thread to that CPU (0 .. CPUs - 1; one JANUS_INFO_ASID_COUNTERS record per CPU says
 // how many there are): zx_thread_start / zx_process_start put it there, and it stays
 // there (Janus threads never migrate). JANUS_THREAD_CPU_ANY, the default, lets the
-// kernel choose (round robin; bench kernels: the starter's CPU).
+// kernel choose (round robin).
 //   set: needs ZX_RIGHT_SET_PROPERTY; value_size < 4: ZX_ERR_BUFFER_TOO_SMALL; not a
 //        thread: ZX_ERR_WRONG_TYPE; a CPU that is not online: ZX_ERR_OUT_OF_RANGE; the
 //        thread already started (or was killed): ZX_ERR_BAD_STATE.

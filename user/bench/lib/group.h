@@ -1,14 +1,37 @@
-// Being a member of a bench group (include/janus/bench_group.h).
+// Bench groups: benchmarks of several ordinary processes (bench-pair, bench-ring). The
+// copy of the program its runner starts is member 0: it makes the group's shared VMO
+// and event and launches members 1 .. n-1 from the boot filesystem itself
+// (janus_launch_bootfs_etc), each named "<program> <i>/<n>", pinned to member 0's CPU
+// (a switch is then a switch, not a wakeup IPI) and given handles to the VMO and the
+// event as its extra start-up handles. Every member maps the VMO.
 #ifndef USER_BENCH_LIB_GROUP_H_
 #define USER_BENCH_LIB_GROUP_H_
 
-#include <janus/bench_group.h>
 #include <stdbool.h>
+#include <zircon/types.h>
 
-// From this process's name "<program> <index>/<count>"; false when it runs alone.
-bool bench_group_join(unsigned *index, unsigned *count);
-// The group's shared header, and its data area (zeroed when the group starts).
-static inline struct bench_group *bench_group(void) { return (struct bench_group *)BENCH_GROUP_ADDR; }
-static inline void *bench_group_data(void) { return (void *)BENCH_GROUP_DATA; }
+#define BENCH_GROUP_BYTES (16UL << 20)  // the shared VMO: pages committed as touched
+// Where every member maps it: near the image, so that its translation tables are
+// mostly the image's (mapped anywhere, each of 8,192 ring members needed a few table
+// pages more, and the ring no longer fit in 1 GiB).
+#define BENCH_GROUP_ADDR 0x40000000UL
+
+struct bench_group {
+  unsigned index, count;  // this member, of count
+  zx_handle_t event;      // the group's one event
+  zx_handle_t vmo;        // the shared VMO, mapped at data = BENCH_GROUP_ADDR (zeroed)
+  void *data;
+  zx_handle_t job;        // member 0: the job the others run in,
+  zx_handle_t *procs;     // and handles to them (procs[i] for member i)
+};
+
+// True in a member that member 0 launched (it has the group's handles).
+bool bench_group_is_member(void);
+// Member 0: makes a group of count and launches the others. False on failure (printed).
+bool bench_group_start(const char *program, unsigned count, struct bench_group *g);
+// A launched member: joins the group it was launched into. False when it was not.
+bool bench_group_join(struct bench_group *g);
+// Leaves the group; member 0 first waits for the others to exit. False if one failed.
+bool bench_group_leave(struct bench_group *g);
 
 #endif  // USER_BENCH_LIB_GROUP_H_

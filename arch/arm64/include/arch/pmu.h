@@ -1,4 +1,4 @@
-// The PMU cycle counter, for benchmarks (docs/benchmarks.md).
+// The PMU cycle counter, which user programs read to time paths.
 #ifndef ARCH_PMU_H_
 #define ARCH_PMU_H_
 

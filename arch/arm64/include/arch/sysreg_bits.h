@@ -45,7 +45,7 @@
 // MDCR_EL2 (set by leave_el2): HPMN, bits 4:0, = PMCR_EL0.N gives EL1 every event
 // counter; TPM/TPMCR clear: PMU accesses from EL0/EL1 are not trapped to EL2.
 
-// PMU (arch/arm64/pmu.c): the cycle counter for benchmarks.
+// PMU (arch/arm64/pmu.c): the cycle counter, readable from EL0.
 #define PMCR_E BIT(0)              // enable the counters
 #define PMCR_C BIT(2)              // reset the cycle counter (write-only)
 #define PMCR_LC BIT(6)             // 64-bit cycle counter overflow
