@@ -23,13 +23,17 @@ static uint64_t map[MAP_WORDS];       // under lock: ASIDs taken in this generat
 static unsigned next_hint;            // under lock: where the free search resumes
 static spinlock_t lock = SPINLOCK_INIT;
 static unsigned live;
+// Written by rollover only: bit n % 64 set for the number n of every reserved value. In
+// a generation reservations move but keep their numbers, so a clear bit lets the
+// batched path skip the scan of reserved[] (I3).
+static uint64_t reserved_filter;
 
 // Per CPU, touched only by its CPU (interrupts masked): numbers carved out of the map
 // under the lock, handed out one per fresh ASID without it (I6).
 struct asid_batch {
   uint64_t free;  // bit i: number base + i is this CPU's to hand out
-  uint64_t base;  // a multiple of 64
   uint64_t gen;   // the generation they were carved in (generation << bits)
+  uint64_t base;  // a multiple of 64
 } __attribute__((aligned(64)));
 static struct asid_batch batches[MAX_CPUS];
 static unsigned batch_size;  // numbers per carve: 64 at 16 bits, fewer when ASIDs are few
@@ -68,6 +72,7 @@ zx_status_t asid_init(unsigned bits, unsigned cpus) {
   }
   for (unsigned i = 0; i < MAP_WORDS; i++) map[i] = 0;
   map_clear();
+  __atomic_store_n(&reserved_filter, 1, __ATOMIC_RELAXED);  // reserved[] holds 0s
   next_hint = 1;
   __atomic_store_n(&live, 0, __ATOMIC_RELAXED);
   return ZX_OK;
@@ -108,6 +113,7 @@ static void rollover(unsigned cpu) {
   uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED) + asid_mask + 1;
   __atomic_store_n(&asid_generation, gen, __ATOMIC_RELAXED);
   map_clear();
+  uint64_t filter = 0;
   for (unsigned c = 0; c < ncpus; c++) {
     // The exchange orders against the fast path's CAS on the same location: either
     // the CAS came first and we reserve what it installed, or it fails (sees 0).
@@ -115,10 +121,12 @@ static void rollover(unsigned cpu) {
     if (a == 0) a = reserved[c];  // no switch since the last rollover: still running it
     map[(a & asid_mask) / 64] |= 1ull << ((a & asid_mask) % 64);
     __atomic_store_n(&reserved[c], a, __ATOMIC_RELAXED);
+    filter |= 1ull << (a % 64);
 #ifndef ASID_TEST_SKIP_ROLLOVER_FLUSH
     flush_pending[c] = true;
 #endif
   }
+  __atomic_store_n(&reserved_filter, filter, __ATOMIC_RELAXED);
   next_hint = 1;
   asid_count(&asid_percpu[cpu].counters.rollovers);
 }
@@ -174,12 +182,13 @@ static void batch_refill(unsigned cpu) {
     a = map_find_free(1);
     if (a == 0) __builtin_trap();
   }
-  uint64_t word = map_free_bits(a), take = 0;
-  for (unsigned k = 0; k < batch_size && word; k++) {
-    uint64_t low = word & -word;
-    take |= low;
-    word ^= low;
-  }
+  uint64_t word = map_free_bits(a), take = word;
+  if (batch_size < 64)  // the lowest batch_size free bits
+    for (unsigned k = take = 0; k < batch_size && word; k++) {
+      uint64_t low = word & -word;
+      take |= low;
+      word ^= low;
+    }
   map[a / 64] |= take;
   struct asid_batch *b = &batches[cpu];
   b->base = a & ~63ull;
@@ -201,17 +210,20 @@ static inline void batch_take(struct asid_batch *b) {
 // The CAS on as->asid_gen decides between CPUs giving as a number at once; the CAS on
 // active fails if a rollover came since the read (I2), and then the locked path
 // sorts out what as now holds. Returns 0 when the locked path must decide.
-static inline uint64_t switch_batched(struct asid_state *as, unsigned cpu) {
+static inline uint16_t switch_batched(struct asid_state *as, unsigned cpu) {
   struct asid_batch *b = &batches[cpu];
   uint64_t free = b->free;
   uint64_t active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
   if (!free || !active) return 0;  // nothing carved, or a rollover since (flush pending)
   uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  if (a >> asid_width >= b->gen >> asid_width) return 0;  // the fast path's business
+  if (a >= b->gen) return 0;  // not of an older generation: the fast path's business
 #ifndef ASID_TEST_BATCH_IGNORE_RESERVED  // mutant: a running space loses its number
-  if (a != 0 && reserved_by_any(a)) return 0;  // I3: it keeps its number (locked path)
+  if (a != 0 && (__atomic_load_n(&reserved_filter, __ATOMIC_RELAXED) >> (a % 64) & 1) &&
+      reserved_by_any(a))
+    return 0;  // I3: it keeps its number (locked path)
 #endif
-  uint64_t fresh = b->gen | (b->base + (uint64_t)__builtin_ctzll(free));
+  uint64_t number = b->base + (uint64_t)__builtin_ctzll(free);
+  uint64_t fresh = b->gen | number;
   debug_check_handout(fresh, cpu);
   asid_test_interleave(as, cpu);
   if (!__atomic_compare_exchange_n(&as->asid_gen, &a, fresh, false, __ATOMIC_RELAXED,
@@ -219,18 +231,19 @@ static inline uint64_t switch_batched(struct asid_state *as, unsigned cpu) {
     return 0;  // another CPU gave as a number first: use that one
   batch_take(b);
   if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
-  asid_count(&asid_percpu[cpu].counters.allocations);
   asid_test_interleave(as, cpu);
 #ifdef ASID_TEST_BATCH_STORE_ACTIVE  // mutant: blind to a rollover since the read
   __atomic_store_n(&asid_percpu[cpu].active, fresh, __ATOMIC_RELAXED);
 #else
   if (!__atomic_compare_exchange_n(&asid_percpu[cpu].active, &active, fresh, false,
-                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-    return 0;  // a rollover came between: fresh may be of the old generation now
+                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    asid_count(&asid_percpu[cpu].counters.allocations);  // a rollover came between: fresh
+    return 0;                                           // may be of the old generation
+  }
 #endif
+  // One counter: asid_counters() adds these to slow_switches and allocations.
   asid_count(&asid_percpu[cpu].counters.batched_switches);
-  asid_count(&asid_percpu[cpu].counters.slow_switches);
-  return fresh;
+  return (uint16_t)number;
 }
 
 // The locked slow path: a reserved or fresh ASID for as, a pending flush, or both.
@@ -286,8 +299,8 @@ static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, u
 // The slow path of asid_switch (asid.h): a fresh ASID from this CPU's batch without
 // the lock if it can, else the lock.
 uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu) {
-  uint64_t fresh = switch_batched(as, cpu);
-  if (__builtin_expect(fresh != 0, 1)) return (uint16_t)(fresh & asid_mask);
+  uint16_t asid = switch_batched(as, cpu);
+  if (__builtin_expect(asid != 0, 1)) return asid;
   return switch_locked(as, cpu);
 }
 
@@ -316,12 +329,14 @@ unsigned asid_live(void) { return __atomic_load_n(&live, __ATOMIC_RELAXED); }
 struct asid_counters asid_counters(unsigned cpu) {
   struct asid_counters c;
   c.fast_switches = __atomic_load_n(&asid_percpu[cpu].counters.fast_switches, __ATOMIC_RELAXED);
-  c.slow_switches = __atomic_load_n(&asid_percpu[cpu].counters.slow_switches, __ATOMIC_RELAXED);
-  c.allocations = __atomic_load_n(&asid_percpu[cpu].counters.allocations, __ATOMIC_RELAXED);
-  c.rollovers = __atomic_load_n(&asid_percpu[cpu].counters.rollovers, __ATOMIC_RELAXED);
-  c.local_flushes = __atomic_load_n(&asid_percpu[cpu].counters.local_flushes, __ATOMIC_RELAXED);
   c.batched_switches =
       __atomic_load_n(&asid_percpu[cpu].counters.batched_switches, __ATOMIC_RELAXED);
+  c.slow_switches = c.batched_switches +
+                    __atomic_load_n(&asid_percpu[cpu].counters.slow_switches, __ATOMIC_RELAXED);
+  c.allocations = c.batched_switches +
+                  __atomic_load_n(&asid_percpu[cpu].counters.allocations, __ATOMIC_RELAXED);
+  c.rollovers = __atomic_load_n(&asid_percpu[cpu].counters.rollovers, __ATOMIC_RELAXED);
+  c.local_flushes = __atomic_load_n(&asid_percpu[cpu].counters.local_flushes, __ATOMIC_RELAXED);
   c.broadcast_flushes =
       __atomic_load_n(&asid_percpu[cpu].counters.broadcast_flushes, __ATOMIC_RELAXED);
   return c;

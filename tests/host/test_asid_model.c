@@ -488,6 +488,7 @@ static void run_threads(unsigned bits, unsigned spaces) {
   tas_count = spaces;
   for (unsigned i = 0; i < spaces; i++) tas[i] = (struct asid_state)ASID_STATE_INIT;
   tconflicts = 0;
+  memset(published, 0, sizeof published);  // nothing left over from the last run
   threaded = true;
   pthread_t t[TCPUS];
   for (unsigned c = 0; c < TCPUS; c++)
