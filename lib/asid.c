@@ -15,16 +15,39 @@ static unsigned ncpus;
 // generation << bits, never 0 after init; changes only under lock.
 uint64_t asid_generation;
 struct asid_cpu asid_percpu[MAX_CPUS];
-// Under lock: what each CPU was running at the last rollover; kept through it (I3).
+// Written under lock, read by every CPU's batched path: what each CPU was running at
+// the last rollover; kept through it (I3).
 static uint64_t reserved[MAX_CPUS];
 static bool flush_pending[MAX_CPUS];  // under lock (I4)
 static uint64_t map[MAP_WORDS];       // under lock: ASIDs taken in this generation (I1)
 static unsigned next_hint;            // under lock: where the free search resumes
 static spinlock_t lock = SPINLOCK_INIT;
 static unsigned live;
+// Written by rollover only: bit n % 64 set for the number n of every reserved value. In
+// a generation reservations move but keep their numbers, so a clear bit lets the
+// batched path skip the scan of reserved[] (I3).
+static uint64_t reserved_filter;
+
+// Per CPU, touched only by its CPU (interrupts masked): numbers carved out of the map
+// under the lock, handed out one per fresh ASID without it (I6).
+struct asid_batch {
+  uint64_t free;  // bit i: number base + i is this CPU's to hand out
+  uint64_t gen;   // the generation they were carved in (generation << bits)
+  uint64_t base;  // a multiple of 64
+} __attribute__((aligned(64)));
+static struct asid_batch batches[MAX_CPUS];
+static unsigned batch_size;  // numbers per carve: 64 at 16 bits, fewer when ASIDs are few
 
 
 static void map_clear(void);
+
+// The host model (tests/host/test_asid_model.c) runs other CPUs' switches at these
+// points of the batched path, the windows where another CPU can change what it read.
+#ifdef ASID_TEST_HOOKS
+void asid_test_interleave(struct asid_state *as, unsigned cpu);
+#else
+static inline void asid_test_interleave(struct asid_state *as, unsigned cpu) { (void)as, (void)cpu; }
+#endif
 
 zx_status_t asid_init(unsigned bits, unsigned cpus) {
   if (bits < 1 || bits > ASID_MAX_BITS || cpus < 1 || cpus > MAX_CPUS ||
@@ -33,16 +56,23 @@ zx_status_t asid_init(unsigned bits, unsigned cpus) {
   asid_width = bits;
   asid_mask = (1ull << bits) - 1;
   ncpus = cpus;
+  // At most a quarter of a generation sits in batches, so the numbers a rollover
+  // strands in other CPUs' batches cost little.
+  uint64_t size = (1ull << bits) / (4 * cpus);
+  batch_size = size < 1 ? 1 : size > 64 ? 64 : (unsigned)size;
   __atomic_store_n(&asid_generation, 1ull << bits, __ATOMIC_RELAXED);
   for (unsigned i = 0; i < MAX_CPUS; i++) {
     __atomic_store_n(&asid_percpu[i].active, 0, __ATOMIC_RELAXED);
-    reserved[i] = 0;
+    __atomic_store_n(&reserved[i], 0, __ATOMIC_RELAXED);
     flush_pending[i] = false;
     struct asid_counters zero = {0};
     asid_percpu[i].counters = zero;
+    batches[i].free = 0;
+    batches[i].gen = 0;
   }
   for (unsigned i = 0; i < MAP_WORDS; i++) map[i] = 0;
   map_clear();
+  __atomic_store_n(&reserved_filter, 1, __ATOMIC_RELAXED);  // reserved[] holds 0s
   next_hint = 1;
   __atomic_store_n(&live, 0, __ATOMIC_RELAXED);
   return ZX_OK;
@@ -54,19 +84,20 @@ static void map_clear(void) {
   map[0] = 1;  // ASID 0: the empty TTBR0, never handed out
 }
 
-static inline bool map_test_and_set(uint64_t asid) {
-  uint64_t bit = 1ull << (asid % 64);
-  bool was = map[asid / 64] & bit;
-  map[asid / 64] |= bit;
-  return was;
+static inline bool map_test(uint64_t asid) { return map[asid / 64] & 1ull << (asid % 64); }
+
+// The free bits of the map word holding asid, from asid on (and below 2^bits).
+static uint64_t map_free_bits(uint64_t asid) {
+  uint64_t word = ~map[asid / 64] & (~0ull << (asid % 64));
+  uint64_t limit = asid_mask + 1;
+  if (limit - (asid & ~63ull) < 64) word &= (1ull << (limit % 64)) - 1;
+  return word;
 }
 
 // First clear bit in [from, 2^bits), or 0 if none (bit 0 is always set).
 static uint64_t map_find_free(uint64_t from) {
-  uint64_t limit = asid_mask + 1;
-  for (uint64_t i = from; i < limit;) {
-    uint64_t word = ~map[i / 64] & (~0ull << (i % 64));
-    if (limit - (i & ~63ull) < 64) word &= (1ull << (limit % 64)) - 1;
+  for (uint64_t i = from; i <= asid_mask;) {
+    uint64_t word = map_free_bits(i);
     if (word) return (i & ~63ull) + (uint64_t)__builtin_ctzll(word);
     i = (i & ~63ull) + 64;
   }
@@ -75,47 +106,51 @@ static uint64_t map_find_free(uint64_t from) {
 
 // A new generation (lock held). Every ASID a CPU may be running is reserved into it
 // (I3), everything else becomes free, and every CPU owes a local flush before it
-// next switches (I4). Cost: O(2^bits / 64 + cpus), whatever the number of address
-// spaces (measured against alternatives in docs/asid.md).
+// next switches (I4). Every CPU's batch is of the old generation now; each CPU drops
+// its own at its next (locked) switch (I6). Cost: O(2^bits / 64 + cpus), whatever the
+// number of address spaces (measured against alternatives in docs/asid.md).
 static void rollover(unsigned cpu) {
   uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED) + asid_mask + 1;
   __atomic_store_n(&asid_generation, gen, __ATOMIC_RELAXED);
   map_clear();
+  uint64_t filter = 0;
   for (unsigned c = 0; c < ncpus; c++) {
     // The exchange orders against the fast path's CAS on the same location: either
     // the CAS came first and we reserve what it installed, or it fails (sees 0).
     uint64_t a = __atomic_exchange_n(&asid_percpu[c].active, 0, __ATOMIC_RELAXED);
     if (a == 0) a = reserved[c];  // no switch since the last rollover: still running it
     map[(a & asid_mask) / 64] |= 1ull << ((a & asid_mask) % 64);
-    reserved[c] = a;
+    __atomic_store_n(&reserved[c], a, __ATOMIC_RELAXED);
+    filter |= 1ull << (a % 64);
 #ifndef ASID_TEST_SKIP_ROLLOVER_FLUSH
     flush_pending[c] = true;
 #endif
   }
+  __atomic_store_n(&reserved_filter, filter, __ATOMIC_RELAXED);
   next_hint = 1;
   asid_count(&asid_percpu[cpu].counters.rollovers);
 }
 
-// as runs under a reserved ASID of the last rollover: move every such reservation
-// (several CPUs may run as) into the new generation. Returns whether one existed.
-static bool update_reserved(uint64_t old, uint64_t now) {
-  bool hit = false;
-  for (unsigned c = 0; c < ncpus; c++) {
-    if (reserved[c] == old) {
-      reserved[c] = now;
-      hit = true;
-    }
-  }
-  return hit;
+// Whether a CPU runs (or may run) an address space under a (reserved at a rollover).
+static inline bool reserved_by_any(uint64_t a) {
+  for (unsigned c = 0; c < ncpus; c++)
+    if (__atomic_load_n(&reserved[c], __ATOMIC_RELAXED) == a) return true;
+  return false;
 }
 
-// as's ASID is not of the current generation (lock held): give it one that is.
+// a is reserved (lock held): move every such reservation (several CPUs may run its
+// address space) to now, its value in the new generation.
+static void update_reserved(uint64_t a, uint64_t now) {
+  for (unsigned c = 0; c < ncpus; c++)
+    if (reserved[c] == a) __atomic_store_n(&reserved[c], now, __ATOMIC_RELAXED);
+}
+
 // Debug builds (the kernel's test builds) re-check the invariants a fresh ASID relies
-// on: its number was free in this generation (I1: no two address spaces share it),
-// and no CPU has it active or reserved (I3: it is not in any TTBR0).
+// on: its number was free in this generation when it was carved into a batch (I1: no
+// two address spaces share it), and no CPU has it active or reserved (I3: it is not in
+// any TTBR0). At hand-out (no lock) the same value must be active or reserved nowhere.
 #if defined(ASID_DEBUG_CHECKS) || KCONFIG_SELFTEST
-static void debug_check_fresh(uint64_t a, bool was_taken, unsigned cpu) {
-  if (was_taken) asid_invariant_failed("fresh ASID already taken in this generation", a);
+static void debug_check_carved(uint64_t a, unsigned cpu) {
   for (unsigned c = 0; c < ncpus; c++) {
     uint64_t active = __atomic_load_n(&asid_percpu[c].active, __ATOMIC_RELAXED);
     if (c != cpu && active && (active & asid_mask) == a)
@@ -124,46 +159,131 @@ static void debug_check_fresh(uint64_t a, bool was_taken, unsigned cpu) {
       asid_invariant_failed("fresh ASID is reserved by a CPU", a);
   }
 }
-#else
-static inline void debug_check_fresh(uint64_t a, bool was_taken, unsigned cpu) {
-  (void)a, (void)was_taken, (void)cpu;
+static void debug_check_handout(uint64_t value, unsigned cpu) {
+  for (unsigned c = 0; c < ncpus; c++) {
+    if (c != cpu && __atomic_load_n(&asid_percpu[c].active, __ATOMIC_RELAXED) == value)
+      asid_invariant_failed("batched ASID is active on another CPU", value & asid_mask);
+    if (__atomic_load_n(&reserved[c], __ATOMIC_RELAXED) == value)
+      asid_invariant_failed("batched ASID is reserved by a CPU", value & asid_mask);
+  }
 }
+#else
+static inline void debug_check_carved(uint64_t a, unsigned cpu) { (void)a, (void)cpu; }
+static inline void debug_check_handout(uint64_t value, unsigned cpu) { (void)value, (void)cpu; }
 #endif
 
-static uint64_t new_asid(uint64_t old, unsigned cpu) {
-  uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
-  if (old != 0) {
-    uint64_t keep = gen | (old & asid_mask);
-    if (update_reserved(old, keep)) return keep;  // still owned: its bit is set
-    // Its number is free in this generation: no one else has held it since the
-    // rollover that flushed every CPU, so as may keep it (I1).
-    if (!map_test_and_set(old & asid_mask)) {
-      asid_count(&asid_percpu[cpu].counters.allocations);
-      return keep;
-    }
-  }
+// Lock held, this CPU's batch empty or stale: carve up to batch_size free numbers of
+// the current generation out of one map word, marking them taken (I1, I6). Rolls over
+// when none is free (one then is: at most cpus are reserved, 2^bits >= cpus + 2).
+static void batch_refill(unsigned cpu) {
   uint64_t a = map_find_free(next_hint);
   if (a == 0) {
     rollover(cpu);
-    gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
     a = map_find_free(1);
-    if (a == 0) __builtin_trap();  // impossible: at most cpus reserved, 2^bits >= cpus + 2
+    if (a == 0) __builtin_trap();
   }
-  bool was_taken = map_test_and_set(a);
-  debug_check_fresh(a, was_taken, cpu);
-  next_hint = (unsigned)a + 1;
-  asid_count(&asid_percpu[cpu].counters.allocations);
-  return gen | a;
+  uint64_t word = map_free_bits(a), take = word;
+  if (batch_size < 64)  // the lowest batch_size free bits
+    for (unsigned k = take = 0; k < batch_size && word; k++) {
+      uint64_t low = word & -word;
+      take |= low;
+      word ^= low;
+    }
+  map[a / 64] |= take;
+  struct asid_batch *b = &batches[cpu];
+  b->base = a & ~63ull;
+  b->free = take;
+  b->gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
+  next_hint = (unsigned)(b->base + 64 - (unsigned)__builtin_clzll(take));  // past the last
+  for (uint64_t t = take; t; t &= t - 1) debug_check_carved(b->base + __builtin_ctzll(t), cpu);
 }
 
-// The slow path of asid_switch (asid.h): a fresh or reserved ASID, or a pending flush.
-uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu) {
-  irq_state_t irq = spin_lock_irqsave(&lock);
+static inline void batch_take(struct asid_batch *b) {
+#ifndef ASID_TEST_BATCH_REUSE  // mutant: a batch number handed out again and again
+  b->free &= b->free - 1;
+#endif
+  (void)b;
+}
+
+// The slow path without the lock (I6): as has no ASID of this CPU's batch's generation
+// and runs nowhere under a reserved one, so it may take the next number of the batch.
+// The CAS on as->asid_gen decides between CPUs giving as a number at once; the CAS on
+// active fails if a rollover came since the read (I2), and then the locked path
+// sorts out what as now holds. Returns 0 when the locked path must decide.
+static inline uint16_t switch_batched(struct asid_state *as, unsigned cpu) {
+  struct asid_batch *b = &batches[cpu];
+  uint64_t free = b->free;
+  uint64_t active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
+  if (!free || !active) return 0;  // nothing carved, or a rollover since (flush pending)
   uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  if (!asid_same_gen(a, __atomic_load_n(&asid_generation, __ATOMIC_RELAXED))) {
-    if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
-    a = new_asid(a, cpu);
-    __atomic_store_n(&as->asid_gen, a, __ATOMIC_RELAXED);
+  if (a >= b->gen) return 0;  // not of an older generation: the fast path's business
+#ifndef ASID_TEST_BATCH_IGNORE_RESERVED  // mutant: a running space loses its number
+  if (a != 0 && (__atomic_load_n(&reserved_filter, __ATOMIC_RELAXED) >> (a % 64) & 1) &&
+      reserved_by_any(a))
+    return 0;  // I3: it keeps its number (locked path)
+#endif
+  uint64_t number = b->base + (uint64_t)__builtin_ctzll(free);
+  uint64_t fresh = b->gen | number;
+  debug_check_handout(fresh, cpu);
+  asid_test_interleave(as, cpu);
+  if (!__atomic_compare_exchange_n(&as->asid_gen, &a, fresh, false, __ATOMIC_RELAXED,
+                                   __ATOMIC_RELAXED))
+    return 0;  // another CPU gave as a number first: use that one
+  batch_take(b);
+  if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+  asid_test_interleave(as, cpu);
+#ifdef ASID_TEST_BATCH_STORE_ACTIVE  // mutant: blind to a rollover since the read
+  __atomic_store_n(&asid_percpu[cpu].active, fresh, __ATOMIC_RELAXED);
+#else
+  if (!__atomic_compare_exchange_n(&asid_percpu[cpu].active, &active, fresh, false,
+                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    asid_count(&asid_percpu[cpu].counters.allocations);  // a rollover came between: fresh
+    return 0;                                           // may be of the old generation
+  }
+#endif
+  // One counter: asid_counters() adds these to slow_switches and allocations.
+  asid_count(&asid_percpu[cpu].counters.batched_switches);
+  return (uint16_t)number;
+}
+
+// The locked slow path: a reserved or fresh ASID for as, a pending flush, or both.
+static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, unsigned cpu) {
+  irq_state_t irq = spin_lock_irqsave(&lock);
+  uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
+  struct asid_batch *b = &batches[cpu];
+#ifndef ASID_TEST_KEEP_STALE_BATCH  // mutant: numbers of an old generation handed out
+  if (b->gen != gen) b->free = 0;  // I6: carved before a rollover, they may be anyone's
+#endif
+  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
+  while (!asid_same_gen(a, gen)) {
+    uint64_t number = a & asid_mask, next = gen | number;
+    bool reserved_now = a != 0 && reserved_by_any(a);
+    bool keep_free = !reserved_now && a != 0 && !map_test(number);
+    if (!reserved_now && !keep_free) {
+      if (!b->free) {
+        batch_refill(cpu);
+        if (b->gen != gen) {  // it rolled over: decide again in the new generation
+          gen = b->gen;
+          continue;
+        }
+      }
+      next = gen | (b->base + (uint64_t)__builtin_ctzll(b->free));
+    }
+    // A CPU taking the batched path may give as a number meanwhile; then a is that.
+    if (__atomic_compare_exchange_n(&as->asid_gen, &a, next, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED)) {
+      if (reserved_now) {
+        update_reserved(a, next);  // still owned: its bit is set
+      } else {
+        // keep_free: its number is free in this generation: no one else has held it
+        // since the rollover that flushed every CPU, so as may keep it (I1).
+        if (keep_free) map[number / 64] |= 1ull << (number % 64);
+        else batch_take(b);
+        asid_count(&asid_percpu[cpu].counters.allocations);
+      }
+      if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+      a = next;
+    }
   }
   if (flush_pending[cpu]) {  // I4: before this CPU uses any ASID of the new generation
     flush_pending[cpu] = false;
@@ -174,6 +294,14 @@ uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu) {
   asid_count(&asid_percpu[cpu].counters.slow_switches);
   spin_unlock_irqrestore(&lock, irq);
   return (uint16_t)(a & asid_mask);
+}
+
+// The slow path of asid_switch (asid.h): a fresh ASID from this CPU's batch without
+// the lock if it can, else the lock.
+uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu) {
+  uint16_t asid = switch_batched(as, cpu);
+  if (__builtin_expect(asid != 0, 1)) return asid;
+  return switch_locked(as, cpu);
 }
 
 void asid_release(struct asid_state *as) {
@@ -201,8 +329,12 @@ unsigned asid_live(void) { return __atomic_load_n(&live, __ATOMIC_RELAXED); }
 struct asid_counters asid_counters(unsigned cpu) {
   struct asid_counters c;
   c.fast_switches = __atomic_load_n(&asid_percpu[cpu].counters.fast_switches, __ATOMIC_RELAXED);
-  c.slow_switches = __atomic_load_n(&asid_percpu[cpu].counters.slow_switches, __ATOMIC_RELAXED);
-  c.allocations = __atomic_load_n(&asid_percpu[cpu].counters.allocations, __ATOMIC_RELAXED);
+  c.batched_switches =
+      __atomic_load_n(&asid_percpu[cpu].counters.batched_switches, __ATOMIC_RELAXED);
+  c.slow_switches = c.batched_switches +
+                    __atomic_load_n(&asid_percpu[cpu].counters.slow_switches, __ATOMIC_RELAXED);
+  c.allocations = c.batched_switches +
+                  __atomic_load_n(&asid_percpu[cpu].counters.allocations, __ATOMIC_RELAXED);
   c.rollovers = __atomic_load_n(&asid_percpu[cpu].counters.rollovers, __ATOMIC_RELAXED);
   c.local_flushes = __atomic_load_n(&asid_percpu[cpu].counters.local_flushes, __ATOMIC_RELAXED);
   c.broadcast_flushes =

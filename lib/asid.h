@@ -22,7 +22,8 @@ struct asid_state {
 
 struct asid_counters {
   uint64_t fast_switches;  // switches that took no lock
-  uint64_t slow_switches;  // switches that took the lock (new ASID, reserved one, or flush)
+  uint64_t slow_switches;  // switches off the fast path (new ASID, reserved one, or flush)
+  uint64_t batched_switches;  // of those, the ones that took a fresh ASID without the lock
   uint64_t allocations;    // ASIDs taken from the free map
   uint64_t rollovers;      // generation bumps this CPU performed
   uint64_t local_flushes;  // asid_arch_flush_local_tlb() calls on this CPU

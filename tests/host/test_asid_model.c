@@ -14,6 +14,9 @@
 // then asid_release. An access may use ANY matching entry, so all matching entries
 // must carry the PA the tables hold now (and none may match an unmapped page).
 // Physical pages are never reused, so any stale entry is visible as a wrong PA.
+// The allocator's batched path (a fresh ASID without the lock) calls back into the
+// model at the two points where another CPU may act between its reads and its
+// compare-and-swaps (asid_test_interleave); the model then switches other CPUs there.
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -70,13 +73,15 @@ static struct {
   uint64_t seed, rng, step;
   bool skip_stale;  // model-kernel mutant: skip the TLBI when the ASID is not current
   bool batch_local;  // mutant: the batched whole-ASID flush reaches only the calling CPU
+  bool interleave;   // switch other CPUs inside the allocator's batched path
+  unsigned depth;    // nesting of those switches (one level)
   bool quiet, failed;
   struct mcpu cpu[MCPUS];
   struct mas as[NAS];
   uint32_t next_pa;
   struct op hist[HIST];
   unsigned nhist;
-  uint64_t accesses, hits, flushes, batched;
+  uint64_t accesses, hits, flushes, batched, interleaved;
 } m;
 
 static _Thread_local unsigned current_cpu;  // the CPU calling into the allocator
@@ -221,6 +226,26 @@ static void do_switch(unsigned cpu, unsigned as) {
   check_ttbrs();
 }
 
+// The allocator is between a read and a compare-and-swap of its batched path on cpu,
+// switching to as: let one or two other CPUs switch first, to as itself or to any
+// live space (which may roll the generation over under it).
+void asid_test_interleave(struct asid_state *as, unsigned cpu) {
+  if (threaded || !m.interleave || m.depth || m.ncpu < 2 || rnd(3) != 0) return;
+  unsigned self = NAS;
+  for (unsigned i = 0; i < NAS; i++)
+    if (&m.as[i].st == as) self = i;
+  m.depth++;
+  for (unsigned k = 1 + rnd(2); k; k--) {
+    unsigned other = (cpu + 1 + rnd(m.ncpu - 1)) % m.ncpu;
+    unsigned target = rnd(2) && self < NAS ? self : rnd(NAS);
+    if (!m.as[target].live) continue;
+    m.interleaved++;
+    do_switch(other, target);
+  }
+  m.depth--;
+  current_cpu = cpu;
+}
+
 static void step_once(void) {
   unsigned r = rnd(100), cpu = rnd(m.ncpu), as = rnd(NAS), va = rnd(NVA);
   struct mas *s = &m.as[as];
@@ -296,6 +321,7 @@ static bool run_model(unsigned bits, unsigned ncpu, uint64_t seed, uint64_t step
   m.seed = m.rng = seed;
   m.skip_stale = mutant == SKIP_STALE;
   m.batch_local = mutant == BATCH_LOCAL;
+  m.interleave = true;
   m.quiet = quiet;
   m.next_pa = KPA + 1;
   for (unsigned c = 0; c < MCPUS; c++) m.cpu[c].as = -1;
@@ -313,14 +339,17 @@ static bool run_model(unsigned bits, unsigned ncpu, uint64_t seed, uint64_t step
 struct config {
   unsigned bits, cpus;
 };
-// 2-bit ASIDs give 3 usable ones: enough for 1 or 2 CPUs (2^bits >= cpus + 2).
-static const struct config configs[] = {{2, 1}, {2, 2}, {3, 4}, {4, 4}, {3, 3}, {16, 4}};
+// 2-bit ASIDs give 3 usable ones: enough for 1 or 2 CPUs (2^bits >= cpus + 2). Batches
+// hold 2^bits / (4 * cpus) numbers (at least 1, at most 64): 1 in the first five, 4 in
+// the next three (with rollovers), 64 at 16 bits (fresh spaces only: no rollover).
+static const struct config configs[] = {{2, 1}, {2, 2}, {3, 4}, {4, 4}, {3, 3},
+                                        {4, 1}, {5, 2}, {6, 4}, {16, 4}};
 static const uint64_t seeds[] = {HASH_GOLDEN_RATIO_64, 0x1234567ull, 0xdeadbeefcafeull, 42};
 #define STEPS_PER_RUN 1000000
 
 TEST(asid_model_no_stale_translation) {
   uint64_t total = 0, rollovers = 0, fast = 0, slow = 0, flushes = 0, accesses = 0, hits = 0,
-           batched = 0;
+           batched = 0, unlocked = 0, interleaved = 0;
   for (unsigned ci = 0; ci < sizeof configs / sizeof configs[0]; ci++)
     for (unsigned si = 0; si < sizeof seeds / sizeof seeds[0]; si++) {
       bool ok = run_model(configs[ci].bits, configs[ci].cpus, seeds[si] + ci, STEPS_PER_RUN,
@@ -329,6 +358,7 @@ TEST(asid_model_no_stale_translation) {
       if (!ok) return;
       total += m.step;
       batched += m.batched;
+      interleaved += m.interleaved;
       accesses += m.accesses;
       hits += m.hits;
       for (unsigned c = 0; c < configs[ci].cpus; c++) {
@@ -337,17 +367,21 @@ TEST(asid_model_no_stale_translation) {
         fast += k.fast_switches;
         slow += k.slow_switches;
         flushes += k.local_flushes;
+        unlocked += k.batched_switches;
       }
       EXPECT(configs[ci].bits == 16 || rollovers > 0);
     }
   EXPECT(batched > 0);
+  EXPECT(unlocked > 0);
+  EXPECT(interleaved > 0);
   printf("  asid model: %u runs, %llu operations (%llu accesses, %llu TLB hits), %llu fast / "
-         "%llu slow switches, %llu rollovers, %llu local flushes, %llu batched ASID flushes\n",
+         "%llu slow switches (%llu without the lock), %llu rollovers, %llu local flushes, "
+         "%llu batched ASID flushes, %llu switches interleaved into the batched path\n",
          (unsigned)(sizeof configs / sizeof configs[0] * sizeof seeds / sizeof seeds[0]),
          (unsigned long long)total, (unsigned long long)accesses, (unsigned long long)hits,
-         (unsigned long long)fast,
-         (unsigned long long)slow, (unsigned long long)rollovers, (unsigned long long)flushes,
-         (unsigned long long)batched);
+         (unsigned long long)fast, (unsigned long long)slow, (unsigned long long)unlocked,
+         (unsigned long long)rollovers, (unsigned long long)flushes,
+         (unsigned long long)batched, (unsigned long long)interleaved);
 }
 
 // The test of the test, in the model kernel: skipping the unmap TLBI when the
@@ -412,15 +446,18 @@ TEST(asid_rollover_keeps_running_asid) {
   EXPECT_EQ(asid_live(), 0);
 }
 
-// Real concurrency (threads stand for CPUs): the lock-free fast path racing with
-// rollovers on other CPUs. Each CPU publishes (address space, ASID) after a switch and
-// clears it before the next; two CPUs must never publish different address spaces
-// under one ASID. No TLB model here (the hook does nothing); the model above covers
-// the TLB, this covers the CAS/exchange race that a sequential model cannot produce.
+// Real concurrency (threads stand for CPUs): the lock-free fast path and the batched
+// path racing with rollovers on other CPUs. Each CPU publishes (address space, ASID)
+// after a switch and clears it before the next; two CPUs must never publish different
+// address spaces under one ASID. No TLB model here (the hook does nothing); the model
+// above covers the TLB, this samples the CAS/exchange races on real threads. Two
+// widths: 3 bits (batches of 1: every fresh ASID takes the lock) and 6 bits with 96
+// spaces (batches of 4: most fresh ASIDs are taken without it).
 #define TCPUS 4
-#define TAS 12
+#define TAS_MAX 96
 #define TSWITCHES 50000
-static struct asid_state tas[TAS];
+static struct asid_state tas[TAS_MAX];
+static unsigned tas_count;
 static uint64_t published[TCPUS];  // as index + 1 << 16 | asid; 0 = switching
 static int tconflicts;
 
@@ -429,7 +466,7 @@ static void *cpu_thread(void *arg) {
   uint64_t rng = HASH_GOLDEN_RATIO_64 * (cpu + 1);
   current_cpu = cpu;
   for (unsigned i = 0; i < TSWITCHES; i++) {
-    unsigned as = (unsigned)(test_rng_next(&rng) % TAS);
+    unsigned as = (unsigned)(test_rng_next(&rng) % tas_count);
     __atomic_store_n(&published[cpu], 0, __ATOMIC_SEQ_CST);
     uint16_t asid = asid_switch(&tas[as], cpu);
     uint64_t mine = (uint64_t)(as + 1) << 16 | asid;
@@ -447,9 +484,12 @@ static void *cpu_thread(void *arg) {
   return NULL;
 }
 
-TEST(asid_concurrent_switches) {
-  ASSERT(asid_init(3, TCPUS) == ZX_OK);
-  for (unsigned i = 0; i < TAS; i++) tas[i] = (struct asid_state)ASID_STATE_INIT;
+static void run_threads(unsigned bits, unsigned spaces) {
+  ASSERT(asid_init(bits, TCPUS) == ZX_OK);
+  tas_count = spaces;
+  for (unsigned i = 0; i < spaces; i++) tas[i] = (struct asid_state)ASID_STATE_INIT;
+  tconflicts = 0;
+  memset(published, 0, sizeof published);  // nothing left over from the last run
   threaded = true;
   pthread_t t[TCPUS];
   for (unsigned c = 0; c < TCPUS; c++)
@@ -457,12 +497,20 @@ TEST(asid_concurrent_switches) {
   for (unsigned c = 0; c < TCPUS; c++) pthread_join(t[c], NULL);
   threaded = false;
   EXPECT_EQ(tconflicts, 0);
-  uint64_t fast = 0, rollovers = 0;
+  uint64_t fast = 0, rollovers = 0, unlocked = 0;
   for (unsigned c = 0; c < TCPUS; c++) {
     fast += asid_counters(c).fast_switches;
     rollovers += asid_counters(c).rollovers;
+    unlocked += asid_counters(c).batched_switches;
   }
   EXPECT(rollovers > 0);
-  printf("  asid concurrent: %u switches, %llu fast, %llu rollovers\n", TCPUS * TSWITCHES,
-         (unsigned long long)fast, (unsigned long long)rollovers);
+  EXPECT(bits < 6 || unlocked > 0);
+  printf("  asid concurrent (%u bits, %u spaces): %u switches, %llu fast, %llu fresh without "
+         "the lock, %llu rollovers\n", bits, spaces, TCPUS * TSWITCHES, (unsigned long long)fast,
+         (unsigned long long)unlocked, (unsigned long long)rollovers);
+}
+
+TEST(asid_concurrent_switches) {
+  run_threads(3, 12);
+  run_threads(6, 96);
 }

@@ -11,7 +11,7 @@
 #define LX_MAX_CPUS 8
 
 static unsigned lx_bits, ncpus;
-static uint64_t asid_generation;  // atomic64_t: generation << lx_bits
+static uint64_t lx_asid_generation;  // atomic64_t: generation << lx_bits
 static uint64_t asid_map[(1u << ASID_MAX_BITS) / 64];
 static unsigned cur_idx;
 static struct {
@@ -28,7 +28,7 @@ static uint64_t nrollovers;
 static inline uint64_t rd(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 
 static inline int asid_gen_match(uint64_t asid) {
-  return !((asid ^ rd(&asid_generation)) >> lx_bits);
+  return !((asid ^ rd(&lx_asid_generation)) >> lx_bits);
 }
 
 // find_next_zero_bit(): word at a time.
@@ -51,7 +51,7 @@ static zx_status_t lx_init(unsigned bits, unsigned cpus) {
     return ZX_ERR_INVALID_ARGS;
   lx_bits = bits;
   ncpus = cpus;
-  asid_generation = 1ull << bits;  // ASID_FIRST_VERSION
+  lx_asid_generation = 1ull << bits;  // ASID_FIRST_VERSION
   for (unsigned i = 0; i < (1u << ASID_MAX_BITS) / 64; i++) asid_map[i] = 0;
   for (unsigned c = 0; c < LX_MAX_CPUS; c++) active_asids[c].asid = reserved_asids[c] = 0;
   tlb_flush_pending = 0;
@@ -91,7 +91,7 @@ static int check_update_reserved_asid(uint64_t asid, uint64_t newasid) {
 }
 
 static uint64_t new_context(struct space *s) {
-  uint64_t asid = rd(&s->linux_id), generation = rd(&asid_generation);
+  uint64_t asid = rd(&s->linux_id), generation = rd(&lx_asid_generation);
   if (asid != 0) {
     uint64_t newasid = generation | ASID_LOW(asid);
     if (check_update_reserved_asid(asid, newasid)) return newasid;
@@ -102,7 +102,7 @@ static uint64_t new_context(struct space *s) {
   }
   asid = find_next_zero_bit(NUM_USER_ASIDS, cur_idx);
   if (asid == NUM_USER_ASIDS) {
-    generation = __atomic_add_fetch(&asid_generation, NUM_USER_ASIDS, __ATOMIC_RELAXED);
+    generation = __atomic_add_fetch(&lx_asid_generation, NUM_USER_ASIDS, __ATOMIC_RELAXED);
     flush_context();
     asid = find_next_zero_bit(NUM_USER_ASIDS, 1);  // more ASIDs than CPUs: always found
   }
