@@ -21,7 +21,7 @@
 #include "core/syscalls/info_out.h"
 #include "core/syscalls/info_tasks.h"
 #include "core/syscalls/syscall_table.h"
-#include "core/vm/pmm.h"
+#include <janus/pmm.h>
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
 

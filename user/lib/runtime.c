@@ -43,6 +43,8 @@ void zx_cprng_draw(void *buffer, size_t buffer_size) {
 
 zx_time_t zx_deadline_after(zx_duration_t nanoseconds) {
   return zx_time_add_duration(zx_clock_get_monotonic(), nanoseconds);
+}
+
 zx_handle_t janus_startup_handle(unsigned index) {
   return index < JANUS_LAUNCH_EXTRA_HANDLES_MAX ? extra[index] : ZX_HANDLE_INVALID;
 }
