@@ -16,6 +16,7 @@
 #include "core/boot/bench_group.h"
 #include "core/boot/bootfs.h"
 #include <janus/pmm.h>
+#include "core/vm/slab.h"
 #include "core/object/job.h"
 
 // Runs a boot-filesystem program to its end; *code is its return code.
@@ -44,8 +45,9 @@ static zx_status_t run_program(const char *name, int64_t *code) {
 }
 
 #if KCONFIG_SELFTEST
-// What a finished program must have given back: pages (the heap and kernel page
-// tables only grow, so they count as given back), kernel objects, ASIDs.
+// What a finished program must have given back: pages (the heap's slack, kernel page
+// tables and the one empty slab a cache keeps count as given back), kernel objects,
+// ASIDs. tests/user/kmem.c checks that pages really return to the page allocator.
 #define SETTLE_NS 200000000LL
 
 struct resource_counts {
@@ -56,7 +58,8 @@ struct resource_counts {
 
 static struct resource_counts count_resources(void) {
   return (struct resource_counts){
-      .pages = pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages(),
+      .pages = pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() +
+               slab_empty_pages(),
       .objects = kobject_live_count(),
       .asids = arch_asids_in_use(),
   };

@@ -1,5 +1,6 @@
 // zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES,
-// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS)
+// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS, and Janus's
+// JANUS_INFO_ASID_COUNTERS and JANUS_INFO_KMEM_STATS)
 // and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME, and Janus's
 // JANUS_PROP_THREAD_CPU).
 #include <janus/arch.h>
@@ -18,6 +19,8 @@
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
+#include <janus/pmm.h>
+#include "core/vm/slab.h"
 
 static spinlock_t thread_name_lock = SPINLOCK_INIT;
 
@@ -203,6 +206,28 @@ static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer,
   return status;
 }
 
+// JANUS_INFO_KMEM_STATS (<zircon/syscalls/janus.h>): the root job only.
+static zx_status_t info_kmem_stats(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                   user_out_ptr_t actual, user_out_ptr_t avail) {
+  struct job *job;
+  zx_status_t status = handle_get_job(handle, ZX_RIGHT_INSPECT, &job, NULL);
+  if (status != ZX_OK) return status;
+  bool root = job == root_job();
+  kobject_unref(&job->obj);
+  if (!root) return ZX_ERR_ACCESS_DENIED;
+  janus_info_kmem_stats_t info = {
+      .total_bytes = pmm_total_pages() * PAGE_SIZE,
+      .free_bytes = pmm_free_pages() * PAGE_SIZE,
+      .heap_bytes = heap_mapped_pages() * PAGE_SIZE,
+      .slab_bytes = slab_pages() * PAGE_SIZE,
+      .free_slab_bytes = slab_empty_pages() * PAGE_SIZE,
+      .mmu_overhead_bytes = arch_kernel_table_pages() * PAGE_SIZE,
+      .live_objects = kobject_live_count(),
+      .asids_in_use = arch_asids_in_use(),
+  };
+  return single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
 zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
                                 size_t buffer_size, user_out_ptr_t actual, user_out_ptr_t avail) {
   switch (topic) {
@@ -220,6 +245,8 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
       return info_vmar(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_ASID_COUNTERS:
       return info_asid_counters(handle, buffer, buffer_size, actual, avail);
+    case JANUS_INFO_KMEM_STATS:
+      return info_kmem_stats(handle, buffer, buffer_size, actual, avail);
     default:
       return ZX_ERR_NOT_SUPPORTED;  // as Zircon, for topics it does not know
   }

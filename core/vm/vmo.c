@@ -9,10 +9,18 @@
 
 #include "core/object/signals.h"
 #include "core/vm/vmar.h"
+#include "core/vm/slab.h"
 
 spinlock_t vm_lock = SPINLOCK_INIT;
 
 #define VMO_COPY_CHUNK 256u  // bytes copied per lock hold (bounce buffer on the stack)
+
+static struct slab_cache vmo_cache = SLAB_CACHE("vmo", sizeof(struct vmo));
+static struct slab_cache shared_page_cache =
+    SLAB_CACHE("vmo_shared_page", sizeof(struct vmo_shared_page));
+
+struct vmo_shared_page *vmo_shared_page_alloc(void) { return slab_alloc(&shared_page_cache); }
+void vmo_shared_page_free(struct vmo_shared_page *sp) { slab_free(&shared_page_cache, sp); }
 
 static struct vmo_shared_page *slot_shared(vmo_slot_t s) {
   return (struct vmo_shared_page *)(s & ~VMO_SLOT_SHARED);
@@ -26,7 +34,7 @@ void vmo_slot_release(vmo_slot_t slot) {
   struct vmo_shared_page *sp = slot_shared(slot);
   if (--sp->refs == 0) {
     pmm_free(sp->pa, 0);
-    free(sp);
+    vmo_shared_page_free(sp);
   }
 }
 
@@ -114,7 +122,7 @@ static void vmo_destroy(struct kobject *obj) {
   if (!vmo->ever_shared) vmo_free_pages_from(vmo, 0);  // nobody else can see them
   if (root) kobject_unref(&root->obj);  // flat: a root is never a slice
   free(vmo->top);
-  free(vmo);
+  slab_free(&vmo_cache, vmo);
 }
 
 static const struct kobject_ops vmo_ops = {.destroy = vmo_destroy};
@@ -130,7 +138,7 @@ zx_status_t vmo_create(uint64_t size, uint32_t options, struct vmo **out) {
   uint64_t rounded;
   zx_status_t status = round_size(size, &rounded);
   if (status != ZX_OK) return status;
-  struct vmo *vmo = calloc(1, sizeof *vmo);
+  struct vmo *vmo = slab_alloc(&vmo_cache);
   if (!vmo) return ZX_ERR_NO_MEMORY;
   kobject_init(&vmo->obj, ZX_OBJ_TYPE_VMO, &vmo_ops);
   vmo->obj.signals = ZX_VMO_ZERO_CHILDREN;  // not yet visible to anyone
@@ -155,7 +163,7 @@ static zx_status_t unshare_locked(struct vmo *owner, uint64_t idx, vmo_slot_t *s
   struct vmo_shared_page *sp = slot_shared(*slot);
   if (sp->refs == 1) {  // the others are gone: no copy, the page table entries stay right
     *slot = sp->pa;
-    free(sp);
+    vmo_shared_page_free(sp);
     return ZX_OK;
   }
   paddr_t page;

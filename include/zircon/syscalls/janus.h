@@ -22,6 +22,24 @@ typedef struct janus_info_asid_counters {
   uint64_t broadcast_flushes;  // inner-shareable TLB invalidations issued (one per batch)
 } janus_info_asid_counters_t;
 
+// On the root job's handle with ZX_RIGHT_INSPECT (Janus has no resources: the root
+// job stands in for Zircon's root resource, which ZX_INFO_KMEM_STATS needs); any other
+// job is ZX_ERR_ACCESS_DENIED. One record: the kernel's memory and what holds it.
+// What a torn-down workload must give back is free_bytes + free_slab_bytes (the
+// kernel heap keeps up to 128 KiB of slack at its top).
+#define JANUS_INFO_KMEM_STATS ((uint32_t)0x4a4e0002u)
+
+typedef struct janus_info_kmem_stats {
+  uint64_t total_bytes;         // RAM the page allocator manages
+  uint64_t free_bytes;          // free in the page allocator
+  uint64_t heap_bytes;          // mapped into the kernel heap (malloc: buffers of varying size)
+  uint64_t slab_bytes;          // held by the slab caches of kernel objects
+  uint64_t free_slab_bytes;     // the part of slab_bytes in empty slabs
+  uint64_t mmu_overhead_bytes;  // page tables of the kernel's own half
+  uint64_t live_objects;        // kernel objects alive
+  uint64_t asids_in_use;        // address spaces holding an ASID
+} janus_info_kmem_stats_t;
+
 // Thread placement, a property of thread objects (zx_object_set_property and
 // zx_object_get_property, value a uint32_t). Set it before the thread starts to pin the
 // thread to that CPU (0 .. CPUs - 1; one JANUS_INFO_ASID_COUNTERS record per CPU says
