@@ -19,7 +19,7 @@
 #include "core/vm/slab.h"
 
 #define KERNEL_STACK_ORDER 2  // 16 KiB per CPU
-#define CPU_START_TIMEOUT_NS 1000000000LL
+#define CPU_START_TIMEOUT_NS 20000000000LL  // only a CPU that never comes waits this long
 #define BOOT_FDT_MAX_SIZE (2u << 20)  // as much as early boot maps (boot/page_tables.c)
 
 struct cpu cpus[MAX_CPUS];

@@ -34,7 +34,8 @@ uint64_t slab_empty_pages(void) { return __atomic_load_n(&empty_pages, __ATOMIC_
 
 static size_t slab_bytes(unsigned order) { return (size_t)PAGE_SIZE << order; }
 
-// The order that wastes the smallest share of a slab; the smallest such order.
+// The smallest order that wastes at most 1/8 of a slab, else the one wasting least:
+// small objects get single pages, page-sized ones 32 KiB slabs.
 static void layout(struct slab_cache *c) {
   c->stride = (c->obj_size + SLAB_ALIGN - 1) & ~(SLAB_ALIGN - 1);
   if (c->stride < sizeof(void *)) c->stride = SLAB_ALIGN;
@@ -43,15 +44,19 @@ static void layout(struct slab_cache *c) {
     size_t bytes = slab_bytes(order);
     if (bytes < SLAB_HEADER + c->stride) continue;
     size_t n = (bytes - SLAB_HEADER) / c->stride;
-    // waste per mille, so orders compare by share, not bytes
-    size_t waste = (bytes - n * c->stride) * 1000 / bytes;
+    size_t waste = (bytes - n * c->stride) * 1000 / bytes;  // per mille: orders compare by share
     if (waste < best_waste) {
       best_waste = waste;
       c->order = (uint8_t)order;
       c->per_slab = (uint32_t)n;
     }
+    if (waste <= 125) break;
   }
 }
+
+#ifdef JANUS_HOST
+void slab_reset_for_test(void) { pages_held = empty_pages = 0; }
+#endif
 
 static void list_push(struct slab **head, struct slab *s) {
   s->prev = NULL;

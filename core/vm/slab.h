@@ -6,7 +6,7 @@
 // back when they die (the kernel heap, by contrast, only grows and trims its top).
 //
 // A slab is a naturally aligned block of 2^order pages (order <= SLAB_MAX_ORDER, the
-// one that wastes least) with its header first, so an object finds its slab by
+// smallest that wastes at most 1/8) with its header first, so an object finds its slab by
 // masking its address. Objects are 16-byte aligned and come back zeroed.
 #ifndef CORE_VM_SLAB_H_
 #define CORE_VM_SLAB_H_
@@ -44,6 +44,11 @@ void slab_free(struct slab_cache *c, void *obj);
 uint64_t slab_pages(void);
 // The part of it in empty slabs (one per cache at most): free for accounting.
 uint64_t slab_empty_pages(void);
+
+#ifdef JANUS_HOST
+// Forgets the page counts (the page allocator under the caches was reset).
+void slab_reset_for_test(void);
+#endif
 
 // Called (outside the cache lock) when obj is not a live object of c: a kernel bug.
 // The kernel panics; host tests record it.
