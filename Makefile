@@ -72,13 +72,15 @@ LDFLAGS := -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack \
   --gc-sections --no-warn-rwx-segments -nostdlib -T arch/arm64/kernel.ld
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps run test bench debug sdcard clean image check-image host-test
+.PHONY: all help deps run test soak fuzz bench debug sdcard clean image check-image host-test
 all: deps
 	@$(MAKE) --no-print-directory image
 
 help:
 	@echo "make run [BOARD=qemu-virt|rpi4]   build, boot under QEMU, run the demo"
 	@echo "make test                          every test, both boards; ends 'N passed, N failed'"
+	@echo "make soak [SOAK_SECONDS=60] [SOAK_SEED=0x...]  random-syscall soak on 4 CPUs (-icount)"
+	@echo "make fuzz [FUZZ_SECONDS=60]        libFuzzer on the host: device tree, ELF, handles, VMAR ranges"
 	@echo "make debug [BOARD=...]             QEMU waiting for gdb on :$(GDB_PORT), and the gdb command line"
 	@echo "make sdcard BOARD=rpi4             a FAT image to flash to a Pi 4's SD card"
 	@echo "make bench [BOARD=rpi4]            benchmarks: QEMU table, CSVs and plot; or Pi 4 SD images"
@@ -167,6 +169,20 @@ sdcard: deps
 test: deps
 	bash tools/test.sh
 
+# The random-syscall soak (tests/user/soak.c, docs/robustness.md): SOAK_SECONDS of
+# virtual time on 4 CPUs under QEMU -icount, so a seed (printed; SOAK_SEED=0x... to
+# repeat one) replays the same run. make test runs a short, operation-bounded one.
+SOAK_SECONDS ?= 60
+ifeq ($(SOAK_SEED),)
+SOAK_SEED := 0x$(shell od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+endif
+soak: deps
+	@$(MAKE) --no-print-directory FLAVOR=qemu PROGRAM=tests/user/soak.c \
+	  PROGRAM_CFLAGS="-DSOAK_SEED=$(SOAK_SEED)ull -DSOAK_OPS=0 -DSOAK_SECONDS=$(SOAK_SECONDS)" image
+	bash tools/qemu-run.sh --board $(BOARD) --image build/$(BOARD)/qemu/$(BOARD_IMAGE_NAME) --icount \
+	  --timeout $$(( $(SOAK_SECONDS) * 30 + 300 )) --expect-exit 0 --expect '^soak: [0-9]+ calls' \
+	  --expect '^program main exited with 0'
+
 # The benchmarks (docs/benchmarks.md): on QEMU the ASID, ASID=off and ASID_BITS=4
 # builds side by side; BOARD=rpi4 builds SD-card images for a Pi 4. BENCH_RING=2,16,...
 # sets the sweep's ring sizes, BENCH_MEMORY=4G QEMU's RAM for large rings.
@@ -179,4 +195,5 @@ clean:
 
 include user/user.mk
 include tests/host/host.mk
+include tests/fuzz/fuzz.mk
 -include $(KERNEL_OBJS:.o=.d) $(B)/generated/asm_offsets.h.d

@@ -16,8 +16,8 @@
 #include "core/boot/bench_group.h"
 #include "core/boot/bootfs.h"
 #include <janus/pmm.h>
-#include "core/vm/slab.h"
 #include "core/object/job.h"
+#include "core/vm/kmem.h"
 
 // Runs a boot-filesystem program to its end; *code is its return code.
 static zx_status_t run_program(const char *name, int64_t *code) {
@@ -61,8 +61,7 @@ struct resource_counts {
 
 static struct resource_counts count_resources(void) {
   return (struct resource_counts){
-      .pages = pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() +
-               slab_empty_pages(),
+      .pages = kmem_unused_pages(),
       .objects = kobject_live_count(),
       .asids = arch_asids_in_use(),
   };

@@ -19,8 +19,7 @@
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
-#include <janus/pmm.h>
-#include "core/vm/slab.h"
+#include "core/vm/kmem.h"
 
 static spinlock_t thread_name_lock = SPINLOCK_INIT;
 
@@ -215,16 +214,8 @@ static zx_status_t info_kmem_stats(zx_handle_t handle, user_out_ptr_t buffer, si
   bool root = job == root_job();
   kobject_unref(&job->obj);
   if (!root) return ZX_ERR_ACCESS_DENIED;
-  janus_info_kmem_stats_t info = {
-      .total_bytes = pmm_total_pages() * PAGE_SIZE,
-      .free_bytes = pmm_free_pages() * PAGE_SIZE,
-      .heap_bytes = heap_mapped_pages() * PAGE_SIZE,
-      .slab_bytes = slab_pages() * PAGE_SIZE,
-      .free_slab_bytes = slab_empty_pages() * PAGE_SIZE,
-      .mmu_overhead_bytes = arch_kernel_table_pages() * PAGE_SIZE,
-      .live_objects = kobject_live_count(),
-      .asids_in_use = arch_asids_in_use(),
-  };
+  janus_info_kmem_stats_t info;
+  kmem_stats(&info);
   return single_record(buffer, size, actual, avail, &info, sizeof info);
 }
 

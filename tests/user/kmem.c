@@ -53,7 +53,7 @@ static void exhaust_objects(void) {
     if (!keep(status = zx_thread_create(h, "kmem", 4, 0, &h), h)) break;
   }
   EXPECT_EQ(status == ZX_ERR_NO_MEMORY || status == ZX_ERR_NO_RESOURCES, 1);
-  printf("kmem: %zu handles before status %d\n", held_count, status);
+  printf("kmem: %lu handles before status %d\n", (unsigned long)held_count, status);
 }
 
 // Commits pages of VMOs one by one until ZX_ERR_NO_MEMORY; returns how many.
