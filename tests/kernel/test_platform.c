@@ -75,7 +75,9 @@ SELFTEST(timer_ticks_on_every_cpu) {
     }
   }
   for (unsigned i = 0; i < cpu_count; i++) {
-    if (cpus[i].ticks <= before[i]) kprintf("  cpu%u took no timer tick\n", i);
+    if (cpus[i].ticks <= before[i])
+      kprintf("  cpu%u took no timer tick (%lu before, %lu now)\n", i, (unsigned long)before[i],
+              (unsigned long)cpus[i].ticks);
     CHECK(cpus[i].ticks > before[i]);
   }
   return true;
