@@ -68,8 +68,9 @@ static struct resource_counts count_resources(void) {
 }
 
 // Every "test-*" program must exit 0; every "fault*" program must be killed by its
-// exception while the kernel carries on; "hello" and "demo" must exit 0. The boot
-// argument janus.user=NAME runs that program alone (while working on it).
+// exception while the kernel carries on; "hello", "demo" and "main" (PROGRAM=..., as
+// make soak builds it) must exit 0. The boot argument janus.user=NAME runs that
+// program alone.
 static int run_user_suite(void) {
   int failed = 0;
   const char *only = strstr(boot_info.bootargs, "janus.user=");
@@ -80,7 +81,8 @@ static int run_user_suite(void) {
     const char *name = bootfs_name(i);
     bool faulty = strncmp(name, "fault", 5) == 0;
     int64_t expected = faulty ? ZX_TASK_RETCODE_EXCEPTION_KILL : 0;
-    if (strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello") && strcmp(name, "demo"))
+    if (strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello") && strcmp(name, "demo") &&
+        strcmp(name, "main"))
       continue;
     if (only && (strlen(name) != only_len || strncmp(name, only, only_len))) continue;
     int64_t code = 1;

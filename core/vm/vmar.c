@@ -270,9 +270,16 @@ void process_vm_destroy(struct process *p) {
 }
 
 zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out) {
+  // Under vm_lock, a non-NULL root_vmar still holds the tree's reference (a dying
+  // process clears it first): hold it before the lock goes.
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
   struct vmar *root = p->group ? p->group->root_vmar : p->root_vmar;
+  if (root) kobject_ref(&root->obj);
+  spin_unlock_irqrestore(&vm_lock, state);
   if (!root) return ZX_ERR_BAD_STATE;
-  return handle_table_add(p->handles, &root->obj, vmar_handle_rights(root), out);
+  zx_status_t status = handle_table_add(p->handles, &root->obj, vmar_handle_rights(root), out);
+  kobject_unref(&root->obj);
+  return status;
 }
 
 // ZX_VM_ALIGN_* in options: the alignment (0: a page), or 1 for invalid.

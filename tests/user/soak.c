@@ -40,6 +40,8 @@ enum kind { EMPTY, EVENT, VMO, JOB, PROC, VMAR, THREAD, KINDS };
 static uint64_t pool[POOL];
 static uint8_t stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
 static volatile int stop;
+static const uint64_t soak_ops = SOAK_OPS;  // a variable: SOAK_OPS may be 0
+static uint64_t started;      // processes started
 static zx_handle_t code_vmo;  // executable: the loop a running child runs
 static zx_handle_t soak_job;  // every job and process of the soak is in its tree
 
@@ -99,11 +101,12 @@ static void make_process(struct worker_stats *st, uint64_t *rng, unsigned i) {
   if (note(st, zx_thread_create(proc, "soak", 4, 0, &thread)) != ZX_OK) thread = ZX_HANDLE_INVALID;
   zx_vaddr_t code = 0;
   if (thread != ZX_HANDLE_INVALID && splitmix(rng) % 2 &&
-      note(st, zx_vmar_map(vmar, ZX_VM_PERM_READ | ZX_VM_PERM_EXECUTE, VMAR_SPAN, code_vmo, 0, PAGE,
+      note(st, zx_vmar_map(vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_EXECUTE, VMAR_SPAN, code_vmo, 0, PAGE,
                            &code)) == ZX_OK) {
     uint32_t cpu = (uint32_t)(splitmix(rng) % 4);
     zx_object_set_property(thread, JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu);  // may be out of range
-    note(st, zx_process_start(proc, thread, code, 0, ZX_HANDLE_INVALID, 0));
+    if (note(st, zx_process_start(proc, thread, code, code + PAGE, ZX_HANDLE_INVALID, 0)) == ZX_OK)
+      __atomic_fetch_add(&started, 1, __ATOMIC_RELAXED);
   }
   put(st, i, PROC, proc);
   put(st, i + 1, VMAR, vmar);
@@ -237,7 +240,7 @@ static void worker(uintptr_t index, uintptr_t unused) {
   (void)unused;
   struct worker_stats *st = &stats[index];
   uint64_t rng = SOAK_SEED * 0x100000001b3ull + index;
-  for (uint64_t n = 0; SOAK_OPS ? n < SOAK_OPS : !stop; n++) step(st, &rng);
+  for (uint64_t n = 0; soak_ops ? n < soak_ops : !stop; n++) step(st, &rng);
   zx_thread_exit();
 }
 
@@ -326,6 +329,7 @@ int main(void) {
     all.other += stats[i].other;
     for (int s = 0; s < 32; s++) all.by_status[s] += stats[i].by_status[s];
   }
+  printf("soak: %llu processes started\n", (unsigned long long)started);
   printf("soak: %llu calls, %llu ZX_OK (%llu%%)", (unsigned long long)all.calls,
          (unsigned long long)all.ok, (unsigned long long)(all.calls ? all.ok * 100 / all.calls : 0));
   for (int s = 1; s < 32; s++)
