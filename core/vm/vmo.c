@@ -16,11 +16,6 @@ spinlock_t vm_lock = SPINLOCK_INIT;
 #define VMO_COPY_CHUNK 256u  // bytes copied per lock hold (bounce buffer on the stack)
 
 static struct slab_cache vmo_cache = SLAB_CACHE("vmo", sizeof(struct vmo));
-static struct slab_cache shared_page_cache =
-    SLAB_CACHE("vmo_shared_page", sizeof(struct vmo_shared_page));
-
-struct vmo_shared_page *vmo_shared_page_alloc(void) { return slab_alloc(&shared_page_cache); }
-void vmo_shared_page_free(struct vmo_shared_page *sp) { slab_free(&shared_page_cache, sp); }
 
 static struct vmo_shared_page *slot_shared(vmo_slot_t s) {
   return (struct vmo_shared_page *)(s & ~VMO_SLOT_SHARED);
@@ -34,7 +29,7 @@ void vmo_slot_release(vmo_slot_t slot) {
   struct vmo_shared_page *sp = slot_shared(slot);
   if (--sp->refs == 0) {
     pmm_free(sp->pa, 0);
-    vmo_shared_page_free(sp);
+    free(sp);
   }
 }
 
@@ -163,7 +158,7 @@ static zx_status_t unshare_locked(struct vmo *owner, uint64_t idx, vmo_slot_t *s
   struct vmo_shared_page *sp = slot_shared(*slot);
   if (sp->refs == 1) {  // the others are gone: no copy, the page table entries stay right
     *slot = sp->pa;
-    vmo_shared_page_free(sp);
+    free(sp);
     return ZX_OK;
   }
   paddr_t page;

@@ -120,8 +120,5 @@ struct vmo *vmo_page_owner(struct vmo *vmo, uint64_t *idx);
 vmo_slot_t *vmo_slot_locked(struct vmo *owner, uint64_t idx, bool alloc);
 // Drops a slot's page (a shared page: one reference).
 void vmo_slot_release(vmo_slot_t slot);
-// Shared-page records come from a slab cache (core/vm/slab.c): NULL when out of memory.
-struct vmo_shared_page *vmo_shared_page_alloc(void);
-void vmo_shared_page_free(struct vmo_shared_page *sp);
 
 #endif  // CORE_VMO_H_

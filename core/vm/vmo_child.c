@@ -17,7 +17,7 @@ static void link_child_locked(struct vmo *parent, struct vmo *child) {
 // *slot becomes (or already is) a shared page, with one more reference for the caller.
 static zx_status_t share_slot(vmo_slot_t *slot) {
   if (!(*slot & VMO_SLOT_SHARED)) {
-    struct vmo_shared_page *sp = vmo_shared_page_alloc();
+    struct vmo_shared_page *sp = malloc(sizeof *sp);
     if (!sp) return ZX_ERR_NO_MEMORY;
     sp->pa = *slot;
     sp->refs = 1;
