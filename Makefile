@@ -86,7 +86,7 @@ MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := all
 .PHONY: all help deps run test bench debug sdcard clean image check-image host-test compdb \
-  format format-check linux
+  format format-check linux soak fuzz
 all: deps
 	@$(MAKE) --no-print-directory image
 
@@ -99,6 +99,8 @@ help:
 	@echo "  test            every test on both boards; the last line is 'N passed, N failed'"
 	@echo "  debug           QEMU waiting for gdb on 127.0.0.1:GDB_PORT, and the gdb command line"
 	@echo "  sdcard          BOARD=rpi4 only: build/rpi4/sdcard.img with the Pi firmware, to flash"
+	@echo "  soak            random-syscall soak on 4 CPUs (-icount), SOAK_SECONDS of virtual time"
+	@echo "  fuzz            libFuzzer on the host: device tree, ELF checks, handle table, VMAR ranges"
 	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
 	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one"
 	@echo "  deps            install the tools (Debian packages, Pi firmware, newlib: minutes the first time)"
@@ -131,6 +133,8 @@ help:
 	@echo "  LINUX_ROOT=dir            make linux: add dir's files to the Linux file system"
 	@echo "  LINUX=1                   make sdcard BOARD=rpi4: a card that boots into BusyBox's sh"
 	@echo "  LINUX_TESTS=1             make linux: put the Linux test programs in /tests"
+	@echo "  SOAK_SECONDS=60 SOAK_SEED=0x...   make soak: its length and seed (printed; repeat one)"
+	@echo "  FUZZ_SECONDS=60           make fuzz: seconds per target"
 	@echo "  V=1                       show every command in full"
 	@echo "  HOST_CC=cc                the host compiler for host tests"
 
@@ -246,6 +250,22 @@ sdcard: deps
 test: deps
 	$(Q)bash tools/test.sh
 
+# The random-syscall soak (tests/user/soak.c, docs/robustness.md): SOAK_SECONDS of
+# virtual time on 4 CPUs under QEMU -icount, so a seed (printed; SOAK_SEED=0x... to
+# repeat one) replays the same run. make test runs a short, operation-bounded one.
+SOAK_SECONDS ?= 60
+ifeq ($(SOAK_SEED),)
+SOAK_SEED := 0x$(shell od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+endif
+# A test kernel runs it as program "main" (in the root job, which JANUS_INFO_KMEM_STATS
+# needs, with the runner's leak check after it).
+soak: deps
+	@$(MAKE) --no-print-directory FLAVOR=test PROGRAM=tests/user/soak.c \
+	  PROGRAM_CFLAGS="-DSOAK_SEED=$(SOAK_SEED)ull -DSOAK_OPS=0 -DSOAK_SECONDS=$(SOAK_SECONDS)" image
+	bash tools/qemu-run.sh --board $(BOARD) --image build/$(BOARD)/test/$(BOARD_IMAGE_NAME) --icount \
+	  --append "janus.user=main kernel.enable-debugging-syscalls=true" --timeout $$(( $(SOAK_SECONDS) * 30 + 300 )) --expect-exit 0 \
+	  --expect '^soak: [0-9]+ calls' --expect '^PASS user/main '
+
 # The benchmarks (docs/benchmarks.md): on QEMU the ASID, ASID=off and ASID_BITS=4
 # builds side by side; BOARD=rpi4 builds SD-card images for a Pi 4. BENCH_RING=2,16,...
 # sets the sweep's ring sizes, BENCH_MEMORY=4G QEMU's RAM for large rings.
@@ -266,4 +286,5 @@ clean:
 
 include user/user.mk
 include tests/host/host.mk
+include tests/fuzz/fuzz.mk
 -include $(KERNEL_OBJS:.o=.d) $(B)/generated/asm_offsets.h.d

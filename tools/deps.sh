@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, booting and testing Janus needs, from Debian's packages.
-# Idempotent: a no-op (two dpkg queries) when everything is there. Called by `make deps`.
+# Idempotent: a no-op (two dpkg queries) when everything is there. Called by `make deps`,
+# and as `deps.sh fuzz` by `make fuzz`.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +36,9 @@ fi
 # runs BusyBox on the host once, to list its applets (the links of the Linux file system).
 PACKAGES=("${TOOLCHAIN[@]}" libc6-dev-arm64-cross qemu-user u-boot-qemu mtools dosfstools device-tree-compiler gdb-multiarch
           newlib-source xz-utils u-boot-tools gnuplot-nox clang-format)
+# `deps.sh fuzz` (make fuzz): clang and its libFuzzer runtime as well; make test does
+# not need them (it replays the fuzz corpus with the host's cc).
+[ "${1:-}" = fuzz ] && PACKAGES+=(clang)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

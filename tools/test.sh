@@ -6,7 +6,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BOARDS=${BOARDS:-"qemu-virt rpi4"}
-TIMEOUT=${QEMU_TIMEOUT:-120}
+# QEMU runs end on their own; the timeout only catches a hang, so it is generous: on
+# a loaded host (other QEMUs, builds) a run may take several times as long as alone.
+TIMEOUT=${QEMU_TIMEOUT:-300}
 out=build/test
 # The user suite and the benchmarks use zx_process_write_memory, a debugging syscall.
 DEBUG_SYSCALLS=kernel.enable-debugging-syscalls=true
@@ -63,6 +65,10 @@ layering_probe
 record layering/check-catches-a-crossing "$?"
 make -s --no-print-directory host-ksyms-check >"$out/ksyms.log" 2>&1
 record host/gen-ksyms "$?" "$out/ksyms.log"
+# The fuzz corpus in the tree (tests/fuzz/corpus/) through every fuzz target, built
+# with the host cc and the sanitizers: replay only, deterministic (make fuzz searches).
+make -s --no-print-directory fuzz-replay >"$out/fuzz-replay.log" 2>&1
+record "host/fuzz-corpus-replay (device tree, handle table, VMAR ranges, ELF checks)" $? "$out/fuzz-replay.log"
 # The TLB model must catch each broken ASID allocator (no rollover flush, batch bugs).
 make -s --no-print-directory host-asid-mutant >"$out/asid-mutant.log" 2>&1
 record host/asid-model-catches-broken-allocators "$?" "$out/asid-mutant.log"
@@ -222,7 +228,7 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
   gdb_script=build/$board/qemu/debug.gdb
   port=$((20000 + RANDOM % 20000))
   if make -s --no-print-directory BOARD="$board" "$gdb_script" >"$log" 2>&1; then
-    timeout 60 bash tools/qemu-run.sh --board "$board" --boot direct \
+    timeout 300 bash tools/qemu-run.sh --board "$board" --boot direct \
       --image "build/$board/qemu/$image_name" --gdb $port </dev/null >"$log.qemu" 2>&1 &
     qemu_pid=$!
     # The stub listens on 127.0.0.1 only (tcp sockets in /proc: 0100007F is 127.0.0.1).
@@ -233,7 +239,7 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     echo "gdb stub on 127.0.0.1 only: $loopback_only" >>"$log"
     # Then bt ends at the boot code, a syscall's breakpoint has one location, and bt
     # from inside a syscall ends at the exception entry (CFI marks it outermost).
-    timeout 60 gdb-multiarch -nx -batch -ex 'set tcp connect-timeout 30' -ex "target remote :$port" \
+    timeout 300 gdb-multiarch -nx -batch -ex 'set tcp connect-timeout 120' -ex "target remote :$port" \
       -x "$gdb_script" -ex 'hbreak kernel_main' -ex continue -ex 'info symbol $pc' \
       -ex 'print entry_el' -ex 'echo BT-BOOT\n' -ex bt -ex delete \
       -ex 'break sys_process_create_shared' -ex delete -ex 'hbreak sys_process_create_shared' \

@@ -1,7 +1,8 @@
 # --- user programs and the bootfs ------------------------------------------------
 # Included by the Makefile. Every user/programs/X.c is program "X", every
 # tests/user/X.c is "test-X", and PROGRAM=file.c or PROGRAM=dir (all its .c files)
-# is "main", the one `make run PROGRAM=...` starts. Each links to $(B)/user/NAME.elf;
+# is "main", the one `make run PROGRAM=...` starts (PROGRAM_CFLAGS=... adds flags to
+# its compile: make soak's parameters). Each links to $(B)/user/NAME.elf;
 # all of them, and the list files below, go into $(B)/bootfs.o, which the kernel link
 # includes ($(BOOTFS_OBJ)).
 # User code is board-independent but lives under $(B) for simplicity.
@@ -113,7 +114,12 @@ $(B)/user/lib/%.o: user/lib/%.S $(B)/user/cflags
 	@mkdir -p $(dir $@)
 	$(call say,AS,$<)
 	$(Q)$(CC) $(PROJECT_USER_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
-$(USER_LIB_A): $(patsubst %,$(B)/user/lib/%.o,bootfs launch)
+# Portable code the kernel shares (lib/): built again for user space.
+$(B)/user/lib/%.o: lib/%.c $(B)/user/cflags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(PROJECT_USER_CFLAGS) -c -o $@ $<
+$(USER_LIB_A): $(patsubst %,$(B)/user/lib/%.o,bootfs launch elf_check)
 	$(call say,AR,$@)
 	$(Q)rm -f $@
 	$(Q)$(CROSS)ar rcs $@ $^
@@ -125,12 +131,12 @@ program_cflags = $(if $(filter main,$(1)),$(USER_BASE_CFLAGS) $(USER_CFLAGS),$(P
 define user_program
 $(B)/user/$(1).srcs: FORCE
 	@mkdir -p $$(dir $$@)
-	@echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS)) $$(USER_CFLAGS_$(1))' | cmp -s - $$@ || echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS)) $$(USER_CFLAGS_$(1))' > $$@
+	@echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS) $(PROGRAM_CFLAGS)) $$(USER_CFLAGS_$(1))' | cmp -s - $$@ || echo '$(2) $(if $(filter $(1),$(USER_SHARED_PROGRAMS)),shared) $(if $(filter main,$(1)),$(USER_CFLAGS) $(PROGRAM_CFLAGS)) $$(USER_CFLAGS_$(1))' > $$@
 $(foreach s,$(2),
 $(B)/user/$(1)/$(basename $(notdir $(s))).o: $(s) $(B)/user/cflags $(B)/user/$(1).srcs
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$<)
-	$(Q)$$(CC) $$(call program_cflags,$(1)) $$(USER_CFLAGS_$(1)) -c -o $$@ $$<
+	$(Q)$$(CC) $$(call program_cflags,$(1)) $$(USER_CFLAGS_$(1)) $(if $(filter main,$(1)),$$(PROGRAM_CFLAGS)) -c -o $$@ $$<
 )
 $(B)/user/$(1).elf: $(USER_RT_OBJS) $(patsubst %,$(B)/user/$(1)/%.o,$(basename $(notdir $(2)))) \
     $(B)/user/$(1).srcs user/lib/user.ld $(USER_LIBS)

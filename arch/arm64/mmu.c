@@ -61,6 +61,23 @@ zx_status_t arch_kernel_map_page(uintptr_t va, paddr_t pa) {
   return kernel_map(va, pa, PAGE_SIZE, PT_KERNEL_NORMAL | PTE_PXN);
 }
 
+paddr_t arch_kernel_unmap_page(uintptr_t va) {
+  irq_state_t state = spin_lock_irqsave(&kernel_pt_lock);
+  uint64_t *entry = pt_leaf_entry(kva_to_paddr(kernel_root_table), va, &kernel_pt_ops);
+  paddr_t pa = 0;
+  if (entry && (*entry & PTE_VALID)) {
+    pa = *entry & PTE_ADDR_MASK;
+    *entry = 0;
+    // Break before the page is reused: every CPU forgets the translation first.
+    dsb(ishst);
+    __asm__ volatile("tlbi vaae1is, %0" ::"r"((va >> PAGE_SHIFT) & ((1ULL << 44) - 1)) : "memory");
+    dsb(ish);
+    isb();
+  }
+  spin_unlock_irqrestore(&kernel_pt_lock, state);
+  return pa;
+}
+
 void arch_drop_identity_map(void) {
   write_sysreg(ttbr0_el1, kva_to_paddr(empty_root_table));
   isb();

@@ -84,12 +84,10 @@ zx_status_t process_load_elf_from_vmo(struct process *p, const void *image, size
                                       struct vmo *image_vmo, uint64_t image_offset,
                                       uintptr_t *entry) {
   const struct elf64_header *eh = image;
-  if (size < sizeof *eh || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != ELF_CLASS_64 ||
-      eh->ident[5] != ELF_DATA_LSB || eh->machine != ELF_EM_AARCH64 || eh->type != ELF_ET_EXEC ||
-      eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
-      (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > size - eh->phoff)
+  if (size < sizeof *eh || elf_check_header(eh, size, UINT16_MAX) != ZX_OK)
     return ZX_ERR_INVALID_ARGS;
   const struct elf64_phdr *phdrs = (const void *)((const uint8_t *)image + eh->phoff);
+  if (elf_check_segments(eh, phdrs, size) != ZX_OK) return ZX_ERR_INVALID_ARGS;
   struct vmar *root = p->root_vmar;
   if (eh->entry >= SHARED_WINDOW_BASE) {
     if (!p->group) return ZX_ERR_INVALID_ARGS;  // only a shared process has a window
@@ -99,9 +97,7 @@ zx_status_t process_load_elf_from_vmo(struct process *p, const void *image, size
   for (unsigned i = 0; i < eh->phnum; i++) {
     const struct elf64_phdr *ph = &phdrs[i];
     if (ph->type != ELF_PT_LOAD || ph->memsz == 0) continue;
-    if (ph->filesz > ph->memsz || ph->offset > size || ph->filesz > size - ph->offset ||
-        ph->memsz > UINT64_MAX - PAGE_SIZE - ph->vaddr || !in_root(root, ph->vaddr, ph->memsz))
-      return ZX_ERR_INVALID_ARGS;
+    if (!in_root(root, ph->vaddr, ph->memsz)) return ZX_ERR_INVALID_ARGS;
     zx_status_t status = load_segment(root, image, image_vmo, image_offset, ph);
     // Overlapping segments, write-only ones and the like: a malformed image.
     if (status != ZX_OK) return status == ZX_ERR_NO_MEMORY ? status : ZX_ERR_INVALID_ARGS;

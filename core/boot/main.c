@@ -19,9 +19,10 @@
 #include "core/boot/boot_log.h"
 #include <janus/pmm.h>
 #include "core/syscalls/debugging.h"
+#include "core/vm/slab.h"
 
 #define KERNEL_STACK_ORDER 2  // 16 KiB per CPU
-#define CPU_START_TIMEOUT_NS 1000000000LL
+#define CPU_START_TIMEOUT_NS 20000000000LL  // only a CPU that never comes waits this long
 #define BOOT_FDT_MAX_SIZE (2u << 20)  // as much as early boot maps (boot/page_tables.c)
 
 struct cpu cpus[MAX_CPUS];
@@ -81,6 +82,9 @@ static void run_and_exit(void *arg) {
 }
 
 void pmm_corruption(paddr_t pa) { panic("page allocator: bad free of page 0x%lx", (unsigned long)pa); }
+void slab_corruption(const struct slab_cache *c, const void *obj) {
+  panic("slab %s: bad free of %p", c->name, obj);
+}
 
 void secondary_main(unsigned index) {
   arch_drop_identity_map();

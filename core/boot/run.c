@@ -11,6 +11,7 @@
 #include "lib/asid.h"
 #include "core/boot/bootfs.h"
 #include "core/object/job.h"
+#include "core/vm/kmem.h"
 
 // Runs a boot-filesystem program in the root job to its end; *code is its return code.
 static zx_status_t run_program(const char *name, int64_t *code) {

@@ -47,16 +47,18 @@
 #include <janus/pmm.h>
 #include "core/object/restricted.h"
 #include "core/kernel/sched_internal.h"
+#include "core/vm/slab.h"
 
 static unsigned next_cpu;
+static struct slab_cache thread_cache = SLAB_CACHE("thread", sizeof(struct thread));
 
 zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
                                  struct thread **out) {
-  struct thread *t = calloc(1, sizeof *t);
+  struct thread *t = slab_alloc(&thread_cache);
   if (!t) return ZX_ERR_NO_MEMORY;
   paddr_t stack;
   if (pmm_alloc(THREAD_KSTACK_ORDER, &stack) != ZX_OK) {
-    free(t);
+    slab_free(&thread_cache, t);
     return ZX_ERR_NO_MEMORY;
   }
   t->kstack_bottom = (uintptr_t)paddr_to_kva(stack);
@@ -106,12 +108,12 @@ void thread_exit(void) {
 
 void thread_join(struct thread *t) {
   while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD) thread_yield();
-  free(t);
+  slab_free(&thread_cache, t);
 }
 
 void thread_destroy_unstarted(struct thread *t) {
   thread_free_kstack(t);
-  free(t);
+  slab_free(&thread_cache, t);
 }
 
 void thread_free_kstack(struct thread *t) {
@@ -156,7 +158,7 @@ static void thread_object_destroy(struct kobject *obj) {
   if (t->state == THREAD_INITIAL)
     thread_destroy_unstarted(t);
   else
-    free(t);
+    slab_free(&thread_cache, t);
   kobject_unref(&p->obj);
 }
 

@@ -3,7 +3,6 @@
 #include "handle_table.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
 
 #include <zircon/rights.h>
 
@@ -25,6 +24,9 @@ struct handle_entry {
   };
   uint16_t gen;
 };
+
+_Static_assert(HANDLE_TABLE_CHUNK * sizeof(struct handle_entry) == HANDLE_TABLE_CHUNK_BYTES,
+               "a chunk is what handle_chunk_alloc returns");
 
 void handle_table_init(struct handle_table *ht, uint64_t seed) {
   *ht = (struct handle_table){.lock = SPINLOCK_INIT, .free_head = NO_SLOT, .free_tail = NO_SLOT};
@@ -126,10 +128,10 @@ static zx_status_t add_handle(struct handle_table *ht, zx_handle_t source, struc
     }
     spin_unlock_irqrestore(&ht->lock, irq);
     if (status != ZX_ERR_SHOULD_WAIT) break;
-    spare = malloc(HANDLE_TABLE_CHUNK * sizeof(struct handle_entry));
+    spare = handle_chunk_alloc();
     if (!spare) return ZX_ERR_NO_MEMORY;
   }
-  free(spare);  // another caller grew the table first, or we failed
+  if (spare) handle_chunk_free(spare);  // another caller grew the table first, or we failed
   return status;
 }
 
@@ -255,6 +257,6 @@ void handle_table_destroy(struct handle_table *ht) {
     struct handle_entry *chunk = ht->chunk_count ? ht->chunks[--ht->chunk_count] : NULL;
     spin_unlock_irqrestore(&ht->lock, irq);
     if (!chunk) break;
-    free(chunk);
+    handle_chunk_free(chunk);
   }
 }

@@ -33,6 +33,13 @@ struct handle_table {
   struct handle_entry *chunks[HANDLE_TABLE_CHUNKS];
 };
 
+// A chunk of HANDLE_TABLE_CHUNK slots is exactly one page. Where chunks come from is
+// the kernel's (core/object/handle_chunk.c: the page allocator) or a host test's:
+// zeroing is not needed; NULL means no memory.
+#define HANDLE_TABLE_CHUNK_BYTES 4096u
+void *handle_chunk_alloc(void);
+void handle_chunk_free(void *chunk);
+
 // seed: any 64-bit value that differs between tables (e.g. a cycle counter mixed
 // with the owner's koid); it is hashed into the secret.
 void handle_table_init(struct handle_table *ht, uint64_t seed);

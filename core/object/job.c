@@ -10,6 +10,7 @@
 
 #include "core/object/signals.h"
 #include "core/vm/vmar.h"
+#include "core/vm/slab.h"
 
 static struct job *root;
 
@@ -51,6 +52,8 @@ static void job_check_terminated(struct job *job) {
   }
 }
 
+static struct slab_cache job_cache = SLAB_CACHE("job", sizeof(struct job));
+
 static void job_destroy(struct kobject *obj) {
   struct job *job = (struct job *)obj;
   ASSERT(!job->processes && !job->children);
@@ -70,13 +73,13 @@ static void job_destroy(struct kobject *obj) {
     job_check_terminated(parent);
     kobject_unref(&parent->obj);
   }
-  free(job);
+  slab_free(&job_cache, job);
 }
 
 static const struct kobject_ops job_ops = {.destroy = job_destroy};
 
 static struct job *job_alloc(struct job *parent) {
-  struct job *job = calloc(1, sizeof *job);
+  struct job *job = slab_alloc(&job_cache);
   if (!job) return NULL;
   kobject_init(&job->obj, ZX_OBJ_TYPE_JOB, &job_ops);
   job->parent = parent;

@@ -16,6 +16,9 @@
 #include "core/object/signals.h"
 #include "core/vm/vmo.h"
 #include "lib/hash.h"
+#include "core/vm/slab.h"
+
+static struct slab_cache process_cache = SLAB_CACHE("process", sizeof(struct process));
 
 // Handles, memory and shared-group membership. Handles may refer to p itself, so
 // they go first.
@@ -35,7 +38,7 @@ static void process_destroy(struct kobject *obj) {
   if (p->state == PROCESS_INITIAL) process_release_resources(p);
   job_release_process(p);  // job membership: leave the job (if still in it), drop its reference
   if (p->group) shared_group_release(p->group);
-  free(p);
+  slab_free(&process_cache, p);
 }
 
 static const struct kobject_ops process_ops = {.destroy = process_destroy};
@@ -45,17 +48,17 @@ const char *process_name(const struct process *p) { return p->name; }
 zx_koid_t process_koid(const struct process *p) { return p->obj.koid; }
 
 zx_status_t process_create(const char *name, struct process **out) {
-  struct process *p = calloc(1, sizeof *p);
+  struct process *p = slab_alloc(&process_cache);
   if (!p) return ZX_ERR_NO_MEMORY;
   zx_status_t status = arch_aspace_init(&p->aspace);
   if (status != ZX_OK) {
-    free(p);
+    slab_free(&process_cache, p);
     return status;
   }
   status = process_vm_init(p);  // VM hook: the root VMAR
   if (status != ZX_OK) {
     arch_aspace_destroy(&p->aspace);
-    free(p);
+    slab_free(&process_cache, p);
     return status;
   }
   kobject_init(&p->obj, ZX_OBJ_TYPE_PROCESS, &process_ops);

@@ -13,11 +13,15 @@
 #include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmo.h"
+#include "core/vm/slab.h"
+
+static struct slab_cache binding_cache =
+    SLAB_CACHE("restricted_binding", sizeof(struct restricted_binding));
 
 static void binding_free(struct restricted_binding *b) {
   if (!b) return;
   kobject_unref(&b->vmo->obj);
-  free(b);
+  slab_free(&binding_cache, b);
 }
 
 void restricted_thread_release(struct thread *t) {
@@ -27,12 +31,12 @@ void restricted_thread_release(struct thread *t) {
 
 zx_status_t sys_restricted_bind_state(uint32_t options, user_out_ptr_t out) {
   if (options != 0) return ZX_ERR_INVALID_ARGS;
-  struct restricted_binding *b = calloc(1, sizeof *b);
+  struct restricted_binding *b = slab_alloc(&binding_cache);
   if (!b) return ZX_ERR_NO_MEMORY;
   // One page, not resizable, committed now: the kernel keeps a pointer to it.
   zx_status_t status = vmo_create(PAGE_SIZE, 0, &b->vmo);
   if (status != ZX_OK) {
-    free(b);
+    slab_free(&binding_cache, b);
     return status;
   }
   paddr_t pa;

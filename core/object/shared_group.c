@@ -8,9 +8,12 @@
 
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
+#include "core/vm/slab.h"
+
+static struct slab_cache group_cache = SLAB_CACHE("shared_group", sizeof(struct shared_group));
 
 zx_status_t shared_group_create(struct shared_group **out) {
-  struct shared_group *g = calloc(1, sizeof *g);
+  struct shared_group *g = slab_alloc(&group_cache);
   if (!g) return ZX_ERR_NO_MEMORY;
   zx_status_t status = arch_shared_window_init(&g->window);
   if (status == ZX_OK) {
@@ -18,7 +21,7 @@ zx_status_t shared_group_create(struct shared_group **out) {
     if (status != ZX_OK) arch_aspace_destroy(&g->window);
   }
   if (status != ZX_OK) {
-    free(g);
+    slab_free(&group_cache, g);
     return status;
   }
   handle_table_init(&g->handles, (uint64_t)arch_monotonic_ns() ^ (uintptr_t)g);
@@ -120,5 +123,5 @@ void shared_group_release(struct shared_group *g) {
   spin_unlock_irqrestore(&g->lock, state);
   if (!free_it) return;
   if (had_state) free_shared_state(g);  // a group that never had a member
-  free(g);
+  slab_free(&group_cache, g);
 }

@@ -9,13 +9,16 @@
 #include "core/object/event.h"
 #include "core/object/signals.h"
 #include "core/syscalls/syscall_table.h"
+#include "core/vm/slab.h"
 
-static void event_destroy(struct kobject *obj) { free(obj); }
+static struct slab_cache event_cache = SLAB_CACHE("event", sizeof(struct kobject));
+
+static void event_destroy(struct kobject *obj) { slab_free(&event_cache, obj); }
 
 static const struct kobject_ops event_ops = {.destroy = event_destroy};
 
 zx_status_t event_create(struct kobject **out) {
-  struct kobject *event = calloc(1, sizeof *event);  // an event is a bare object
+  struct kobject *event = slab_alloc(&event_cache);  // an event is a bare object
   if (!event) return ZX_ERR_NO_MEMORY;
   kobject_init(event, ZX_OBJ_TYPE_EVENT, &event_ops);
   *out = event;

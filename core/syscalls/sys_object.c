@@ -1,6 +1,6 @@
 // zx_object_get_info (ZX_INFO_HANDLE_BASIC, ZX_INFO_PROCESS, ZX_INFO_JOB_PROCESSES,
-// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS; the task topics are in
-// core/syscalls/sys_info_tasks.c)
+// ZX_INFO_PROCESS_MAPS[_V1], ZX_INFO_VMAR, ZX_INFO_VMAR_MAPS, and Janus's topics; the
+// task topics are in core/syscalls/sys_info_tasks.c)
 // and zx_object_get_property / zx_object_set_property (ZX_PROP_NAME, and Janus's
 // JANUS_PROP_THREAD_CPU).
 #include <janus/arch.h>
@@ -15,6 +15,7 @@
 #include <zircon/syscalls/janus.h>
 #include <zircon/syscalls/object.h>
 
+#include "core/boot/boot_log.h"  // boot_info
 #include "lib/asid.h"
 #include "core/object/job.h"
 #include "core/object/handle_get.h"
@@ -24,6 +25,8 @@
 #include <janus/pmm.h>
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
+#include "core/vm/kmem.h"
+#include "core/vm/slab.h"
 
 static spinlock_t thread_name_lock = SPINLOCK_INIT;
 
@@ -185,10 +188,10 @@ static zx_status_t info_kernel_counts(zx_handle_t handle, user_out_ptr_t buffer,
   zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
   if (status != ZX_OK) return status;
   janus_info_kernel_counts_t info = {
-      .free_pages = pmm_free_pages(), .heap_pages = heap_mapped_pages(),
+      .free_pages = pmm_free_pages() + slab_empty_pages(), .heap_pages = heap_mapped_pages(),
       .kernel_table_pages = arch_kernel_table_pages(), .objects = kobject_live_count(),
       .asids = arch_asids_in_use()};
-  return single_record(buffer, size, actual, avail, &info, sizeof info);
+  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
 }
 
 // JANUS_INFO_BOOT_ARGS: the kernel command line, for the user programs whose behaviour
@@ -200,7 +203,18 @@ static zx_status_t info_boot_args(zx_handle_t handle, user_out_ptr_t buffer, siz
   janus_info_boot_args_t info = {0};
   _Static_assert(sizeof info.args >= sizeof boot_info.bootargs, "room for the command line");
   memcpy(info.args, boot_info.bootargs, sizeof boot_info.bootargs);
-  return single_record(buffer, size, actual, avail, &info, sizeof info);
+  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
+}
+
+// JANUS_INFO_KMEM_STATS (<zircon/syscalls/janus.h>): any job with ZX_RIGHT_INSPECT
+// (the test runner runs every program in a job of its own).
+static zx_status_t info_janus_kmem_stats(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
+                                         user_out_ptr_t actual, user_out_ptr_t avail) {
+  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
+  if (status != ZX_OK) return status;
+  janus_info_kmem_stats_t info;
+  kmem_stats(&info);
+  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
 }
 
 zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
@@ -234,6 +248,8 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
       return info_kernel_counts(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_BOOT_ARGS:
       return info_boot_args(handle, buffer, buffer_size, actual, avail);
+    case JANUS_INFO_KMEM_STATS:
+      return info_janus_kmem_stats(handle, buffer, buffer_size, actual, avail);
     default:
       return ZX_ERR_NOT_SUPPORTED;  // as Zircon, for topics it does not know
   }

@@ -50,13 +50,15 @@ static zx_status_t copy_name(user_in_ptr_t name, size_t name_size, char buf[ZX_M
 
 // Hands a new process and a VMAR to the caller; on any failure closes both (which
 // destroys the process).
+// Takes the caller's references to p and vmar (see add_to_job).
 static zx_status_t return_process(struct process *p, struct vmar *vmar, user_out_ptr_t proc_handle,
                                   user_out_ptr_t vmar_handle) {
   struct handle_table *ht = process_current()->handles;
   zx_handle_t ph = ZX_HANDLE_INVALID, vh = ZX_HANDLE_INVALID;
   zx_status_t status = handle_table_add(ht, &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &ph);
   if (status == ZX_OK && vmar) status = handle_table_add(ht, &vmar->obj, vmar_handle_rights(vmar), &vh);
-  kobject_unref(&p->obj);  // the handle holds it now
+  kobject_unref(&p->obj);  // the handles hold them now
+  kobject_unref(&vmar->obj);
   if (status == ZX_OK && (arch_copy_to_user(proc_handle.addr, &ph, sizeof ph) != ZX_OK ||
                           arch_copy_to_user(vmar_handle.addr, &vh, sizeof vh) != ZX_OK))
     status = ZX_ERR_INVALID_ARGS;
@@ -65,6 +67,22 @@ static zx_status_t return_process(struct process *p, struct vmar *vmar, user_out
     if (ph != ZX_HANDLE_INVALID) handle_table_close(ht, ph);
   }
   return status;
+}
+
+// Puts the new process p into job. From then on a kill of the job can take p down,
+// VMAR tree and all, before its handles exist: so the VMAR that will be returned is
+// held first (*vmar, a reference). On failure p's reference is dropped.
+static zx_status_t add_to_job(struct job *job, struct process *p, struct vmar *root,
+                              struct vmar **vmar) {
+  kobject_ref(&root->obj);
+  zx_status_t status = job ? job_add_process(job, p) : ZX_ERR_BAD_STATE;
+  if (status != ZX_OK) {
+    kobject_unref(&root->obj);
+    kobject_unref(&p->obj);
+    return status;
+  }
+  *vmar = root;
+  return ZX_OK;
 }
 
 zx_status_t sys_process_create(zx_handle_t job_handle, user_in_ptr_t name, size_t name_size,
@@ -78,14 +96,13 @@ zx_status_t sys_process_create(zx_handle_t job_handle, user_in_ptr_t name, size_
   if (status != ZX_OK) return status;
   struct process *p;
   status = options & ZX_PROCESS_SHARED ? process_create_prototype(buf, &p) : process_create(buf, &p);
-  if (status == ZX_OK) {
-    status = job_add_process(job, p);
-    if (status != ZX_OK) kobject_unref(&p->obj);
-  }
+  struct vmar *vmar = NULL;
+  // A prototype's VMAR is its shared window's root.
+  if (status == ZX_OK)
+    status = add_to_job(job, p, p->group ? p->group->root_vmar : p->root_vmar, &vmar);
   kobject_unref(&job->obj);
   if (status != ZX_OK) return status;
-  // A prototype's VMAR is its shared window's root.
-  return return_process(p, p->group ? p->group->root_vmar : p->root_vmar, proc_handle, vmar_handle);
+  return return_process(p, vmar, proc_handle, vmar_handle);
 }
 
 // Checked in Zircon's order: options, name, the handle, shareability, the shared
@@ -101,13 +118,11 @@ zx_status_t sys_process_create_shared(zx_handle_t shared_proc, uint32_t options,
   zx_status_t status = handle_get_process(shared_proc, ZX_RIGHT_MANAGE_PROCESS, &sp, NULL);
   if (status != ZX_OK) return status;
   status = process_create_shared(sp, buf, &p);
-  if (status == ZX_OK) {
-    status = sp->job ? job_add_process(sp->job, p) : ZX_ERR_BAD_STATE;
-    if (status != ZX_OK) kobject_unref(&p->obj);
-  }
+  struct vmar *vmar = NULL;
+  if (status == ZX_OK) status = add_to_job(sp->job, p, p->root_vmar, &vmar);
   kobject_unref(&sp->obj);
   if (status != ZX_OK) return status;
-  return return_process(p, p->root_vmar, proc_handle, restricted_vmar_handle);
+  return return_process(p, vmar, proc_handle, restricted_vmar_handle);
 }
 
 // zx_process_start and zx_process_start_handles. Zircon semantics for arg1, applied to

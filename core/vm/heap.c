@@ -1,6 +1,9 @@
 // The heap window: newlib's malloc grows it (through _sbrk in core/kernel/libc_glue.c) with
 // fresh pages mapped into a dedicated range of the kernel half, so the heap grows
-// without needing physically contiguous memory.
+// without needing physically contiguous memory, and shrinks when malloc trims its top
+// (more than M_TRIM_THRESHOLD, 128 KiB, free there): the pages go back to the page
+// allocator. Kernel objects live in slab caches (core/vm/slab.c), so the heap holds
+// only buffers of varying size.
 #include <janus/physmap.h>
 #include <janus/arch.h>
 #include <janus/heap.h>
@@ -19,7 +22,20 @@ void *heap_extend(ptrdiff_t increment) {
   uintptr_t old = heap_break;
   uintptr_t new_break = old + (uintptr_t)increment;
   void *result = (void *)-1;
-  if (increment < 0 || new_break > KERNEL_HEAP_BASE + KERNEL_HEAP_SIZE) goto out;
+  if (increment < 0) {
+    // malloc trims its top: unmap the whole pages above the new break, free them.
+    if ((uintptr_t)-increment > old - KERNEL_HEAP_BASE) goto out;
+    heap_break = new_break;
+    uintptr_t keep = (new_break + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+    while (heap_mapped > keep) {
+      heap_mapped -= PAGE_SIZE;
+      paddr_t pa = arch_kernel_unmap_page(heap_mapped);
+      if (pa) pmm_free(pa, 0);
+    }
+    result = (void *)old;
+    goto out;
+  }
+  if (new_break > KERNEL_HEAP_BASE + KERNEL_HEAP_SIZE) goto out;
   while (heap_mapped < new_break) {
     paddr_t pa;
     if (pmm_alloc(0, &pa) != ZX_OK) goto out;

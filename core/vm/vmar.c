@@ -17,6 +17,7 @@
 #include "core/object/shared_group.h"
 #include "core/vm/vmo.h"
 #include "lib/hash.h"
+#include "core/vm/slab.h"
 
 #define VM_PERM_MASK (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
 #define VM_ALIGN_MASK ((zx_vm_option_t)0x1fu << ZX_VM_ALIGN_BASE)
@@ -29,10 +30,13 @@ static struct vm_mapping *node_mapping(struct vm_range_node *n) {
 }
 static enum vm_node_kind node_kind(struct vm_range_node *n) { return ((struct vm_node *)n)->kind; }
 
+static struct slab_cache vmar_cache = SLAB_CACHE("vmar", sizeof(struct vmar));
+static struct slab_cache mapping_cache = SLAB_CACHE("vm_mapping", sizeof(struct vm_mapping));
+
 static void vmar_obj_destroy(struct kobject *obj) {
   struct vmar *v = (struct vmar *)obj;
   ASSERT(vm_range_count(&v->children) == 0);
-  free(v);
+  slab_free(&vmar_cache, v);
 }
 
 static const struct kobject_ops vmar_ops = {.destroy = vmar_obj_destroy};
@@ -62,7 +66,7 @@ static void run_deferred(struct vm_deferred *d) {
     struct vm_mapping *m = d->mappings;
     d->mappings = m->vmo_next;
     kobject_unref(&m->vmo->obj);
-    free(m);
+    slab_free(&mapping_cache, m);
   }
   while (d->vmars) {
     struct vmar *v = d->vmars;
@@ -217,7 +221,7 @@ static void vmar_destroy_locked(struct vmar *v, struct vm_deferred *d) {
 }
 
 static struct vmar *vmar_new(struct arch_aspace *aspace, struct vmar *parent, uint32_t flags) {
-  struct vmar *v = calloc(1, sizeof *v);
+  struct vmar *v = slab_alloc(&vmar_cache);
   if (!v) return NULL;
   kobject_init(&v->obj, ZX_OBJ_TYPE_VMAR, &vmar_ops);
   v->node.kind = VM_NODE_VMAR;
@@ -266,9 +270,16 @@ void process_vm_destroy(struct process *p) {
 }
 
 zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out) {
+  // Under vm_lock, a non-NULL root_vmar still holds the tree's reference (a dying
+  // process clears it first): hold it before the lock goes.
+  irq_state_t state = spin_lock_irqsave(&vm_lock);
   struct vmar *root = p->group ? p->group->root_vmar : p->root_vmar;
+  if (root) kobject_ref(&root->obj);
+  spin_unlock_irqrestore(&vm_lock, state);
   if (!root) return ZX_ERR_BAD_STATE;
-  return handle_table_add(p->handles, &root->obj, vmar_handle_rights(root), out);
+  zx_status_t status = handle_table_add(p->handles, &root->obj, vmar_handle_rights(root), out);
+  kobject_unref(&root->obj);
+  return status;
 }
 
 // ZX_VM_ALIGN_* in options: the alignment (0: a page), or 1 for invalid.
@@ -362,7 +373,7 @@ struct spares {
 static bool spares_fill(struct spares *s, unsigned need) {
   ASSERT(need <= sizeof s->m / sizeof s->m[0]);
   while (s->n < need) {
-    s->m[s->n] = calloc(1, sizeof(struct vm_mapping));
+    s->m[s->n] = slab_alloc(&mapping_cache);
     if (!s->m[s->n]) return false;
     s->n++;
   }
@@ -375,7 +386,7 @@ static struct vm_mapping *spares_take(struct spares *s) {
 }
 
 static void spares_free(struct spares *s) {
-  while (s->n) free(s->m[--s->n]);
+  while (s->n) slab_free(&mapping_cache, s->m[--s->n]);
 }
 
 // Runs an operation that may split mappings: under vm_lock, check decides (its status)
@@ -516,7 +527,7 @@ zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, 
   if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && (vmo->options & ZX_VMO_RESIZABLE))
     return ZX_ERR_NOT_SUPPORTED;
 
-  struct vm_mapping *m = calloc(1, sizeof *m);
+  struct vm_mapping *m = slab_alloc(&mapping_cache);
   if (!m) return ZX_ERR_NO_MEMORY;
   m->node.kind = VM_NODE_MAPPING;
   m->vmar = vmar;
@@ -536,7 +547,7 @@ zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, 
   zx_status_t status = with_spares(map_check_locked, map_apply_locked, &op);
   run_deferred(&op.d);
   if (status != ZX_OK) {
-    free(m);
+    slab_free(&mapping_cache, m);
     return status;
   }
   *out_addr = op.addr;

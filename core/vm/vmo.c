@@ -9,6 +9,7 @@
 
 #include "core/object/signals.h"
 #include "core/vm/vmar.h"
+#include "core/vm/slab.h"
 
 spinlock_t vm_lock = SPINLOCK_INIT;
 
@@ -22,6 +23,8 @@ static void page_free(paddr_t pa) {
   pmm_free(pa, 0);
   __atomic_sub_fetch(&vmo_pages, 1, __ATOMIC_RELAXED);
 }
+
+static struct slab_cache vmo_cache = SLAB_CACHE("vmo", sizeof(struct vmo));
 
 static struct vmo_shared_page *slot_shared(vmo_slot_t s) {
   return (struct vmo_shared_page *)(s & ~VMO_SLOT_SHARED);
@@ -123,7 +126,7 @@ static void vmo_destroy(struct kobject *obj) {
   if (!vmo->ever_shared) vmo_free_pages_from(vmo, 0);  // nobody else can see them
   if (root) kobject_unref(&root->obj);  // flat: a root is never a slice
   free(vmo->top);
-  free(vmo);
+  slab_free(&vmo_cache, vmo);
 }
 
 static const struct kobject_ops vmo_ops = {.destroy = vmo_destroy};
@@ -139,7 +142,7 @@ zx_status_t vmo_create(uint64_t size, uint32_t options, struct vmo **out) {
   uint64_t rounded;
   zx_status_t status = round_size(size, &rounded);
   if (status != ZX_OK) return status;
-  struct vmo *vmo = calloc(1, sizeof *vmo);
+  struct vmo *vmo = slab_alloc(&vmo_cache);
   if (!vmo) return ZX_ERR_NO_MEMORY;
   kobject_init(&vmo->obj, ZX_OBJ_TYPE_VMO, &vmo_ops);
   vmo->obj.signals = ZX_VMO_ZERO_CHILDREN;  // not yet visible to anyone

@@ -33,6 +33,9 @@ struct bootinfo;
 zx_status_t arch_physmap_add(paddr_t base, uint64_t size, bool device);
 // Map one page of kernel memory (heap) at va.
 zx_status_t arch_kernel_map_page(uintptr_t va, paddr_t pa);
+// Unmap the heap page at va (every CPU's TLB included); its physical page, or 0 if
+// none was mapped there.
+paddr_t arch_kernel_unmap_page(uintptr_t va);
 // User address spaces (TTBR0). perms are ARCH_MMU_* bits; an owned page is freed
 // with the address space.
 #define ARCH_MMU_READ 1u

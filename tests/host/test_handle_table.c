@@ -490,3 +490,7 @@ TEST(handle_destroy_races_adds) {
     EXPECT_EQ(a.destroyed, 1);
   }
 }
+
+// The host's chunks come from malloc (the kernel's from the page allocator).
+void *handle_chunk_alloc(void) { return malloc(HANDLE_TABLE_CHUNK_BYTES); }
+void handle_chunk_free(void *chunk) { free(chunk); }

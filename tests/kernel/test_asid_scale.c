@@ -19,6 +19,7 @@
 #include <janus/pmm.h>
 #include "core/object/shared_group.h"
 #include <janus/syscalls.h>
+#include "core/vm/kmem.h"
 
 #define SCALE_PROCESSES_DEFAULT 70000u
 #define SCALE_CODE_VA (SHARED_WINDOW_BASE + 0x100000UL)  // below the window's VMAR
@@ -32,7 +33,7 @@
 #define A64_B_BACK(words) (0x14000000u | ((uint32_t)-(int32_t)(words) & 0x3ffffffu))
 
 static uint64_t all_pages(void) {
-  return pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages();
+  return kmem_unused_pages();
 }
 
 static uint64_t all_rollovers(void) {

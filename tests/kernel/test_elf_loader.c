@@ -14,6 +14,7 @@
 #include <janus/pmm.h>
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
+#include "core/vm/kmem.h"
 
 
 static zx_status_t load_copy(const uint8_t *image, size_t size) {
@@ -32,7 +33,7 @@ SELFTEST(elf_loader_refuses_malformed_images) {
   CHECK(bootfs_find("sleeper", &image, &size));
   uint8_t *copy = malloc(size);
   CHECK(copy != NULL);
-  uint64_t pages = pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages();
+  uint64_t pages = kmem_unused_pages();
   uint64_t phoff;
   memcpy(&phoff, (const uint8_t *)image + 32, sizeof phoff);
 
@@ -74,7 +75,7 @@ SELFTEST(elf_loader_refuses_malformed_images) {
     CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
   }
   free(copy);
-  CHECK(pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() == pages);
+  CHECK(kmem_unused_pages() == pages);
   return true;
 }
 

@@ -12,6 +12,7 @@
 #include "core/boot/bootfs.h"
 #include "core/object/job.h"
 #include <janus/pmm.h>
+#include "core/vm/kmem.h"
 
 #define MAX_PROCESSES 5000
 #define SMALL_ASID_BITS 4
@@ -23,7 +24,7 @@ SELFTEST(more_processes_than_asids) {
   size_t size;
   CHECK(bootfs_find("sleeper", &image, &size));
   (void)root_job();
-  uint64_t pages = pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages();
+  uint64_t pages = kmem_unused_pages();
   unsigned live = asid_live();
   uint64_t rollovers = 0;
   for (unsigned c = 0; c < cpu_count; c++) rollovers += asid_counters(c).rollovers;
@@ -52,9 +53,9 @@ SELFTEST(more_processes_than_asids) {
           (unsigned long)(rollovers_after - rollovers));
   if (asid_bits() <= SMALL_ASID_BITS) CHECK(rollovers_after > rollovers);
   // The last threads may still be switching out: let them.
-  for (int i = 0; i < 100 && pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() != pages; i++)
+  for (int i = 0; i < 100 && kmem_unused_pages() != pages; i++)
     thread_yield();
-  CHECK(pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() == pages);
+  CHECK(kmem_unused_pages() == pages);
   CHECK(asid_live() == live);
   return true;
 }

@@ -38,7 +38,7 @@ SELFTEST(monotonic_clock_advances) {
   busy_wait_ns(5 * MS);
   zx_time_t b = arch_monotonic_ns();
   CHECK(b - a >= 5 * MS);
-  CHECK(b - a < 5000 * MS);
+  CHECK(b - a < 60000 * MS);  // a wildly wrong scale; a busy host may stall this vCPU
   return true;
 }
 
@@ -61,12 +61,23 @@ SELFTEST(counter_to_ns_matches_exact_division) {
   return true;
 }
 
+// Waits for events on other CPUs are bounded generously: the bound only matters when
+// the event never comes, and a vCPU of a busy host may not run for a while.
+#define OTHER_CPU_WAIT_NS (20000 * MS)
+
 SELFTEST(timer_ticks_on_every_cpu) {
   uint64_t before[MAX_CPUS];
   for (unsigned i = 0; i < cpu_count; i++) before[i] = cpus[i].ticks;
-  busy_wait_ns(100 * MS);
   for (unsigned i = 0; i < cpu_count; i++) {
-    if (cpus[i].ticks <= before[i]) kprintf("  cpu%u took no timer tick\n", i);
+    zx_time_t deadline = arch_monotonic_ns() + OTHER_CPU_WAIT_NS;
+    while (__atomic_load_n(&cpus[i].ticks, __ATOMIC_RELAXED) <= before[i] &&
+           arch_monotonic_ns() < deadline) {
+    }
+  }
+  for (unsigned i = 0; i < cpu_count; i++) {
+    if (cpus[i].ticks <= before[i])
+      kprintf("  cpu%u took no timer tick (%lu before, %lu now)\n", i, (unsigned long)before[i],
+              (unsigned long)cpus[i].ticks);
     CHECK(cpus[i].ticks > before[i]);
   }
   return true;
@@ -76,8 +87,8 @@ SELFTEST(ipi_reaches_every_cpu) {
   for (unsigned i = 0; i < cpu_count; i++) {
     uint64_t before = cpus[i].ipis;
     arch_cpu_kick(i);
-    zx_time_t deadline = arch_monotonic_ns() + 500 * MS;
-    while (cpus[i].ipis == before && arch_monotonic_ns() < deadline) {
+    zx_time_t deadline = arch_monotonic_ns() + OTHER_CPU_WAIT_NS;
+    while (__atomic_load_n(&cpus[i].ipis, __ATOMIC_RELAXED) == before && arch_monotonic_ns() < deadline) {
     }
     if (cpus[i].ipis == before) kprintf("  cpu%u took no IPI\n", i);
     CHECK(cpus[i].ipis > before);

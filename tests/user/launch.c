@@ -36,7 +36,7 @@ static bool handle_valid(zx_handle_t h) {
 
 // Waits for proc to end and returns its exit code (closes proc).
 static int64_t wait_exit(zx_handle_t proc) {
-  EXPECT_EQ(zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, after_ms(20000), NULL), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL), ZX_OK);
   zx_info_process_t info = {0};
   EXPECT_EQ(zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL), ZX_OK);
   zx_handle_close(proc);
@@ -51,10 +51,10 @@ static size_t job_processes(void) {
   return avail;
 }
 
-// Processes leave their job when they die: wait for those still running to end.
+// Processes leave their job when they die: wait for those still running to end (a
+// hang is the QEMU run's timeout; a deadline here would fail on a busy host).
 static void wait_job_empty(void) {
-  for (zx_time_t end = after_ms(20000); job_processes() && zx_clock_get_monotonic() < end;)
-    zx_nanosleep(after_ms(1));
+  while (job_processes()) zx_nanosleep(after_ms(1));
 }
 
 // A VMO holding a copy of bootfs program name; *size its length.
@@ -569,7 +569,7 @@ static void test_start_races_kill(void) {
     zx_handle_close(p.thread);
     zx_handle_close(p.vmar);
   }
-  EXPECT_EQ(zx_object_wait_one(t, ZX_THREAD_TERMINATED, after_ms(10000), NULL), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(t, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL), ZX_OK);
   zx_handle_close(t);
   EXPECT_EQ(job_processes(), 0);
   printf("launch: start vs kill: %u started, %u found the process dead\n", started, refused);

@@ -65,7 +65,7 @@ static void write_guest(struct sibling *s, const uint32_t *code, size_t n) {
 
 static int64_t wait_exit(zx_handle_t proc) {
   zx_signals_t seen;
-  EXPECT_EQ(zx_object_wait_one(proc, ZX_TASK_TERMINATED, after_ms(20000), &seen), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(proc, ZX_TASK_TERMINATED, ZX_TIME_INFINITE, &seen), ZX_OK);
   zx_info_process_t info;
   EXPECT_EQ(zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL), ZX_OK);
   return info.return_code;
@@ -260,8 +260,8 @@ static void test_restricted(void) {
   job.s = &s1;
   EXPECT_EQ(zx_process_start(s1.proc, s1.thread, (uintptr_t)restricted_checks, window_stack(),
                              ZX_HANDLE_INVALID, (uintptr_t)&job), ZX_OK);
-  zx_time_t deadline = after_ms(20000);
-  while (!job.phase && !job.done && zx_clock_get_monotonic() < deadline) zx_nanosleep(after_ms(1));
+  while (!__atomic_load_n(&job.phase, __ATOMIC_ACQUIRE) && !__atomic_load_n(&job.done, __ATOMIC_ACQUIRE))
+    zx_nanosleep(after_ms(1));  // no deadline: on a busy host the guest may start late
   if (job.phase == 1 && !job.done) {
     zx_nanosleep(after_ms(20));  // let it spin in restricted mode
     EXPECT_EQ(zx_restricted_kick(s1.thread, 0), ZX_OK);
@@ -354,8 +354,7 @@ static void test_window_unmap(void) {
       EXPECT_EQ(zx_process_start(r[i].proc, r[i].thread, (uintptr_t)window_reader, window_stack(),
                                  ZX_HANDLE_INVALID, (uintptr_t)&running), ZX_OK);
     }
-    zx_time_t deadline = after_ms(20000);
-    while (running < READERS && zx_clock_get_monotonic() < deadline) zx_nanosleep(after_ms(1));
+    while (__atomic_load_n(&running, __ATOMIC_ACQUIRE) < READERS) zx_nanosleep(after_ms(1));
     EXPECT_EQ(running, READERS);
     EXPECT_EQ(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE), ZX_OK);
     for (int i = 0; i < READERS; i++) EXPECT_EQ(wait_exit(r[i].proc), ZX_TASK_RETCODE_EXCEPTION_KILL);

@@ -29,7 +29,7 @@ static void test_threads_run_and_terminate(void) {
   }
   for (int i = 0; i < THREADS; i++) {
     zx_signals_t observed = 0;
-    EXPECT_EQ(zx_object_wait_one(threads[i], ZX_THREAD_TERMINATED, after_ms(5000), &observed), ZX_OK);
+    EXPECT_EQ(zx_object_wait_one(threads[i], ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, &observed), ZX_OK);
     EXPECT_EQ(observed & ZX_THREAD_TERMINATED, ZX_THREAD_TERMINATED);
     EXPECT_EQ(counters[i], 100000 + i);
     // A dead thread cannot start again.
@@ -87,8 +87,8 @@ static void test_kill_threads(void) {
   zx_nanosleep(after_ms(30));  // let both get going
   EXPECT_EQ(zx_task_kill(spinner), ZX_OK);
   EXPECT_EQ(zx_task_kill(sleeper), ZX_OK);
-  EXPECT_EQ(zx_object_wait_one(spinner, ZX_THREAD_TERMINATED, after_ms(5000), NULL), ZX_OK);
-  EXPECT_EQ(zx_object_wait_one(sleeper, ZX_THREAD_TERMINATED, after_ms(5000), NULL), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(spinner, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(sleeper, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL), ZX_OK);
   EXPECT_EQ(zx_task_kill(unstarted), ZX_OK);
   EXPECT_EQ(zx_thread_start(unstarted, (uintptr_t)spin_forever, (uintptr_t)(stacks[2] + STACK_SIZE), 0, 0),
             ZX_ERR_BAD_STATE);

@@ -373,7 +373,7 @@ static int64_t probe_run(struct probe *p, uintptr_t addr, bool write) {
   EXPECT_EQ(zx_process_start(p->proc, p->thread, p->code, p->code + PAGE - 16, ZX_HANDLE_INVALID,
                              addr), ZX_OK);
   zx_signals_t seen = 0;
-  EXPECT_EQ(zx_object_wait_one(p->proc, ZX_TASK_TERMINATED, after_ms(20000), &seen), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(p->proc, ZX_TASK_TERMINATED, ZX_TIME_INFINITE, &seen), ZX_OK);
   zx_info_process_t info;
   memset(&info, 0, sizeof info);
   EXPECT_EQ(zx_object_get_info(p->proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL), ZX_OK);

@@ -44,22 +44,9 @@ static zx_status_t check_image(const struct image *im, struct elf64_header *eh,
                                struct elf64_phdr ph[JANUS_LAUNCH_MAX_PHDRS]) {
   zx_status_t status = image_read(im, eh, 0, sizeof *eh);
   if (status != ZX_OK) return status;
-  if (memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != ELF_CLASS_64 ||
-      eh->ident[5] != ELF_DATA_LSB || eh->machine != ELF_EM_AARCH64 || eh->type != ELF_ET_EXEC ||
-      eh->phentsize != sizeof *ph || eh->phnum > JANUS_LAUNCH_MAX_PHDRS)
-    return ZX_ERR_INVALID_ARGS;
+  if ((status = elf_check_header(eh, im->size, JANUS_LAUNCH_MAX_PHDRS)) != ZX_OK) return status;
   if ((status = image_read(im, ph, eh->phoff, eh->phnum * sizeof *ph)) != ZX_OK) return status;
-  bool entry_ok = false;
-  for (unsigned i = 0; i < eh->phnum; i++) {
-    const struct elf64_phdr *p = &ph[i];
-    if (p->type != ELF_PT_LOAD || p->memsz == 0) continue;
-    if (p->filesz > p->memsz || p->offset > im->size || p->filesz > im->size - p->offset ||
-        p->memsz > UINT64_MAX - PAGE - p->vaddr || ((p->flags & ELF_PF_W) && !(p->flags & ELF_PF_R)))
-      return ZX_ERR_INVALID_ARGS;
-    if ((p->flags & ELF_PF_X) && eh->entry >= p->vaddr && eh->entry - p->vaddr < p->memsz)
-      entry_ok = true;
-  }
-  return entry_ok ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  return elf_check_segments(eh, ph, im->size);
 }
 
 // The segment's VMO without copying the image: a read-only segment is a slice of the

@@ -28,7 +28,7 @@ typedef struct janus_info_asid_counters {
 #define JANUS_INFO_KERNEL_COUNTS ((uint32_t)0x4a4e0002u)
 
 typedef struct janus_info_kernel_counts {
-  uint64_t free_pages;          // the page allocator's free pages
+  uint64_t free_pages;          // free in the page allocator or in empty slabs
   uint64_t heap_pages;          // pages the kernel heap has mapped
   uint64_t kernel_table_pages;  // pages of the kernel's own translation tables
   uint64_t objects;             // kernel objects alive (processes, threads, VMOs, ...)
@@ -42,6 +42,23 @@ typedef struct janus_info_kernel_counts {
 typedef struct janus_info_boot_args {
   char args[512];
 } janus_info_boot_args_t;
+
+// On a job handle with ZX_RIGHT_INSPECT (Janus has no resources: a job stands in for
+// Zircon's root resource, as for ZX_INFO_KMEM_STATS). One record: the kernel's memory
+// and what holds it. What a torn-down workload must give back is free_bytes +
+// free_slab_bytes (the kernel heap keeps up to 128 KiB of slack at its top).
+#define JANUS_INFO_KMEM_STATS ((uint32_t)0x4a4e0004u)
+
+typedef struct janus_info_kmem_stats {
+  uint64_t total_bytes;         // RAM the page allocator manages
+  uint64_t free_bytes;          // free in the page allocator
+  uint64_t heap_bytes;          // mapped into the kernel heap (malloc: buffers of varying size)
+  uint64_t slab_bytes;          // held by the slab caches of kernel objects
+  uint64_t free_slab_bytes;     // the part of slab_bytes in empty slabs
+  uint64_t mmu_overhead_bytes;  // page tables of the kernel's own half
+  uint64_t live_objects;        // kernel objects alive
+  uint64_t asids_in_use;        // address spaces holding an ASID
+} janus_info_kmem_stats_t;
 
 // Thread placement, a property of thread objects (zx_object_set_property and
 // zx_object_get_property, value a uint32_t). Set it before the thread starts to pin the
