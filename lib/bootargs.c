@@ -27,7 +27,8 @@ bool bootarg_bool(const char *bootargs, const char *key, bool dflt, bool *bad) {
   size_t len;
   *bad = false;
   if (!bootarg_find(bootargs, key, &value, &len)) return dflt;
-  if (len == 0 || is(value, len, "true") || is(value, len, "on") || is(value, len, "1")) return true;
+  if (len == 0 || is(value, len, "true") || is(value, len, "on") || is(value, len, "1"))
+    return true;
   if (is(value, len, "false") || is(value, len, "off") || is(value, len, "0")) return false;
   *bad = true;
   return dflt;

@@ -14,12 +14,12 @@ static void store32(uint8_t *p, uint32_t v) {
 
 static uint32_t rotl(uint32_t v, unsigned n) { return v << n | v >> (32 - n); }
 
-#define QUARTER(a, b, c, d)                   \
-  do {                                        \
-    a += b, d ^= a, d = rotl(d, 16);          \
-    c += d, b ^= c, b = rotl(b, 12);          \
-    a += b, d ^= a, d = rotl(d, 8);           \
-    c += d, b ^= c, b = rotl(b, 7);           \
+#define QUARTER(a, b, c, d)          \
+  do {                               \
+    a += b, d ^= a, d = rotl(d, 16); \
+    c += d, b ^= c, b = rotl(b, 12); \
+    a += b, d ^= a, d = rotl(d, 8);  \
+    c += d, b ^= c, b = rotl(b, 7);  \
   } while (0)
 
 void chacha20_block(const uint8_t key[CHACHA20_KEY_SIZE], uint32_t counter,

@@ -7,9 +7,8 @@
 
 zx_status_t elf_check_header(const struct elf64_header *eh, uint64_t image_size,
                              unsigned max_phdrs) {
-  if (image_size < sizeof *eh || memcmp(eh->ident, "\177ELF", 4) ||
-      eh->ident[4] != ELF_CLASS_64 || eh->ident[5] != ELF_DATA_LSB ||
-      eh->machine != ELF_EM_AARCH64 || eh->type != ELF_ET_EXEC ||
+  if (image_size < sizeof *eh || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != ELF_CLASS_64 ||
+      eh->ident[5] != ELF_DATA_LSB || eh->machine != ELF_EM_AARCH64 || eh->type != ELF_ET_EXEC ||
       eh->phentsize != sizeof(struct elf64_phdr) || eh->phnum > max_phdrs ||
       eh->phoff > image_size ||
       (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > image_size - eh->phoff)

@@ -38,8 +38,10 @@ void cprng_init(const struct bootinfo *bi) {
   absorb_locked(&t, sizeof t);
   spin_unlock_irqrestore(&cprng_lock, state);
   memset(hw, 0, sizeof hw);
-  kprintf("cprng: ChaCha20 seeded from %lu bytes of hardware RNG, %lu of device-tree seed, "
-          "and the counter\n", (unsigned long)hw_len, (unsigned long)bi->entropy_len);
+  kprintf(
+      "cprng: ChaCha20 seeded from %lu bytes of hardware RNG, %lu of device-tree seed, "
+      "and the counter\n",
+      (unsigned long)hw_len, (unsigned long)bi->entropy_len);
 }
 
 void cprng_draw(void *buf, size_t len) {

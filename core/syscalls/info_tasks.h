@@ -4,7 +4,7 @@
 
 #include "core/syscalls/syscall_table.h"
 
-#define INFO_TOPIC_ARGS                                                                  \
+#define INFO_TOPIC_ARGS                                                          \
   zx_handle_t handle, user_out_ptr_t buffer, size_t size, user_out_ptr_t actual, \
       user_out_ptr_t avail
 zx_status_t info_job_children(INFO_TOPIC_ARGS);

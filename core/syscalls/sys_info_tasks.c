@@ -79,7 +79,8 @@ zx_status_t info_thread(INFO_TOPIC_ARGS) {
   if (cpu != THREAD_ANY_CPU) {
     info.cpu_affinity_mask.mask[cpu / 64] = 1ull << (cpu % 64);
   } else {
-    for (unsigned c = 0; c < cpu_count; c++) info.cpu_affinity_mask.mask[c / 64] |= 1ull << (c % 64);
+    for (unsigned c = 0; c < cpu_count; c++)
+      info.cpu_affinity_mask.mask[c / 64] |= 1ull << (c % 64);
   }
   kobject_unref(&t->obj);
   return info_single_record(buffer, size, actual, avail, &info, sizeof info);

@@ -147,8 +147,7 @@ void slab_free(struct slab_cache *c, void *obj) {
   if (!obj) return;
   irq_state_t irq = spin_lock_irqsave(&c->lock);
   struct slab *s = slab_of(c, obj);
-  if (!s || s->cache != c || s->in_use == 0 ||
-      (SLAB_CHECK_DOUBLE_FREE && is_free_locked(s, obj))) {
+  if (!s || s->cache != c || s->in_use == 0 || (SLAB_CHECK_DOUBLE_FREE && is_free_locked(s, obj))) {
     spin_unlock_irqrestore(&c->lock, irq);
     slab_corruption(c, obj);
     return;

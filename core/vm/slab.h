@@ -21,7 +21,7 @@ struct slab;
 
 struct slab_cache {
   const char *name;
-  uint32_t obj_size;   // as asked; rounded to 16 internally
+  uint32_t obj_size;  // as asked; rounded to 16 internally
   spinlock_t lock;
   // Filled in on first use (under lock):
   uint32_t stride, per_slab;
@@ -32,7 +32,8 @@ struct slab_cache {
 };
 
 // A cache of objects of size bytes: static struct slab_cache c = SLAB_CACHE(name, size);
-#define SLAB_CACHE(name_, size_) {.name = (name_), .obj_size = (size_), .lock = SPINLOCK_INIT}
+#define SLAB_CACHE(name_, size_) \
+  { .name = (name_), .obj_size = (size_), .lock = SPINLOCK_INIT }
 
 // A zeroed object, or NULL when the page allocator has no block for a new slab.
 void *slab_alloc(struct slab_cache *c);

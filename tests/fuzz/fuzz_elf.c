@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size >= sizeof eh) {
     memcpy(&eh, image, sizeof eh);  // the user loader reads a copy; the kernel's is aligned
     if (elf_check_header(&eh, size, 64) == ZX_OK) {
-      if (eh.phoff > size || (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > size - eh.phoff) abort();
+      if (eh.phoff > size || (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > size - eh.phoff)
+        abort();
       struct elf64_phdr *ph = malloc(eh.phnum * sizeof *ph + 1);
       memcpy(ph, image + eh.phoff, eh.phnum * sizeof *ph);
       if (elf_check_segments(&eh, ph, size) == ZX_OK) {

@@ -15,7 +15,8 @@ static void walk(const struct fdt *f, uint32_t node, unsigned depth) {
   (void)fdt_address_cells(f, node);
   (void)fdt_size_cells(f, node);
   uint32_t prop;
-  for (zx_status_t s = fdt_first_prop(f, node, &prop); s == ZX_OK; s = fdt_next_prop(f, prop, &prop)) {
+  for (zx_status_t s = fdt_first_prop(f, node, &prop); s == ZX_OK;
+       s = fdt_next_prop(f, prop, &prop)) {
     const char *name;
     const void *value;
     uint32_t len;
@@ -35,8 +36,7 @@ static void walk(const struct fdt *f, uint32_t node, unsigned depth) {
     struct fdt_reg_iter it;
     if (fdt_reg_begin(f, parent, node, &it) == ZX_OK) {
       uint64_t base, size;
-      for (int i = 0; i < 256 && fdt_reg_next(&it, &base, &size); i++) {
-      }
+      for (int i = 0; i < 256 && fdt_reg_next(&it, &base, &size); i++) {}
     }
   }
   for (zx_status_t s = fdt_first_child(f, node, &child); s == ZX_OK;

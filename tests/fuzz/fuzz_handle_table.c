@@ -35,8 +35,8 @@ static size_t model_n;
 static zx_handle_t dead[MODEL_MAX];  // values that were valid once
 static size_t dead_n;
 
-#define CHECK(c) \
-  do {           \
+#define CHECK(c)       \
+  do {                 \
     if (!(c)) abort(); \
   } while (0)
 
@@ -78,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
       case 1:  // get a live one, with its type and a subset of its rights
         if (!model_n) break;
-        CHECK(handle_table_get(&ht, model[pick].h, 10 + model[pick].obj % 2, model[pick].rights & rights,
-                               &got, &got_rights) == ZX_OK);
+        CHECK(handle_table_get(&ht, model[pick].h, 10 + model[pick].obj % 2,
+                               model[pick].rights & rights, &got, &got_rights) == ZX_OK);
         CHECK(got == &objs[model[pick].obj].base && got_rights == model[pick].rights);
         kobject_unref(got);
         if (rights & ~model[pick].rights)

@@ -127,7 +127,8 @@ static void *churn(void *arg) {
   for (int i = 0; i < 40000; i++) {
     unsigned k = test_rng_next(&rng_state) % HELD;
     if (held[k]) {
-      if (*held[k] != (uintptr_t)&held[k]) __atomic_fetch_add(&slab_corruptions, 100, __ATOMIC_RELAXED);
+      if (*held[k] != (uintptr_t)&held[k])
+        __atomic_fetch_add(&slab_corruptions, 100, __ATOMIC_RELAXED);
       slab_free(&shared_cache, held[k]);
       held[k] = NULL;
     } else if ((held[k] = slab_alloc(&shared_cache))) {

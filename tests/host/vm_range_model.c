@@ -53,8 +53,7 @@ int vm_range_model_run(uint64_t (*next)(void *ctx), void *ctx, int steps, char *
       zx_status_t want;
       if (pages == 0 || unaligned || first < 0 || first + pages > MODEL_PAGES)
         want = ZX_ERR_INVALID_ARGS;
-      else
-        want = model_free(&m, first, pages) ? ZX_OK : ZX_ERR_ALREADY_EXISTS;
+      else want = model_free(&m, first, pages) ? ZX_OK : ZX_ERR_ALREADY_EXISTS;
       zx_status_t got = vm_range_insert(&m.r, &m.nodes[k], base, (size_t)pages * PG);
       if (got != want) {
         snprintf(why, why_len, "insert page %ld +%ld: %d, want %d", first, pages, got, want);
@@ -90,8 +89,10 @@ int vm_range_model_run(uint64_t (*next)(void *ctx), void *ctx, int steps, char *
              out % align == 0 && model_free(&m, at, pages) && (random || at == lowest);
       }
       if (!ok) {
-        snprintf(why, why_len, "find_free %ld pages align %zx random %d: %d at page %ld, "
-                 "want %ld fits, lowest %ld", pages, align, random != 0, got, at, fits, lowest);
+        snprintf(why, why_len,
+                 "find_free %ld pages align %zx random %d: %d at page %ld, "
+                 "want %ld fits, lowest %ld",
+                 pages, align, random != 0, got, at, fits, lowest);
         return step;
       }
     } else if (op == 4) {  // find
@@ -137,4 +138,3 @@ int vm_range_model_run(uint64_t (*next)(void *ctx), void *ctx, int steps, char *
   }
   return -1;
 }
-

@@ -9,23 +9,23 @@
 
 static int test_failures;
 
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
+#define CHECK(cond)                                                                       \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
       printf("  %s:%d: CHECK(%s) failed (errno %d)\n", __FILE__, __LINE__, #cond, errno); \
-      fflush(stdout);                                                           \
-      test_failures++;                                                          \
-    }                                                                           \
+      fflush(stdout);                                                                     \
+      test_failures++;                                                                    \
+    }                                                                                     \
   } while (0)
 
-#define CHECK_EQ(a, b)                                                              \
-  do {                                                                              \
-    long long _a = (long long)(a), _b = (long long)(b);                             \
-    if (_a != _b) {                                                                 \
+#define CHECK_EQ(a, b)                                                                          \
+  do {                                                                                          \
+    long long _a = (long long)(a), _b = (long long)(b);                                         \
+    if (_a != _b) {                                                                             \
       printf("  %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, _a, #b, _b); \
-      fflush(stdout);                                                               \
-      test_failures++;                                                              \
-    }                                                                               \
+      fflush(stdout);                                                                           \
+      test_failures++;                                                                          \
+    }                                                                                           \
   } while (0)
 
 static inline int test_done(void) {

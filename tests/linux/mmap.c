@@ -34,7 +34,8 @@ int main(void) {
   CHECK(faults(p + 8192, 1));
   CHECK(!faults(p + 8192, 0));
   CHECK_EQ(p[8192], 1);  // written just before the mprotect
-  char *q = mmap(p + 4096, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  char *q =
+      mmap(p + 4096, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
   CHECK(q == p + 4096);
   CHECK(!faults(q, 1));
   CHECK_EQ(munmap(p, len), 0);

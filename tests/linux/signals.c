@@ -18,7 +18,10 @@ static void on_usr1(int sig, siginfo_t *info, void *uc) {
   last_sig = sig;
   sender = info->si_pid;
 }
-static void on_chld(int sig) { (void)sig; chld++; }
+static void on_chld(int sig) {
+  (void)sig;
+  chld++;
+}
 static void on_segv(int sig, siginfo_t *info, void *uc) {
   (void)sig, (void)uc;
   fault_addr = info->si_addr;
@@ -51,8 +54,7 @@ int main(void) {
   pid_t c = fork();
   if (c == 0) _exit(0);
   int status;
-  while (waitpid(c, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(c, &status, 0) < 0 && errno == EINTR) {}
   CHECK_EQ(chld, 1);
 
   struct sigaction segv = {0};
@@ -89,8 +91,7 @@ int main(void) {
   CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 5);
   c = fork();
   if (c == 0) {
-    for (;;) {
-    }
+    for (;;) {}
   }
   CHECK_EQ(kill(c, SIGKILL), 0);  // a busy loop in restricted mode is reached too
   CHECK_EQ(waitpid(c, &status, 0), c);

@@ -45,7 +45,8 @@ static void *ponger(void *arg) {
 
 int main(void) {
   pthread_t t[THREADS];
-  for (int i = 0; i < THREADS; i++) CHECK_EQ(pthread_create(&t[i], NULL, adder, (void *)(intptr_t)(i + 1)), 0);
+  for (int i = 0; i < THREADS; i++)
+    CHECK_EQ(pthread_create(&t[i], NULL, adder, (void *)(intptr_t)(i + 1)), 0);
   for (int i = 0; i < THREADS; i++) {
     void *ret;
     CHECK_EQ(pthread_join(t[i], &ret), 0);

@@ -10,8 +10,9 @@
 static janus_info_kernel_counts_t counts(void) {
   janus_info_kernel_counts_t c = {0};
   size_t actual = 0, avail = 0;
-  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KERNEL_COUNTS, &c, sizeof c, &actual,
-                               &avail), ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_info(zx_job_default(), JANUS_INFO_KERNEL_COUNTS, &c, sizeof c, &actual, &avail),
+      ZX_OK);
   EXPECT_EQ(actual, 1);
   EXPECT_EQ(avail, 1);
   return c;
@@ -34,26 +35,31 @@ int main(void) {
   janus_info_kernel_counts_t made = counts();
   EXPECT_EQ(made.objects, before.objects + 1);
   EXPECT_EQ(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0,
-                        PAGES * PAGE, &addr), ZX_OK);
+                        PAGES * PAGE, &addr),
+            ZX_OK);
   for (unsigned i = 0; i < PAGES; i++) ((volatile char *)addr)[i * PAGE] = 1;
   janus_info_kernel_counts_t touched = counts();
-  EXPECT_EQ(touched.free_pages + touched.heap_pages <= made.free_pages + made.heap_pages - PAGES, 1);
+  EXPECT_EQ(touched.free_pages + touched.heap_pages <= made.free_pages + made.heap_pages - PAGES,
+            1);
   EXPECT_EQ(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGES * PAGE), ZX_OK);
   zx_handle_close(vmo);
   janus_info_kernel_counts_t after = counts();
   EXPECT_EQ(after.objects, before.objects);
-  EXPECT_EQ(after.free_pages + after.heap_pages >= touched.free_pages + touched.heap_pages + PAGES, 1);
+  EXPECT_EQ(after.free_pages + after.heap_pages >= touched.free_pages + touched.heap_pages + PAGES,
+            1);
   EXPECT_EQ(after.asids, before.asids);
   // A buffer too small: no record, and avail says there is one.
   janus_info_kernel_counts_t c;
   size_t actual = 9, avail = 0;
   EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KERNEL_COUNTS, &c, sizeof c - 1,
-                               &actual, &avail), ZX_ERR_BUFFER_TOO_SMALL);
+                               &actual, &avail),
+            ZX_ERR_BUFFER_TOO_SMALL);
   EXPECT_EQ(actual, 0);
   EXPECT_EQ(avail, 1);
   // Errors: not a job, no INSPECT right, a kernel-address buffer.
-  EXPECT_EQ(zx_object_get_info(zx_process_self(), JANUS_INFO_KERNEL_COUNTS, &c, sizeof c, NULL,
-                               NULL), ZX_ERR_WRONG_TYPE);
+  EXPECT_EQ(
+      zx_object_get_info(zx_process_self(), JANUS_INFO_KERNEL_COUNTS, &c, sizeof c, NULL, NULL),
+      ZX_ERR_WRONG_TYPE);
   zx_handle_t weak;
   EXPECT_EQ(zx_handle_duplicate(zx_job_default(), ZX_RIGHT_WAIT, &weak), ZX_OK);
   EXPECT_EQ(zx_object_get_info(weak, JANUS_INFO_KERNEL_COUNTS, &c, sizeof c, NULL, NULL),

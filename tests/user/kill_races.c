@@ -23,9 +23,9 @@ static uint8_t stacks[ROLES][STACK_SIZE] __attribute__((aligned(16)));
 static uint32_t cpu_of[ROLES];
 
 // One round's shared state; each round starts from zero.
-static zx_futex_t armed;                 // the round has begun: racers stop sleeping
-static volatile uint32_t go;             // the victim is about to do its part
-static volatile uint32_t victim_ran;     // the victim's code ran
+static zx_futex_t armed;              // the round has begun: racers stop sleeping
+static volatile uint32_t go;          // the victim is about to do its part
+static volatile uint32_t victim_ran;  // the victim's code ran
 static volatile zx_status_t start_status;
 static zx_futex_t futex_word;
 static zx_handle_t victim, event;
@@ -53,7 +53,8 @@ static zx_handle_t new_thread(const char *name, unsigned role) {
   return t;
 }
 
-static void start(zx_handle_t t, unsigned role, void (*entry)(uintptr_t, uintptr_t), uintptr_t arg) {
+static void start(zx_handle_t t, unsigned role, void (*entry)(uintptr_t, uintptr_t),
+                  uintptr_t arg) {
   EXPECT_EQ(zx_thread_start(t, (uintptr_t)entry, (uintptr_t)(stacks[role] + STACK_SIZE), arg, 0),
             ZX_OK);
 }
@@ -235,8 +236,9 @@ int main(void) {
   // Victim, killer and helper on three different CPUs, none of them the main thread's
   // (a busy racer sharing its CPU would slow every round to the 20 ms time slice).
   uint32_t main_cpu = 0;
-  EXPECT_EQ(zx_object_get_property(zx_thread_self(), JANUS_PROP_THREAD_CPU, &main_cpu,
-                                   sizeof main_cpu), ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_property(zx_thread_self(), JANUS_PROP_THREAD_CPU, &main_cpu, sizeof main_cpu),
+      ZX_OK);
   for (unsigned r = 0; r < ROLES; r++)
     cpu_of[r] = cpus > 1 ? (main_cpu + 1 + r % (cpus - 1)) % cpus : 0;
   timed("exit", test_kill_vs_exit);

@@ -16,8 +16,9 @@ static size_t held_count;
 static janus_info_kmem_stats_t kmem(void) {
   janus_info_kmem_stats_t s = {0};
   size_t actual = 0, avail = 0;
-  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, &s, sizeof s, &actual,
-                               &avail), ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, &s, sizeof s, &actual, &avail),
+      ZX_OK);
   EXPECT_EQ(actual, 1);
   return s;
 }
@@ -107,10 +108,12 @@ int main(void) {
   EXPECT_EQ(zx_handle_duplicate(zx_job_default(), ZX_RIGHT_WAIT, &weak), ZX_OK);
   EXPECT_EQ(zx_object_get_info(weak, JANUS_INFO_KMEM_STATS, &s, sizeof s, NULL, NULL),
             ZX_ERR_ACCESS_DENIED);
-  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, &s, sizeof s - 1, NULL,
-                               NULL), ZX_ERR_BUFFER_TOO_SMALL);
-  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, (void *)0xffff800040200000UL,
-                               sizeof s, NULL, NULL), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(
+      zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, &s, sizeof s - 1, NULL, NULL),
+      ZX_ERR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS,
+                               (void *)0xffff800040200000UL, sizeof s, NULL, NULL),
+            ZX_ERR_INVALID_ARGS);
   zx_handle_close(weak);
   zx_handle_close(child);
   printf("kmem: %d checks, %d failures\n", checks, failures);

@@ -41,9 +41,9 @@ static uint64_t pool[POOL];
 static uint8_t stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
 static volatile int stop;
 static const uint64_t soak_ops = SOAK_OPS;  // a variable: SOAK_OPS may be 0
-static uint64_t started;      // processes started
-static zx_handle_t code_vmo;  // executable: the loop a running child runs
-static zx_handle_t soak_job;  // every job and process of the soak is in its tree
+static uint64_t started;                    // processes started
+static zx_handle_t code_vmo;                // executable: the loop a running child runs
+static zx_handle_t soak_job;                // every job and process of the soak is in its tree
 
 struct worker_stats {
   uint64_t calls, ok;
@@ -101,8 +101,8 @@ static void make_process(struct worker_stats *st, uint64_t *rng, unsigned i) {
   if (note(st, zx_thread_create(proc, "soak", 4, 0, &thread)) != ZX_OK) thread = ZX_HANDLE_INVALID;
   zx_vaddr_t code = 0;
   if (thread != ZX_HANDLE_INVALID && splitmix(rng) % 2 &&
-      note(st, zx_vmar_map(vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_EXECUTE, VMAR_SPAN, code_vmo, 0, PAGE,
-                           &code)) == ZX_OK) {
+      note(st, zx_vmar_map(vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_EXECUTE, VMAR_SPAN,
+                           code_vmo, 0, PAGE, &code)) == ZX_OK) {
     uint32_t cpu = (uint32_t)(splitmix(rng) % 4);
     zx_object_set_property(thread, JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu);  // may be out of range
     if (note(st, zx_process_start(proc, thread, code, code + PAGE, ZX_HANDLE_INVALID, 0)) == ZX_OK)
@@ -126,12 +126,10 @@ static void create(struct worker_stats *st, uint64_t *rng, unsigned i) {
       if (note(st, zx_vmo_create(size, options, &h)) == ZX_OK) put(st, i, VMO, h);
       break;
     }
-    case 3:
-    {
+    case 3: {
       zx_handle_t parent = peek(rng, JOB);
       if (note(st, zx_job_create(parent ? parent : soak_job, 0, &h)) == ZX_OK) put(st, i, JOB, h);
-    }
-      break;
+    } break;
     default:
       make_process(st, rng, i);
       break;
@@ -139,7 +137,8 @@ static void create(struct worker_stats *st, uint64_t *rng, unsigned i) {
 }
 
 // One operation valid for a handle of kind k (which may be closed underneath us).
-static void operate(struct worker_stats *st, uint64_t *rng, enum kind k, zx_handle_t h, unsigned i) {
+static void operate(struct worker_stats *st, uint64_t *rng, enum kind k, zx_handle_t h,
+                    unsigned i) {
   uint64_t r = splitmix(rng);
   uint8_t buf[256] = {0};
   zx_handle_t out;
@@ -150,7 +149,8 @@ static void operate(struct worker_stats *st, uint64_t *rng, enum kind k, zx_hand
       return;
     }
     case 1:
-      if (note(st, zx_handle_duplicate(h, ZX_RIGHT_SAME_RIGHTS, &out)) == ZX_OK) put(st, i + 7, k, out);
+      if (note(st, zx_handle_duplicate(h, ZX_RIGHT_SAME_RIGHTS, &out)) == ZX_OK)
+        put(st, i + 7, k, out);
       return;
     default:
       break;
@@ -164,9 +164,15 @@ static void operate(struct worker_stats *st, uint64_t *rng, enum kind k, zx_hand
       uint64_t off = (r >> 16) % (8 * PAGE);
       size_t len = 1 + (r >> 32) % sizeof buf;
       switch ((r >> 40) % 4) {
-        case 0: note(st, zx_vmo_write(h, buf, off, len)); break;
-        case 1: note(st, zx_vmo_read(h, buf, off, len)); break;
-        case 2: note(st, zx_vmo_set_size(h, (1 + (r >> 48) % 8) * PAGE)); break;
+        case 0:
+          note(st, zx_vmo_write(h, buf, off, len));
+          break;
+        case 1:
+          note(st, zx_vmo_read(h, buf, off, len));
+          break;
+        case 2:
+          note(st, zx_vmo_set_size(h, (1 + (r >> 48) % 8) * PAGE));
+          break;
         default: {
           uint64_t size;
           note(st, zx_vmo_get_size(h, &size));
@@ -196,15 +202,17 @@ static void operate(struct worker_stats *st, uint64_t *rng, enum kind k, zx_hand
       switch ((r >> 40) % 4) {
         case 0:
         case 1:
-          note(st, zx_vmar_map(h, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC_OVERWRITE, off,
-                               vmo, 0, len, &addr));
+          note(st, zx_vmar_map(h, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC_OVERWRITE,
+                               off, vmo, 0, len, &addr));
           break;
         case 2:
-          if (note(st, zx_object_get_info(h, ZX_INFO_VMAR, &info, sizeof info, NULL, NULL)) == ZX_OK)
+          if (note(st, zx_object_get_info(h, ZX_INFO_VMAR, &info, sizeof info, NULL, NULL)) ==
+              ZX_OK)
             note(st, zx_vmar_unmap(h, info.base + off, len));
           break;
         default:
-          if (note(st, zx_object_get_info(h, ZX_INFO_VMAR, &info, sizeof info, NULL, NULL)) == ZX_OK)
+          if (note(st, zx_object_get_info(h, ZX_INFO_VMAR, &info, sizeof info, NULL, NULL)) ==
+              ZX_OK)
             note(st, zx_vmar_protect(h, ZX_VM_PERM_READ, info.base + off, len));
           break;
       }
@@ -260,8 +268,9 @@ static struct counts kernel_counts(void) {
   EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, &s, sizeof s, NULL, NULL),
             ZX_OK);
   // What kmem_unused_pages() adds up in the kernel (core/vm/kmem.c).
-  return (struct counts){(s.free_bytes + s.heap_bytes + s.mmu_overhead_bytes + s.free_slab_bytes) / PAGE,
-                         s.live_objects, s.asids_in_use};
+  return (struct counts){
+      (s.free_bytes + s.heap_bytes + s.mmu_overhead_bytes + s.free_slab_bytes) / PAGE,
+      s.live_objects, s.asids_in_use};
 }
 
 // Empties the pool: the soak's job tree is killed (running processes whose handles
@@ -279,8 +288,9 @@ static void drain(void) {
 int main(void) {
   size_t cpus = cpu_count();
   if (cpus > MAX_CPUS) cpus = MAX_CPUS;
-  printf("soak: seed 0x%llx, %lu workers, %s %d\n", (unsigned long long)SOAK_SEED, (unsigned long)cpus,
-         SOAK_OPS ? "operations each" : "seconds", SOAK_OPS ? SOAK_OPS : SOAK_SECONDS);
+  printf("soak: seed 0x%llx, %lu workers, %s %d\n", (unsigned long long)SOAK_SEED,
+         (unsigned long)cpus, SOAK_OPS ? "operations each" : "seconds",
+         SOAK_OPS ? SOAK_OPS : SOAK_SECONDS);
   // Everything this process itself will hold is made before the first count: its
   // stacks committed, its handle table grown past what the pool needs, the code VMO.
   memset(stacks, 0, sizeof stacks);
@@ -292,10 +302,10 @@ int main(void) {
   for (size_t i = 0; i < sizeof grow / sizeof grow[0]; i++) zx_handle_close(grow[i]);
   zx_handle_close(ev);
   const uint32_t loop[] = {
-      0x92f00000u,                                     // movn x0, #0x8000, lsl #48: ZX_TIME_INFINITE
-      0xd2800010u | (uint32_t)SYSNUM_nanosleep << 5,   // movz x16, #nanosleep
-      0xd4000001u,                                     // svc #0
-      0x17fffffdu,                                     // b loop
+      0x92f00000u,                                    // movn x0, #0x8000, lsl #48: ZX_TIME_INFINITE
+      0xd2800010u | (uint32_t)SYSNUM_nanosleep << 5,  // movz x16, #nanosleep
+      0xd4000001u,                                    // svc #0
+      0x17fffffdu,                                    // b loop
   };
   zx_handle_t plain;
   EXPECT_EQ(zx_vmo_create(PAGE, 0, &plain), ZX_OK);
@@ -309,8 +319,9 @@ int main(void) {
     uint32_t cpu = (uint32_t)i;
     EXPECT_EQ(zx_thread_create(zx_process_self(), "soak", 4, 0, &threads[i]), ZX_OK);
     EXPECT_EQ(zx_object_set_property(threads[i], JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu), ZX_OK);
-    EXPECT_EQ(zx_thread_start(threads[i], (uintptr_t)worker, (uintptr_t)(stacks[i] + STACK_SIZE), i, 0),
-              ZX_OK);
+    EXPECT_EQ(
+        zx_thread_start(threads[i], (uintptr_t)worker, (uintptr_t)(stacks[i] + STACK_SIZE), i, 0),
+        ZX_OK);
   }
   if (!SOAK_OPS) {
     zx_nanosleep(zx_clock_get_monotonic() + (zx_time_t)SOAK_SECONDS * 1000000000);
@@ -331,12 +342,13 @@ int main(void) {
   }
   printf("soak: %llu processes started\n", (unsigned long long)started);
   printf("soak: %llu calls, %llu ZX_OK (%llu%%)", (unsigned long long)all.calls,
-         (unsigned long long)all.ok, (unsigned long long)(all.calls ? all.ok * 100 / all.calls : 0));
+         (unsigned long long)all.ok,
+         (unsigned long long)(all.calls ? all.ok * 100 / all.calls : 0));
   for (int s = 1; s < 32; s++)
     if (all.by_status[s]) printf(", %llu x %d", (unsigned long long)all.by_status[s], -s);
   printf("\n");
-  EXPECT_EQ(all.other, 0);                      // only statuses the ABI knows
-  EXPECT_EQ(all.ok * 2 > all.calls, 1);         // most calls succeed
+  EXPECT_EQ(all.other, 0);               // only statuses the ABI knows
+  EXPECT_EQ(all.ok * 2 > all.calls, 1);  // most calls succeed
 
   // Dead processes finish dying on their own CPUs: wait for the counts to settle.
   struct counts after = kernel_counts();

@@ -65,8 +65,9 @@ static void test_clocks(void) {
 static void test_system(void) {
   janus_info_asid_counters_t c[MAX_CPUS];
   size_t cpus = 0;
-  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, c, sizeof c, &cpus, NULL),
-            ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, c, sizeof c, &cpus, NULL),
+      ZX_OK);
   EXPECT_EQ(zx_system_get_num_cpus(), cpus);
   EXPECT_EQ(zx_system_get_page_size(), 4096);
   uint64_t physmem = zx_system_get_physmem();

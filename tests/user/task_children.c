@@ -67,7 +67,8 @@ static void test_threads_and_get_child(void) {
   EXPECT_EQ(zx_thread_start(t, (uintptr_t)spin, (uintptr_t)(stack + STACK_SIZE), 0, 0), ZX_OK);
   EXPECT_EQ(zx_object_get_info(t, ZX_INFO_THREAD, &info, sizeof info, NULL, NULL), ZX_OK);
   EXPECT_EQ(ZX_THREAD_STATE_BASIC(info.state) == ZX_THREAD_STATE_RUNNING ||
-                ZX_THREAD_STATE_BASIC(info.state) == ZX_THREAD_STATE_BLOCKED, 1);
+                ZX_THREAD_STATE_BASIC(info.state) == ZX_THREAD_STATE_BLOCKED,
+            1);
   EXPECT_EQ(info.wait_exception_channel_type, 0);
   EXPECT_EQ(info.cpu_affinity_mask.mask[0], 2);  // CPU 1
   // ZX_INFO_PROCESS_THREADS: this thread and the main one.
@@ -90,9 +91,9 @@ static void test_threads_and_get_child(void) {
   EXPECT_EQ(koid_of(got), koid_of(t));
   EXPECT_EQ(rights_of(got), rights_of(zx_process_self()));
   zx_handle_close(got);
-  EXPECT_EQ(zx_object_get_child(zx_process_self(), koid_of(t), ZX_RIGHT_WAIT | ZX_RIGHT_INSPECT,
-                                &got),
-            ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_child(zx_process_self(), koid_of(t), ZX_RIGHT_WAIT | ZX_RIGHT_INSPECT, &got),
+      ZX_OK);
   EXPECT_EQ(rights_of(got), ZX_RIGHT_WAIT | ZX_RIGHT_INSPECT);
   zx_handle_close(got);
   // Errors.
@@ -102,14 +103,16 @@ static void test_threads_and_get_child(void) {
             ZX_ERR_BAD_HANDLE);
   EXPECT_EQ(zx_object_get_child(event, 1, ZX_RIGHT_SAME_RIGHTS, &got), ZX_ERR_ACCESS_DENIED);
   EXPECT_EQ(zx_handle_duplicate(zx_process_self(), ZX_RIGHT_INSPECT, &weak), ZX_OK);
-  EXPECT_EQ(zx_object_get_child(weak, koid_of(t), ZX_RIGHT_SAME_RIGHTS, &got), ZX_ERR_ACCESS_DENIED);
+  EXPECT_EQ(zx_object_get_child(weak, koid_of(t), ZX_RIGHT_SAME_RIGHTS, &got),
+            ZX_ERR_ACCESS_DENIED);
   EXPECT_EQ(zx_object_get_info(weak, ZX_INFO_PROCESS_THREADS, koids, sizeof koids, NULL, NULL),
             ZX_ERR_ACCESS_DENIED);
   zx_handle_close(weak);
   EXPECT_EQ(zx_handle_duplicate(zx_process_self(), ZX_RIGHT_ENUMERATE, &weak), ZX_OK);
   EXPECT_EQ(zx_object_get_child(weak, koid_of(t), ZX_RIGHT_INSPECT, &got), ZX_ERR_ACCESS_DENIED);
   zx_handle_close(weak);
-  EXPECT_EQ(zx_object_get_child(zx_process_self(), 1, ZX_RIGHT_SAME_RIGHTS, &got), ZX_ERR_NOT_FOUND);
+  EXPECT_EQ(zx_object_get_child(zx_process_self(), 1, ZX_RIGHT_SAME_RIGHTS, &got),
+            ZX_ERR_NOT_FOUND);
   EXPECT_EQ(zx_object_get_child(zx_process_self(), koid_of(t), ZX_RIGHT_SAME_RIGHTS, NULL),
             ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_object_get_info(event, ZX_INFO_THREAD, &info, sizeof info, NULL, NULL),
@@ -117,7 +120,8 @@ static void test_threads_and_get_child(void) {
   EXPECT_EQ(zx_object_get_info(t, ZX_INFO_THREAD, &info, sizeof info - 1, &actual, &avail),
             ZX_ERR_BUFFER_TOO_SMALL);
   release = 1;
-  EXPECT_EQ(zx_object_wait_one(t, ZX_THREAD_TERMINATED, zx_deadline_after(ZX_SEC(10)), NULL), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(t, ZX_THREAD_TERMINATED, zx_deadline_after(ZX_SEC(10)), NULL),
+            ZX_OK);
   EXPECT_EQ(zx_object_get_info(t, ZX_INFO_THREAD, &info, sizeof info, NULL, NULL), ZX_OK);
   EXPECT_EQ(info.state, ZX_THREAD_STATE_DEAD);
   EXPECT_EQ(zx_object_get_child(zx_process_self(), koid_of(t), ZX_RIGHT_SAME_RIGHTS, &got),
@@ -138,13 +142,14 @@ static void test_jobs(void) {
   EXPECT_EQ(actual, 2);
   EXPECT_EQ(avail, 2);
   EXPECT_EQ((koids[0] == koid_of(a) && koids[1] == koid_of(b)) ||
-                (koids[0] == koid_of(b) && koids[1] == koid_of(a)), 1);
+                (koids[0] == koid_of(b) && koids[1] == koid_of(a)),
+            1);
   EXPECT_EQ(zx_object_get_info(a, ZX_INFO_JOB_CHILDREN, koids, sizeof koids, &actual, &avail),
             ZX_OK);
   EXPECT_EQ(actual, 0);
-  EXPECT_EQ(zx_object_get_info(zx_process_self(), ZX_INFO_JOB_CHILDREN, koids, sizeof koids, NULL,
-                               NULL),
-            ZX_ERR_WRONG_TYPE);
+  EXPECT_EQ(
+      zx_object_get_info(zx_process_self(), ZX_INFO_JOB_CHILDREN, koids, sizeof koids, NULL, NULL),
+      ZX_ERR_WRONG_TYPE);
   // A job's children by koid: a child job, and a process in it.
   zx_handle_t got, proc, vmar;
   EXPECT_EQ(zx_object_get_child(job, koid_of(a), ZX_RIGHT_SAME_RIGHTS, &got), ZX_OK);
@@ -166,9 +171,9 @@ static void test_jobs(void) {
 
 static void test_task_stats(void) {
   zx_info_task_stats_t before, after;
-  EXPECT_EQ(zx_object_get_info(zx_process_self(), ZX_INFO_TASK_STATS, &before, sizeof before, NULL,
-                               NULL),
-            ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_info(zx_process_self(), ZX_INFO_TASK_STATS, &before, sizeof before, NULL, NULL),
+      ZX_OK);
   EXPECT_EQ(before.mem_mapped_bytes > 0 && before.mem_private_bytes > 0, 1);
   // 8 private pages, then a snapshot of them mapped too: all 16 shared.
   zx_handle_t vmo, child;
@@ -176,17 +181,17 @@ static void test_task_stats(void) {
   EXPECT_EQ(zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, 8 * PAGE, NULL, 0), ZX_OK);
   zx_vaddr_t a, b;
   EXPECT_EQ(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, 8 * PAGE, &a), ZX_OK);
-  EXPECT_EQ(zx_object_get_info(zx_process_self(), ZX_INFO_TASK_STATS, &after, sizeof after, NULL,
-                               NULL),
-            ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_info(zx_process_self(), ZX_INFO_TASK_STATS, &after, sizeof after, NULL, NULL),
+      ZX_OK);
   EXPECT_EQ(after.mem_mapped_bytes - before.mem_mapped_bytes, 8 * PAGE);
   EXPECT_EQ(after.mem_private_bytes - before.mem_private_bytes, 8 * PAGE);
   EXPECT_EQ(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 8 * PAGE, &child),
             ZX_OK);
   EXPECT_EQ(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, child, 0, 8 * PAGE, &b), ZX_OK);
-  EXPECT_EQ(zx_object_get_info(zx_process_self(), ZX_INFO_TASK_STATS, &after, sizeof after, NULL,
-                               NULL),
-            ZX_OK);
+  EXPECT_EQ(
+      zx_object_get_info(zx_process_self(), ZX_INFO_TASK_STATS, &after, sizeof after, NULL, NULL),
+      ZX_OK);
   EXPECT_EQ(after.mem_shared_bytes - before.mem_shared_bytes, 16 * PAGE);
   EXPECT_EQ(after.mem_scaled_shared_bytes - before.mem_scaled_shared_bytes, 8 * PAGE);
   EXPECT_EQ(zx_vmar_unmap(zx_vmar_root_self(), a, 8 * PAGE), ZX_OK);
@@ -199,9 +204,9 @@ static void test_task_stats(void) {
   EXPECT_EQ(zx_object_get_info(weak, ZX_INFO_TASK_STATS, &after, sizeof after, NULL, NULL),
             ZX_ERR_ACCESS_DENIED);
   zx_handle_close(weak);
-  EXPECT_EQ(zx_object_get_info(zx_job_default(), ZX_INFO_TASK_STATS, &after, sizeof after, NULL,
-                               NULL),
-            ZX_ERR_WRONG_TYPE);
+  EXPECT_EQ(
+      zx_object_get_info(zx_job_default(), ZX_INFO_TASK_STATS, &after, sizeof after, NULL, NULL),
+      ZX_ERR_WRONG_TYPE);
   EXPECT_EQ(zx_process_create(zx_job_default(), "dead", 4, 0, &proc, &vmar), ZX_OK);
   EXPECT_EQ(zx_task_kill(proc), ZX_OK);
   EXPECT_EQ(zx_object_get_info(proc, ZX_INFO_TASK_STATS, &after, sizeof after, NULL, NULL),

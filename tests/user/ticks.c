@@ -57,7 +57,8 @@ int main(void) {
   janus_info_asid_counters_t counters[MAX_CPUS];
   size_t cpus = 0, avail = 0;
   EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, counters,
-                               sizeof counters, &cpus, &avail), ZX_OK);
+                               sizeof counters, &cpus, &avail),
+            ZX_OK);
   EXPECT_EQ(cpus >= 1, 1);
   for (uint32_t cpu = 0; cpu < cpus; cpu++) {
     zx_handle_t t;
@@ -70,7 +71,7 @@ int main(void) {
     EXPECT_EQ(bad[cpu], 0);
     zx_handle_close(t);
   }
-  printf("ticks: %lld per second, %d checks, %d failures\n", (long long)zx_ticks_per_second(), checks,
-         failures);
+  printf("ticks: %lld per second, %d checks, %d failures\n", (long long)zx_ticks_per_second(),
+         checks, failures);
   return failures;
 }

@@ -35,7 +35,8 @@ static zx_handle_t vmo_with(const char *text) {
   return vmo;
 }
 
-static uintptr_t map(zx_handle_t vmar, uint32_t perms, zx_handle_t vmo, uint64_t offset, size_t len) {
+static uintptr_t map(zx_handle_t vmar, uint32_t perms, zx_handle_t vmo, uint64_t offset,
+                     size_t len) {
   uintptr_t addr = 0;
   EXPECT_EQ(zx_vmar_map(vmar, perms, 0, vmo, offset, len, &addr), ZX_OK);
   return addr;
@@ -87,8 +88,9 @@ static void test_bootfs_is_not_writable(void) {
 // each write lands in that process's own copy, the VMO never changes.
 static void test_vmo_without_write_rights(void) {
   zx_handle_t full = vmo_with("original"), ro = ZX_HANDLE_INVALID;
-  EXPECT_EQ(zx_handle_replace(full, ZX_RIGHT_READ | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE |
-                                        ZX_RIGHT_TRANSFER, &ro), ZX_OK);
+  EXPECT_EQ(zx_handle_replace(
+                full, ZX_RIGHT_READ | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER, &ro),
+            ZX_OK);
   uintptr_t mine = map(zx_vmar_root_self(), R, ro, 0, PAGE);
   zx_handle_t child, child_vmar;
   EXPECT_EQ(zx_process_create(zx_job_default(), "wm-child", 8, 0, &child, &child_vmar), ZX_OK);
@@ -137,7 +139,8 @@ static void test_partial_write(void) {
   uintptr_t base = 0, sub_addr = 0;
   EXPECT_EQ(zx_vmar_allocate(zx_vmar_root_self(),
                              ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_SPECIFIC, 0,
-                             2 * PAGE, &sub, &sub_addr), ZX_OK);
+                             2 * PAGE, &sub, &sub_addr),
+            ZX_OK);
   EXPECT_EQ(zx_vmar_map(sub, RW | ZX_VM_SPECIFIC, 0, rw, 0, PAGE, &base), ZX_OK);
   size_t actual;
   EXPECT_EQ(poke(zx_process_self(), base + PAGE - 4, "abcdefgh", &actual), ZX_OK);

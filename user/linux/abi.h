@@ -272,7 +272,7 @@ struct lx_siginfo {  // 128 bytes; the union's fields used here
       int32_t pid;
       uint32_t uid;
       int32_t status;
-    } kill;  // SI_USER, SIGCHLD (status follows pid, uid)
+    } kill;         // SI_USER, SIGCHLD (status follows pid, uid)
     uint64_t addr;  // SIGSEGV, SIGBUS, SIGILL
     uint8_t __bytes[112];
   };

@@ -11,20 +11,26 @@
 
 static struct {
   char buf[INPUT_SIZE];
-  size_t head, count;   // bytes ready for read()
+  size_t head, count;  // bytes ready for read()
   char line[INPUT_SIZE];
-  size_t line_len;      // the line being edited (canonical mode)
-  bool eof;             // ^D on an empty line: one read returns 0
+  size_t line_len;  // the line being edited (canonical mode)
+  bool eof;         // ^D on an empty line: one read returns 0
   struct lx_waitq readers;
   struct lx_termios termios;
-  int foreground;       // process group that ^C goes to
-  bool has_input;       // the kernel has zx_debug_read
+  int foreground;  // process group that ^C goes to
+  bool has_input;  // the kernel has zx_debug_read
 } con = {
-    .termios = {.c_iflag = LX_ICRNL, .c_oflag = LX_OPOST | LX_ONLCR,
+    .termios = {.c_iflag = LX_ICRNL,
+                .c_oflag = LX_OPOST | LX_ONLCR,
                 .c_cflag = LX_CS8 | LX_CREAD | LX_B115200,
                 .c_lflag = LX_ISIG | LX_ICANON | LX_ECHO | LX_ECHOE | LX_ECHOK | LX_IEXTEN,
-                .c_cc = {[LX_VINTR] = 3, [LX_VQUIT] = 28, [LX_VERASE] = 127, [LX_VKILL] = 21,
-                         [LX_VEOF] = 4, [LX_VMIN] = 1, [LX_VSUSP] = 26}},
+                .c_cc = {[LX_VINTR] = 3,
+                         [LX_VQUIT] = 28,
+                         [LX_VERASE] = 127,
+                         [LX_VKILL] = 21,
+                         [LX_VEOF] = 4,
+                         [LX_VMIN] = 1,
+                         [LX_VSUSP] = 26}},
 };
 
 long lx_console_write_user(struct lx_thread *t, uintptr_t buf, size_t len) {
@@ -33,7 +39,8 @@ long lx_console_write_user(struct lx_thread *t, uintptr_t buf, size_t len) {
   size_t done = 0;
   while (done < len) {
     size_t n = len - done < 4096 ? len - done : 4096;
-    if (zx_debug_write((const char *)(buf + done), n) != ZX_OK) return done ? (long)done : -LX_EFAULT;
+    if (zx_debug_write((const char *)(buf + done), n) != ZX_OK)
+      return done ? (long)done : -LX_EFAULT;
     done += n;
   }
   return (long)len;
@@ -57,11 +64,13 @@ long lx_console_read(struct lx_thread *t, uintptr_t buf, size_t len) {
     size_t n = INPUT_SIZE - con.head;
     if (n > con.count) n = con.count;
     if (n > len - done) n = len - done;
-    if (lx_copy_out(t, buf + done, con.buf + con.head, n) != 0) return done ? (long)done : -LX_EFAULT;
+    if (lx_copy_out(t, buf + done, con.buf + con.head, n) != 0)
+      return done ? (long)done : -LX_EFAULT;
     con.head = (con.head + n) % INPUT_SIZE;
     con.count -= n;
     done += n;
-    if ((con.termios.c_lflag & LX_ICANON) && con.buf[(con.head + INPUT_SIZE - 1) % INPUT_SIZE] == '\n')
+    if ((con.termios.c_lflag & LX_ICANON) &&
+        con.buf[(con.head + INPUT_SIZE - 1) % INPUT_SIZE] == '\n')
       break;  // one line per read
   }
   return (long)done;
@@ -151,7 +160,8 @@ void lx_console_start(void) {
 
 int lx_console_ioctl(struct lx_thread *t, uint32_t req, uintptr_t arg) {
   switch (req) {
-    case LX_TCGETS: return lx_copy_out(t, arg, &con.termios, sizeof con.termios);
+    case LX_TCGETS:
+      return lx_copy_out(t, arg, &con.termios, sizeof con.termios);
     case LX_TCSETS:
     case LX_TCSETSW:
     case LX_TCSETSF: {
@@ -170,7 +180,8 @@ int lx_console_ioctl(struct lx_thread *t, uint32_t req, uintptr_t arg) {
       struct lx_winsize ws = {.ws_row = 24, .ws_col = 80};
       return lx_copy_out(t, arg, &ws, sizeof ws);
     }
-    case LX_TIOCSWINSZ: return 0;
+    case LX_TIOCSWINSZ:
+      return 0;
     case LX_TIOCGPGRP: {
       int32_t pgrp = con.foreground ? con.foreground : t->proc->pgid;
       return lx_copy_out(t, arg, &pgrp, 4);
@@ -185,6 +196,7 @@ int lx_console_ioctl(struct lx_thread *t, uint32_t req, uintptr_t arg) {
       int32_t n = (int32_t)con.count;
       return lx_copy_out(t, arg, &n, 4);
     }
-    default: return -LX_ENOTTY;
+    default:
+      return -LX_ENOTTY;
   }
 }

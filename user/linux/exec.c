@@ -30,17 +30,19 @@ struct image {
 static int check_elf(struct image *im) {
   struct elf64_header *eh = &im->eh;
   if (lx_file_read_at(im->node, eh, 0, sizeof *eh) != (int)sizeof *eh) return -LX_ENOEXEC;
-  if (memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != ELF_CLASS_64 || eh->ident[5] != ELF_DATA_LSB ||
-      eh->machine != ELF_EM_AARCH64 || (eh->type != ELF_ET_EXEC && eh->type != ELF_ET_DYN) ||
-      eh->phentsize != sizeof im->ph[0] || eh->phnum == 0 || eh->phnum > MAX_PHDRS)
+  if (memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != ELF_CLASS_64 ||
+      eh->ident[5] != ELF_DATA_LSB || eh->machine != ELF_EM_AARCH64 ||
+      (eh->type != ELF_ET_EXEC && eh->type != ELF_ET_DYN) || eh->phentsize != sizeof im->ph[0] ||
+      eh->phnum == 0 || eh->phnum > MAX_PHDRS)
     return -LX_ENOEXEC;
   size_t len = eh->phnum * sizeof im->ph[0];
   if (lx_file_read_at(im->node, im->ph, eh->phoff, len) != (int)len) return -LX_ENOEXEC;
   for (unsigned i = 0; i < eh->phnum; i++) {
     const struct elf64_phdr *p = &im->ph[i];
     if (p->type != ELF_PT_LOAD || p->memsz == 0) continue;
-    if (p->filesz > p->memsz || p->offset + p->filesz > im->node->size || p->offset + p->filesz < p->offset ||
-        p->vaddr + p->memsz < p->vaddr || p->vaddr + p->memsz > (1ul << 40))
+    if (p->filesz > p->memsz || p->offset + p->filesz > im->node->size ||
+        p->offset + p->filesz < p->offset || p->vaddr + p->memsz < p->vaddr ||
+        p->vaddr + p->memsz > (1ul << 40))
       return -LX_ENOEXEC;
     if (p->type == 3 /* PT_INTERP */) return -LX_ENOEXEC;  // dynamic programs: not yet
   }
@@ -70,17 +72,19 @@ static int map_segment(struct lx_thread *t, struct image *im, const struct elf64
     done += n;
   }
   free(buf);
-  uint32_t prot = (p->flags & ELF_PF_R ? LX_PROT_READ : 0) | (p->flags & ELF_PF_W ? LX_PROT_WRITE : 0) |
+  uint32_t prot = (p->flags & ELF_PF_R ? LX_PROT_READ : 0) |
+                  (p->flags & ELF_PF_W ? LX_PROT_WRITE : 0) |
                   (p->flags & ELF_PF_X ? LX_PROT_EXEC : 0);
   uintptr_t at;
-  if (!err) err = lx_mm_map(&t->proc->mm, start, end - start, prot, LX_MAP_PRIVATE, vmo, 0, true, &at);
+  if (!err)
+    err = lx_mm_map(&t->proc->mm, start, end - start, prot, LX_MAP_PRIVATE, vmo, 0, true, &at);
   if (err) zx_handle_close(vmo);
   return err;
 }
 
 // The strings and pointers of a new stack, built here, then copied out in one piece.
 struct stack_builder {
-  char *buf;  // mirrors [STACK_TOP - ARG_MAX, STACK_TOP)
+  char *buf;    // mirrors [STACK_TOP - ARG_MAX, STACK_TOP)
   size_t used;  // bytes from the top
 };
 
@@ -119,13 +123,25 @@ static int build_stack(struct lx_thread *t, struct image *im, char *const argv[]
              im->eh.phoff - p->offset < p->filesz)
       phdr = p->vaddr + im->bias + (im->eh.phoff - p->offset);
   }
-  uint64_t auxv[][2] = {
-      {LX_AT_PHDR, phdr}, {LX_AT_PHENT, sizeof(struct elf64_phdr)}, {LX_AT_PHNUM, im->eh.phnum},
-      {LX_AT_PAGESZ, LX_PAGE}, {LX_AT_BASE, 0}, {LX_AT_FLAGS, 0},
-      {LX_AT_ENTRY, im->eh.entry + im->bias}, {LX_AT_UID, 0}, {LX_AT_EUID, 0}, {LX_AT_GID, 0},
-      {LX_AT_EGID, 0}, {LX_AT_PLATFORM, platform_at}, {LX_AT_HWCAP, LX_HWCAP_A72},
-      {LX_AT_CLKTCK, 100}, {LX_AT_SECURE, 0}, {LX_AT_RANDOM, random_at}, {LX_AT_HWCAP2, 0},
-      {LX_AT_EXECFN, execfn_at}, {LX_AT_NULL, 0}};
+  uint64_t auxv[][2] = {{LX_AT_PHDR, phdr},
+                        {LX_AT_PHENT, sizeof(struct elf64_phdr)},
+                        {LX_AT_PHNUM, im->eh.phnum},
+                        {LX_AT_PAGESZ, LX_PAGE},
+                        {LX_AT_BASE, 0},
+                        {LX_AT_FLAGS, 0},
+                        {LX_AT_ENTRY, im->eh.entry + im->bias},
+                        {LX_AT_UID, 0},
+                        {LX_AT_EUID, 0},
+                        {LX_AT_GID, 0},
+                        {LX_AT_EGID, 0},
+                        {LX_AT_PLATFORM, platform_at},
+                        {LX_AT_HWCAP, LX_HWCAP_A72},
+                        {LX_AT_CLKTCK, 100},
+                        {LX_AT_SECURE, 0},
+                        {LX_AT_RANDOM, random_at},
+                        {LX_AT_HWCAP2, 0},
+                        {LX_AT_EXECFN, execfn_at},
+                        {LX_AT_NULL, 0}};
   size_t words = 1 + argc + 1 + envc + 1 + 2 * (sizeof auxv / sizeof auxv[0]);
   uintptr_t sp = (STACK_TOP - b.used - words * 8) & ~15ul;
   size_t total = STACK_TOP - sp;
@@ -166,7 +182,8 @@ static int read_shebang(struct lx_node *n, char *interp, char *arg) {
   interp[il] = 0;
   while (*q == ' ' || *q == '\t') q++;
   strcpy(arg, q);
-  for (char *e = arg + strlen(arg); e > arg && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r');) *--e = 0;
+  for (char *e = arg + strlen(arg); e > arg && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r');)
+    *--e = 0;
   return 1;
 }
 
@@ -180,13 +197,15 @@ static int map_sigtramp(struct lx_mm *mm) {
     zx_handle_t plain, code_vmo;
     if (zx_vmo_create(LX_PAGE, 0, &plain) != ZX_OK) return -LX_ENOMEM;
     zx_vmo_write(plain, code, 0, sizeof code);
-    if (zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &code_vmo) != ZX_OK) return -LX_ENOMEM;
+    if (zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &code_vmo) != ZX_OK)
+      return -LX_ENOMEM;
     vmo = code_vmo;
   }
   zx_handle_t mine;
   if (zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, &mine) != ZX_OK) return -LX_ENOMEM;
   uintptr_t at;
-  int err = lx_mm_map(mm, SIGTRAMP_ADDR, LX_PAGE, LX_PROT_READ | LX_PROT_EXEC, LX_MAP_SHARED, mine, 0, true, &at);
+  int err = lx_mm_map(mm, SIGTRAMP_ADDR, LX_PAGE, LX_PROT_READ | LX_PROT_EXEC, LX_MAP_SHARED, mine,
+                      0, true, &at);
   if (err) zx_handle_close(mine);
   return err;
 }
@@ -261,8 +280,9 @@ int lx_process_exec(struct lx_thread *t, const char *path, char *const argv[], s
       if (end > top) top = end;
     }
   uintptr_t stack, sp = 0;
-  if (!err) err = lx_mm_map(&p->mm, STACK_TOP - STACK_SIZE, STACK_SIZE, LX_PROT_READ | LX_PROT_WRITE,
-                            LX_MAP_PRIVATE, ZX_HANDLE_INVALID, 0, true, &stack);
+  if (!err)
+    err = lx_mm_map(&p->mm, STACK_TOP - STACK_SIZE, STACK_SIZE, LX_PROT_READ | LX_PROT_WRITE,
+                    LX_MAP_PRIVATE, ZX_HANDLE_INVALID, 0, true, &stack);
   if (!err) err = map_sigtramp(&p->mm);
   if (!err) err = build_stack(t, im, argv, argc, envp, envc, path, &sp);
   if (err) {

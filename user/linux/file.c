@@ -98,18 +98,26 @@ static long fill_user(struct lx_thread *t, uintptr_t buf, size_t len, bool rando
   return (long)len;
 }
 
-static long node_read(struct lx_thread *t, struct lx_node *n, uintptr_t buf, size_t len, uint64_t pos) {
+static long node_read(struct lx_thread *t, struct lx_node *n, uintptr_t buf, size_t len,
+                      uint64_t pos) {
   switch (n->mode & LX_S_IFMT) {
-    case LX_S_IFDIR: return -LX_EISDIR;
+    case LX_S_IFDIR:
+      return -LX_EISDIR;
     case LX_S_IFCHR:
       switch (n->dev) {
-        case LX_DEV_ZERO: return fill_user(t, buf, len, false);
-        case LX_DEV_URANDOM: return fill_user(t, buf, len, true);
-        case LX_DEV_CONSOLE: return lx_console_read(t, buf, len);
-        default: return 0;
+        case LX_DEV_ZERO:
+          return fill_user(t, buf, len, false);
+        case LX_DEV_URANDOM:
+          return fill_user(t, buf, len, true);
+        case LX_DEV_CONSOLE:
+          return lx_console_read(t, buf, len);
+        default:
+          return 0;
       }
-    case LX_S_IFREG: break;
-    default: return -LX_EINVAL;
+    case LX_S_IFREG:
+      break;
+    default:
+      return -LX_EINVAL;
   }
   if (pos >= n->size) return 0;
   if (len > n->size - pos) len = n->size - pos;
@@ -118,14 +126,18 @@ static long node_read(struct lx_thread *t, struct lx_node *n, uintptr_t buf, siz
   return (long)len;
 }
 
-static long node_write(struct lx_thread *t, struct lx_node *n, uintptr_t buf, size_t len, uint64_t pos) {
+static long node_write(struct lx_thread *t, struct lx_node *n, uintptr_t buf, size_t len,
+                       uint64_t pos) {
   switch (n->mode & LX_S_IFMT) {
-    case LX_S_IFDIR: return -LX_EISDIR;
+    case LX_S_IFDIR:
+      return -LX_EISDIR;
     case LX_S_IFCHR:
       if (n->dev == LX_DEV_CONSOLE) return lx_console_write_user(t, buf, len);
       return (long)len;  // null, zero, urandom swallow writes
-    case LX_S_IFREG: break;
-    default: return -LX_EINVAL;
+    case LX_S_IFREG:
+      break;
+    default:
+      return -LX_EINVAL;
   }
   if (len == 0) return 0;
   if (!lx_user_range(buf, len)) return -LX_EFAULT;

@@ -43,7 +43,8 @@ static long futex_wait(struct lx_thread *t, uintptr_t addr, uint32_t expected, z
   uint32_t value;
   if (lx_copy_in(t, &value, addr, 4) != 0) return -LX_EFAULT;
   if (value != expected) return -LX_EAGAIN;
-  struct futex_waiter w = {.thread = t, .proc = t->proc, .addr = addr, .bitset = bitset, .woken = false};
+  struct futex_waiter w = {
+      .thread = t, .proc = t->proc, .addr = addr, .bitset = bitset, .woken = false};
   w.next = waiters;
   waiters = &w;
   int err = 0;
@@ -68,13 +69,16 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
     if (lx_copy_in(t, &ts, a[3], sizeof ts) != 0) return -LX_EFAULT;
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return -LX_EINVAL;
     int64_t ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
-    if (op == LX_FUTEX_WAIT) deadline = lx_now() + ns;  // relative
+    if (op == LX_FUTEX_WAIT) deadline = lx_now() + ns;                                   // relative
     else deadline = ns - ((a[1] & LX_FUTEX_CLOCK_REALTIME) ? lx_realtime_offset() : 0);  // absolute
   }
   switch (op) {
-    case LX_FUTEX_WAIT: return futex_wait(t, addr, val, deadline, ~0u);
-    case LX_FUTEX_WAIT_BITSET: return futex_wait(t, addr, val, deadline, (uint32_t)a[5]);
-    case LX_FUTEX_WAKE: return wake(t->proc, addr, (int)(val > 0x7fffffff ? 0x7fffffff : val), ~0u);
+    case LX_FUTEX_WAIT:
+      return futex_wait(t, addr, val, deadline, ~0u);
+    case LX_FUTEX_WAIT_BITSET:
+      return futex_wait(t, addr, val, deadline, (uint32_t)a[5]);
+    case LX_FUTEX_WAKE:
+      return wake(t->proc, addr, (int)(val > 0x7fffffff ? 0x7fffffff : val), ~0u);
     case LX_FUTEX_WAKE_BITSET:
       if ((uint32_t)a[5] == 0) return -LX_EINVAL;
       return wake(t->proc, addr, (int)(val > 0x7fffffff ? 0x7fffffff : val), (uint32_t)a[5]);
@@ -94,6 +98,7 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
         }
       return n + moved;
     }
-    default: return -LX_ENOSYS;
+    default:
+      return -LX_ENOSYS;
   }
 }

@@ -15,7 +15,7 @@
 #define LX_PAGE 4096ul
 #define LX_USER_END (1ul << 48)  // the restricted half ends here
 #define LX_MAX_FDS 256
-#define LX_MAX_PROCS 64          // live Linux processes: fork beyond this is EAGAIN
+#define LX_MAX_PROCS 64  // live Linux processes: fork beyond this is EAGAIN
 #define LX_PATH_MAX 4096
 
 struct lx_thread;
@@ -46,8 +46,8 @@ struct lx_vma {
   uintptr_t start, end;
   uint32_t prot, flags;  // LX_PROT_*, LX_MAP_SHARED or LX_MAP_PRIVATE
   zx_handle_t vmo;
-  uint64_t vmo_offset;   // of start
-  struct lx_vma *next;   // by address
+  uint64_t vmo_offset;  // of start
+  struct lx_vma *next;  // by address
 };
 struct lx_mm {
   zx_handle_t vmar;  // the sibling's restricted root VMAR
@@ -60,7 +60,7 @@ int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint3
               zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out);
 int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len);
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
-void lx_mm_clear(struct lx_mm *mm);  // every mapping gone (exec, exit)
+void lx_mm_clear(struct lx_mm *mm);                          // every mapping gone (exec, exit)
 int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src);  // fork (an eager copy)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
@@ -75,7 +75,14 @@ long lx_copy_string(struct lx_thread *t, char *dst, uintptr_t src, size_t max);
 bool lx_user_range(uintptr_t addr, size_t len);
 
 // --- files (vfs.c, file.c, pipe.c, console.c) --------------------------------------
-enum lx_dev { LX_DEV_NONE, LX_DEV_NULL, LX_DEV_ZERO, LX_DEV_URANDOM, LX_DEV_CONSOLE, LX_DEV_PROC_EXE };
+enum lx_dev {
+  LX_DEV_NONE,
+  LX_DEV_NULL,
+  LX_DEV_ZERO,
+  LX_DEV_URANDOM,
+  LX_DEV_CONSOLE,
+  LX_DEV_PROC_EXE
+};
 struct lx_dirent;
 struct lx_node {
   uint32_t mode;  // LX_S_IF* | permissions
@@ -83,13 +90,13 @@ struct lx_node {
   uint32_t nlink;
   int refs;  // open files and cwds (the tree itself holds nlink)
   int64_t mtime;
-  struct lx_node *parent;       // folders
-  struct lx_dirent *entries;    // folders
-  zx_handle_t vmo;              // regular files: their bytes at vmo_offset ...
+  struct lx_node *parent;     // folders
+  struct lx_dirent *entries;  // folders
+  zx_handle_t vmo;            // regular files: their bytes at vmo_offset ...
   uint64_t vmo_offset, size;
-  bool image;                   // ... in the read-only image (copied on first write)
-  char *target;                 // symbolic links
-  enum lx_dev dev;              // character devices
+  bool image;       // ... in the read-only image (copied on first write)
+  char *target;     // symbolic links
+  enum lx_dev dev;  // character devices
 };
 struct lx_dirent {
   char *name;
@@ -99,8 +106,9 @@ struct lx_dirent {
 struct lx_node *lx_vfs_root(void);
 int lx_vfs_init(zx_handle_t bootfs);
 // Resolves path from dirfd (LX_AT_FDCWD or a folder's fd). follow: the last component
-// too. Nodes stay valid while the lock is held (keep one longer: refs++). With parent_out, a missing last component is not an
-// error when its folder exists: *out = NULL, *parent_out (referenced) and name_out.
+// too. Nodes stay valid while the lock is held (keep one longer: refs++). With parent_out, a
+// missing last component is not an error when its folder exists: *out = NULL, *parent_out
+// (referenced) and name_out.
 int lx_resolve(struct lx_thread *t, int dirfd, const char *path, bool follow, struct lx_node **out,
                struct lx_node **parent_out, char *name_out);
 struct lx_node *lx_node_new(uint32_t mode);
@@ -113,7 +121,8 @@ int lx_node_truncate(struct lx_node *n, uint64_t size);
 struct lx_dirent *lx_dir_find(struct lx_node *dir, const char *name);
 int lx_node_path(struct lx_node *n, char *buf, size_t size);  // folders only
 int lx_real_path(struct lx_thread *t, const char *path, char *out, size_t size);
-int lx_file_read_at(struct lx_node *n, void *buf, uint64_t off, size_t len);  // to personality memory
+int lx_file_read_at(struct lx_node *n, void *buf, uint64_t off,
+                    size_t len);  // to personality memory
 
 struct lx_pipe;
 enum lx_file_kind { LX_FILE_NODE, LX_FILE_PIPE_READ, LX_FILE_PIPE_WRITE };
@@ -192,10 +201,10 @@ struct lx_thread {
   struct lx_stack altstack;
   uintptr_t clear_child_tid, robust_list;
   volatile uint32_t wake_seq;  // lx_sleep parks on it
-  bool in_restricted;  // between entering and the next exit: a kick reaches it
+  bool in_restricted;          // between entering and the next exit: a kick reaches it
   bool exiting;
-  uint64_t orig_x0;      // x0 at the svc: a restarted system call gets it back
-  bool interrupted;      // the last system call returned -EINTR and may restart
+  uint64_t orig_x0;        // x0 at the svc: a restarted system call gets it back
+  bool interrupted;        // the last system call returned -EINTR and may restart
   uint64_t saved_sigmask;  // rt_sigsuspend's: back after its handler's frame is built
   bool restore_sigmask;
   struct lx_thread *zombie_next;
@@ -209,11 +218,12 @@ void lx_process_reap(struct lx_process *p);
 int lx_process_exec(struct lx_thread *t, const char *path, char *const argv[], size_t argc,
                     char *const envp[], size_t envc);
 // Makes a process (pid, sibling) and its first thread, not yet started.
-int lx_process_new(struct lx_process *parent, struct lx_process **out, struct lx_thread **thread_out);
+int lx_process_new(struct lx_process *parent, struct lx_process **out,
+                   struct lx_thread **thread_out);
 int lx_thread_new(struct lx_process *p, struct lx_thread **out);
 int lx_thread_start(struct lx_thread *t);
-void lx_thread_discard(struct lx_thread *t);  // made, never started
-void lx_process_discard(struct lx_process *p);  // made, never started
+void lx_thread_discard(struct lx_thread *t);                         // made, never started
+void lx_process_discard(struct lx_process *p);                       // made, never started
 void lx_thread_exit(struct lx_thread *t) __attribute__((noreturn));  // lock held
 void lx_process_exit(struct lx_thread *t, int status) __attribute__((noreturn));  // lock held
 void lx_process_kill_all(void);

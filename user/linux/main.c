@@ -11,13 +11,19 @@
 
 #define MAX_ARGS 64
 
-static char *const default_env[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=vt100",
-                                    "USER=root", "LOGNAME=root", "SHELL=/bin/sh", "PWD=/"};
+static char *const default_env[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin",
+                                    "HOME=/root",
+                                    "TERM=vt100",
+                                    "USER=root",
+                                    "LOGNAME=root",
+                                    "SHELL=/bin/sh",
+                                    "PWD=/"};
 
 // The command: "linux-cmd" split at NULs; /bin/sh without one.
 static size_t read_command(zx_handle_t bootfs, char **argv) {
   uint64_t offset, size;
-  if (janus_bootfs_find(bootfs, "linux-cmd", &offset, &size) != ZX_OK || size == 0 || size > 65536) {
+  if (janus_bootfs_find(bootfs, "linux-cmd", &offset, &size) != ZX_OK || size == 0 ||
+      size > 65536) {
     argv[0] = "/bin/sh";
     return 1;
   }
@@ -41,7 +47,8 @@ int main(void) {
   char *argv[MAX_ARGS + 1] = {0};
   size_t argc = read_command(bootfs, argv);
   lx_console_start();
-  if (lx_start_init(argv, argc, default_env, sizeof default_env / sizeof default_env[0]) != 0) return 127;
+  if (lx_start_init(argv, argc, default_env, sizeof default_env / sizeof default_env[0]) != 0)
+    return 127;
   int status = lx_wait_init();
   lx_process_kill_all();
   int sig = status & 0x7f;

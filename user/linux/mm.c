@@ -22,9 +22,12 @@ static zx_vm_option_t perms_of(uint32_t prot) {
 
 static int errno_of(zx_status_t status) {
   switch (status) {
-    case ZX_ERR_NO_MEMORY: return -LX_ENOMEM;
-    case ZX_ERR_ACCESS_DENIED: return -LX_EACCES;
-    default: return -LX_EINVAL;
+    case ZX_ERR_NO_MEMORY:
+      return -LX_ENOMEM;
+    case ZX_ERR_ACCESS_DENIED:
+      return -LX_EACCES;
+    default:
+      return -LX_EINVAL;
   }
 }
 
@@ -113,15 +116,22 @@ int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint3
     return -LX_ENOMEM;
   }
   zx_vaddr_t at = 0;
-  zx_vm_option_t options = perms_of(prot) | (fixed ? ZX_VM_SPECIFIC_OVERWRITE : specific ? ZX_VM_SPECIFIC : 0);
-  zx_status_t status = zx_vmar_map(mm->vmar, options, specific ? addr - mm->base : 0, own, vmo_offset, len, &at);
+  zx_vm_option_t options = perms_of(prot) | (fixed      ? ZX_VM_SPECIFIC_OVERWRITE
+                                             : specific ? ZX_VM_SPECIFIC
+                                                        : 0);
+  zx_status_t status =
+      zx_vmar_map(mm->vmar, options, specific ? addr - mm->base : 0, own, vmo_offset, len, &at);
   if (status != ZX_OK) {
     free(v);
     if (own != vmo) zx_handle_close(own);
     return errno_of(status);
   }
   if (fixed) forget_range(mm, addr, addr + len);
-  *v = (struct lx_vma){.start = at, .end = at + len, .prot = prot, .flags = flags, .vmo = own,
+  *v = (struct lx_vma){.start = at,
+                       .end = at + len,
+                       .prot = prot,
+                       .flags = flags,
+                       .vmo = own,
                        .vmo_offset = vmo_offset};
   insert(mm, v);
   *out = at;

@@ -35,7 +35,8 @@ void lx_process_each(void (*f)(struct lx_process *p, void *arg), void *arg) {
     if (procs[i] && procs[i]->state == LX_PROC_LIVE) f(procs[i], arg);
 }
 
-int lx_process_new(struct lx_process *parent, struct lx_process **out, struct lx_thread **thread_out) {
+int lx_process_new(struct lx_process *parent, struct lx_process **out,
+                   struct lx_thread **thread_out) {
   int slot = 0;
   while (slot < LX_MAX_PROCS && procs[slot]) slot++;
   if (slot == LX_MAX_PROCS) return -LX_EAGAIN;
@@ -45,8 +46,8 @@ int lx_process_new(struct lx_process *parent, struct lx_process **out, struct lx
   p->parent = parent;
   strcpy(p->name, parent ? parent->name : "init");
   zx_handle_t vmar;
-  zx_status_t status = zx_process_create_shared(zx_process_self(), 0, p->name, strlen(p->name),
-                                                &p->proc, &vmar);
+  zx_status_t status =
+      zx_process_create_shared(zx_process_self(), 0, p->name, strlen(p->name), &p->proc, &vmar);
   if (status != ZX_OK) {
     free(p);
     return status == ZX_ERR_NO_MEMORY ? -LX_ENOMEM : -LX_EAGAIN;

@@ -8,13 +8,13 @@
 
 #include "linux.h"
 
-#define BIT(sig) (1ull << ((sig) - 1))
+#define BIT(sig) (1ull << ((sig)-1))
 #define UNBLOCKABLE (BIT(LX_SIGKILL) | BIT(LX_SIGSTOP))
 
 const char *const lx_signal_names[LX_NSIG + 1] = {
-    [LX_SIGHUP] = "SIGHUP", [LX_SIGINT] = "SIGINT", [LX_SIGQUIT] = "SIGQUIT",
-    [LX_SIGILL] = "SIGILL", [LX_SIGTRAP] = "SIGTRAP", [LX_SIGABRT] = "SIGABRT",
-    [LX_SIGBUS] = "SIGBUS", [LX_SIGFPE] = "SIGFPE", [LX_SIGKILL] = "SIGKILL",
+    [LX_SIGHUP] = "SIGHUP",   [LX_SIGINT] = "SIGINT",   [LX_SIGQUIT] = "SIGQUIT",
+    [LX_SIGILL] = "SIGILL",   [LX_SIGTRAP] = "SIGTRAP", [LX_SIGABRT] = "SIGABRT",
+    [LX_SIGBUS] = "SIGBUS",   [LX_SIGFPE] = "SIGFPE",   [LX_SIGKILL] = "SIGKILL",
     [LX_SIGUSR1] = "SIGUSR1", [LX_SIGSEGV] = "SIGSEGV", [LX_SIGUSR2] = "SIGUSR2",
     [LX_SIGPIPE] = "SIGPIPE", [LX_SIGALRM] = "SIGALRM", [LX_SIGTERM] = "SIGTERM",
     [LX_SIGCHLD] = "SIGCHLD", [LX_SIGCONT] = "SIGCONT", [LX_SIGSTOP] = "SIGSTOP",
@@ -63,7 +63,8 @@ void lx_signal_reset_on_exec(struct lx_process *p) {
 // The one-line report of a death by signal.
 static void report_death(struct lx_thread *t, int sig, uintptr_t addr) {
   const char *name = lx_signal_names[sig] ? lx_signal_names[sig] : "signal";
-  if (sig == LX_SIGSEGV || sig == LX_SIGBUS || sig == LX_SIGILL || sig == LX_SIGTRAP || sig == LX_SIGFPE)
+  if (sig == LX_SIGSEGV || sig == LX_SIGBUS || sig == LX_SIGILL || sig == LX_SIGTRAP ||
+      sig == LX_SIGFPE)
     lx_log("pid %d (%s) killed by %s at pc 0x%lx, address 0x%lx", t->proc->pid, t->proc->name, name,
            (unsigned long)t->regs->pc, (unsigned long)addr);
 }
@@ -214,10 +215,17 @@ long lx_sys_rt_sigprocmask(struct lx_thread *t, const uint64_t *a) {
   if (a[1] && lx_copy_in(t, &set, a[1], 8) != 0) return -LX_EFAULT;
   if (a[1]) {
     switch (a[0]) {
-      case LX_SIG_BLOCK: t->sigmask |= set; break;
-      case LX_SIG_UNBLOCK: t->sigmask &= ~set; break;
-      case LX_SIG_SETMASK: t->sigmask = set; break;
-      default: return -LX_EINVAL;
+      case LX_SIG_BLOCK:
+        t->sigmask |= set;
+        break;
+      case LX_SIG_UNBLOCK:
+        t->sigmask &= ~set;
+        break;
+      case LX_SIG_SETMASK:
+        t->sigmask = set;
+        break;
+      default:
+        return -LX_EINVAL;
     }
     t->sigmask &= ~UNBLOCKABLE;
   }
@@ -236,8 +244,7 @@ long lx_sys_rt_sigsuspend(struct lx_thread *t, const uint64_t *a) {
   if (a[1] != 8) return -LX_EINVAL;
   if (lx_copy_in(t, &set, a[0], 8) != 0) return -LX_EFAULT;
   t->sigmask = set & ~UNBLOCKABLE;
-  while (lx_sleep(t, NULL, ZX_TIME_INFINITE) != -LX_EINTR) {
-  }
+  while (lx_sleep(t, NULL, ZX_TIME_INFINITE) != -LX_EINTR) {}
   // The handler runs with the suspend mask; rt_sigreturn restores the old one.
   t->saved_sigmask = old;
   t->restore_sigmask = true;
@@ -283,7 +290,10 @@ static int send_to(struct lx_thread *t, int pid, int sig) {
     if (sig) lx_signal_send_process(p, sig);
     return 0;
   }
-  struct group_kill g = {.pgid = pid == 0 ? t->proc->pgid : pid == -1 ? -1 : -pid, .sig = sig,
+  struct group_kill g = {.pgid = pid == 0    ? t->proc->pgid
+                                 : pid == -1 ? -1
+                                             : -pid,
+                         .sig = sig,
                          .except = t->proc};
   lx_process_each(kill_member, &g);
   return g.count ? 0 : -LX_ESRCH;

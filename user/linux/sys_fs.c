@@ -5,11 +5,11 @@
 
 #include "linux.h"
 
-#define ARG_PATH(var, user)                                  \
-  char var[LX_PATH_MAX];                                     \
-  do {                                                       \
-    long _n = lx_copy_string(t, var, (user), sizeof var);    \
-    if (_n < 0) return _n;                                   \
+#define ARG_PATH(var, user)                               \
+  char var[LX_PATH_MAX];                                  \
+  do {                                                    \
+    long _n = lx_copy_string(t, var, (user), sizeof var); \
+    if (_n < 0) return _n;                                \
   } while (0)
 
 static int fd_arg(uint64_t a) { return (int)(int32_t)a; }
@@ -38,7 +38,8 @@ long lx_sys_openat(struct lx_thread *t, const uint64_t *a) {
   if ((flags & LX_O_TRUNC) && type == LX_S_IFREG && (flags & LX_O_ACCMODE) != LX_O_RDONLY &&
       (err = lx_node_truncate(n, 0)) != 0)
     return err;
-  struct lx_file *f = lx_file_open_node(n, flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_TRUNC | LX_O_CLOEXEC));
+  struct lx_file *f =
+      lx_file_open_node(n, flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_TRUNC | LX_O_CLOEXEC));
   if (!f) return -LX_ENOMEM;
   int fd = lx_fd_install(t->proc->files, f, 0, flags & LX_O_CLOEXEC);
   if (fd < 0) lx_file_put(f);
@@ -90,8 +91,9 @@ static long vector_io(struct lx_thread *t, const uint64_t *a, bool write, bool a
     }
     struct lx_iovec *v = &iov[i % 16];
     if (v->len == 0) continue;
-    long n = at ? lx_file_pread(t, f, v->base, v->len, pos + (uint64_t)total, write)
-             : write ? lx_file_write(t, f, v->base, v->len) : lx_file_read(t, f, v->base, v->len);
+    long n = at      ? lx_file_pread(t, f, v->base, v->len, pos + (uint64_t)total, write)
+             : write ? lx_file_write(t, f, v->base, v->len)
+                     : lx_file_read(t, f, v->base, v->len);
     if (n < 0) {
       total = total ? total : n;
       break;
@@ -103,8 +105,12 @@ static long vector_io(struct lx_thread *t, const uint64_t *a, bool write, bool a
   return total;
 }
 
-long lx_sys_readv(struct lx_thread *t, const uint64_t *a) { return vector_io(t, a, false, false, 0); }
-long lx_sys_writev(struct lx_thread *t, const uint64_t *a) { return vector_io(t, a, true, false, 0); }
+long lx_sys_readv(struct lx_thread *t, const uint64_t *a) {
+  return vector_io(t, a, false, false, 0);
+}
+long lx_sys_writev(struct lx_thread *t, const uint64_t *a) {
+  return vector_io(t, a, true, false, 0);
+}
 
 long lx_sys_pread64(struct lx_thread *t, const uint64_t *a) {
   struct lx_file *f = lx_file_get(t, fd_arg(a[0]));
@@ -127,10 +133,17 @@ long lx_sys_lseek(struct lx_thread *t, const uint64_t *a) {
   if ((f->node->mode & LX_S_IFMT) == LX_S_IFCHR) return 0;
   int64_t off = (int64_t)a[1], base;
   switch (a[2]) {
-    case LX_SEEK_SET: base = 0; break;
-    case LX_SEEK_CUR: base = (int64_t)f->pos; break;
-    case LX_SEEK_END: base = (int64_t)f->node->size; break;
-    default: return -LX_EINVAL;
+    case LX_SEEK_SET:
+      base = 0;
+      break;
+    case LX_SEEK_CUR:
+      base = (int64_t)f->pos;
+      break;
+    case LX_SEEK_END:
+      base = (int64_t)f->node->size;
+      break;
+    default:
+      return -LX_EINVAL;
   }
   if (base + off < 0) return -LX_EINVAL;
   f->pos = (uint64_t)(base + off);
@@ -139,11 +152,16 @@ long lx_sys_lseek(struct lx_thread *t, const uint64_t *a) {
 
 static uint8_t dtype(uint32_t mode) {
   switch (mode & LX_S_IFMT) {
-    case LX_S_IFDIR: return LX_DT_DIR;
-    case LX_S_IFLNK: return LX_DT_LNK;
-    case LX_S_IFCHR: return LX_DT_CHR;
-    case LX_S_IFIFO: return LX_DT_FIFO;
-    default: return LX_DT_REG;
+    case LX_S_IFDIR:
+      return LX_DT_DIR;
+    case LX_S_IFLNK:
+      return LX_DT_LNK;
+    case LX_S_IFCHR:
+      return LX_DT_CHR;
+    case LX_S_IFIFO:
+      return LX_DT_FIFO;
+    default:
+      return LX_DT_REG;
   }
 }
 
@@ -194,7 +212,7 @@ static void fill_stat(struct lx_node *n, struct lx_stat *st) {
   st->st_nlink = n->nlink ? n->nlink : 1;
   st->st_rdev = n->dev ? (1u << 8) | n->dev : 0;
   st->st_size = (n->mode & LX_S_IFMT) == LX_S_IFLNK ? (int64_t)strlen(n->target ? n->target : "")
-                : (int64_t)n->size;
+                                                    : (int64_t)n->size;
   st->st_blksize = 4096;
   st->st_blocks = (st->st_size + 511) / 512;
   st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = n->mtime / 1000000000;
@@ -202,7 +220,8 @@ static void fill_stat(struct lx_node *n, struct lx_stat *st) {
 }
 
 // The node a *at call names: path (or, with AT_EMPTY_PATH and "", dirfd itself).
-static int node_at(struct lx_thread *t, int dirfd, uintptr_t upath, int flags, struct lx_node **out) {
+static int node_at(struct lx_thread *t, int dirfd, uintptr_t upath, int flags,
+                   struct lx_node **out) {
   char path[LX_PATH_MAX];
   long len = lx_copy_string(t, path, upath, sizeof path);
   if (len < 0) return (int)len;
@@ -444,16 +463,23 @@ long lx_sys_fcntl(struct lx_thread *t, const uint64_t *a) {
       if (nfd >= 0) f->refs++;
       return nfd;
     }
-    case LX_F_GETFD: return ft->cloexec[fd] ? LX_FD_CLOEXEC : 0;
-    case LX_F_SETFD: ft->cloexec[fd] = a[2] & LX_FD_CLOEXEC; return 0;
-    case LX_F_GETFL: return f->flags;
+    case LX_F_GETFD:
+      return ft->cloexec[fd] ? LX_FD_CLOEXEC : 0;
+    case LX_F_SETFD:
+      ft->cloexec[fd] = a[2] & LX_FD_CLOEXEC;
+      return 0;
+    case LX_F_GETFL:
+      return f->flags;
     case LX_F_SETFL:
-      f->flags = (f->flags & ~(uint32_t)(LX_O_APPEND | LX_O_NONBLOCK)) | ((uint32_t)a[2] & (LX_O_APPEND | LX_O_NONBLOCK));
+      f->flags = (f->flags & ~(uint32_t)(LX_O_APPEND | LX_O_NONBLOCK)) |
+                 ((uint32_t)a[2] & (LX_O_APPEND | LX_O_NONBLOCK));
       return 0;
     case LX_F_GETLK:
     case LX_F_SETLK:
-    case LX_F_SETLKW: return 0;  // one user, no contention: locks always granted
-    default: return -LX_EINVAL;
+    case LX_F_SETLKW:
+      return 0;  // one user, no contention: locks always granted
+    default:
+      return -LX_EINVAL;
   }
 }
 
@@ -498,7 +524,6 @@ long lx_sys_pipe2(struct lx_thread *t, const uint64_t *a) {
   }
   return 0;
 }
-
 
 long lx_sys_ioctl(struct lx_thread *t, const uint64_t *a) {
   struct lx_file *f = lx_file_get(t, fd_arg(a[0]));
@@ -560,7 +585,8 @@ long lx_sys_fchmodat(struct lx_thread *t, const uint64_t *a) {
 long lx_sys_fchmod(struct lx_thread *t, const uint64_t *a) {
   struct lx_file *f = lx_file_get(t, fd_arg(a[0]));
   if (!f) return -LX_EBADF;
-  if (f->kind == LX_FILE_NODE) f->node->mode = (f->node->mode & LX_S_IFMT) | ((uint32_t)a[1] & 07777);
+  if (f->kind == LX_FILE_NODE)
+    f->node->mode = (f->node->mode & LX_S_IFMT) | ((uint32_t)a[1] & 07777);
   return 0;
 }
 
@@ -569,10 +595,17 @@ long lx_sys_fchownat(struct lx_thread *t, const uint64_t *a) {
   struct lx_node *n;
   return node_at(t, fd_arg(a[0]), a[1], (int)a[4], &n);
 }
-long lx_sys_fchown(struct lx_thread *t, const uint64_t *a) { return lx_file_get(t, fd_arg(a[0])) ? 0 : -LX_EBADF; }
-long lx_sys_fsync(struct lx_thread *t, const uint64_t *a) { return lx_file_get(t, fd_arg(a[0])) ? 0 : -LX_EBADF; }
+long lx_sys_fchown(struct lx_thread *t, const uint64_t *a) {
+  return lx_file_get(t, fd_arg(a[0])) ? 0 : -LX_EBADF;
+}
+long lx_sys_fsync(struct lx_thread *t, const uint64_t *a) {
+  return lx_file_get(t, fd_arg(a[0])) ? 0 : -LX_EBADF;
+}
 long lx_sys_fdatasync(struct lx_thread *t, const uint64_t *a) { return lx_sys_fsync(t, a); }
-long lx_sys_sync(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
+long lx_sys_sync(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
 long lx_sys_syncfs(struct lx_thread *t, const uint64_t *a) { return lx_sys_fsync(t, a); }
 
 long lx_sys_utimensat(struct lx_thread *t, const uint64_t *a) {
@@ -682,7 +715,8 @@ long lx_sys_pselect6(struct lx_thread *t, const uint64_t *a) {
     for (int fd = 0; fd < n; fd++) {
       bool want_in = in[fd / 64] >> (fd % 64) & 1, want_out = out[fd / 64] >> (fd % 64) & 1;
       if (!want_in && !want_out) continue;
-      int16_t r = poll_one(t, fd, (int16_t)((want_in ? LX_POLLIN : 0) | (want_out ? LX_POLLOUT : 0)));
+      int16_t r =
+          poll_one(t, fd, (int16_t)((want_in ? LX_POLLIN : 0) | (want_out ? LX_POLLOUT : 0)));
       if (r & LX_POLLNVAL) return -LX_EBADF;
       if (want_in && (r & (LX_POLLIN | LX_POLLHUP))) rin[fd / 64] |= 1ull << (fd % 64), ready++;
       if (want_out && (r & LX_POLLOUT)) rout[fd / 64] |= 1ull << (fd % 64), ready++;

@@ -12,7 +12,8 @@ long lx_sys_mmap(struct lx_thread *t, const uint64_t *a) {
   uint32_t prot = (uint32_t)a[2], flags = (uint32_t)a[3];
   int fd = (int)(int32_t)a[4];
   uint64_t off = a[5];
-  if (len == 0 || PAGE_UP(len) < len || (off & (LX_PAGE - 1)) || (addr & (LX_PAGE - 1))) return -LX_EINVAL;
+  if (len == 0 || PAGE_UP(len) < len || (off & (LX_PAGE - 1)) || (addr & (LX_PAGE - 1)))
+    return -LX_EINVAL;
   uint32_t type = flags & 3;
   if (type != LX_MAP_SHARED && type != LX_MAP_PRIVATE) return -LX_EINVAL;
   len = PAGE_UP(len);
@@ -75,7 +76,10 @@ long lx_sys_madvise(struct lx_thread *t, const uint64_t *a) {
   return (a[0] & (LX_PAGE - 1)) ? -LX_EINVAL : 0;  // advice taken, and ignored
 }
 
-long lx_sys_msync(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
+long lx_sys_msync(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
 
 long lx_sys_mremap(struct lx_thread *t, const uint64_t *a) {
   (void)t, (void)a;

@@ -7,23 +7,59 @@
 
 #include "linux.h"
 
-long lx_sys_getpid(struct lx_thread *t, const uint64_t *a) { (void)a; return t->proc->pid; }
-long lx_sys_gettid(struct lx_thread *t, const uint64_t *a) { (void)a; return t->tid; }
+long lx_sys_getpid(struct lx_thread *t, const uint64_t *a) {
+  (void)a;
+  return t->proc->pid;
+}
+long lx_sys_gettid(struct lx_thread *t, const uint64_t *a) {
+  (void)a;
+  return t->tid;
+}
 long lx_sys_getppid(struct lx_thread *t, const uint64_t *a) {
   (void)a;
   return t->proc->parent ? t->proc->parent->pid : 0;
 }
 // One user: root.
-long lx_sys_getuid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
-long lx_sys_geteuid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
-long lx_sys_getgid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
-long lx_sys_getegid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
-long lx_sys_setuid(struct lx_thread *t, const uint64_t *a) { (void)t; return a[0] == 0 ? 0 : -LX_EPERM; }
-long lx_sys_setgid(struct lx_thread *t, const uint64_t *a) { (void)t; return a[0] == 0 ? 0 : -LX_EPERM; }
-long lx_sys_setreuid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
-long lx_sys_setregid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
-long lx_sys_setresuid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
-long lx_sys_setresgid(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
+long lx_sys_getuid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
+long lx_sys_geteuid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
+long lx_sys_getgid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
+long lx_sys_getegid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
+long lx_sys_setuid(struct lx_thread *t, const uint64_t *a) {
+  (void)t;
+  return a[0] == 0 ? 0 : -LX_EPERM;
+}
+long lx_sys_setgid(struct lx_thread *t, const uint64_t *a) {
+  (void)t;
+  return a[0] == 0 ? 0 : -LX_EPERM;
+}
+long lx_sys_setreuid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
+long lx_sys_setregid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
+long lx_sys_setresuid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
+long lx_sys_setresgid(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
 static long three_zeros(struct lx_thread *t, const uint64_t *a) {
   uint32_t zero = 0;
   for (int i = 0; i < 3; i++)
@@ -32,7 +68,10 @@ static long three_zeros(struct lx_thread *t, const uint64_t *a) {
 }
 long lx_sys_getresuid(struct lx_thread *t, const uint64_t *a) { return three_zeros(t, a); }
 long lx_sys_getresgid(struct lx_thread *t, const uint64_t *a) { return three_zeros(t, a); }
-long lx_sys_getgroups(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
+long lx_sys_getgroups(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
 
 long lx_sys_set_tid_address(struct lx_thread *t, const uint64_t *a) {
   t->clear_child_tid = a[0];
@@ -60,8 +99,8 @@ static void wake_vfork_parent(struct lx_process *p) {
   if (p->parent) lx_wake_all(&p->parent->child_exit);
 }
 
-static long clone_thread(struct lx_thread *t, uint64_t flags, uint64_t sp, uint64_t ptid, uint64_t tls,
-                         uint64_t ctid) {
+static long clone_thread(struct lx_thread *t, uint64_t flags, uint64_t sp, uint64_t ptid,
+                         uint64_t tls, uint64_t ctid) {
   if (!(flags & LX_CLONE_VM) || !(flags & LX_CLONE_SIGHAND)) return -LX_EINVAL;
   struct lx_thread *n;
   int err = lx_thread_new(t->proc, &n);
@@ -81,8 +120,8 @@ static long clone_thread(struct lx_thread *t, uint64_t flags, uint64_t sp, uint6
   return err ? err : tid;
 }
 
-static long clone_process(struct lx_thread *t, uint64_t flags, uint64_t sp, uint64_t ptid, uint64_t tls,
-                          uint64_t ctid) {
+static long clone_process(struct lx_thread *t, uint64_t flags, uint64_t sp, uint64_t ptid,
+                          uint64_t tls, uint64_t ctid) {
   struct lx_process *parent = t->proc, *p;
   struct lx_thread *n;
   int err = lx_process_new(parent, &p, &n);
@@ -130,7 +169,8 @@ long lx_sys_clone(struct lx_thread *t, const uint64_t *a) {
 #define EXEC_MAX_BYTES (128u * 1024)
 
 // argv or envp: a NULL-terminated array of strings in Linux memory, copied here.
-static long copy_strings(struct lx_thread *t, uintptr_t list, char ***out, size_t *count, size_t *bytes) {
+static long copy_strings(struct lx_thread *t, uintptr_t list, char ***out, size_t *count,
+                         size_t *bytes) {
   char **v = calloc(EXEC_MAX_ARGS + 1, sizeof *v);
   if (!v) return -LX_ENOMEM;
   char *buf = malloc(LX_PATH_MAX);
@@ -263,10 +303,14 @@ long lx_sys_uname(struct lx_thread *t, const uint64_t *a) {
 
 static struct lx_rlimit limit_of(unsigned resource) {
   switch (resource) {
-    case LX_RLIMIT_STACK: return (struct lx_rlimit){8ul << 20, LX_RLIM_INFINITY};
-    case LX_RLIMIT_NOFILE: return (struct lx_rlimit){LX_MAX_FDS, LX_MAX_FDS};
-    case LX_RLIMIT_NPROC: return (struct lx_rlimit){LX_MAX_PROCS, LX_MAX_PROCS};
-    default: return (struct lx_rlimit){LX_RLIM_INFINITY, LX_RLIM_INFINITY};
+    case LX_RLIMIT_STACK:
+      return (struct lx_rlimit){8ul << 20, LX_RLIM_INFINITY};
+    case LX_RLIMIT_NOFILE:
+      return (struct lx_rlimit){LX_MAX_FDS, LX_MAX_FDS};
+    case LX_RLIMIT_NPROC:
+      return (struct lx_rlimit){LX_MAX_PROCS, LX_MAX_PROCS};
+    default:
+      return (struct lx_rlimit){LX_RLIM_INFINITY, LX_RLIM_INFINITY};
   }
 }
 
@@ -320,7 +364,8 @@ unsigned lx_cpu_count(void) {
   if (!cpus) {
     size_t actual = 0, avail = 0;
     janus_info_asid_counters_t one;
-    zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, &one, sizeof one, &actual, &avail);
+    zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, &one, sizeof one, &actual,
+                       &avail);
     cpus = avail ? (unsigned)avail : 1;
   }
   return cpus;
@@ -332,7 +377,10 @@ long lx_sys_sched_getaffinity(struct lx_thread *t, const uint64_t *a) {
   if (lx_copy_out(t, a[2], &mask, 8) != 0) return -LX_EFAULT;
   return 8;
 }
-long lx_sys_sched_setaffinity(struct lx_thread *t, const uint64_t *a) { (void)t, (void)a; return 0; }
+long lx_sys_sched_setaffinity(struct lx_thread *t, const uint64_t *a) {
+  (void)t, (void)a;
+  return 0;
+}
 
 long lx_sys_sysinfo(struct lx_thread *t, const uint64_t *a) {
   struct {

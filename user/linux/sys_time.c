@@ -9,11 +9,23 @@ int64_t lx_realtime_offset(void) { return REALTIME_AT_BOOT; }
 static int64_t clock_now(uint64_t clock) {
   switch (clock) {
     // REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI
-    case 0: case 5: case 8: case 11: return lx_now() + REALTIME_AT_BOOT;
+    case 0:
+    case 5:
+    case 8:
+    case 11:
+      return lx_now() + REALTIME_AT_BOOT;
     // MONOTONIC, _RAW, _COARSE, BOOTTIME, BOOTTIME_ALARM; and the CPU-time clocks of
     // the process and the thread, which Janus does not count: they read as uptime.
-    case 1: case 4: case 6: case 7: case 9: case 2: case 3: return lx_now();
-    default: return -1;
+    case 1:
+    case 4:
+    case 6:
+    case 7:
+    case 9:
+    case 2:
+    case 3:
+      return lx_now();
+    default:
+      return -1;
   }
 }
 
@@ -68,7 +80,8 @@ static int read_timespec(struct lx_thread *t, uintptr_t p, int64_t *ns) {
   struct lx_timespec ts;
   if (lx_copy_in(t, &ts, p, sizeof ts) != 0) return -LX_EFAULT;
   if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return -LX_EINVAL;
-  *ns = ts.tv_sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX - 1000000000 : ts.tv_sec * 1000000000 + ts.tv_nsec;
+  *ns = ts.tv_sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX - 1000000000
+                                               : ts.tv_sec * 1000000000 + ts.tv_nsec;
   return 0;
 }
 

@@ -121,8 +121,7 @@ int lx_thread_start(struct lx_thread *t) {
   if (t->tid == t->proc->pid)  // the process's first thread starts the sibling
     status = zx_process_start(t->proc->proc, t->thread, (uintptr_t)thread_main, t->stack_top,
                               ZX_HANDLE_INVALID, (uintptr_t)t);
-  else
-    status = zx_thread_start(t->thread, (uintptr_t)thread_main, t->stack_top, 0, (uintptr_t)t);
+  else status = zx_thread_start(t->thread, (uintptr_t)thread_main, t->stack_top, 0, (uintptr_t)t);
   return status == ZX_OK ? 0 : -LX_EAGAIN;
 }
 
@@ -155,7 +154,8 @@ void lx_thread_exit(struct lx_thread *t) {
     release_robust_futexes(t);
     if (t->clear_child_tid) {
       uint32_t zero = 0;
-      if (lx_copy_out(t, t->clear_child_tid, &zero, 4) == 0) lx_futex_wake(p, t->clear_child_tid, 1);
+      if (lx_copy_out(t, t->clear_child_tid, &zero, 4) == 0)
+        lx_futex_wake(p, t->clear_child_tid, 1);
     }
   }
   for (struct lx_thread **link = &p->threads; *link; link = &(*link)->next)

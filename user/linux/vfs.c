@@ -13,7 +13,9 @@
 static struct lx_node *root;
 static uint64_t next_ino = 1;
 
-struct lx_node *lx_vfs_root(void) { return root; }
+struct lx_node *lx_vfs_root(void) {
+  return root;
+}
 
 struct lx_node *lx_node_new(uint32_t mode) {
   struct lx_node *n = calloc(1, sizeof *n);
@@ -119,7 +121,8 @@ static int load_image(zx_handle_t bootfs) {
     uint64_t count;
   } head;
   if (size < sizeof head || zx_vmo_read(bootfs, &head, base, sizeof head) != ZX_OK ||
-      memcmp(head.magic, "JLXROOT1", 8) || head.count > (size - sizeof head) / sizeof(struct image_entry))
+      memcmp(head.magic, "JLXROOT1", 8) ||
+      head.count > (size - sizeof head) / sizeof(struct image_entry))
     return -LX_EINVAL;
   struct image_entry *ents = malloc(head.count * sizeof *ents + 1);
   if (!ents) return -LX_ENOMEM;
@@ -186,10 +189,12 @@ int lx_vfs_init(zx_handle_t bootfs) {
   struct lx_node *tmp = mkdir_p(root, "tmp");
   if (!dev || !self || !tmp) return -LX_ENOMEM;
   tmp->mode = LX_S_IFDIR | 01777;
-  if ((err = add_device(dev, "null", LX_DEV_NULL)) || (err = add_device(dev, "zero", LX_DEV_ZERO)) ||
+  if ((err = add_device(dev, "null", LX_DEV_NULL)) ||
+      (err = add_device(dev, "zero", LX_DEV_ZERO)) ||
       (err = add_device(dev, "urandom", LX_DEV_URANDOM)) ||
       (err = add_device(dev, "random", LX_DEV_URANDOM)) ||
-      (err = add_device(dev, "console", LX_DEV_CONSOLE)) || (err = add_device(dev, "tty", LX_DEV_CONSOLE)))
+      (err = add_device(dev, "console", LX_DEV_CONSOLE)) ||
+      (err = add_device(dev, "tty", LX_DEV_CONSOLE)))
     return err;
   // /proc/self/exe: a link whose target is the asking process's program (resolve).
   struct lx_node *exe = lx_node_new(LX_S_IFLNK | 0777);

@@ -29,9 +29,10 @@ struct resource_counts {
 static struct resource_counts count_resources(void) {
   janus_info_kernel_counts_t c = {0};
   zx_object_get_info(zx_job_default(), JANUS_INFO_KERNEL_COUNTS, &c, sizeof c, NULL, NULL);
-  return (struct resource_counts){.pages = (int64_t)(c.free_pages + c.heap_pages + c.kernel_table_pages),
-                                  .objects = (int64_t)c.objects,
-                                  .asids = (int64_t)c.asids};
+  return (struct resource_counts){
+      .pages = (int64_t)(c.free_pages + c.heap_pages + c.kernel_table_pages),
+      .objects = (int64_t)c.objects,
+      .asids = (int64_t)c.asids};
 }
 
 static bool same(struct resource_counts a, struct resource_counts b) {
@@ -55,8 +56,10 @@ static zx_status_t run(const char *program, int64_t *code) {
   if (status == ZX_OK) status = janus_launch_bootfs(given, janus_bootfs(), program, &proc);
   zx_handle_close(given);
   zx_info_process_t info = {0};
-  if (status == ZX_OK) status = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL);
-  if (status == ZX_OK) status = zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL);
+  if (status == ZX_OK)
+    status = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL);
+  if (status == ZX_OK)
+    status = zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL);
   *code = info.return_code;
   zx_handle_close(proc);
   zx_task_kill(job);  // anything it left running (the leak check has seen it by then)

@@ -24,13 +24,12 @@ static uint64_t cycles(void) {
 // BENCH_QEMU_ICOUNT: the bench flavor, which runs under QEMU -icount shift=0
 // (tools/bench.sh); bench-hw runs on hardware.
 static void banner(void) {
-  printf("bench: unit: %s\n", BENCH_QEMU_ICOUNT ? "instructions (QEMU icount), not cycles"
-                                                : "CPU cycles (PMCCNTR_EL0)");
+  printf("bench: unit: %s\n",
+         BENCH_QEMU_ICOUNT ? "instructions (QEMU icount), not cycles" : "CPU cycles (PMCCNTR_EL0)");
   // Without the firmware mailbox the set clock is unknown; this is what the counter did.
   zx_time_t t0 = zx_clock_get_monotonic(), t1;
   uint64_t c0 = cycles();
-  while ((t1 = zx_clock_get_monotonic()) - t0 < CLOCK_WINDOW_NS) {
-  }
+  while ((t1 = zx_clock_get_monotonic()) - t0 < CLOCK_WINDOW_NS) {}
   uint64_t hz = (uint64_t)((unsigned __int128)(cycles() - c0) * 1000000000u / (uint64_t)(t1 - t0));
   printf("bench: CPU clock %lu.%03lu MHz, measured: cycle counter against the monotonic clock%s\n",
          (unsigned long)(hz / 1000000), (unsigned long)(hz / 1000 % 1000),
@@ -42,7 +41,8 @@ static int64_t run(const char *program, uint32_t cpu) {
   janus_launch_options_t o = JANUS_LAUNCH_OPTIONS_INIT;
   o.cpu = cpu;
   zx_handle_t proc;
-  zx_status_t status = janus_launch_bootfs_etc(zx_job_default(), janus_bootfs(), program, &o, &proc);
+  zx_status_t status =
+      janus_launch_bootfs_etc(zx_job_default(), janus_bootfs(), program, &o, &proc);
   zx_info_process_t info = {.return_code = -1};
   if (status == ZX_OK &&
       zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL) == ZX_OK)
