@@ -3,6 +3,7 @@
 // the TLB instructions. With KCONFIG_ASID_OFF every address space uses ASID 0 and a
 // switch flushes the local TLB: the baseline that shows what ASIDs buy.
 #include <arch/aspace.h>
+#include <janus/testing.h>
 #include <arch/memory_map.h>
 #include <arch/pt.h>
 #include <arch/sysreg.h>

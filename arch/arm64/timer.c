@@ -1,6 +1,7 @@
 // The Arm generic timer: EL1 virtual timer for the periodic tick, virtual counter
 // for the monotonic clock (CNTVOFF is 0, set at boot when entered at EL2).
 #include <arch/irq.h>
+#include <janus/testing.h>
 #include <arch/sysreg.h>
 #include <board.h>
 #include <janus/arch.h>

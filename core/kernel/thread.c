@@ -37,6 +37,7 @@
 // it READY and does not queue it twice. The idle threads are RUNNING for good. An
 // INITIAL thread that never starts is freed as it is (thread_destroy_unstarted).
 #include <janus/arch.h>
+#include <janus/testing.h>
 #include <janus/cpu.h>
 #include <janus/panic.h>
 #include "core/object/process.h"

@@ -1,6 +1,7 @@
 // Handle tables. Slots live in fixed-size chunks that never move, allocated outside
 // the lock; object references are dropped outside it too, since destroy may run.
 #include "handle_table.h"
+#include <janus/testing.h>
 
 #include <stdbool.h>
 

@@ -83,6 +83,5 @@ zx_status_t handle_table_duplicate(struct handle_table *ht, zx_handle_t h, zx_ri
 zx_status_t handle_table_replace(struct handle_table *ht, zx_handle_t h, zx_rights_t rights,
                                  zx_handle_t *out);
 
-uint32_t handle_table_count(struct handle_table *ht);
 
 #endif  // CORE_HANDLE_TABLE_H_

@@ -3,6 +3,7 @@
 // thread, which then unlinks itself. Threads stay on their CPU, so a wakeup
 // racing with the thread going to sleep is harmless (see sched.c).
 #include "core/object/signals.h"
+#include <janus/testing.h>
 
 #include <janus/arch.h>
 #include <janus/thread.h>

@@ -8,7 +8,6 @@
 
 // Clears then sets signal bits, waking every waiter whose mask now matches.
 void object_signal(struct kobject *obj, zx_signals_t clear, zx_signals_t set);
-zx_signals_t object_signals(struct kobject *obj);
 // Blocks the current thread until obj has one of mask's signals (ZX_OK) or the
 // monotonic deadline passes (ZX_ERR_TIMED_OUT); *observed gets the signals then.
 // A killed thread stops waiting with ZX_ERR_CANCELED.

@@ -3,6 +3,7 @@
 // other page. So pmm_free can check in O(1) that it gets back exactly a block that
 // was handed out, and a buddy can be merged only when it is a whole free block.
 #include <janus/pmm.h>
+#include <janus/testing.h>
 
 #include <stdbool.h>
 #include <string.h>

@@ -67,9 +67,6 @@ zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_
 size_t arch_aspace_unmap_range(struct arch_aspace *as, uintptr_t va, size_t pages);
 size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pages,
                                  unsigned perms);
-// Range batches since boot that took the whole-ASID (or whole-TLB) path instead of
-// per-page TLBIs (counted even when the space never ran and nothing was cached).
-uint64_t arch_aspace_batched_flushes(void);
 // Makes as this CPU's TTBR0 (NULL: no user mappings) and TTBR1 the kernel root
 // (restricted mode, kernel threads) or as's window (normal mode). Non-NULL only from
 // the context switch and restricted enter/exit, with interrupts masked.
@@ -121,8 +118,6 @@ uint64_t arch_cpu_hw_id(void);
 // Time: a monotonic clock in nanoseconds and the periodic tick.
 zx_time_t arch_monotonic_ns(void);
 uint64_t arch_timer_frequency(void);
-// The conversion arch_monotonic_ns applies to a counter value (self-tests check it).
-zx_time_t arch_counter_to_ns(uint64_t count);
 
 // Entropy: up to len random bytes from the board's hardware generator, if the device
 // tree (bi) shows one; returns how many it gave (0 where there is none).

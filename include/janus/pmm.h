@@ -35,9 +35,4 @@ uint64_t pmm_total_pages(void);  // managed pages, metadata excluded
 // The kernel panics; host tests record it.
 void pmm_corruption(paddr_t pa);
 
-#ifdef JANUS_HOST
-// Forgets every arena, so each test starts from an empty allocator.
-void pmm_reset_for_test(void);
-#endif
-
 #endif  // JANUS_PMM_H_

@@ -65,8 +65,6 @@ zx_status_t thread_create_user(struct process *p, const char *name, struct threa
 // Frees a thread that was created but never started.
 void thread_destroy_unstarted(struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);
-// Waits until t is dead, then frees it.
-void thread_join(struct thread *t);
 void thread_yield(void);
 // Inline: the syscall, exception and restricted-mode paths ask for it several times each.
 static inline struct thread *thread_current(void) { return arch_this_cpu()->current; }

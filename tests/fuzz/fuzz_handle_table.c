@@ -5,6 +5,7 @@
 // replaced, made up) is ZX_ERR_BAD_HANDLE, rights only shrink, and destroying the
 // table drops every reference exactly once.
 #include <stdlib.h>
+#include <janus/testing.h>
 #include <string.h>
 
 #include <janus/object.h>

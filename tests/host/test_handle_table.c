@@ -1,6 +1,7 @@
 // Tests of handle tables: values, lookups in Zircon's error order, rights rules for
 // duplicate and replace, stale handles, capacity, and reference counting.
 #include <pthread.h>
+#include <janus/testing.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 // Tests of the buddy page allocator over a heap buffer that stands for physical
 // memory: physmap_offset makes paddr_to_kva(pa) land in it.
 #include <pthread.h>
+#include <janus/testing.h>
 #include <stdlib.h>
 #include <string.h>
 

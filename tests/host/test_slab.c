@@ -2,6 +2,7 @@
 // and zeroed; slabs fill in order; empty slabs go back to the page allocator (all but
 // one per cache); bad and double frees are caught; four threads churn one cache.
 #include <pthread.h>
+#include <janus/testing.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,7 @@
 // Self-tests of the job tree: membership, kill propagation, depth limit, and that
 // every object and page comes back.
 #include "core/object/process.h"
+#include <janus/testing.h>
 #include <janus/selftest.h>
 
 #include "core/object/job.h"

@@ -1,6 +1,7 @@
 // Self-tests of what the kernel learned from the device tree, the timer, interrupts
 // on every CPU, and exception reporting.
 #include <janus/arch.h>
+#include <janus/testing.h>
 #include <janus/cpu.h>
 #include <janus/selftest.h>
 #include <janus/thread.h>

@@ -1,5 +1,6 @@
 // Self-tests of kernel threads and the scheduler on every CPU.
 #include <janus/arch.h>
+#include <janus/testing.h>
 #include <janus/cpu.h>
 #include <janus/selftest.h>
 #include <janus/thread.h>

@@ -3,6 +3,7 @@
 // Partial unmap/protect split mappings (each piece holds the VMO) and take their
 // pages out in batches: runs past 32 pages use one whole-ASID flush.
 #include <janus/arch.h>
+#include <janus/testing.h>
 #include <janus/physmap.h>
 #include "core/object/process.h"
 #include <janus/selftest.h>
