@@ -101,6 +101,7 @@ help:
 	@echo "  sdcard          BOARD=rpi4 only: build/rpi4/sdcard.img with the Pi firmware, to flash"
 	@echo "  soak            random-syscall soak on 4 CPUs (-icount), SOAK_SECONDS of virtual time"
 	@echo "  fuzz            libFuzzer on the host: device tree, ELF checks, handle table, VMAR ranges"
+	@echo "  fuzz-deps, fuzz-run, fuzz-replay   make fuzz's steps: install clang, search, replay the corpus"
 	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
 	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one"
 	@echo "  deps            install the tools (Debian packages, Pi firmware, newlib: minutes the first time)"
@@ -135,6 +136,7 @@ help:
 	@echo "  LINUX_TESTS=1             make linux: put the Linux test programs in /tests"
 	@echo "  SOAK_SECONDS=60 SOAK_SEED=0x...   make soak: its length and seed (printed; repeat one)"
 	@echo "  FUZZ_SECONDS=60           make fuzz: seconds per target"
+	@echo "  PROGRAM_CFLAGS=...        extra flags for PROGRAM's compile (make soak passes its parameters so)"
 	@echo "  V=1                       show every command in full"
 	@echo "  HOST_CC=cc                the host compiler for host tests"
 

@@ -97,7 +97,7 @@ umake() { make --no-print-directory BOARD=qemu-virt B=$runner_build PROGRAM=test
   grep -q 'aarch64-linux-gnu-gcc .*-DV1_RUN .*tests/runner/unused_param.c' "$log.v1"
 record "build/user-cflags (warnings not errors in PROGRAM; USER_CFLAGS; quiet and V=1)" $? "$log"
 log=$out/compdb.log
-make -s compdb >"$log" 2>&1 && grep -q '"file": "core/main.c"' compile_commands.json &&
+make -s compdb >"$log" 2>&1 && grep -q '"file": "core/boot/main.c"' compile_commands.json &&
   grep -q '"file": "tests/host/test_rpi4_console.c"' compile_commands.json &&
   grep -q '"file": "user/lib/newlib_glue.c"' compile_commands.json && git check-ignore -q compile_commands.json
 record "build/compdb (compile_commands.json, git-ignored)" $? "$log"
