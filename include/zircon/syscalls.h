@@ -5,6 +5,7 @@
 
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/types.h>
 
 #define ARG(T, name) T name
