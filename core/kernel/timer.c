@@ -10,15 +10,27 @@ static struct {
   struct timer *head;
 } timer_lists[MAX_CPUS];
 
+// The nearest deadline of cpu's timers not yet fired (its list locked).
+static zx_time_t earliest_locked(unsigned cpu) {
+  zx_time_t earliest = ZX_TIME_INFINITE;
+  for (struct timer *t = timer_lists[cpu].head; t; t = t->next)
+    if (!t->fired && t->deadline < earliest) earliest = t->deadline;
+  return earliest;
+}
+
 void timer_arm(struct timer *timer, struct thread *thread, zx_time_t deadline) {
   timer->thread = thread;
   timer->deadline = deadline;
+  timer->fired = false;
   timer->armed = deadline != ZX_TIME_INFINITE;
   if (!timer->armed) return;
   unsigned cpu = thread->cpu;
   irq_state_t state = spin_lock_irqsave(&timer_lists[cpu].lock);
   timer->next = timer_lists[cpu].head;
   timer_lists[cpu].head = timer;
+  // Threads arm their own timers, so this is their CPU; another CPU's timer would
+  // still be met on its next tick.
+  if (cpu == arch_cpu_index()) arch_timer_set_deadline(earliest_locked(cpu));
   spin_unlock_irqrestore(&timer_lists[cpu].lock, state);
 }
 
@@ -40,8 +52,13 @@ void timer_tick(void) {
   unsigned cpu = arch_cpu_index();
   zx_time_t now = arch_monotonic_ns();
   spin_lock(&timer_lists[cpu].lock);  // interrupts are masked in the tick
-  for (struct timer *t = timer_lists[cpu].head; t; t = t->next)
-    if (t->deadline <= now) sched_wake(t->thread);
+  for (struct timer *t = timer_lists[cpu].head; t; t = t->next) {
+    if (!t->fired && t->deadline <= now) {
+      t->fired = true;
+      sched_wake(t->thread);
+    }
+  }
+  arch_timer_set_deadline(earliest_locked(cpu));
   spin_unlock(&timer_lists[cpu].lock);
 }
 

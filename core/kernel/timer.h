@@ -1,5 +1,6 @@
 // Deadlines for blocked threads: each CPU keeps the timers of its own threads and
-// checks them on every tick (so a deadline is met within one tick, 10 ms).
+// programs its hardware timer for the nearest one (arch_timer_set_deadline), so a
+// deadline is met with the timer's resolution, not the 10 ms tick's.
 #ifndef CORE_TIMER_H_
 #define CORE_TIMER_H_
 
@@ -14,13 +15,14 @@ struct timer {
   zx_time_t deadline;
   struct timer *next;
   bool armed;
+  bool fired;  // its thread was woken; it no longer counts for the next deadline
 };
 
 // Wakes thread at deadline (ZX_TIME_INFINITE: never). Cancel before the timer's
 // memory goes away.
 void timer_arm(struct timer *timer, struct thread *thread, zx_time_t deadline);
 void timer_cancel(struct timer *timer);
-void timer_tick(void);  // from the tick interrupt
+void timer_tick(void);  // from the timer interrupt (tick or deadline)
 // With lock held (interrupt state *state) and a timer armed for deadline: gives up the
 // CPU until a wakeup, the deadline, or a kill. ZX_OK: woken (recheck the condition);
 // ZX_ERR_TIMED_OUT or ZX_ERR_CANCELED: stop waiting. Returns with lock held again.

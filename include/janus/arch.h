@@ -99,6 +99,10 @@ zx_time_t arch_monotonic_ns(void);
 uint64_t arch_timer_frequency(void);
 // The conversion arch_monotonic_ns applies to a counter value (self-tests check it).
 zx_time_t arch_counter_to_ns(uint64_t count);
+// Programs this CPU's timer to interrupt at the earlier of its next tick and deadline
+// (monotonic ns; ZX_TIME_INFINITE: the tick alone), so deadlines keep the timer's
+// resolution rather than the tick's. Interrupts masked.
+void arch_timer_set_deadline(zx_time_t deadline);
 // The CPU's clock as the cycle counter sees it against the timer (about 50 ms of spinning).
 uint64_t arch_cpu_clock_hz(void);
 
