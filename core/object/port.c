@@ -16,6 +16,8 @@ struct port_observer {
   struct object_waiter waiter;
   struct port *port;
   uint32_t options;
+  const void *table;  // the handle the wait was made through
+  zx_handle_t handle;
 };
 
 static struct port_observer *observer_of(struct object_waiter *w) {
@@ -117,10 +119,12 @@ void port_observer_discard(struct object_waiter *w) {
   free(o);
 }
 
-zx_status_t port_observe(struct port *port, struct kobject *source, uint64_t key,
-                         zx_signals_t signals, uint32_t options) {
+zx_status_t port_observe(struct port *port, struct kobject *source, const void *table,
+                         zx_handle_t h, uint64_t key, zx_signals_t signals, uint32_t options) {
   struct port_observer *o = calloc(1, sizeof *o);
   if (!o) return ZX_ERR_NO_MEMORY;
+  o->table = table;
+  o->handle = h;
   o->node.source = source->koid;
   o->node.packet.key = key;
   o->waiter.mask = signals;
@@ -171,4 +175,20 @@ zx_status_t port_cancel(struct port *port, struct kobject *source, uint64_t key)
     free(n);
   }
   return found ? ZX_OK : ZX_ERR_NOT_FOUND;
+}
+
+struct handle_match {
+  const void *table;
+  zx_handle_t handle;
+};
+
+static bool made_through(struct object_waiter *w, void *ctx) {
+  struct handle_match *m = ctx;
+  struct port_observer *o = observer_of(w);
+  return o->table == m->table && o->handle == m->handle;
+}
+
+void object_handle_closed(struct kobject *obj, const void *table, zx_handle_t h) {
+  struct handle_match m = {table, h};
+  object_unobserve(obj, made_through, &m, port_observer_discard);
 }

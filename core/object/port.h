@@ -39,8 +39,9 @@ zx_status_t port_wait(struct port *port, zx_time_t deadline, zx_port_packet_t *o
 // zx_object_wait_async: leaves an observer on source that queues one signal packet
 // (key, signals, options ZX_WAIT_ASYNC_*) when one of signals is (level) or becomes
 // (ZX_WAIT_ASYNC_EDGE) active. ZX_ERR_NO_MEMORY.
-zx_status_t port_observe(struct port *port, struct kobject *source, uint64_t key,
-                         zx_signals_t signals, uint32_t options);
+// The wait ends early when the handle h of table (the caller's) is closed.
+zx_status_t port_observe(struct port *port, struct kobject *source, const void *table,
+                         zx_handle_t h, uint64_t key, zx_signals_t signals, uint32_t options);
 // zx_port_cancel: drops source's observers for this port and key and the packets they
 // queued. ZX_ERR_NOT_FOUND when there was neither.
 zx_status_t port_cancel(struct port *port, struct kobject *source, uint64_t key);

@@ -41,6 +41,9 @@ bool object_observe(struct kobject *obj, struct object_waiter *w, bool edge);
 // the lock is dropped; returns how many.
 size_t object_unobserve(struct kobject *obj, bool (*match)(struct object_waiter *w, void *ctx),
                         void *ctx, void (*done)(struct object_waiter *w));
+// A handle to obj was closed (handle_table.c): the zx_object_wait_async waits made
+// through it end (core/object/port.c).
+void object_handle_closed(struct kobject *obj, const void *table, zx_handle_t h);
 // From kobject_unref's last drop: obj's remaining observers go (no thread waits on an
 // object nobody references).
 void object_drop_observers(struct kobject *obj);

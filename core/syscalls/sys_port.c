@@ -1,6 +1,7 @@
 // zx_port_create, _queue, _wait, _cancel and zx_object_wait_async, in Zircon's order
 // of checks.
 #include <janus/arch.h>
+#include <janus/process.h>
 #include <zircon/rights.h>
 
 #include "core/object/handle_get.h"
@@ -79,7 +80,7 @@ zx_status_t sys_object_wait_async(zx_handle_t handle, zx_handle_t port_handle, u
   struct kobject *obj;
   status = get_waitable(handle, &obj);
   if (status == ZX_OK) {
-    status = port_observe(port, obj, key, signals, options);
+    status = port_observe(port, obj, process_current()->handles, handle, key, signals, options);
     kobject_unref(obj);
   }
   kobject_unref(&port->obj);
