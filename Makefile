@@ -92,7 +92,7 @@ $(NEWLIB_KERNEL)/lib/libc.a $(NEWLIB_USER)/lib/libc.a: build/newlib/%/lib/libc.a
 # --- the kernel -------------------------------------------------------------------
 image: $(B)/$(BOARD_IMAGE_NAME) check-image
 
-$(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h)
+$(B)/generated/asm_offsets.h: arch/arm64/asm_offsets.c $(wildcard arch/arm64/include/arch/*.h) include/zircon/syscalls.def
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -MF $@.d -S -o $@.s $<
 	sed -n 's/.*->\([A-Z_0-9]*\) #*\(-*[0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp

@@ -62,8 +62,11 @@ static struct resource_counts count_resources(void) {
 
 // Every "test-*" program must exit 0; every "fault*" program must be killed by its
 // exception while the kernel carries on; "hello" and "demo" must exit 0.
-static int run_user_suite(void) {
+// janus.user=NAME runs only test-NAME (while working on one test).
+static int run_user_suite(const char *bootargs) {
   int failed = 0;
+  const char *only = strstr(bootargs, "janus.user=");
+  size_t only_len = only ? strcspn(only += strlen("janus.user="), " ") : 0;
   (void)root_job();  // made on first use: before any accounting
   (void)bootfs_vmo();  // the same
   for (size_t i = 0; i < bootfs_count(); i++) {
@@ -71,6 +74,9 @@ static int run_user_suite(void) {
     bool faulty = strncmp(name, "fault", 5) == 0;
     int64_t expected = faulty ? ZX_TASK_RETCODE_EXCEPTION_KILL : 0;
     if (strncmp(name, "test-", 5) && !faulty && strcmp(name, "hello") && strcmp(name, "demo"))
+      continue;
+    if (only && (strncmp(name, "test-", 5) || strlen(name + 5) != only_len ||
+                 strncmp(name + 5, only, only_len)))
       continue;
     int64_t code = 1;
     struct resource_counts before = count_resources();
@@ -110,7 +116,7 @@ int kernel_run(void) {
 #if KCONFIG_SELFTEST
   int status = selftest_run_all(boot_info.bootargs);
   size_t only_len;
-  int user_failures = selftest_only(boot_info.bootargs, &only_len) ? 0 : run_user_suite();
+  int user_failures = selftest_only(boot_info.bootargs, &only_len) ? 0 : run_user_suite(boot_info.bootargs);
   print_asid_counters();
   return user_failures ? 1 : status;
 #elif KCONFIG_BENCH

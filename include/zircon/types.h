@@ -213,6 +213,11 @@ typedef struct zx_wait_item {
 // zx_port_create options.
 #define ZX_PORT_BIND_TO_INTERRUPT ((uint32_t)1u << 0)
 
+// zx_timer_create options: the slack modes.
+#define ZX_TIMER_SLACK_CENTER ((uint32_t)0u)
+#define ZX_TIMER_SLACK_EARLY ((uint32_t)1u)
+#define ZX_TIMER_SLACK_LATE ((uint32_t)2u)
+
 // zx_process_create options.
 #define ZX_PROCESS_SHARED ((uint32_t)1u << 0)
 

@@ -2,6 +2,7 @@
 // documented errors, user and signal-one packets, level and edge triggering, cancel,
 // a port holding 10,000 queued packets, and wait_many on 64 objects signalled from
 // the other CPUs.
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -176,7 +177,7 @@ static void signaller(uintptr_t cpu, uintptr_t self) {
     zx_nanosleep(after_ms(1));
     zx_object_signal(events[i], 0, ZX_USER_SIGNAL_0);
   }
-  zx_handle_close(self);
+  (void)self;
   zx_thread_exit();
 }
 
@@ -195,19 +196,23 @@ static void test_wait_many(void) {
   for (int t = 0; t < 3; t++) threads[t] = start_on_cpu(t + 1, signaller, t + 1, stacks[t], STACK_SIZE);
   __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
   int seen = 0, waits = 0;
+  bool counted[ITEMS] = {false};
   while (seen < ITEMS && waits < 10 * ITEMS) {
     waits++;
     if (zx_object_wait_many(items, ITEMS, after_ms(5000)) != ZX_OK) break;
     for (int i = 0; i < ITEMS; i++) {
-      if (items[i].pending & ZX_USER_SIGNAL_0 && items[i].waitfor) {
-        items[i].waitfor = ZX_USER_SIGNAL_1;  // count it once: never set, so it stays quiet
+      if (items[i].pending & ZX_USER_SIGNAL_0 && !counted[i]) {
+        items[i].waitfor = ZX_USER_SIGNAL_1;  // never set: this one stays quiet from now on
+        counted[i] = true;
         seen++;
       }
     }
   }
   EXPECT_EQ(seen, ITEMS);
-  for (int t = 0; t < 3; t++)
+  for (int t = 0; t < 3; t++) {
     EXPECT_EQ(zx_object_wait_one(threads[t], ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL), ZX_OK);
+    zx_handle_close(threads[t]);
+  }
   // Errors: 65 items, a bad pointer, a bad handle, a handle without ZX_RIGHT_WAIT.
   EXPECT_EQ(zx_object_wait_many(items, ITEMS + 1, 0), ZX_ERR_OUT_OF_RANGE);
   EXPECT_EQ(zx_object_wait_many(KERNEL_PTR, 2, 0), ZX_ERR_INVALID_ARGS);
