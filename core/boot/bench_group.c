@@ -14,6 +14,7 @@
 #include "core/boot/bench_group.h"
 #include "core/boot/boot_log.h"
 #include "core/boot/bootfs.h"
+#include "core/object/channel.h"
 #include "core/object/event.h"
 #include "core/object/job.h"
 #include "core/vm/vmar.h"
@@ -72,10 +73,21 @@ const unsigned *bench_group_sizes(const char *program) {
   return NULL;
 }
 
-// Member i: its own process in job, the group VMO mapped, its handle to the event
-// written into the header, started (it runs once this kernel thread blocks).
+// Adds a handle to obj in p and writes its value into the group header at offset.
+static zx_status_t give_handle(struct process *p, struct vmo *vmo, struct kobject *obj,
+                               zx_rights_t rights, size_t offset) {
+  zx_handle_t h;
+  zx_status_t status = handle_table_add(p->handles, obj, rights, &h);
+  if (status == ZX_OK) status = vmo_write(vmo, &h, offset, sizeof h);
+  return status;
+}
+
+// Member i: its own process in job, the group VMO mapped, its handles to the event
+// (and for members 0 and 1 to their end of the channel) written into the header,
+// started (it runs once this kernel thread blocks).
 static zx_status_t make_member(const char *program, unsigned i, unsigned count, struct job *job,
-                               struct vmo *vmo, struct kobject *event, struct process **out) {
+                               struct vmo *vmo, struct kobject *event, struct channel *ends[2],
+                               struct process **out) {
   const void *image;
   size_t size;
   if (!bootfs_find(program, &image, &size)) return ZX_ERR_NOT_FOUND;
@@ -86,15 +98,17 @@ static zx_status_t make_member(const char *program, unsigned i, unsigned count, 
   if (status != ZX_OK) return status;
   status = job_add_process(job, p);
   uintptr_t entry = 0, addr;
-  zx_handle_t h = ZX_HANDLE_INVALID;
   if (status == ZX_OK) status = process_load_elf(p, image, size, &entry);
   if (status == ZX_OK)
     status = vmar_map(p->root_vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
                       BENCH_GROUP_ADDR - VMAR_ROOT_BASE, vmo, ZX_DEFAULT_VMO_RIGHTS, 0,
                       BENCH_GROUP_SIZE, &addr);
-  if (status == ZX_OK) status = handle_table_add(p->handles, event, ZX_DEFAULT_EVENT_RIGHTS, &h);
   if (status == ZX_OK)
-    status = vmo_write(vmo, &h, offsetof(struct bench_group, event) + i * sizeof h, sizeof h);
+    status = give_handle(p, vmo, event, ZX_DEFAULT_EVENT_RIGHTS,
+                         offsetof(struct bench_group, event) + i * sizeof(zx_handle_t));
+  if (status == ZX_OK && i < 2)
+    status = give_handle(p, vmo, &ends[i]->end.obj, ZX_DEFAULT_CHANNEL_RIGHTS,
+                         offsetof(struct bench_group, channel) + i * sizeof(zx_handle_t));
   if (status == ZX_OK) status = process_start(p, entry, USER_STACK_TOP);
   if (status != ZX_OK) {
     process_kill(p, ZX_TASK_RETCODE_SYSCALL_KILL);  // never started: dead at once
@@ -111,9 +125,11 @@ zx_status_t bench_group_run(const char *program, unsigned count, int64_t *code) 
   struct job *job = NULL;
   struct vmo *vmo = NULL;
   struct kobject *event = NULL;
+  struct channel *ends[2] = {NULL, NULL};
   zx_status_t status = members ? job_create(root_job(), &job) : ZX_ERR_NO_MEMORY;
   if (status == ZX_OK) status = vmo_create(BENCH_GROUP_SIZE, 0, &vmo);
   if (status == ZX_OK) status = event_create(&event);
+  if (status == ZX_OK) status = channel_create(&ends[0], &ends[1]);
   // Field by field: the header with its handle array is far too big for a kernel stack.
   uint32_t magic = BENCH_GROUP_MAGIC;
   if (status == ZX_OK)
@@ -123,7 +139,7 @@ zx_status_t bench_group_run(const char *program, unsigned count, int64_t *code) 
   // Kernel threads are not preempted: every member exists before the first one runs.
   unsigned made = 0;
   while (status == ZX_OK && made < count) {
-    status = make_member(program, made, count, job, vmo, event, &members[made]);
+    status = make_member(program, made, count, job, vmo, event, ends, &members[made]);
     if (status == ZX_OK) made++;
   }
   if (status != ZX_OK) {
@@ -137,6 +153,8 @@ zx_status_t bench_group_run(const char *program, unsigned count, int64_t *code) 
     kobject_unref(&members[i]->obj);
   }
   if (event) kobject_unref(event);
+  for (int i = 0; i < 2; i++)
+    if (ends[i]) kobject_unref(&ends[i]->end.obj);
   if (vmo) kobject_unref(&vmo->obj);
   if (job) kobject_unref(&job->obj);
   free(members);

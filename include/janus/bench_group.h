@@ -20,6 +20,7 @@
 struct bench_group {
   uint32_t magic;
   uint32_t count;                      // members
+  zx_handle_t channel[2];              // members 0 and 1: the two ends of one channel
   zx_handle_t event[BENCH_GROUP_MAX];  // member i's handle to the group's one event
 };
 

@@ -1,7 +1,9 @@
-// Two ordinary processes on one CPU wake each other through an event: a sample is a
-// round trip with two address-space switches (compare thread-event-rt, same work
+// Two ordinary processes on one CPU wake each other through an event, then pass a
+// message back and forth over a channel: a sample is a round trip with two
+// address-space switches (compare thread-event-rt and thread-channel-rt, the same work
 // without them). Runs as a bench group of two (core/boot/bench_group.c).
 #include "lib/bench.h"
+#include "lib/channel_pingpong.h"
 #include "lib/group.h"
 #include "lib/pingpong.h"
 
@@ -25,5 +27,7 @@ int main(void) {
     bench_header("bench-pair");
     bench_report("process-event-rt", s->samples, ITERS);
   }
+  bench_channel_pingpong(bench_group()->channel[me], me, s->samples, ITERS, WARMUP);
+  if (me == 0) bench_report("process-channel-rt", s->samples, ITERS);
   return 0;
 }
