@@ -48,6 +48,9 @@ void timer_arm_call(struct timer *timer, zx_time_t deadline, void (*fire)(struct
 }
 
 bool timer_cancel(struct timer *timer) {
+  // Only the interrupt clears armed behind the owner's back, and never sets it: a
+  // timer seen unarmed stays so (the common case: a wait without a deadline).
+  if (!__atomic_load_n(&timer->armed, __ATOMIC_ACQUIRE)) return false;
   unsigned cpu = timer->cpu;
   bool pending = false;
   irq_state_t state = spin_lock_irqsave(&timer_lists[cpu].lock);
