@@ -1,5 +1,6 @@
 // Exceptions from user mode: syscalls (svc #0, number in x16, arguments in x0-x7,
-// status back in x0), and faults, which kill the process with a report.
+// status back in x0), and faults, which go to exception channels or else kill the
+// process with a report.
 #include <arch/sysreg.h>
 #include <arch/trap_frame.h>
 #include <janus/arch.h>
@@ -8,6 +9,7 @@
 #include <janus/thread.h>
 
 #include "arch/arm64/esr.h"
+#include "core/object/exception.h"
 #include "core/object/restricted.h"
 #include "core/vm/vmar.h"  // vm_handle_user_fault (demand paging)
 
@@ -52,6 +54,11 @@ void exception_sync_user(struct trap_frame *frame) {
     restricted_exit(ZX_RESTRICTED_REASON_EXCEPTION, esr, far);
     return;
   }
+  // Exception channels first (core/object/exception.c); nobody handling it ends the
+  // process, with a report.
+  zx_exception_report_t report;
+  arch_exception_report(esr, far, &report);
+  if (exception_dispatch(frame, report.header.type)) return;
   report_user_fault(frame, esr, far);
   process_kill(process_current(), ZX_TASK_RETCODE_EXCEPTION_KILL);
 }

@@ -8,6 +8,7 @@
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
 
+#include "core/object/exception.h"
 #include "core/object/signals.h"
 #include "core/vm/vmar.h"
 
@@ -54,6 +55,7 @@ static void job_check_terminated(struct job *job) {
 static void job_destroy(struct kobject *obj) {
   struct job *job = (struct job *)obj;
   ASSERT(!job->processes && !job->children);
+  exception_channel_release(&job->exception_channel);
   struct job *parent = job->parent;
   if (parent) {
     bool empty = false;

@@ -106,6 +106,17 @@ void arch_timer_set_deadline(zx_time_t deadline);
 // The CPU's clock as the cycle counter sees it against the timer (about 50 ms of spinning).
 uint64_t arch_cpu_clock_hz(void);
 
+// A user thread's registers as a debugger sees them (zx_thread_read_state), from and
+// into the trap frame it was stopped with (an exception; t is not running). Writing
+// keeps the mode bits of the saved PSTATE: only the condition flags change.
+struct trap_frame;
+struct thread;
+struct zx_thread_state_general_regs;
+void arch_frame_get_regs(const struct thread *t, const struct trap_frame *frame,
+                         struct zx_thread_state_general_regs *out);
+void arch_frame_set_regs(struct thread *t, struct trap_frame *frame,
+                         const struct zx_thread_state_general_regs *in);
+
 // Crash reporting: the caller's registers and symbolized backtrace.
 void arch_dump_state_here(void);
 
