@@ -74,30 +74,38 @@ zx_status_t sys_exception_get_process(zx_handle_t handle, user_out_ptr_t out) {
   return get_task(handle, out, true);
 }
 
+// What both state calls check, in Zircon's order: the handle (with right), the kind,
+// the buffer's size.
+static zx_status_t state_thread(zx_handle_t handle, zx_rights_t right, uint32_t kind,
+                                size_t buffer_size, struct thread **out) {
+  zx_status_t status = handle_get_thread(handle, right, out, NULL);
+  if (status != ZX_OK) return status;
+  if (kind != ZX_THREAD_STATE_GENERAL_REGS) status = ZX_ERR_INVALID_ARGS;
+  else if (buffer_size < sizeof(zx_thread_state_general_regs_t)) status = ZX_ERR_BUFFER_TOO_SMALL;
+  if (status != ZX_OK) kobject_unref(&(*out)->obj);
+  return status;
+}
+
 zx_status_t sys_thread_read_state(zx_handle_t handle, uint32_t kind, user_out_ptr_t buffer,
                                   size_t buffer_size) {
   struct thread *t;
-  zx_status_t status = handle_get_thread(handle, ZX_RIGHT_READ, &t, NULL);
+  zx_status_t status = state_thread(handle, ZX_RIGHT_READ, kind, buffer_size, &t);
   if (status != ZX_OK) return status;
   zx_thread_state_general_regs_t regs;
-  if (kind != ZX_THREAD_STATE_GENERAL_REGS) status = ZX_ERR_INVALID_ARGS;
-  else if (buffer_size < sizeof regs) status = ZX_ERR_BUFFER_TOO_SMALL;
-  else status = exception_read_regs(t, &regs);
+  status = exception_read_regs(t, &regs);
+  kobject_unref(&t->obj);
   if (status == ZX_OK && arch_copy_to_user(buffer.addr, &regs, sizeof regs) != ZX_OK)
     status = ZX_ERR_INVALID_ARGS;
-  kobject_unref(&t->obj);
   return status;
 }
 
 zx_status_t sys_thread_write_state(zx_handle_t handle, uint32_t kind, user_in_ptr_t buffer,
                                    size_t buffer_size) {
   struct thread *t;
-  zx_status_t status = handle_get_thread(handle, ZX_RIGHT_WRITE, &t, NULL);
+  zx_status_t status = state_thread(handle, ZX_RIGHT_WRITE, kind, buffer_size, &t);
   if (status != ZX_OK) return status;
   zx_thread_state_general_regs_t regs;
-  if (kind != ZX_THREAD_STATE_GENERAL_REGS) status = ZX_ERR_INVALID_ARGS;
-  else if (buffer_size < sizeof regs) status = ZX_ERR_BUFFER_TOO_SMALL;
-  else if (arch_copy_from_user(&regs, buffer.addr, sizeof regs) != ZX_OK) status = ZX_ERR_INVALID_ARGS;
+  if (arch_copy_from_user(&regs, buffer.addr, sizeof regs) != ZX_OK) status = ZX_ERR_INVALID_ARGS;
   else status = exception_write_regs(t, &regs);
   kobject_unref(&t->obj);
   return status;
