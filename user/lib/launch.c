@@ -7,8 +7,10 @@
 #include <janus-user/launch.h>
 #include <janus/elf.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <zircon/rights.h>
+#include <zircon/processargs.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/janus.h>
 #include <zircon/syscalls/object.h>
@@ -107,17 +109,42 @@ static zx_status_t map_stack(zx_handle_t vmar, zx_vaddr_t *top) {
   return status;
 }
 
-// Starts thread with x0-x4 = the start-up handles (crt0.S). Consumes vmar.
+// The bootstrap message: processargs with the start-up handles and argv = {name}.
+struct bootstrap {
+  zx_proc_args_t header;
+  uint32_t handle_info[5];
+  char args[ZX_MAX_NAME_LEN];
+};
+
+// Starts thread with x0 = the bootstrap channel (crt0.S, runtime.c), whose message
+// carries duplicates of proc, thread and job, vmar and a duplicate of bootfs (if any).
+// Consumes vmar.
 static zx_status_t start(zx_handle_t proc, zx_handle_t thread, zx_vaddr_t entry, zx_vaddr_t sp,
-                         zx_handle_t vmar, zx_handle_t job, zx_handle_t bootfs) {
+                         zx_handle_t vmar, zx_handle_t job, zx_handle_t bootfs, const char *name) {
   zx_handle_t h[5] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID, vmar, ZX_HANDLE_INVALID,
                       ZX_HANDLE_INVALID};
+  unsigned n = bootfs != ZX_HANDLE_INVALID ? 5 : 4;
+  struct bootstrap msg = {
+      .header = {.protocol = ZX_PROCARGS_PROTOCOL, .version = ZX_PROCARGS_VERSION,
+                 .handle_info_off = offsetof(struct bootstrap, handle_info),
+                 .args_off = offsetof(struct bootstrap, args), .args_num = 1},
+      .handle_info = {PA_HND(PA_PROC_SELF, 0), PA_HND(PA_THREAD_SELF, 0), PA_HND(PA_VMAR_ROOT, 0),
+                      PA_HND(PA_JOB_DEFAULT, 0), PA_HND(PA_USER0, 0)}};
+  size_t len = strlen(name) < sizeof msg.args - 1 ? strlen(name) : sizeof msg.args - 1;
+  memcpy(msg.args, name, len);
+  zx_handle_t ours = ZX_HANDLE_INVALID, theirs = ZX_HANDLE_INVALID;
   zx_status_t status = zx_handle_duplicate(proc, ZX_RIGHT_SAME_RIGHTS, &h[0]);
   if (status == ZX_OK) status = zx_handle_duplicate(thread, ZX_RIGHT_SAME_RIGHTS, &h[1]);
   if (status == ZX_OK) status = zx_handle_duplicate(job, ZX_RIGHT_SAME_RIGHTS, &h[3]);
-  if (status == ZX_OK && bootfs != ZX_HANDLE_INVALID)
-    status = zx_handle_duplicate(bootfs, ZX_RIGHT_SAME_RIGHTS, &h[4]);
-  if (status == ZX_OK) return zx_process_start_handles(proc, thread, entry, sp, h, 5);  // consumes h
+  if (status == ZX_OK && n == 5) status = zx_handle_duplicate(bootfs, ZX_RIGHT_SAME_RIGHTS, &h[4]);
+  if (status == ZX_OK) status = zx_channel_create(0, &ours, &theirs);
+  if (status == ZX_OK) {
+    status = zx_channel_write(ours, 0, &msg, offsetof(struct bootstrap, args) + len + 1, h, n);
+    for (unsigned i = 0; i < 5; i++) h[i] = ZX_HANDLE_INVALID;  // consumed either way
+  }
+  if (ours != ZX_HANDLE_INVALID) zx_handle_close(ours);  // the message stays queued
+  if (status == ZX_OK) return zx_process_start(proc, thread, entry, sp, theirs, 0);  // consumes theirs
+  if (theirs != ZX_HANDLE_INVALID) zx_handle_close(theirs);
   for (unsigned i = 0; i < 5; i++)
     if (h[i] != ZX_HANDLE_INVALID) zx_handle_close(h[i]);
   return status;
@@ -143,7 +170,7 @@ static zx_status_t launch(zx_handle_t job, const char *name, const struct image 
   zx_vaddr_t sp = 0;
   if (status == ZX_OK) status = map_stack(vmar, &sp);
   if (status == ZX_OK) status = zx_thread_create(proc, name, strlen(name), 0, &thread);
-  if (status == ZX_OK) status = start(proc, thread, eh.entry, sp, vmar, job, bootfs);
+  if (status == ZX_OK) status = start(proc, thread, eh.entry, sp, vmar, job, bootfs, name);
   else zx_handle_close(vmar);
   if (thread != ZX_HANDLE_INVALID) zx_handle_close(thread);
   if (status != ZX_OK) {
