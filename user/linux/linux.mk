@@ -19,8 +19,7 @@ $(LX)/linux_syscalls.h: tools/gen-linux-syscalls.sh
 	@mkdir -p $(dir $@)
 	sh tools/gen-linux-syscalls.sh $(LINUX_CC) > $@.tmp
 	mv $@.tmp $@
-$(patsubst %,$(B)/user/$(LINUX_PROGRAM_NAME)/%.o,$(basename $(notdir $(USER_SRCS_$(LINUX_PROGRAM_NAME))))): \
-  USER_CFLAGS += -I$(LX)
+USER_CFLAGS_$(LINUX_PROGRAM_NAME) += -I$(LX)
 $(patsubst %,$(B)/user/$(LINUX_PROGRAM_NAME)/%.o,$(basename $(notdir $(USER_SRCS_$(LINUX_PROGRAM_NAME))))): \
   | $(LX)/linux_syscalls.h
 
