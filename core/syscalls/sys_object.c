@@ -182,39 +182,40 @@ static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer,
   return status;
 }
 
-// JANUS_INFO_KERNEL_COUNTS (<zircon/syscalls/janus.h>): what the kernel holds now.
-static zx_status_t info_kernel_counts(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
-                                      user_out_ptr_t actual, user_out_ptr_t avail) {
-  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
-  if (status != ZX_OK) return status;
-  janus_info_kernel_counts_t info = {
-      .free_pages = pmm_free_pages() + slab_empty_pages(), .heap_pages = heap_mapped_pages(),
-      .kernel_table_pages = arch_kernel_table_pages(), .objects = kobject_live_count(),
-      .asids = arch_asids_in_use()};
-  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
+// Janus's kernel-wide topics: one record, asked of any job with ZX_RIGHT_INSPECT (the
+// test runner runs every program in a job of its own).
+union janus_job_record {
+  janus_info_kernel_counts_t kernel_counts;  // what the kernel holds now
+  janus_info_boot_args_t boot_args;          // the kernel command line (janus.user=NAME)
+  janus_info_kmem_stats_t kmem_stats;        // the kernel's memory and what holds it
+};
+
+static size_t fill_job_record(uint32_t topic, union janus_job_record *r) {
+  switch (topic) {
+    case JANUS_INFO_KERNEL_COUNTS:
+      r->kernel_counts = (janus_info_kernel_counts_t){
+          .free_pages = pmm_free_pages() + slab_empty_pages(), .heap_pages = heap_mapped_pages(),
+          .kernel_table_pages = arch_kernel_table_pages(), .objects = kobject_live_count(),
+          .asids = arch_asids_in_use()};
+      return sizeof r->kernel_counts;
+    case JANUS_INFO_BOOT_ARGS:
+      _Static_assert(sizeof r->boot_args.args >= sizeof boot_info.bootargs, "room for it");
+      memset(&r->boot_args, 0, sizeof r->boot_args);
+      memcpy(r->boot_args.args, boot_info.bootargs, sizeof boot_info.bootargs);
+      return sizeof r->boot_args;
+    default:  // JANUS_INFO_KMEM_STATS
+      kmem_stats(&r->kmem_stats);
+      return sizeof r->kmem_stats;
+  }
 }
 
-// JANUS_INFO_BOOT_ARGS: the kernel command line, for the user programs whose behaviour
-// it selects (a test runner's janus.user=NAME).
-static zx_status_t info_boot_args(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
-                                  user_out_ptr_t actual, user_out_ptr_t avail) {
+static zx_status_t info_job_record(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
+                                   size_t size, user_out_ptr_t actual, user_out_ptr_t avail) {
   zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
   if (status != ZX_OK) return status;
-  janus_info_boot_args_t info = {0};
-  _Static_assert(sizeof info.args >= sizeof boot_info.bootargs, "room for the command line");
-  memcpy(info.args, boot_info.bootargs, sizeof boot_info.bootargs);
-  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
-}
-
-// JANUS_INFO_KMEM_STATS (<zircon/syscalls/janus.h>): any job with ZX_RIGHT_INSPECT
-// (the test runner runs every program in a job of its own).
-static zx_status_t info_janus_kmem_stats(zx_handle_t handle, user_out_ptr_t buffer, size_t size,
-                                         user_out_ptr_t actual, user_out_ptr_t avail) {
-  zx_status_t status = handle_get(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, NULL, NULL);
-  if (status != ZX_OK) return status;
-  janus_info_kmem_stats_t info;
-  kmem_stats(&info);
-  return info_single_record(buffer, size, actual, avail, &info, sizeof info);
+  union janus_job_record record;
+  size_t record_size = fill_job_record(topic, &record);
+  return info_single_record(buffer, size, actual, avail, &record, record_size);
 }
 
 zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr_t buffer,
@@ -245,11 +246,9 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr
     case JANUS_INFO_ASID_COUNTERS:
       return info_asid_counters(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_KERNEL_COUNTS:
-      return info_kernel_counts(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_BOOT_ARGS:
-      return info_boot_args(handle, buffer, buffer_size, actual, avail);
     case JANUS_INFO_KMEM_STATS:
-      return info_janus_kmem_stats(handle, buffer, buffer_size, actual, avail);
+      return info_job_record(handle, topic, buffer, buffer_size, actual, avail);
     default:
       return ZX_ERR_NOT_SUPPORTED;  // as Zircon, for topics it does not know
   }
