@@ -46,8 +46,9 @@ ifeq ($(KCONFIG_SELFTEST),1)
 USER_SRCS_init := tests/user/runner/init.c
 # Too slow for every run: only janus.user=NAME runs these (tools/test.sh does, alone).
 SUITE_OPT_IN := test-kill_races
-SUITE_TESTS := $(filter-out $(SUITE_OPT_IN),$(patsubst tests/user/%.c,test-%,$(wildcard tests/user/*.c)) \
-  $(if $(filter 1,$(LINUX)),test-linux))
+# A LINUX=1 test build runs the Linux suite (test-linux) instead of tests/user.
+SUITE_TESTS := $(if $(filter 1,$(LINUX)),test-linux,\
+  $(filter-out $(SUITE_OPT_IN),$(patsubst tests/user/%.c,test-%,$(wildcard tests/user/*.c))))
 # Every user/programs/fault*.c must die of its own fault while the kernel carries on.
 SUITE_FAULTS := $(patsubst user/programs/%.c,%,$(wildcard user/programs/fault*.c))
 BOOTFS_FILES += suite.list=$(B)/suite.list
