@@ -119,6 +119,7 @@ void kernel_main(paddr_t fdt_pa, unsigned entry_el, paddr_t image_pa) {
     if (arch_physmap_add(boot_info.ram[i].base, boot_info.ram[i].size, false) != ZX_OK)
       panic("cannot map RAM at 0x%lx", (unsigned long)boot_info.ram[i].base);
   add_ram(image_pa, fdt_pa, boot_info.fdt_size);  // at most BOOT_FDT_MAX_SIZE: checked
+  heap_init();  // the heap window's level-0 entry, before any shared window copies them
   boot_log_memory(&boot_info);
 
   arch_platform_init(&boot_info);

@@ -7,6 +7,7 @@
 #include <janus/physmap.h>
 #include <janus/arch.h>
 #include <janus/heap.h>
+#include <janus/panic.h>
 #include <janus/spinlock.h>
 #include <janus/pmm.h>
 #include <stdint.h>
@@ -16,6 +17,14 @@ static uintptr_t heap_mapped = KERNEL_HEAP_BASE;  // end of what is mapped
 static spinlock_t heap_lock = SPINLOCK_INIT;
 
 size_t heap_mapped_pages(void) { return (heap_mapped - KERNEL_HEAP_BASE) / PAGE_SIZE; }
+
+// The heap window's first page is mapped at boot and never trimmed, so the kernel's
+// level-0 entry for the window exists before any shared window copies the kernel's
+// entries (arch/arm64/mmu.c panics on one added later).
+void heap_init(void) {
+  if (heap_extend(PAGE_SIZE) == (void *)-1 || heap_extend(-PAGE_SIZE) == (void *)-1)
+    panic("no memory for the kernel heap");
+}
 
 void *heap_extend(ptrdiff_t increment) {
   irq_state_t state = spin_lock_irqsave(&heap_lock);
@@ -27,6 +36,7 @@ void *heap_extend(ptrdiff_t increment) {
     if ((uintptr_t)-increment > old - KERNEL_HEAP_BASE) goto out;
     heap_break = new_break;
     uintptr_t keep = (new_break + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+    if (keep < KERNEL_HEAP_BASE + PAGE_SIZE) keep = KERNEL_HEAP_BASE + PAGE_SIZE;  // heap_init's
     while (heap_mapped > keep) {
       heap_mapped -= PAGE_SIZE;
       paddr_t pa = arch_kernel_unmap_page(heap_mapped);

@@ -11,5 +11,7 @@
 void *heap_extend(ptrdiff_t increment);
 // Pages the heap holds (it never gives them back): for leak accounting.
 size_t heap_mapped_pages(void);
+// Maps the heap window's first page, once at boot (before any process exists).
+void heap_init(void);
 
 #endif  // JANUS_HEAP_H_
