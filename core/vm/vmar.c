@@ -333,7 +333,8 @@ zx_status_t vmar_allocate(struct vmar *parent, uint32_t options, uint64_t offset
     status = ZX_ERR_ACCESS_DENIED;
   } else {
     status = place_locked(parent, options, offset, size, align, &addr);
-    if (status == ZX_OK) status = vm_range_insert(&parent->children, &child->node.range, addr, size);
+    if (status == ZX_OK)
+      status = vm_range_insert(&parent->children, &child->node.range, addr, size);
     if (status == ZX_OK) {
       vm_range_init(&child->children, addr, size);
       child->aspace = parent->aspace;
@@ -480,7 +481,8 @@ static zx_status_t map_check_locked(void *arg, unsigned *splits) {
   if ((can_map_from_perms(op->m->perms) & ~vmar->flags) ||
       (specific && !(vmar->flags & ZX_VM_CAN_MAP_SPECIFIC)))
     return ZX_ERR_ACCESS_DENIED;
-  zx_status_t status = place_locked(vmar, op->options, op->vmar_offset, op->len, op->align, &op->addr);
+  zx_status_t status =
+      place_locked(vmar, op->options, op->vmar_offset, op->len, op->align, &op->addr);
   op->replace = false;
   if (status == ZX_OK && (op->options & ZX_VM_SPECIFIC_OVERWRITE)) {
     // Whatever mappings (or parts) lie in the range go; a sub-VMAR there is
@@ -588,8 +590,8 @@ static zx_status_t unmap_op_apply_locked(void *arg, struct spares *spares) {
 zx_status_t vmar_unmap_checked(struct vmar *vmar, uintptr_t addr, uint64_t len,
                                bool may_destroy_vmars) {
   if (len == 0 || (addr & (PAGE_SIZE - 1)) || (len & (PAGE_SIZE - 1))) return ZX_ERR_INVALID_ARGS;
-  struct unmap_op op = {.vmar = vmar, .addr = addr, .len = len,
-                        .may_destroy_vmars = may_destroy_vmars};
+  struct unmap_op op = {
+      .vmar = vmar, .addr = addr, .len = len, .may_destroy_vmars = may_destroy_vmars};
   zx_status_t status = with_spares(unmap_op_check_locked, unmap_op_apply_locked, &op);
   run_deferred(&op.d);
   return status;
@@ -720,10 +722,13 @@ static void maps_emit_vmar(struct maps_cursor *c, struct vmar *v, size_t depth) 
             ZX_INFO_MAPS_TYPE_VMAR);
 }
 
-// v and its subtree, v at depth (iterative: nesting depth is up to user space).
-static void maps_walk_locked(struct maps_cursor *c, struct vmar *top, size_t depth) {
-  maps_emit_vmar(c, top, depth);
+// Calls visit for every node below top, each VMAR before its children, with its depth
+// below top (top's own children at 1). Iterative: nesting depth is up to user space.
+static void vmar_walk_locked(struct vmar *top,
+                             void (*visit)(void *ctx, struct vm_range_node *n, size_t depth),
+                             void *ctx) {
   struct vmar *cur = top;
+  size_t depth = 1;
   struct vm_range_node *n = vm_range_first(&top->children);
   for (;;) {
     if (!n) {
@@ -733,33 +738,55 @@ static void maps_walk_locked(struct maps_cursor *c, struct vmar *top, size_t dep
       depth--;
       continue;
     }
+    visit(ctx, n, depth);
     if (node_kind(n) == VM_NODE_VMAR) {
       cur = node_vmar(n);
       depth++;
-      maps_emit_vmar(c, cur, depth);
       n = vm_range_first(&cur->children);
-      continue;
+    } else {
+      n = vm_range_next(n);
     }
-    struct vm_mapping *m = node_mapping(n);
-    zx_info_maps_t *e = maps_emit(c, m->vmo->name, n->base, n->size, depth + 1, ZX_INFO_MAPS_TYPE_MAPPING);
-    if (e) {
-      size_t pages = 0;
-      for_committed_pages(m, 0, UINT64_MAX, count_page, &pages);
-      e->u.mapping.mmu_flags = m->perms;
-      e->u.mapping.vmo_koid = m->vmo->obj.koid;
-      e->u.mapping.vmo_offset = m->vmo_offset;
-      e->u.mapping.committed_pages = pages;
-      e->u.mapping.populated_pages = pages;
-    }
-    n = vm_range_next(n);
   }
+}
+
+struct maps_walk {
+  struct maps_cursor *c;
+  size_t depth;  // top's
+};
+
+static void maps_visit(void *ctx, struct vm_range_node *n, size_t below) {
+  struct maps_walk *w = ctx;
+  if (node_kind(n) == VM_NODE_VMAR) {
+    maps_emit_vmar(w->c, node_vmar(n), w->depth + below);
+    return;
+  }
+  struct vm_mapping *m = node_mapping(n);
+  zx_info_maps_t *e =
+      maps_emit(w->c, m->vmo->name, n->base, n->size, w->depth + below, ZX_INFO_MAPS_TYPE_MAPPING);
+  if (e) {
+    size_t pages = 0;
+    for_committed_pages(m, 0, UINT64_MAX, count_page, &pages);
+    e->u.mapping.mmu_flags = m->perms;
+    e->u.mapping.vmo_koid = m->vmo->obj.koid;
+    e->u.mapping.vmo_offset = m->vmo_offset;
+    e->u.mapping.committed_pages = pages;
+    e->u.mapping.populated_pages = pages;
+  }
+}
+
+// v and its subtree, v at depth.
+static void maps_walk_locked(struct maps_cursor *c, struct vmar *top, size_t depth) {
+  maps_emit_vmar(c, top, depth);
+  struct maps_walk w = {.c = c, .depth = depth};
+  vmar_walk_locked(top, maps_visit, &w);
 }
 
 static void koid_name(char name[ZX_MAX_NAME_LEN], const char *prefix, uint64_t koid) {
   char digits[24];
   size_t nd = 0, len = strlen(prefix);
   memcpy(name, prefix, len + 1);
-  do digits[nd++] = (char)('0' + koid % 10); while ((koid /= 10) && nd < sizeof digits);
+  do digits[nd++] = (char)('0' + koid % 10);
+  while ((koid /= 10) && nd < sizeof digits);
   while (nd && len < ZX_MAX_NAME_LEN - 1) name[len++] = digits[--nd];
   name[len] = 0;
 }
@@ -804,7 +831,9 @@ static struct vm_mapping *find_mapping_locked(struct process *p, uintptr_t va, b
                                               struct vmar **vmar) {
   // Restricted mode has no window: a fault there is the program's, not a page to map.
   bool in_window = va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END;
-  struct vmar *v = !in_window ? p->root_vmar : restricted ? NULL : shared_group_root_vmar_locked(p->group);
+  struct vmar *v = !in_window   ? p->root_vmar
+                   : restricted ? NULL
+                                : shared_group_root_vmar_locked(p->group);
   while (v && !v->destroyed) {
     struct vm_range_node *n = vm_range_find(&v->children, va);
     if (!n) break;
@@ -862,6 +891,11 @@ static void mapping_stats(struct vm_mapping *m, zx_info_task_stats_t *out) {
   for_committed_pages(m, 0, UINT64_MAX, page_stats, &w);
 }
 
+static void stats_visit(void *out, struct vm_range_node *n, size_t depth) {
+  (void)depth;
+  if (node_kind(n) == VM_NODE_MAPPING) mapping_stats(node_mapping(n), out);
+}
+
 zx_status_t vm_task_stats(struct process *p, zx_info_task_stats_t *out) {
   zx_status_t status = ZX_OK;
   irq_state_t state = spin_lock_irqsave(&vm_lock);
@@ -869,22 +903,7 @@ zx_status_t vm_task_stats(struct process *p, zx_info_task_stats_t *out) {
   if (!top || top->destroyed) {
     status = ZX_ERR_BAD_STATE;
   } else {
-    // Depth first, iteratively (nesting depth is up to user space).
-    struct vmar *cur = top;
-    struct vm_range_node *n = vm_range_first(&top->children);
-    for (;;) {
-      if (!n) {
-        if (cur == top) break;
-        n = vm_range_next(&cur->node.range);
-        cur = cur->parent;
-      } else if (node_kind(n) == VM_NODE_VMAR) {
-        cur = node_vmar(n);
-        n = vm_range_first(&cur->children);
-      } else {
-        mapping_stats(node_mapping(n), out);
-        n = vm_range_next(n);
-      }
-    }
+    vmar_walk_locked(top, stats_visit, out);
   }
   spin_unlock_irqrestore(&vm_lock, state);
   return status;
@@ -958,7 +977,8 @@ size_t vm_debug_write(struct process *p, uintptr_t addr, const void *buf, size_t
     status = vmo_commit_page_locked(m->vmo, mapping_page_index(m, va), true, &pa, &writable);
   if (status == ZX_OK) {
     memcpy((char *)paddr_to_kva(pa) + (addr - va), buf, n);
-    if (m->perms & ZX_VM_PERM_EXECUTE) arch_cache_op((uintptr_t)paddr_to_kva(pa), PAGE_SIZE, ARCH_CACHE_SYNC);
+    if (m->perms & ZX_VM_PERM_EXECUTE)
+      arch_cache_op((uintptr_t)paddr_to_kva(pa), PAGE_SIZE, ARCH_CACHE_SYNC);
   }
   spin_unlock_irqrestore(&vm_lock, state);
   if (old) kobject_unref(&old->obj);

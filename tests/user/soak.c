@@ -265,8 +265,7 @@ struct counts {
 
 static struct counts kernel_counts(void) {
   janus_info_kmem_stats_t s = {0};
-  EXPECT_EQ(zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, &s, sizeof s, NULL, NULL),
-            ZX_OK);
+  kernel_record(JANUS_INFO_KMEM_STATS, &s, sizeof s);
   // What kmem_unused_pages() adds up in the kernel (core/vm/kmem.c).
   return (struct counts){
       (s.free_bytes + s.heap_bytes + s.mmu_overhead_bytes + s.free_slab_bytes) / PAGE,

@@ -48,4 +48,13 @@ static inline zx_vaddr_t vmar_base(zx_handle_t vmar) {
   return info.base;
 }
 
+// The one record of a Janus topic about the whole kernel (JANUS_INFO_KERNEL_COUNTS,
+// JANUS_INFO_KMEM_STATS), read through the default job.
+static inline void kernel_record(uint32_t topic, void *out, size_t size) {
+  size_t actual = 0, avail = 0;
+  EXPECT_EQ(zx_object_get_info(zx_job_default(), topic, out, size, &actual, &avail), ZX_OK);
+  EXPECT_EQ(actual, 1);
+  EXPECT_EQ(avail, 1);
+}
+
 #endif  // TESTS_USER_USER_TEST_H_
