@@ -23,23 +23,17 @@ echo "	.balign 8"
 echo "root_base:"
 echo "	.ascii \"JLXROOT1\""
 echo "	.quad $n"
+# One pass: the table, the paths and the data go to subsections 0, 1 and 2 of
+# .rodata, which the assembler lays out in that order.
 i=0
 printf '%s\n' "$list" | while IFS= read -r p; do
   [ -n "$p" ] || continue
-  mode=$(stat -c '0x%f' "$root/$p")
+  echo "	.subsection 0"
   echo "	.quad .Lpath$i - root_base, .Ldata$i - root_base, .Lend$i - .Ldata$i"
-  echo "	.word $mode, 0"
-  i=$((i + 1))
-done
-i=0
-printf '%s\n' "$list" | while IFS= read -r p; do
-  [ -n "$p" ] || continue
+  echo "	.word $(stat -c '0x%f' "$root/$p"), 0"
+  echo "	.subsection 1"
   echo ".Lpath$i:	.asciz \"$p\""
-  i=$((i + 1))
-done
-i=0
-printf '%s\n' "$list" | while IFS= read -r p; do
-  [ -n "$p" ] || continue
+  echo "	.subsection 2"
   echo "	.balign 8"
   echo ".Ldata$i:"
   if [ -L "$root/$p" ]; then
