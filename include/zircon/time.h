@@ -13,40 +13,38 @@
 #define ZX_MIN(n) (ZX_SEC(n) * 60LL)
 #define ZX_HOUR(n) (ZX_MIN(n) * 60LL)
 
-// A sum or difference that overflowed wrapped to the other sign: the true value lies
-// beyond the wrapped one's opposite end.
-static inline zx_time_t zx_time_saturate_(zx_time_t wrapped) {
-  return wrapped >= 0 ? ZX_TIME_INFINITE_PAST : ZX_TIME_INFINITE;
+// Sums and differences of times and durations saturate: one that overflows becomes
+// infinite (past or future) on the side the true value lies, as Zircon's do.
+static inline int64_t zx_time_add_saturating_(int64_t a, int64_t b) {
+  int64_t x = 0;
+  if (!__builtin_add_overflow(a, b, &x)) return x;
+  return b < 0 ? ZX_TIME_INFINITE_PAST : ZX_TIME_INFINITE;
+}
+
+static inline int64_t zx_time_sub_saturating_(int64_t a, int64_t b) {
+  int64_t x = 0;
+  if (!__builtin_sub_overflow(a, b, &x)) return x;
+  return b > 0 ? ZX_TIME_INFINITE_PAST : ZX_TIME_INFINITE;
 }
 
 static inline zx_time_t zx_time_add_duration(zx_time_t time, zx_duration_t duration) {
-  zx_time_t x = 0;
-  if (__builtin_add_overflow(time, duration, &x)) return zx_time_saturate_(x);
-  return x;
+  return zx_time_add_saturating_(time, duration);
 }
 
 static inline zx_time_t zx_time_sub_duration(zx_time_t time, zx_duration_t duration) {
-  zx_time_t x = 0;
-  if (__builtin_sub_overflow(time, duration, &x)) return zx_time_saturate_(x);
-  return x;
+  return zx_time_sub_saturating_(time, duration);
 }
 
 static inline zx_duration_t zx_time_sub_time(zx_time_t time1, zx_time_t time2) {
-  zx_duration_t x = 0;
-  if (__builtin_sub_overflow(time1, time2, &x)) return zx_time_saturate_(x);
-  return x;
+  return zx_time_sub_saturating_(time1, time2);
 }
 
 static inline zx_duration_t zx_duration_add_duration(zx_duration_t dur1, zx_duration_t dur2) {
-  zx_duration_t x = 0;
-  if (__builtin_add_overflow(dur1, dur2, &x)) return zx_time_saturate_(x);
-  return x;
+  return zx_time_add_saturating_(dur1, dur2);
 }
 
 static inline zx_duration_t zx_duration_sub_duration(zx_duration_t dur1, zx_duration_t dur2) {
-  zx_duration_t x = 0;
-  if (__builtin_sub_overflow(dur1, dur2, &x)) return zx_time_saturate_(x);
-  return x;
+  return zx_time_sub_saturating_(dur1, dur2);
 }
 
 static inline zx_duration_t zx_duration_mul_int64(zx_duration_t duration, int64_t multiplier) {
