@@ -24,6 +24,19 @@ qemu_major() {
   qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -1
 }
 
+# apt lets one program at a time use its lists and dpkg, and two checkouts of Janus (CI
+# beside a developer's make test) may install at once: Janus's own runs take turns, and
+# a busy or failing apt-get (another user's, the network) is retried for a few minutes.
+apt_get() {
+  local tries=0
+  until flock /tmp/janus-apt.lock $SUDO apt-get -o DPkg::Lock::Timeout=120 "$@"; do
+    tries=$((tries + 1))
+    [ $tries -lt 12 ] || return 1
+    say "apt-get $1 failed (busy?): again in 15 s"
+    sleep 15
+  done
+}
+
 host_arch=$(dpkg --print-architecture)
 # On an arm64 host the native gcc and binutils are aarch64-linux-gnu-*; elsewhere the
 # cross packages provide those names.
@@ -75,15 +88,15 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_qemu = 1 ] || [ $need_arm64 = 1 ] || [ $n
   [ "$host_arch" = arm64 ] || dpkg --print-foreign-architectures | grep -qx arm64 ||
     $SUDO dpkg --add-architecture arm64
   say "apt-get update"
-  $SUDO apt-get update -qq
+  apt_get update -qq
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
-    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   if [ $need_qemu = 1 ]; then
     say "installing qemu-system-arm from $codename-backports"
-    $SUDO apt-get install -y -qq --no-install-recommends -t "$codename-backports" qemu-system-arm >/dev/null ||
-      $SUDO apt-get install -y -qq --no-install-recommends qemu-system-arm >/dev/null
+    apt_get install -y -qq --no-install-recommends -t "$codename-backports" qemu-system-arm >/dev/null ||
+      apt_get install -y -qq --no-install-recommends qemu-system-arm >/dev/null
     [ "$(qemu_major)" -ge "$QEMU_MIN_MAJOR" ] || { echo "deps: QEMU >= $QEMU_MIN_MAJOR is needed, have $(qemu_major)" >&2; exit 1; }
   fi
 fi
