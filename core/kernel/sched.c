@@ -91,9 +91,11 @@ void schedule(void) {
     push_locked(q, prev);
   }
   struct thread *next = pop_locked(q);
-  if (next) thread_set_state(next, THREAD_RUNNING);  // READY: never a thread that exits
+  if (!next)
+    next = cpu->idle;  // always RUNNING
+  else
+    thread_set_state(next, THREAD_RUNNING);  // READY: never a thread that exits
   spin_unlock(&q->lock);
-  if (!next) next = cpu->idle;
   if (next != prev) {
     cpu->current = next;
     arch_thread_switch(prev, next);
