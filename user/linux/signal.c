@@ -32,8 +32,11 @@ static bool ignored(struct lx_process *p, int sig) {
   return h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignores(sig));
 }
 
+// Also read without the lock (syscall.c), hence the atomic loads.
 bool lx_signal_pending(struct lx_thread *t) {
-  return ((t->pending | t->proc->pending) & ~(t->sigmask & ~UNBLOCKABLE)) != 0;
+  uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) |
+                     __atomic_load_n(&t->proc->pending, __ATOMIC_RELAXED);
+  return (pending & ~(t->sigmask & ~UNBLOCKABLE)) != 0;
 }
 
 void lx_signal_send_thread(struct lx_thread *t, int sig) {

@@ -98,7 +98,7 @@ static void thread_main(uintptr_t unused, uintptr_t arg) {
   t->regs_vmo = vmo;
   if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
   lx_signal_deliver(t);
-  lx_unlock();
+  lx_reenter_unlock(t);
   lx_enter(t);
 }
 
