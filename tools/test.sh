@@ -162,6 +162,10 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     status=1; cp "$out/$board-linux-build.log" "$log.result"
   fi
   record "$board/linux-suite (Linux programs on the personality; nothing leaked)" $status "$log.result"
+  # tests/linux/errors.c calls io_setup and number 5000 three times each: one line each.
+  [ "$(tr -d '\r' <"$log" | grep -c '^linux: unimplemented system call 0 (io_setup): -ENOSYS$')" = 1 ] &&
+    [ "$(tr -d '\r' <"$log" | grep -c '^linux: unknown system call 5000: -ENOSYS$')" = 1 ]
+  record "$board/linux-enosys-logged-once (by number, with its name)" $? "$log"
   # make linux CMD=...: the command line's output, and make's own status is the
   # command's, a death by signal as 128 + the signal (tools/make_exit.c).
   log=$out/$board-make-linux.log

@@ -45,18 +45,20 @@ static const char *const names[] = {LX_SYSCALL_NAMES};
 #define HANDLERS (sizeof handlers / sizeof handlers[0])
 #define NAMES (sizeof names / sizeof names[0])
 
-static uint64_t reported[(NAMES + 64) / 64];
+// Each number is logged once (numbers past REPORTED: the first of them only), so a
+// program cannot flood the console.
+#define REPORTED (NAMES > 8192 ? NAMES : 8192)
+static uint64_t reported[REPORTED / 64 + 1];
 
 static long unimplemented(uint64_t nr) {
-  if (nr < NAMES) {
-    if (!(reported[nr / 64] & (1ull << (nr % 64)))) {
-      reported[nr / 64] |= 1ull << (nr % 64);
-      lx_log("unimplemented system call %lu (%s): -ENOSYS", (unsigned long)nr,
-             names[nr] ? names[nr] : "?");
-    }
-  } else {
-    lx_log("unknown system call %lu: -ENOSYS", (unsigned long)nr);
-  }
+  uint64_t bit = nr < REPORTED ? nr : REPORTED;
+  if (reported[bit / 64] & (1ull << (bit % 64))) return -LX_ENOSYS;
+  reported[bit / 64] |= 1ull << (bit % 64);
+  if (nr < NAMES && names[nr])
+    lx_log("unimplemented system call %lu (%s): -ENOSYS", (unsigned long)nr, names[nr]);
+  else
+    lx_log("unknown system call %lu: -ENOSYS%s", (unsigned long)nr,
+           nr < REPORTED ? "" : " (larger unknown numbers are not logged again)");
   return -LX_ENOSYS;
 }
 
