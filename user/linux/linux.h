@@ -201,6 +201,8 @@ struct lx_process {
   bool vfork_waiting;  // its vfork parent sleeps (on child_exit) until its exec or end
   bool waited;
   struct lx_waitq child_exit;  // wait4 sleeps here
+  zx_time_t alarm_deadline;    // ITIMER_REAL (itimer.c): 0 disarmed
+  zx_duration_t alarm_interval;
   char exe[256];
   char name[16];
 };

@@ -25,7 +25,7 @@
   X(clone) X(execve) X(mmap) X(mprotect) X(msync) X(madvise) X(prlimit64) X(getrandom)         \
   X(times) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)               \
   X(getresuid) X(getresgid) X(sync) X(syncfs) X(sched_setaffinity)                             \
-  X(mknodat) X(sendfile) X(fstatfs) X(statfs) X(getcpu)
+  X(mknodat) X(sendfile) X(fstatfs) X(statfs) X(getcpu) X(getitimer) X(setitimer)
 
 // Handlers that run without lx_lock (linux.h, "Locking"): they read only what never
 // changes while the process lives (pid, tid, the sibling's handles) or is the calling
