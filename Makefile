@@ -103,7 +103,7 @@ help:
 	@echo "  fuzz            libFuzzer on the host: device tree, ELF checks, handle table, VMAR ranges"
 	@echo "  fuzz-deps, fuzz-run, fuzz-replay   make fuzz's steps: install clang, search, replay the corpus"
 	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
-	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one"
+	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one; make exits with its status"
 	@echo "  deps            install the tools (Debian packages, Pi firmware, newlib: minutes the first time)"
 	@echo "  image           the kernel image of BOARD and FLAVOR only"
 	@echo "  check-image     check the image's header, relocations and that it uses no FP/SIMD"
