@@ -1,5 +1,5 @@
 // System calls from several processes and threads at once on 4 CPUs: the lockless
-// ones (ids, clocks, getrandom, uname) and locked ones (getppid, files, pipes) give
+// ones (ids, clocks, getrandom, uname, signal masks) and locked ones (getppid, files, pipes) give
 // each caller its own right answer while the others run; signals reach a thread
 // looping on lockless calls and one looping with no system call at all.
 #define _GNU_SOURCE
@@ -47,6 +47,12 @@ static void *worker(void *arg) {
       bad += fd < 0 || read(fd, &c, 1) != 1;
       close(fd);
     }
+    sigset_t usr2;  // (nobody sends it: the mask calls themselves are checked)
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    sigset_t was;
+    bad += sigprocmask(SIG_BLOCK, &usr2, &was) != 0 || sigismember(&was, SIGUSR2);
+    bad += sigprocmask(SIG_UNBLOCK, &usr2, &was) != 0 || !sigismember(&was, SIGUSR2);
     int cpu = sched_getcpu();
     if (cpu >= 0 && cpu < 64) cpu_seen[cpu] = 1;
   }
@@ -69,17 +75,26 @@ static long run_threads(void) {
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { stop = sig; }
 
-// A child that loops (on getpid, or on nothing) until a signal's handler stops it; it
-// tells the parent through fd that it is looping. Exits with the signal's number.
+// A child that loops (on getpid and blocking and unblocking the signal, or on nothing)
+// until the signal's handler stops it; it tells the parent through fd that it is
+// looping. Exits with the signal's number.
 static pid_t looper(int fd, int sig, int syscalls) {
   pid_t c = fork();
   if (c != 0) return c;
   signal(sig, on_signal);
   write(fd, "r", 1);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
   volatile long n = 0;
   while (!stop) {
-    if (syscalls) n += getpid() > 0;
-    else n++;
+    if (syscalls) {
+      n += getpid() > 0;
+      sigprocmask(SIG_BLOCK, &set, NULL);  // a signal sent now waits for the unblock
+      sigprocmask(SIG_UNBLOCK, &set, NULL);
+    } else {
+      n++;
+    }
   }
   _exit(stop);
 }

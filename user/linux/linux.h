@@ -17,7 +17,9 @@
 // 4. A thread's pending signals, exiting flag and in_restricted are written under the
 //    lock and read without it (atomically) on the lockless way back; a sender sets
 //    them before it looks at in_restricted (lx_thread_wake), so either the thread sees
-//    the signal or the sender kicks it out of Linux code.
+//    the signal or the sender kicks it out of Linux code. Its signal mask is the one
+//    thing another thread's state it writes without the lock (rt_sigprocmask): only
+//    it writes the mask, and senders read it after a fence (signal.c, mask_of).
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

@@ -29,11 +29,13 @@
 
 // Handlers that run without lx_lock (linux.h, "Locking"): they read only what never
 // changes while the process lives (pid, tid, the sibling's handles) or is the calling
-// thread's alone, and otherwise call the kernel.
+// thread's alone (its signal mask: signal.c says how senders read it), and otherwise
+// call the kernel.
 #define LX_LOCKLESS(X)                                                                         \
   X(getpid) X(gettid) X(getuid) X(geteuid) X(getgid) X(getegid) X(getresuid) X(getresgid)      \
   X(getgroups) X(uname) X(clock_gettime) X(clock_getres) X(gettimeofday) X(times)              \
-  X(getrandom) X(sched_yield) X(sched_getaffinity) X(getcpu) X(madvise) X(set_tid_address)
+  X(getrandom) X(sched_yield) X(sched_getaffinity) X(getcpu) X(madvise) X(set_tid_address)   \
+  X(rt_sigprocmask)
 
 #define DECLARE(name) long lx_sys_##name(struct lx_thread *t, const uint64_t *a);
 LX_HANDLERS(DECLARE)
