@@ -272,6 +272,8 @@ int lx_futex_wake(struct lx_process *p, uintptr_t addr, int n);
 #define LX_REGS_SET ((long)0x7fffffff00000001)
 typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
 void lx_dispatch(struct lx_thread *t, uint64_t reason);
+// Lock held: ends t if it must, delivers its signals and drops the lock for re-entry.
+void lx_return_to_linux(struct lx_thread *t);
 // entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back
 // to lx_dispatch on t's normal-mode stack. Never returns.
 void lx_enter(struct lx_thread *t) __attribute__((noreturn));

@@ -102,6 +102,12 @@ static bool may_reenter_unlocked(struct lx_thread *t) {
   return false;
 }
 
+void lx_return_to_linux(struct lx_thread *t) {
+  if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
+  lx_signal_deliver(t);
+  lx_reenter_unlock(t);
+}
+
 void lx_dispatch(struct lx_thread *t, uint64_t reason) {
   __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
   zx_restricted_state_t *r = t->regs;
@@ -111,9 +117,7 @@ void lx_dispatch(struct lx_thread *t, uint64_t reason) {
     t->interrupted = false;
     if (may_reenter_unlocked(t)) return;
     lx_lock();
-    if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
-    lx_signal_deliver(t);
-    lx_reenter_unlock(t);
+    lx_return_to_linux(t);
     return;
   }
   lx_lock();
@@ -129,7 +133,5 @@ void lx_dispatch(struct lx_thread *t, uint64_t reason) {
     t->interrupted = false;
     if (reason == ZX_RESTRICTED_REASON_EXCEPTION) fault(t);
   }
-  if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
-  lx_signal_deliver(t);
-  lx_reenter_unlock(t);
+  lx_return_to_linux(t);
 }
