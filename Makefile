@@ -103,7 +103,7 @@ help:
 	@echo "  fuzz            libFuzzer on the host: device tree, ELF checks, handle table, VMAR ranges"
 	@echo "  fuzz-deps, fuzz-run, fuzz-replay   make fuzz's steps: install clang, search, replay the corpus"
 	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
-	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one"
+	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one; make exits with its status"
 	@echo "  deps            install the tools (Debian packages, Pi firmware, newlib: minutes the first time)"
 	@echo "  image           the kernel image of BOARD and FLAVOR only"
 	@echo "  check-image     check the image's header, relocations and that it uses no FP/SIMD"
@@ -216,10 +216,22 @@ run: deps
 # PROGRAM=static-binary ARGS='...' one program; make exits with its status (128 + N
 # for a death by signal N). LINUX_ROOT=folder adds files. The image is built with
 # LINUX=1 (its own build folder); PROGRAM becomes LINUX_PROGRAM there.
-linux: deps
+# make's own status is the command's: tools/make_exit.c, loaded only for this goal,
+# gives make $(janus-exit-with N); without it (no host cc) make fails with 2 instead.
+LINUX_STATUS := build/$(BOARD)/linux-status
+ifneq ($(filter linux,$(MAKECMDGOALS)),)
+-load build/host/make_exit.so(janus_make_exit_setup)
+endif
+build/host/make_exit.so: tools/make_exit.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $<
+linux: $(LINUX_STATUS)
+	@$(janus-exit-with $(file <$(LINUX_STATUS)))exit $(file <$(LINUX_STATUS))
+$(LINUX_STATUS): deps FORCE
 	@$(MAKE) --no-print-directory LINUX=1 LINUX_PROGRAM="$(PROGRAM)" PROGRAM= image
+	@rm -f $@
 	@bash tools/linux-run.sh --board $(BOARD) --image build/$(BOARD)/$(FLAVOR)$(if $(filter-out 0,$(ASID_BITS)),-asid$(ASID_BITS))$(if $(filter off,$(ASID)),-asidoff)-linux/$(BOARD_IMAGE_NAME) \
-	  --timeout $(QEMU_TIMEOUT) $(if $(CMD)$(PROGRAM),,--interactive)
+	  --timeout $(QEMU_TIMEOUT) $(if $(CMD)$(PROGRAM),,--interactive) --status-file $@ || [ -s $@ ]
 
 GDB_PORT ?= 1234
 debug: deps

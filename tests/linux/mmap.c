@@ -1,4 +1,6 @@
-// mmap: anonymous memory, files, MAP_FIXED, munmap and mprotect (checked by faults).
+// mmap: anonymous memory, files, MAP_FIXED, munmap and mprotect (checked by faults),
+// mremap (shrinks in place; cannot grow: ENOMEM).
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -52,5 +54,25 @@ int main(void) {
   CHECK_EQ(munmap(f, 4096), 0);
   CHECK_EQ(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 99, 0), MAP_FAILED);
   CHECK_EQ(errno, EBADF);
+
+  char *r = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(r != MAP_FAILED);
+  r[0] = 'k';
+  CHECK(mremap(r, 4 * 4096, 4 * 4096, 0) == r);
+  CHECK(mremap(r, 4 * 4096, 4096, 0) == r);  // shrunk: the rest is unmapped
+  CHECK_EQ(r[0], 'k');
+  if (sigsetjmp(escape, 1) == 0) {
+    signal(SIGSEGV, on_segv);
+    r[4096] = 1;
+    CHECK(0);  // not reached: the tail is gone
+  }
+  signal(SIGSEGV, SIG_DFL);
+  CHECK_EQ(mremap(r, 4096, 8192, 0), MAP_FAILED);
+  CHECK_EQ(errno, ENOMEM);
+  CHECK_EQ(mremap(r + 1, 4096, 4096, 0), MAP_FAILED);
+  CHECK_EQ(errno, EINVAL);
+  CHECK_EQ(mremap(r + 4096, 4096, 4096, 0), MAP_FAILED);  // not mapped
+  CHECK_EQ(errno, EFAULT);
+  CHECK_EQ(munmap(r, 4096), 0);
   return test_done();
 }

@@ -1,5 +1,5 @@
-// Signals: handlers with siginfo, masks and pending signals, SIGCHLD, a SIGSEGV
-// handler that escapes with siglongjmp, default actions.
+// Signals: handlers with siginfo, masks and pending signals, SIGCHLD, SIGTERM, SIGINT
+// and SIGPIPE handlers, a SIGSEGV handler that escapes with siglongjmp, default actions.
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -21,6 +21,12 @@ static void on_usr1(int sig, siginfo_t *info, void *uc) {
 static void on_chld(int sig) {
   (void)sig;
   chld++;
+}
+static volatile int term, intr, piped;
+static void on_other(int sig) {
+  if (sig == SIGTERM) term++;
+  if (sig == SIGINT) intr++;
+  if (sig == SIGPIPE) piped++;
 }
 static void on_segv(int sig, siginfo_t *info, void *uc) {
   (void)sig, (void)uc;
@@ -56,6 +62,31 @@ int main(void) {
   int status;
   while (waitpid(c, &status, 0) < 0 && errno == EINTR) {}
   CHECK_EQ(chld, 1);
+
+  // SIGTERM from another process (this one waits for it meanwhile), SIGINT, SIGPIPE.
+  struct sigaction other = {0};
+  other.sa_handler = on_other;
+  other.sa_flags = SA_RESTART;
+  CHECK_EQ(sigaction(SIGTERM, &other, NULL), 0);
+  CHECK_EQ(sigaction(SIGINT, &other, NULL), 0);
+  CHECK_EQ(sigaction(SIGPIPE, &other, NULL), 0);
+  c = fork();
+  if (c == 0) _exit(kill(getppid(), SIGTERM) == 0 ? 0 : 1);
+  while (waitpid(c, &status, 0) < 0 && errno == EINTR) {}
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  CHECK_EQ(term, 1);
+  CHECK_EQ(kill(getpid(), SIGINT), 0);
+  CHECK_EQ(intr, 1);
+  int p[2];
+  CHECK_EQ(pipe(p), 0);
+  close(p[0]);
+  CHECK_EQ(write(p[1], "x", 1), -1);
+  CHECK_EQ(errno, EPIPE);
+  CHECK_EQ(piped, 1);
+  close(p[1]);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
 
   struct sigaction segv = {0};
   segv.sa_sigaction = on_segv;

@@ -72,18 +72,8 @@ void lx_fdtable_cloexec(struct lx_fdtable *ft) {
     }
 }
 
-// Not cryptographic: xorshift seeded from the clock (Janus has no entropy source yet).
-void lx_random_bytes(void *buf, size_t len) {
-  static uint64_t state;
-  if (!state) state = (uint64_t)lx_now() * 0x9e3779b97f4a7c15ULL | 1;
-  uint8_t *p = buf;
-  for (size_t i = 0; i < len; i++) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    p[i] = (uint8_t)(state >> 24);
-  }
-}
+// Janus's CPRNG (zx_cprng_draw): safe without the lock, and cryptographic.
+void lx_random_bytes(void *buf, size_t len) { zx_cprng_draw(buf, len); }
 
 // The same bytes (zeros, random) into Linux memory, in pieces.
 static long fill_user(struct lx_thread *t, uintptr_t buf, size_t len, bool random) {
@@ -132,7 +122,14 @@ static long node_write(struct lx_thread *t, struct lx_node *n, uintptr_t buf, si
     case LX_S_IFDIR:
       return -LX_EISDIR;
     case LX_S_IFCHR:
-      if (n->dev == LX_DEV_CONSOLE) return lx_console_write_user(t, buf, len);
+      if (n->dev == LX_DEV_CONSOLE) {
+        // The UART may take long (115200 baud): other calls go on meanwhile. The
+        // callers keep the file (and so the node) alive, and touch nothing else.
+        lx_unlock();
+        long done = lx_console_write_user(t, buf, len);
+        lx_lock();
+        return done;
+      }
       return (long)len;  // null, zero, urandom swallow writes
     case LX_S_IFREG:
       break;

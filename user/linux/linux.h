@@ -1,7 +1,25 @@
 // The Linux personality's internal interfaces (user/linux; README "Linux programs").
 // All of its state lives in the shared window, seen alike by every member of the
 // group: the prototype (this program's main) and one sibling per Linux process.
-// One lock (lx_lock) guards it all; a handler that blocks drops it (lx_sleep).
+//
+// Locking. Linux code runs on every CPU at once, each thread in its own Janus thread;
+// only the personality's handlers are ordered, by these rules:
+// 1. lx_lock guards the shared tables: processes, threads, fd tables, open files,
+//    nodes, pipes, futex waiters, the console's buffers, signal state of others.
+// 2. Handlers in syscall.c's LX_LOCKLESS list run without it: they read only what is
+//    fixed for the process's life (pid, tid, its sibling's handles) or the calling
+//    thread's own fields, and otherwise ask the kernel (clocks, CPRNG, copies to Linux
+//    memory). Such a thread re-enters Linux code without the lock unless a signal or
+//    an exit waits for it (syscall.c, may_reenter_unlocked).
+// 3. Nothing waits with the lock held: a blocking handler sleeps in lx_sleep, which
+//    drops it; a console write drops it around the UART (file.c). Code that drops it
+//    keeps what it uses alive first (a file's refs) and looks again after.
+// 4. A thread's pending signals, exiting flag and in_restricted are written under the
+//    lock and read without it (atomically) on the lockless way back; a sender sets
+//    them before it looks at in_restricted (lx_thread_wake), so either the thread sees
+//    the signal or the sender kicks it out of Linux code. Its signal mask is the one
+//    thing another thread's state it writes without the lock (rt_sigprocmask): only
+//    it writes the mask, and senders read it after a fence (signal.c, mask_of).
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,7 +53,8 @@ struct lx_waitq {
 // deadline: 0, -LX_EINTR (a signal is pending) or -LX_ETIMEDOUT.
 int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline);
 void lx_wake_all(struct lx_waitq *q);
-void lx_thread_wake(struct lx_thread *t);  // out of any lx_sleep, and out of restricted mode
+void lx_thread_wake(struct lx_thread *t);     // out of any lx_sleep, and out of restricted mode
+void lx_reenter_unlock(struct lx_thread *t);  // t goes back to Linux code: the last unlock
 
 // --- logging (log.c) ------------------------------------------------------------------
 void lx_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -184,6 +203,8 @@ struct lx_process {
   bool vfork_waiting;  // its vfork parent sleeps (on child_exit) until its exec or end
   bool waited;
   struct lx_waitq child_exit;  // wait4 sleeps here
+  zx_time_t alarm_deadline;    // ITIMER_REAL (itimer.c): 0 disarmed
+  zx_duration_t alarm_interval;
   char exe[256];
   char name[16];
 };
@@ -251,6 +272,8 @@ int lx_futex_wake(struct lx_process *p, uintptr_t addr, int n);
 #define LX_REGS_SET ((long)0x7fffffff00000001)
 typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
 void lx_dispatch(struct lx_thread *t, uint64_t reason);
+// Lock held: ends t if it must, delivers its signals and drops the lock for re-entry.
+void lx_return_to_linux(struct lx_thread *t);
 // entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back
 // to lx_dispatch on t's normal-mode stack. Never returns.
 void lx_enter(struct lx_thread *t) __attribute__((noreturn));

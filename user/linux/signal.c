@@ -32,24 +32,36 @@ static bool ignored(struct lx_process *p, int sig) {
   return h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignores(sig));
 }
 
+// Also read without the lock (syscall.c), hence the atomic loads.
 bool lx_signal_pending(struct lx_thread *t) {
-  return ((t->pending | t->proc->pending) & ~(t->sigmask & ~UNBLOCKABLE)) != 0;
+  uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) |
+                     __atomic_load_n(&t->proc->pending, __ATOMIC_RELAXED);
+  return (pending & ~(t->sigmask & ~UNBLOCKABLE)) != 0;
+}
+
+// A thread's mask, as another thread sees it: the thread changes its own without the
+// lock (rt_sigprocmask is lockless), so a sender sets pending first, then fences and
+// reads the mask; the thread writes its mask, fences and reads pending on its way
+// back (syscall.c). One of the two sees the other's write.
+static uint64_t mask_of(struct lx_thread *t) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  return __atomic_load_n(&t->sigmask, __ATOMIC_RELAXED);
 }
 
 void lx_signal_send_thread(struct lx_thread *t, int sig) {
   if (sig <= 0 || sig > LX_NSIG) return;
-  if (ignored(t->proc, sig) && !(t->sigmask & BIT(sig))) return;
-  t->pending |= BIT(sig);
+  if (ignored(t->proc, sig) && !(mask_of(t) & BIT(sig))) return;
+  __atomic_or_fetch(&t->pending, BIT(sig), __ATOMIC_RELAXED);
   lx_thread_wake(t);
 }
 
 void lx_signal_send_process(struct lx_process *p, int sig) {
   if (sig <= 0 || sig > LX_NSIG || p->state != LX_PROC_LIVE) return;
   if (ignored(p, sig)) return;
-  p->pending |= BIT(sig);
+  __atomic_or_fetch(&p->pending, BIT(sig), __ATOMIC_RELAXED);
   // Any thread that does not block it may take it: wake them all to look.
   for (struct lx_thread *t = p->threads; t; t = t->next)
-    if (!(t->sigmask & BIT(sig)) || sig == LX_SIGKILL) lx_thread_wake(t);
+    if (!(mask_of(t) & BIT(sig)) || sig == LX_SIGKILL) lx_thread_wake(t);
 }
 
 void lx_signal_reset_on_exec(struct lx_process *p) {
@@ -209,25 +221,27 @@ long lx_sys_rt_sigaction(struct lx_thread *t, const uint64_t *a) {
   return 0;
 }
 
+// Lockless (syscall.c): only this thread writes its mask; mask_of says how senders
+// read it. A signal it unblocks is delivered on the way back.
 long lx_sys_rt_sigprocmask(struct lx_thread *t, const uint64_t *a) {
   if (a[3] != 8) return -LX_EINVAL;
-  uint64_t set = 0, old = t->sigmask;
+  uint64_t set = 0, old = t->sigmask, mask;
   if (a[1] && lx_copy_in(t, &set, a[1], 8) != 0) return -LX_EFAULT;
   if (a[1]) {
     switch (a[0]) {
       case LX_SIG_BLOCK:
-        t->sigmask |= set;
+        mask = old | set;
         break;
       case LX_SIG_UNBLOCK:
-        t->sigmask &= ~set;
+        mask = old & ~set;
         break;
       case LX_SIG_SETMASK:
-        t->sigmask = set;
+        mask = set;
         break;
       default:
         return -LX_EINVAL;
     }
-    t->sigmask &= ~UNBLOCKABLE;
+    __atomic_store_n(&t->sigmask, mask & ~UNBLOCKABLE, __ATOMIC_RELAXED);
   }
   if (a[2] && lx_copy_out(t, a[2], &old, 8) != 0) return -LX_EFAULT;
   return 0;

@@ -56,6 +56,15 @@ void lx_wake_all(struct lx_waitq *q) {
 
 void lx_thread_wake(struct lx_thread *t) {
   wake(t);
-  // Running Linux code: the kick brings it back to the vector, which delivers.
-  if (t->in_restricted && t->thread != ZX_HANDLE_INVALID) zx_restricted_kick(t->thread, 0);
+  // Running Linux code, or about to: the kick brings it back to the vector, which
+  // delivers (a kick before the entry makes the entry return at once). The fence
+  // pairs with may_reenter_unlocked's (syscall.c).
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&t->in_restricted, __ATOMIC_RELAXED) && t->thread != ZX_HANDLE_INVALID)
+    zx_restricted_kick(t->thread, 0);
+}
+
+void lx_reenter_unlock(struct lx_thread *t) {
+  __atomic_store_n(&t->in_restricted, true, __ATOMIC_RELAXED);
+  lx_unlock();
 }

@@ -476,8 +476,15 @@ long lx_sys_fcntl(struct lx_thread *t, const uint64_t *a) {
       return 0;
     case LX_F_GETLK:
     case LX_F_SETLK:
-    case LX_F_SETLKW:
-      return 0;  // one user, no contention: locks always granted
+    case LX_F_SETLKW: {
+      // One user, no contention: locks are always granted (GETLK: F_UNLCK, nobody
+      // holds one). struct flock is 32 bytes, l_type its first short.
+      uint8_t lock[32];
+      if (lx_copy_in(t, lock, a[2], sizeof lock) != 0) return -LX_EFAULT;
+      if (a[1] != LX_F_GETLK) return 0;
+      int16_t unlocked = 2;
+      return lx_copy_out(t, a[2], &unlocked, sizeof unlocked);
+    }
     default:
       return -LX_EINVAL;
   }
@@ -628,14 +635,18 @@ long lx_sys_sendfile(struct lx_thread *t, const uint64_t *a) {
   return -LX_EINVAL;  // callers (cat, cp) fall back to read and write
 }
 
-long lx_sys_statfs(struct lx_thread *t, const uint64_t *a) {
+static long statfs_out(struct lx_thread *t, uintptr_t buf) {
   uint64_t st[15] = {0x01021994 /* tmpfs */, 4096, 65536, 32768, 32768, 65536, 32768, 0, 255, 4096};
-  (void)a;
-  return lx_copy_out(t, a[1], st, sizeof st);
+  return lx_copy_out(t, buf, st, sizeof st);
+}
+long lx_sys_statfs(struct lx_thread *t, const uint64_t *a) {
+  struct lx_node *n;
+  int err = node_at(t, LX_AT_FDCWD, a[0], 0, &n);
+  return err ? err : statfs_out(t, a[1]);
 }
 long lx_sys_fstatfs(struct lx_thread *t, const uint64_t *a) {
   if (!lx_file_get(t, fd_arg(a[0]))) return -LX_EBADF;
-  return lx_sys_statfs(t, a);
+  return statfs_out(t, a[1]);
 }
 
 // poll and select: files are always ready, except an empty pipe with writers and the

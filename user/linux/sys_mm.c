@@ -81,9 +81,30 @@ long lx_sys_msync(struct lx_thread *t, const uint64_t *a) {
   return 0;
 }
 
+#define LX_MREMAP_MAYMOVE 1
+#define LX_MREMAP_FIXED 2
+#define LX_MREMAP_DONTUNMAP 4
+
+// mremap shrinks a mapping in place (its tail is unmapped) or keeps its size; it never
+// grows or moves one: -ENOMEM, as Linux says when it cannot, and glibc's realloc then
+// copies. The old range must lie in one mapping (else -EFAULT, as on Linux).
 long lx_sys_mremap(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return -LX_ENOMEM;  // glibc's realloc falls back to malloc, copy and free
+  uintptr_t old = a[0];
+  size_t old_len = PAGE_UP(a[1]), new_len = PAGE_UP(a[2]);
+  uint64_t flags = a[3];
+  if ((old & (LX_PAGE - 1)) || old_len < a[1] || new_len < a[2] || old_len == 0 || new_len == 0 ||
+      (flags & ~(uint64_t)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) ||
+      ((flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) && !(flags & LX_MREMAP_MAYMOVE)))
+    return -LX_EINVAL;
+  const struct lx_vma *v = t->proc->mm.vmas;
+  while (v && !(v->start <= old && old < v->end)) v = v->next;
+  if (!v || old_len > v->end - old) return -LX_EFAULT;
+  if (flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP) || new_len > old_len) return -LX_ENOMEM;
+  if (new_len < old_len) {
+    int err = lx_mm_unmap(&t->proc->mm, old + new_len, old_len - new_len);
+    if (err) return err;
+  }
+  return (long)old;
 }
 
 long lx_sys_brk(struct lx_thread *t, const uint64_t *a) { return lx_sys_brk_impl(t, a); }

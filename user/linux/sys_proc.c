@@ -351,24 +351,24 @@ long lx_sys_prctl(struct lx_thread *t, const uint64_t *a) {
   return -LX_EINVAL;
 }
 
-long lx_sys_sched_yield(struct lx_thread *t, const uint64_t *a) {
+long lx_sys_sched_yield(struct lx_thread *t, const uint64_t *a) {  // lockless
   (void)t, (void)a;
-  lx_unlock();
   zx_nanosleep(0);
-  lx_lock();
   return 0;
 }
 
 unsigned lx_cpu_count(void) {
-  static unsigned cpus;
-  if (!cpus) {
+  static unsigned cpus;  // threads racing to fill it in write the same value
+  unsigned n = __atomic_load_n(&cpus, __ATOMIC_RELAXED);
+  if (!n) {
     size_t actual = 0, avail = 0;
     janus_info_asid_counters_t one;
     zx_object_get_info(zx_job_default(), JANUS_INFO_ASID_COUNTERS, &one, sizeof one, &actual,
                        &avail);
-    cpus = avail ? (unsigned)avail : 1;
+    n = avail ? (unsigned)avail : 1;
+    __atomic_store_n(&cpus, n, __ATOMIC_RELAXED);
   }
-  return cpus;
+  return n;
 }
 
 long lx_sys_sched_getaffinity(struct lx_thread *t, const uint64_t *a) {

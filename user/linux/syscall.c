@@ -1,7 +1,8 @@
 // The way back from restricted mode (entry.S calls lx_dispatch): a Linux system call
 // (svc #0, number in x8, arguments in x0-x5) runs its handler and its result goes to
 // x0; a fault becomes a signal; a kick only brings the thread here to take a signal.
-// Then pending signals are delivered and the thread re-enters.
+// Then pending signals are delivered and the thread re-enters. The locking rules are
+// at the top of linux.h.
 #include <string.h>
 
 #include "linux.h"
@@ -24,28 +25,42 @@
   X(clone) X(execve) X(mmap) X(mprotect) X(msync) X(madvise) X(prlimit64) X(getrandom)         \
   X(times) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)               \
   X(getresuid) X(getresgid) X(sync) X(syncfs) X(sched_setaffinity)                             \
-  X(mknodat) X(sendfile) X(fstatfs) X(statfs) X(getcpu)
+  X(mknodat) X(sendfile) X(fstatfs) X(statfs) X(getcpu) X(getitimer) X(setitimer)
+
+// Handlers that run without lx_lock (linux.h, "Locking"): they read only what never
+// changes while the process lives (pid, tid, the sibling's handles) or is the calling
+// thread's alone (its signal mask: signal.c says how senders read it), and otherwise
+// call the kernel.
+#define LX_LOCKLESS(X)                                                                         \
+  X(getpid) X(gettid) X(getuid) X(geteuid) X(getgid) X(getegid) X(getresuid) X(getresgid)      \
+  X(getgroups) X(uname) X(clock_gettime) X(clock_getres) X(gettimeofday) X(times)              \
+  X(getrandom) X(sched_yield) X(sched_getaffinity) X(getcpu) X(madvise) X(set_tid_address)   \
+  X(rt_sigprocmask)
 
 #define DECLARE(name) long lx_sys_##name(struct lx_thread *t, const uint64_t *a);
 LX_HANDLERS(DECLARE)
 #define ENTRY(name) [LX_NR_##name] = lx_sys_##name,
 static const lx_syscall_fn handlers[] = {LX_HANDLERS(ENTRY)};
+#define LOCKLESS_ENTRY(name) [LX_NR_##name] = true,
+static const bool lockless[sizeof handlers / sizeof handlers[0]] = {LX_LOCKLESS(LOCKLESS_ENTRY)};
 static const char *const names[] = {LX_SYSCALL_NAMES};
 #define HANDLERS (sizeof handlers / sizeof handlers[0])
 #define NAMES (sizeof names / sizeof names[0])
 
-static uint64_t reported[(NAMES + 64) / 64];
+// Each number is logged once (numbers past REPORTED: the first of them only), so a
+// program cannot flood the console.
+#define REPORTED (NAMES > 8192 ? NAMES : 8192)
+static uint64_t reported[REPORTED / 64 + 1];
 
 static long unimplemented(uint64_t nr) {
-  if (nr < NAMES) {
-    if (!(reported[nr / 64] & (1ull << (nr % 64)))) {
-      reported[nr / 64] |= 1ull << (nr % 64);
-      lx_log("unimplemented system call %lu (%s): -ENOSYS", (unsigned long)nr,
-             names[nr] ? names[nr] : "?");
-    }
-  } else {
-    lx_log("unknown system call %lu: -ENOSYS", (unsigned long)nr);
-  }
+  uint64_t bit = nr < REPORTED ? nr : REPORTED;
+  if (reported[bit / 64] & (1ull << (bit % 64))) return -LX_ENOSYS;
+  reported[bit / 64] |= 1ull << (bit % 64);
+  if (nr < NAMES && names[nr])
+    lx_log("unimplemented system call %lu (%s): -ENOSYS", (unsigned long)nr, names[nr]);
+  else
+    lx_log("unknown system call %lu: -ENOSYS%s", (unsigned long)nr,
+           nr < REPORTED ? "" : " (larger unknown numbers are not logged again)");
   return -LX_ENOSYS;
 }
 
@@ -72,9 +87,40 @@ static void fault(struct lx_thread *t) {
   }
 }
 
+// Back to Linux code without the lock, unless something needs it first: true when t
+// may re-enter now. Senders set what this reads, then look at in_restricted
+// (lx_thread_wake): one of the two sees the other, so a signal is delivered now or a
+// kick brings the thread back for it.
+static bool may_reenter_unlocked(struct lx_thread *t) {
+  __atomic_store_n(&t->in_restricted, true, __ATOMIC_SEQ_CST);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
+      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE &&
+      !lx_signal_pending(t) && !t->restore_sigmask)
+    return true;
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
+  return false;
+}
+
+void lx_return_to_linux(struct lx_thread *t) {
+  if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
+  lx_signal_deliver(t);
+  lx_reenter_unlock(t);
+}
+
 void lx_dispatch(struct lx_thread *t, uint64_t reason) {
-  lx_lock();
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
   zx_restricted_state_t *r = t->regs;
+  if (reason == ZX_RESTRICTED_REASON_SYSCALL && r->x[8] < HANDLERS && lockless[r->x[8]] &&
+      handlers[r->x[8]]) {
+    r->x[0] = (uint64_t)handlers[r->x[8]](t, r->x);
+    t->interrupted = false;
+    if (may_reenter_unlocked(t)) return;
+    lx_lock();
+    lx_return_to_linux(t);
+    return;
+  }
+  lx_lock();
   if (reason == ZX_RESTRICTED_REASON_SYSCALL) {
     uint64_t nr = r->x[8];
     t->orig_x0 = r->x[0];
@@ -87,7 +133,5 @@ void lx_dispatch(struct lx_thread *t, uint64_t reason) {
     t->interrupted = false;
     if (reason == ZX_RESTRICTED_REASON_EXCEPTION) fault(t);
   }
-  if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
-  lx_signal_deliver(t);
-  lx_unlock();
+  lx_return_to_linux(t);
 }

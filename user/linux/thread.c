@@ -96,9 +96,7 @@ static void thread_main(uintptr_t unused, uintptr_t arg) {
   free(first);
   t->regs = (zx_restricted_state_t *)state;
   t->regs_vmo = vmo;
-  if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
-  lx_signal_deliver(t);
-  lx_unlock();
+  lx_return_to_linux(t);
   lx_enter(t);
 }
 
