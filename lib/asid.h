@@ -61,13 +61,12 @@ static inline bool asid_same_gen(uint64_t asid_gen, uint64_t gen) {
 // The lock-taking rest of asid_switch: a fresh or reserved ASID, or a pending flush.
 uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu);
 
-// Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
-// root table. Preemption and interrupts must be off from here until TTBR0 is written.
-// Fast path (ASID of the current generation, no rollover since this CPU's last
-// switch): three relaxed loads and a compare-and-swap on this CPU's own slot, no lock.
-// Otherwise the spinlock; then it may call asid_arch_flush_local_tlb() (a flush left
-// pending by a rollover), always before it returns.
-static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
+// asid_switch's fast path alone: true with *asid set when as holds an ASID of the
+// current generation and no rollover happened since this CPU's last switch (three
+// relaxed loads and a compare-and-swap on this CPU's own slot, no lock); false, with
+// nothing changed, when the caller must take asid_switch_slow. For callers that keep
+// the slow path out of line (restricted enter and exit).
+static inline bool asid_switch_fast(struct asid_state *as, unsigned cpu, uint16_t *asid) {
   uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
   uint64_t old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
   // Nonzero active means no rollover since this CPU's last switch, so no flush is
@@ -77,8 +76,20 @@ static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
       __atomic_compare_exchange_n(&asid_percpu[cpu].active, &old_active, a, false,
                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
     asid_count(&asid_percpu[cpu].counters.fast_switches);
-    return (uint16_t)(a & asid_mask);
+    *asid = (uint16_t)(a & asid_mask);
+    return true;
   }
+  return false;
+}
+
+// Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
+// root table. Preemption and interrupts must be off from here until TTBR0 is written.
+// The fast path above; otherwise the spinlock; then it may call
+// asid_arch_flush_local_tlb() (a flush left pending by a rollover), always before it
+// returns.
+static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
+  uint16_t asid;
+  if (asid_switch_fast(as, cpu, &asid)) return asid;
   return asid_switch_slow(as, cpu);
 }
 

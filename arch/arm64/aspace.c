@@ -41,6 +41,7 @@ void asid_arch_flush_local_tlb(void) {
 static uint64_t kernel_root_pa(void);
 static void cpu_mmu_init(void);
 static uint64_t mmu_kernel_root_pa;  // kernel_root_pa(), read on every switch (set at boot)
+static uint64_t mmu_empty_root_pa;   // empty_root_table's, for restricted enter and exit
 
 void arch_aspace_init_allocator(void) {
   unsigned hw_bits = ((read_sysreg(id_aa64mmfr0_el1) >> MMFR0_ASIDBITS_SHIFT) & 0xf) ==
@@ -48,6 +49,8 @@ void arch_aspace_init_allocator(void) {
   unsigned bits = KCONFIG_ASID_BITS && KCONFIG_ASID_BITS < hw_bits ? KCONFIG_ASID_BITS : hw_bits;
   if (asid_init(bits, cpu_count) != ZX_OK) panic("cannot use %u-bit ASIDs on %u CPUs", bits, cpu_count);
   mmu_kernel_root_pa = kernel_root_pa();
+  extern uint64_t empty_root_table[];
+  mmu_empty_root_pa = kva_to_paddr(empty_root_table);
   cpu_mmu_init();
 }
 
@@ -379,12 +382,40 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
   load_ttbrs(mmu, cpu, as, restricted);
 }
 
-void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted) {
-  if (as->normal_ttbr1_pa == mmu_kernel_root_pa) return;  // no window: the modes match
+static __attribute__((noinline)) void set_restricted_slow(const struct arch_aspace *as,
+                                                          bool restricted) {
   unsigned cpu = arch_cpu_index();
   struct cpu_mmu *mmu = &cpu_mmu[cpu];
   mmu->restricted = restricted;  // mmu->as is as: the running thread's own space
   load_ttbrs(mmu, cpu, as, restricted);
+}
+
+// On every restricted round trip (twice): the ASID fast path inline and no frame; the
+// rest (a fresh ASID, a pending flush, ASID=off's flush) goes to set_restricted_slow.
+// With a window, TTBR1 always changes here: the window in normal mode, the kernel root
+// in restricted mode.
+void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted) {
+  uint64_t kernel_root = mmu_kernel_root_pa;
+  if (as->normal_ttbr1_pa == kernel_root) return;  // no window: the modes match
+  unsigned cpu = arch_cpu_index();
+  uint16_t asid;
+  struct asid_state *state =
+      (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
+  if (KCONFIG_ASID_OFF || !asid_switch_fast(state, cpu, &asid)) {
+    set_restricted_slow(as, restricted);
+    return;
+  }
+  uint64_t ttbr1 = restricted ? kernel_root : as->normal_ttbr1_pa;
+  struct cpu_mmu *mmu = &cpu_mmu[cpu];
+  mmu->restricted = restricted;
+  mmu->ttbr1_pa = ttbr1;
+  // Through the reserved ASID 0 while TTBR1 changes, as load_ttbrs explains.
+  write_sysreg(ttbr0_el1, mmu_empty_root_pa);
+  isb();
+  write_sysreg(ttbr1_el1, ttbr1);
+  isb();
+  write_sysreg(ttbr0_el1, as->root_pa | (uint64_t)asid << TTBR_ASID_SHIFT);
+  isb();
 }
 
 void asid_invariant_failed(const char *what, uint64_t asid) {
