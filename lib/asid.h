@@ -55,7 +55,7 @@ static inline void asid_count(uint64_t *c) {  // single writer (the CPU itself);
 }
 
 static inline bool asid_same_gen(uint64_t asid_gen, uint64_t gen) {
-  return (asid_gen >> asid_width) == (gen >> asid_width);
+  return (asid_gen ^ gen) <= asid_mask;  // equal above the ASID's bits (one load: the mask)
 }
 
 // The lock-taking rest of asid_switch: a fresh or reserved ASID, or a pending flush.

@@ -19,6 +19,9 @@
 .if STATE_X30 != 8 * 30 || BINDING_NORMAL_TPIDR != BINDING_NORMAL_SP + 8
 .error "zx_restricted_state_t's x0-x30, or struct arch_normal_state's sp and tpidr_el0, moved"
 .endif
+.if THREAD_RESTRICTED_KICK != THREAD_KILLED + 1 || USER_END != 1 << 48
+.error "struct thread: restricted_kick after killed; 48-bit user addresses"
+.endif
 .if BINDING_CONTEXT != BINDING_VECTOR + 8 || RESTRICTED_REASON_SYSCALL != 0
 .error "struct restricted_binding: context after vector; the syscall reason is 0"
 .endif
@@ -49,9 +52,7 @@ el0_restricted_enter:
   b.ne enter_slow
   mrs x10, tpidr_el1
   ldrb w9, [x10, #CPU_NEED_RESCHED]
-  ldrb w10, [x11, #THREAD_KILLED]
-  orr w9, w9, w10
-  ldrb w10, [x11, #THREAD_RESTRICTED_KICK]
+  ldrh w10, [x11, #THREAD_KILLED]       // and restricted_kick
   orr w9, w9, w10
   cbnz w9, enter_slow
   ldr x9, [x8, #BINDING_STATE]
@@ -61,9 +62,8 @@ el0_restricted_enter:
   b.ne enter_slow
   cmp x10, #USER_BASE
   b.lo enter_slow
-  mov x13, #USER_END
-  cmp x10, x13
-  b.hs enter_slow
+  tst x10, #~(USER_END - 1)
+  b.ne enter_slow
   // Committed: normal mode's sp and TLS to the binding, the state to the CPU.
   str x2, [x8, #BINDING_CONTEXT]
   mrs x13, sp_el0
@@ -79,11 +79,11 @@ el0_restricted_enter:
   strb w13, [x11, #THREAD_IN_RESTRICTED]
   mov x19, x9                           // callee-saved: the state, across the call
   ldr x0, [x11, #THREAD_ASPACE]
-  mov w1, #1
-  bl arch_aspace_set_restricted
-  mov x30, x19
-  REGS_AT ldp, 0, 29, x30
-  ldr x30, [x30, #STATE_X30]
+  bl arch_aspace_enter_restricted
+  REGS_AT ldp, 0, 17, x19
+  REGS_AT ldp, 20, 29, x19
+  ldr x30, [x19, #STATE_X30]
+  ldp x18, x19, [x19, #(8 * 18)]        // the base register last
   add sp, sp, #FRAME_SIZE
   eret
 
@@ -133,8 +133,7 @@ el0_restricted_sync:
   strb wzr, [x11, #THREAD_IN_RESTRICTED]
   mov x19, x11
   ldr x0, [x11, #THREAD_ASPACE]
-  mov w1, #0
-  bl arch_aspace_set_restricted
+  bl arch_aspace_leave_restricted
   mrs x9, tpidr_el1
   ldrb w10, [x9, #CPU_NEED_RESCHED]
   ldrb w11, [x19, #THREAD_KILLED]
