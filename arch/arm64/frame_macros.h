@@ -35,6 +35,11 @@
 .macro SAVE_SYSCALL_FRAME
   FRAME_REGS stp, 0, 9
   FRAME_REGS stp, 12, 19
+  SAVE_X30_AND_SYSREGS
+.endm
+
+// x30, sp_el0, elr and spsr into the frame (x9 and x10 scratch, already saved).
+.macro SAVE_X30_AND_SYSREGS
   mrs x9, sp_el0
   stp x30, x9, [sp, #FRAME_X30]
   mrs x9, elr_el1

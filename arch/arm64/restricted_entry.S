@@ -90,11 +90,7 @@ el0_restricted_enter:
 enter_slow:                             // the rest of the syscall's frame, then the C
   FRAME_REGS stp, 0, 7
   FRAME_REGS stp, 14, 19
-  mrs x9, sp_el0
-  stp x30, x9, [sp, #FRAME_X30]
-  mrs x9, elr_el1
-  mrs x10, spsr_el1
-  stp x9, x10, [sp, #FRAME_ELR]
+  SAVE_X30_AND_SYSREGS
   b el0_restricted_enter_slow
 
 // An exception in restricted mode. An svc leaves restricted mode here: its registers
