@@ -11,7 +11,7 @@
 #include <asm_offsets.h>
 
 .altmacro
-#include "frame_macros.h"
+#include "frame_macros.inc"
 
 .if STATE_SP != STATE_X30 + 8 || STATE_PC != STATE_SP + 8 || STATE_TPIDR != STATE_PC + 8
 .error "zx_restricted_state_t: x0-x30, sp, pc, tpidr_el0 expected in that order"

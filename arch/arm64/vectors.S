@@ -6,7 +6,7 @@
 #include <asm_offsets.h>
 
 .altmacro  // %(expr) arguments: FRAME_REGS computes register numbers
-#include "frame_macros.h"
+#include "frame_macros.inc"
 
 // The unwinder stops at an exception entry: nothing called it, so x30 holds no return
 // address (gdb's bt ends here instead of looping through the vectors).
