@@ -389,8 +389,10 @@ static __attribute__((noinline)) void set_restricted_slow(const struct arch_aspa
 // sees first, no walk can tag a window entry with the wrong ASID. Entering writes
 // TTBR1 first (the window goes while the normal ASID is still in TTBR0), leaving
 // writes TTBR0 first (the normal ASID is back before the window is).
+// sync: end with an ISB. restricted_entry.S's callers need none: they touch only
+// kernel memory (the same in either TTBR1) before the eret, which synchronizes.
 static inline __attribute__((always_inline)) void set_mode(const struct arch_aspace *as,
-                                                           bool restricted) {
+                                                           bool restricted, bool sync) {
   uint64_t kernel_root = mmu_kernel_root_pa;
   if (as->normal_ttbr1_pa == kernel_root) return;  // no window: the modes match
   struct cpu *c = arch_this_cpu();
@@ -414,22 +416,22 @@ static inline __attribute__((always_inline)) void set_mode(const struct arch_asp
     isb();
     write_sysreg(ttbr1_el1, as->normal_ttbr1_pa);
   }
-  isb();
+  if (sync) isb();
 }
 
 // omit-frame-pointer: leaves, but for the tail call to the slow path.
 __attribute__((optimize("omit-frame-pointer"))) void arch_aspace_enter_restricted(
     const struct arch_aspace *as) {
-  set_mode(as, true);
+  set_mode(as, true, false);
 }
 
 __attribute__((optimize("omit-frame-pointer"))) void arch_aspace_leave_restricted(
     const struct arch_aspace *as) {
-  set_mode(as, false);
+  set_mode(as, false, false);
 }
 
 void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted) {
-  set_mode(as, restricted);
+  set_mode(as, restricted, true);
 }
 
 void asid_invariant_failed(const char *what, uint64_t asid) {
