@@ -122,8 +122,7 @@ el0_sync_save:
   b.ne el0_sync_full
   cmp x16, #SYSCALLS
   b.hs el0_sync_full
-  adrp x9, syscall_table
-  add x9, x9, :lo12:syscall_table
+  adrp x9, syscall_table                // page-aligned (syscall_table.h): no :lo12: add
   ldr x9, [x9, x16, lsl #3]
   msr daifclr, #2                       // syscalls may take a while; the tick keeps running
   blr x9
