@@ -198,51 +198,59 @@ static void batch_refill(unsigned cpu) {
   for (uint64_t t = take; t; t &= t - 1) debug_check_carved(b->base + __builtin_ctzll(t), cpu);
 }
 
-static inline void batch_take(struct asid_batch *b) {
+// Takes the lowest number of b's free bits (free: b->free, as the caller read it; only
+// this CPU changes its batch, with interrupts masked).
+static inline void batch_take(struct asid_batch *b, uint64_t free) {
 #ifndef ASID_TEST_BATCH_REUSE  // mutant: a batch number handed out again and again
-  b->free &= b->free - 1;
+  b->free = free & (free - 1);
 #endif
-  (void)b;
+  (void)b, (void)free;
 }
 
 // The slow path without the lock (I6): as has no ASID of this CPU's batch's generation
 // and runs nowhere under a reserved one, so it may take the next number of the batch.
 // The CAS on as->asid_gen decides between CPUs giving as a number at once; the CAS on
 // active fails if a rollover came since the read (I2), and then the locked path
-// sorts out what as now holds. Returns 0 when the locked path must decide.
-static inline uint16_t switch_batched(struct asid_state *as, unsigned cpu) {
+// sorts out what as now holds. a and active are what asid_switch read (relaxed reads:
+// the two CASes check them). Anything else goes to the locked path (a tail call).
+static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, unsigned cpu);
+
+__attribute__((optimize("omit-frame-pointer"))) uint16_t asid_switch_slow(struct asid_state *as,
+                                                                          unsigned cpu,
+                                                                          uint64_t a,
+                                                                          uint64_t active) {
   struct asid_batch *b = &batches[cpu];
-  uint64_t free = b->free;
-  uint64_t active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
-  if (!free || !active) return 0;  // nothing carved, or a rollover since (flush pending)
-  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  if (a >= b->gen) return 0;  // not of an older generation: the fast path's business
+  struct asid_cpu *pc = &asid_percpu[cpu];
+  __asm__("" : "+r"(b), "+r"(pc));  // one register each: GCC recomputed them for each use
+  uint64_t free = b->free, gen = b->gen;
+  if (!free || !active) return switch_locked(as, cpu);  // nothing carved, or a rollover since
+  if (a >= gen) return switch_locked(as, cpu);  // not of an older generation
 #ifndef ASID_TEST_BATCH_IGNORE_RESERVED  // mutant: a running space loses its number
   if (a != 0 && (__atomic_load_n(&reserved_filter, __ATOMIC_RELAXED) >> (a % 64) & 1) &&
       reserved_by_any(a))
-    return 0;  // I3: it keeps its number (locked path)
+    return switch_locked(as, cpu);  // I3: it keeps its number (locked path)
 #endif
   uint64_t number = b->base + (uint64_t)__builtin_ctzll(free);
-  uint64_t fresh = b->gen | number;
+  uint64_t fresh = gen | number;
   debug_check_handout(fresh, cpu);
   asid_test_interleave(as, cpu);
   if (!__atomic_compare_exchange_n(&as->asid_gen, &a, fresh, false, __ATOMIC_RELAXED,
                                    __ATOMIC_RELAXED))
-    return 0;  // another CPU gave as a number first: use that one
-  batch_take(b);
+    return switch_locked(as, cpu);  // another CPU gave as a number first: use that one
+  batch_take(b, free);
   if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
   asid_test_interleave(as, cpu);
 #ifdef ASID_TEST_BATCH_STORE_ACTIVE  // mutant: blind to a rollover since the read
-  __atomic_store_n(&asid_percpu[cpu].active, fresh, __ATOMIC_RELAXED);
+  __atomic_store_n(&pc->active, fresh, __ATOMIC_RELAXED);
 #else
-  if (!__atomic_compare_exchange_n(&asid_percpu[cpu].active, &active, fresh, false,
-                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-    asid_count(&asid_percpu[cpu].counters.allocations);  // a rollover came between: fresh
-    return 0;                                           // may be of the old generation
+  if (!__atomic_compare_exchange_n(&pc->active, &active, fresh, false, __ATOMIC_RELAXED,
+                                   __ATOMIC_RELAXED)) {
+    asid_count(&pc->counters.allocations);  // a rollover came between: fresh
+    return switch_locked(as, cpu);          // may be of the old generation
   }
 #endif
   // One counter: asid_counters() adds these to slow_switches and allocations.
-  asid_count(&asid_percpu[cpu].counters.batched_switches);
+  asid_count(&pc->counters.batched_switches);
   return (uint16_t)number;
 }
 
@@ -278,7 +286,7 @@ static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, u
         // keep_free: its number is free in this generation: no one else has held it
         // since the rollover that flushed every CPU, so as may keep it (I1).
         if (keep_free) map[number / 64] |= 1ull << (number % 64);
-        else batch_take(b);
+        else batch_take(b, b->free);
         asid_count(&asid_percpu[cpu].counters.allocations);
       }
       if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
@@ -294,14 +302,6 @@ static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, u
   asid_count(&asid_percpu[cpu].counters.slow_switches);
   spin_unlock_irqrestore(&lock, irq);
   return (uint16_t)(a & asid_mask);
-}
-
-// The slow path of asid_switch (asid.h): a fresh ASID from this CPU's batch without
-// the lock if it can, else the lock.
-uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu) {
-  uint16_t asid = switch_batched(as, cpu);
-  if (__builtin_expect(asid != 0, 1)) return asid;
-  return switch_locked(as, cpu);
 }
 
 void asid_release(struct asid_state *as) {

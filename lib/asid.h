@@ -55,21 +55,19 @@ static inline void asid_count(uint64_t *c) {  // single writer (the CPU itself);
 }
 
 static inline bool asid_same_gen(uint64_t asid_gen, uint64_t gen) {
-  return (asid_gen >> asid_width) == (gen >> asid_width);
+  return (asid_gen ^ gen) <= asid_mask;  // equal above the ASID's bits (one load: the mask)
 }
 
-// The lock-taking rest of asid_switch: a fresh or reserved ASID, or a pending flush.
-uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu);
+// The rest of asid_switch: a fresh ASID from this CPU's batch without the lock if it
+// can, else under the lock a fresh or reserved ASID, or a pending flush. a and active:
+// as->asid_gen and this CPU's active as the fast path read them.
+uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu, uint64_t a, uint64_t active);
 
-// Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
-// root table. Preemption and interrupts must be off from here until TTBR0 is written.
-// Fast path (ASID of the current generation, no rollover since this CPU's last
-// switch): three relaxed loads and a compare-and-swap on this CPU's own slot, no lock.
-// Otherwise the spinlock; then it may call asid_arch_flush_local_tlb() (a flush left
-// pending by a rollover), always before it returns.
-static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
-  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  uint64_t old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
+// The fast path's test and claim, with a = as->asid_gen and old_active = this CPU's
+// active as read: true when a is of the current generation and no rollover happened
+// since this CPU's last switch (one more relaxed load and a compare-and-swap on this
+// CPU's own slot, no lock).
+static inline bool asid_switch_claim(unsigned cpu, uint64_t a, uint64_t old_active) {
   // Nonzero active means no rollover since this CPU's last switch, so no flush is
   // pending (I4); the CAS fails if a rollover exchanged it meanwhile (I2).
   if (__builtin_expect(old_active != 0, 1) &&
@@ -77,9 +75,32 @@ static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
       __atomic_compare_exchange_n(&asid_percpu[cpu].active, &old_active, a, false,
                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
     asid_count(&asid_percpu[cpu].counters.fast_switches);
-    return (uint16_t)(a & asid_mask);
+    return true;
   }
-  return asid_switch_slow(as, cpu);
+  return false;
+}
+
+// asid_switch's fast path alone: true with *asid set, or false with nothing changed
+// when the caller must take asid_switch (its slow path). For callers that keep the
+// slow path out of line (restricted enter and exit).
+static inline bool asid_switch_fast(struct asid_state *as, unsigned cpu, uint16_t *asid) {
+  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
+  uint64_t old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
+  if (!asid_switch_claim(cpu, a, old_active)) return false;
+  *asid = (uint16_t)(a & asid_mask);
+  return true;
+}
+
+// Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
+// root table. Preemption and interrupts must be off from here until TTBR0 is written.
+// The fast path above; otherwise asid_switch_slow: the batch, or the spinlock; then it
+// may call asid_arch_flush_local_tlb() (a flush left pending by a rollover), always
+// before it returns.
+static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
+  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
+  uint64_t old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
+  if (asid_switch_claim(cpu, a, old_active)) return (uint16_t)(a & asid_mask);
+  return asid_switch_slow(as, cpu, a, old_active);
 }
 
 // The address space is dead: no CPU's TTBR0 refers to it any more. No TLB maintenance

@@ -46,12 +46,16 @@ to_csv() { # log, csv, sweep csv, unit
     echo "n,switches,median,mean,rollovers_per_1000,slow_per_1000"
     tr -d '\r' <"$1" | awk '$1 == "SWEEP" && NF == 7 { print $2 "," $3 "," $4 "," $5 "," $6 "," $7 }'
   } >"$3"
+  # Kernel memory per process (MEMORY lines; bytes from the kernel's own accounting).
+  { echo "path,processes,kernel_bytes,heap_bytes,slab_bytes,objects"
+    tr -d '\r' <"$1" | awk '$1 == "MEMORY" && NF == 7 { print $2 "," $3 "," $4 "," $5 "," $6 "," $7 }'
+  } >"${3%-sweep.csv}-memory.csv"
 }
 
 if [ -n "$log" ]; then
   [ -n "$name" ] || { echo "bench: --log needs --name" >&2; exit 2; }
   to_csv "$log" "$out/$name.csv" "$out/$name-sweep.csv" "$unit"
-  echo "bench: $out/$name.csv, $out/$name-sweep.csv"
+  echo "bench: $out/$name.csv, $out/$name-sweep.csv, $out/$name-memory.csv"
   exit 0
 fi
 
@@ -209,6 +213,14 @@ awk -F, -v f="$out/$board-asid.csv" -v s="$out/$board-asid-sweep.csv" '
     if (t == "") printf "  %s <= %d: not measured\n", what, limit
     else printf "  %s <= %d: %d, %s\n", what, limit, t, t <= limit ? "met" : sprintf("missed by %d (%.1fx)", t - limit, t / limit)
   }'
+
+# Kernel memory per process, from JANUS_INFO_KMEM_STATS (bytes, not instructions).
+echo
+echo "Kernel memory per process (page allocator bytes less the process's data pages; of it heap, slab; objects):"
+for b in "${builds[@]}"; do
+  tail -n +2 "$out/$board-$b-memory.csv" | awk -F, -v b="$b" '{ printf "  %-8s %-16s %8s bytes (%s processes), heap %s, slab %s, %s objects\n", b, $1, $3, $2, $4, $5, $6 }'
+done
+echo "  target for a shared sibling (one thread, one page): <= 24,576 bytes"
 
 # Scale sweep: instructions per switch and rollovers per 1,000 switches against n.
 echo

@@ -1,8 +1,10 @@
 // Compiled to assembly only: the Makefile turns each "->NAME value" marker into
 // #define NAME value in generated/asm_offsets.h, so .S files never hard-code offsets.
 #include <arch/memory_map.h>
+#include <arch/sysreg_bits.h>
 #include <arch/trap_frame.h>
 #include <janus/cpu.h>
+#include <janus/restricted.h>
 #include <janus/syscalls.h>
 #include <janus/thread.h>
 #include <stddef.h>
@@ -24,10 +26,24 @@ void asm_offsets(void) {
   DEFINE(THREAD_KILLED, offsetof(struct thread, killed));
   DEFINE(THREAD_IN_RESTRICTED, offsetof(struct thread, in_restricted));
   DEFINE(THREAD_RESTRICTED_KICK, offsetof(struct thread, restricted_kick));
+  DEFINE(THREAD_RESTRICTED, offsetof(struct thread, restricted));
+  DEFINE(THREAD_ASPACE, offsetof(struct thread, aspace));
+  DEFINE(BINDING_STATE, offsetof(struct restricted_binding, state));
+  DEFINE(BINDING_VECTOR, offsetof(struct restricted_binding, vector));
+  DEFINE(BINDING_CONTEXT, offsetof(struct restricted_binding, context));
+  DEFINE(BINDING_NORMAL_SP, offsetof(struct restricted_binding, normal.sp));
+  DEFINE(BINDING_NORMAL_TPIDR, offsetof(struct restricted_binding, normal.tpidr_el0));
+  DEFINE(STATE_X30, offsetof(zx_restricted_state_t, x[30]));
+  DEFINE(STATE_SP, offsetof(zx_restricted_state_t, sp));
+  DEFINE(STATE_PC, offsetof(zx_restricted_state_t, pc));
+  DEFINE(STATE_TPIDR, offsetof(zx_restricted_state_t, tpidr_el0));
+  DEFINE(STATE_CPSR, offsetof(zx_restricted_state_t, cpsr));
   DEFINE(EC_SVC64, ESR_EC_SVC64);
   DEFINE(SYSCALLS, SYSCALL_COUNT);
   DEFINE(SYSCALL_RESTRICTED_ENTER, SYSCALL_NUM_restricted_enter);
   DEFINE(RESTRICTED_REASON_SYSCALL, ZX_RESTRICTED_REASON_SYSCALL);
+  DEFINE(SPSR_NZCV_BITS, SPSR_NZCV);
+  DEFINE(USER_BASE, USER_ASPACE_BASE);
   DEFINE(USER_END, USER_ASPACE_END);
   DEFINE(WINDOW_BASE, SHARED_WINDOW_BASE);
   DEFINE(WINDOW_END, SHARED_WINDOW_END);

@@ -319,17 +319,10 @@ size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pa
   return range_run(as, va, pages, &op);
 }
 
-// What each CPU's MMU holds now, so that a switch writes only what changed.
-struct cpu_mmu {
-  const struct arch_aspace *as;  // TTBR0's space (NULL: none)
-  bool restricted;
-  uint64_t ttbr1_pa;
-};
-static struct cpu_mmu cpu_mmu[MAX_CPUS];
 
 // Boot left every CPU's TTBR1 at the kernel root.
 static void cpu_mmu_init(void) {
-  for (unsigned i = 0; i < MAX_CPUS; i++) cpu_mmu[i].ttbr1_pa = kernel_root_pa();
+  for (unsigned i = 0; i < MAX_CPUS; i++) cpus[i].arch.mmu.ttbr1_pa = kernel_root_pa();
 }
 
 // TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
@@ -368,8 +361,9 @@ static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu
 }
 
 void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
-  unsigned cpu = arch_cpu_index();
-  struct cpu_mmu *mmu = &cpu_mmu[cpu];
+  struct cpu *c = arch_this_cpu();
+  unsigned cpu = c->index;
+  struct cpu_mmu *mmu = &c->arch.mmu;
   // Restricted mode (never with as NULL) differs from normal mode only where a window
   // is in TTBR1.
   if (restricted && as->normal_ttbr1_pa == mmu_kernel_root_pa) restricted = false;
@@ -379,12 +373,65 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
   load_ttbrs(mmu, cpu, as, restricted);
 }
 
+static __attribute__((noinline)) void set_restricted_slow(const struct arch_aspace *as,
+                                                          bool restricted) {
+  struct cpu *c = arch_this_cpu();
+  c->arch.mmu.restricted = restricted;  // mmu.as is as: the running thread's own space
+  load_ttbrs(&c->arch.mmu, c->index, as, restricted);
+}
+
+// The mode change on every restricted round trip (twice): the ASID fast path inline,
+// no frame, two table writes; the rest (a fresh ASID, a pending flush, ASID=off's
+// flush) goes to set_restricted_slow. With a window TTBR1 always changes here (the
+// window in normal mode, the kernel root in restricted mode), but unlike a context
+// switch it needs no pass through the reserved ASID: the kernel root maps nothing
+// below the kernel's half but global kernel entries, so whichever register the walker
+// sees first, no walk can tag a window entry with the wrong ASID. Entering writes
+// TTBR1 first (the window goes while the normal ASID is still in TTBR0), leaving
+// writes TTBR0 first (the normal ASID is back before the window is).
+// sync: end with an ISB. restricted_entry.S's callers need none: they touch only
+// kernel memory (the same in either TTBR1) before the eret, which synchronizes.
+static inline __attribute__((always_inline)) void set_mode(const struct arch_aspace *as,
+                                                           bool restricted, bool sync) {
+  uint64_t kernel_root = mmu_kernel_root_pa;
+  if (as->normal_ttbr1_pa == kernel_root) return;  // no window: the modes match
+  struct cpu *c = arch_this_cpu();
+  uint16_t asid;
+  struct asid_state *state =
+      (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
+  if (KCONFIG_ASID_OFF || !asid_switch_fast(state, c->index, &asid)) {
+    set_restricted_slow(as, restricted);
+    return;
+  }
+  uint64_t ttbr0 = as->root_pa | (uint64_t)asid << TTBR_ASID_SHIFT;
+  c->arch.mmu.restricted = restricted;
+  if (restricted) {
+    c->arch.mmu.ttbr1_pa = kernel_root;
+    write_sysreg(ttbr1_el1, kernel_root);
+    isb();
+    write_sysreg(ttbr0_el1, ttbr0);
+  } else {
+    c->arch.mmu.ttbr1_pa = as->normal_ttbr1_pa;
+    write_sysreg(ttbr0_el1, ttbr0);
+    isb();
+    write_sysreg(ttbr1_el1, as->normal_ttbr1_pa);
+  }
+  if (sync) isb();
+}
+
+// omit-frame-pointer: leaves, but for the tail call to the slow path.
+__attribute__((optimize("omit-frame-pointer"))) void arch_aspace_enter_restricted(
+    const struct arch_aspace *as) {
+  set_mode(as, true, false);
+}
+
+__attribute__((optimize("omit-frame-pointer"))) void arch_aspace_leave_restricted(
+    const struct arch_aspace *as) {
+  set_mode(as, false, false);
+}
+
 void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted) {
-  if (as->normal_ttbr1_pa == mmu_kernel_root_pa) return;  // no window: the modes match
-  unsigned cpu = arch_cpu_index();
-  struct cpu_mmu *mmu = &cpu_mmu[cpu];
-  mmu->restricted = restricted;  // mmu->as is as: the running thread's own space
-  load_ttbrs(mmu, cpu, as, restricted);
+  set_mode(as, restricted, true);
 }
 
 void asid_invariant_failed(const char *what, uint64_t asid) {

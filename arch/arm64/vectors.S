@@ -6,27 +6,7 @@
 #include <asm_offsets.h>
 
 .altmacro  // %(expr) arguments: FRAME_REGS computes register numbers
-
-// The frame is struct trap_frame (trap_frame.h): x0-x30, sp, elr, spsr. The macros
-// below store x<n> at 8 * n and pair x30 with sp and elr with spsr; the assembler
-// refuses a layout that disagrees.
-.if FRAME_X30 != 8 * 30 || FRAME_SP != FRAME_X30 + 8 || FRAME_ELR != FRAME_SP + 8
-.error "struct trap_frame: x0-x30, sp, elr, spsr expected in that order"
-.endif
-.if FRAME_SIZE != FRAME_ELR + 16 || FRAME_SIZE % 16
-.error "struct trap_frame: spsr last, and a 16-byte multiple for sp"
-.endif
-
-// op (stp or ldp) x<first> .. x<last> at their frame slots, in pairs (first even).
-.macro FRAME_PAIR op, a, b
-  \op x\a, x\b, [sp, #(8 * \a)]
-.endm
-.macro FRAME_REGS op, first, last
-  FRAME_PAIR \op, \first, %(\first + 1)
-  .if \first + 2 < \last
-  FRAME_REGS \op, %(\first + 2), \last
-  .endif
-.endm
+#include "frame_macros.inc"
 
 // The unwinder stops at an exception entry: nothing called it, so x30 holds no return
 // address (gdb's bt ends here instead of looping through the vectors).
@@ -119,32 +99,30 @@ el1_irq:
 // A syscall from normal mode: x20-x29 are callee-saved in the C code, so they stay in
 // their registers (their frame slots are stale) and only x0-x19, x30, sp_el0, elr and
 // spsr are saved. x0-x7 stay in place as the wrapper's arguments; x9-x11 are scratch
-// (saved). Restricted mode's svc and zx_restricted_enter complete the frame (one is
-// copied out whole, the other rewritten whole) and go straight to their C; everything
-// else (faults, a bad number) completes it and goes to exception_sync_user.
+// (saved). x10 and x11 go first: with them the entry tells restricted mode (every
+// exception there leaves it) and zx_restricted_enter apart from the rest, and
+// restricted_entry.S takes both without the rest of the frame. Everything else
+// (faults, a bad number) completes the frame and goes to exception_sync_user.
   ENTRY_CFI                             // one CFI region: every path below is an entry's
 el0_sync:
   sub sp, sp, #FRAME_SIZE
-  FRAME_REGS stp, 0, 19
-  mrs x9, sp_el0
-  stp x30, x9, [sp, #FRAME_X30]
-  mrs x9, elr_el1
-  mrs x10, spsr_el1
-  stp x9, x10, [sp, #FRAME_ELR]
+  stp x10, x11, [sp, #80]
+  mrs x10, tpidr_el1
+  ldr x11, [x10, #CPU_CURRENT]
+  ldrb w10, [x11, #THREAD_IN_RESTRICTED]
+  cbnz w10, el0_restricted_sync         // restricted_entry.S (x11: the thread)
+  cmp x16, #SYSCALL_RESTRICTED_ENTER
+  b.eq el0_restricted_enter             // restricted_entry.S (x11: the thread)
+.global el0_sync_save
+el0_sync_save:
+  SAVE_SYSCALL_FRAME
   mrs x9, esr_el1
   lsr x9, x9, #26
   cmp x9, #EC_SVC64
   b.ne el0_sync_full
-  mrs x9, tpidr_el1
-  ldr x10, [x9, #CPU_CURRENT]
-  ldrb w10, [x10, #THREAD_IN_RESTRICTED]
-  cbnz w10, el0_restricted_svc
-  cmp x16, #SYSCALL_RESTRICTED_ENTER
-  b.eq el0_restricted_enter
   cmp x16, #SYSCALLS
   b.hs el0_sync_full
-  adrp x9, syscall_table
-  add x9, x9, :lo12:syscall_table
+  adrp x9, syscall_table                // page-aligned (syscall_table.h): no :lo12: add
   ldr x9, [x9, x16, lsl #3]
   msr daifclr, #2                       // syscalls may take a while; the tick keeps running
   blr x9
@@ -176,25 +154,19 @@ el0_svc_return_work:
   ldr x0, [sp]
   b el0_svc_restore
 
+.global el0_sync_full
 el0_sync_full:
   FRAME_REGS stp, 20, 29
   mov x0, sp
   bl exception_sync_user
   b return_to_user
 
-// An svc in restricted mode is not Janus's: restricted_exit(SYSCALL, 0, 0) copies the
-// frame into the bound state and rewrites it for normal mode's vector.
-el0_restricted_svc:
-  FRAME_REGS stp, 20, 29
-  mov x0, #RESTRICTED_REASON_SYSCALL
-  mov x1, #0
-  mov x2, #0
-  bl restricted_exit
-  b return_to_user
-
-// zx_restricted_enter: on ZX_OK it rewrote the whole frame (restricted mode's
-// registers, or the vector for a pending kick); any other status goes to x0.
-el0_restricted_enter:
+// zx_restricted_enter when restricted_entry.S's fast path does not apply (any error, a
+// kick, a vector not yet checked, pending return work), with the syscall's frame saved:
+// on ZX_OK the wrapper rewrote the whole frame (restricted mode's registers, or the
+// vector for a pending kick); any other status goes to x0.
+.global el0_restricted_enter_slow
+el0_restricted_enter_slow:
   FRAME_REGS stp, 20, 29
   adrp x9, syscall_table
   add x9, x9, :lo12:syscall_table

@@ -56,6 +56,7 @@ zx_status_t sys_restricted_bind_state(uint32_t options, user_out_ptr_t out) {
     return status;
   }
   b->state = paddr_to_kva(pa);
+  b->vector = USER_ASPACE_BASE;  // valid for every process (see struct restricted_binding)
   struct thread *self = thread_current();
   binding_free(self->restricted);  // a new binding replaces the old
   self->restricted = b;

@@ -5,19 +5,11 @@
 #define CORE_RESTRICTED_H_
 
 #include <janus/arch.h>  // struct arch_normal_state, arch_restricted_*
-#include <janus/restricted.h>  // restricted_exit
+#include <janus/restricted.h>  // struct restricted_binding, restricted_exit
 #include <stdint.h>
 #include <zircon/syscalls-next.h>
 
 struct thread;
-struct vmo;
-
-struct restricted_binding {
-  struct vmo *vmo;               // the bound state VMO (one reference; not resizable)
-  zx_restricted_state_t *state;  // its first page, through the physmap
-  uintptr_t vector, context;     // where normal mode resumes, and x0 there
-  struct arch_normal_state normal;  // what normal mode gets back (sp, TLS)
-};
 
 // Drops t's binding (thread destruction).
 void restricted_thread_release(struct thread *t);

@@ -171,6 +171,7 @@ static zx_status_t info_asid_counters(zx_handle_t handle, user_out_ptr_t buffer,
         .fast_switches = c.fast_switches, .slow_switches = c.slow_switches,
         .allocations = c.allocations, .rollovers = c.rollovers,
         .local_flushes = c.local_flushes, .broadcast_flushes = c.broadcast_flushes,
+        .batched_switches = c.batched_switches,
         .asid_bits = KCONFIG_ASID_OFF ? 0 : asid_bits(),
         .cpu = cpu};
     if (arch_copy_to_user(buffer.addr + cpu * sizeof record, &record, sizeof record) != ZX_OK)

@@ -51,7 +51,8 @@ typedef struct { uintptr_t addr; } user_out_ptr_t;  // the kernel writes through
 #define USER_IN(T, name)
 #define USER_OUT(T, name)
 #define SYSCALL(num, name, rtype, nargs, args) [num] = syscall_wrap_##name,
-const syscall_wrapper_t syscall_table[] = {
+// Page-aligned: the syscall entry (vectors.S) finds it with adrp alone, no add.
+__attribute__((aligned(4096))) const syscall_wrapper_t syscall_table[] = {
 #include <zircon/syscalls.def>
 };
 _Static_assert(sizeof(syscall_table) / sizeof(syscall_table[0]) == SYSCALL_COUNT,

@@ -39,13 +39,15 @@ struct thread {
   const struct arch_aspace *aspace;  // its process's, loaded by the context switch; or NULL
   struct thread *process_next;  // the process's thread list
   volatile bool killed;         // leave at the next return to user mode
+  // Latched by zx_restricted_kick until the next exit/enter (core/object/restricted.c).
+  // Next to killed: restricted enter tests both with one load.
+  volatile bool restricted_kick;
   bool running_ref_taken;       // started once: a thread cannot be started again
   unsigned pinned_cpu;  // JANUS_PROP_THREAD_CPU: the CPU asked for, or THREAD_ANY_CPU
   struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
   // Restricted mode (core/object/restricted.c). in_restricted changes only on the thread
   // itself with interrupts masked; the context switch reads it to pick the MMU state.
   bool in_restricted;
-  volatile bool restricted_kick;  // latched by zx_restricted_kick until the next exit/enter
   struct restricted_binding *restricted;  // the bound state, or NULL
   char name[ZX_MAX_NAME_LEN];
 };

@@ -22,6 +22,9 @@ int main(void) {
     EXPECT_EQ(counters[i].cpu, i);
     EXPECT_EQ(counters[i].asid_bits <= 16 && (counters[i].asid_bits != 0) == asids_on, 1);
     switches += counters[i].fast_switches + counters[i].slow_switches;
+    // Batched switches are slow switches that were also allocations.
+    EXPECT_EQ(counters[i].batched_switches <= counters[i].slow_switches, 1);
+    EXPECT_EQ(counters[i].batched_switches <= counters[i].allocations, 1);
   }
   EXPECT_EQ(switches > 0, asids_on);  // this very program got an ASID on some CPU
   // Unmapping a page this program touched broadcasts an invalidation: counted.

@@ -16,7 +16,8 @@
 
 #define PAGE 4096UL
 #define WINDOW_BASE 0xffff000000200000UL
-#define GUEST_BASE 0x20000000UL  // where each sibling's restricted code goes (its TTBR0)
+#define GUEST_BASE 0x20000000UL
+#define USER_FIRST_PAGE 0x1000UL  // below it nothing can run (page 0)  // where each sibling's restricted code goes (its TTBR0)
 
 // Guest (restricted-mode) instructions.
 #define INSN_SVC0 0xd4000001u
@@ -185,6 +186,35 @@ static void restricted_checks(uintptr_t arg1, uintptr_t arg2) {
   uint64_t tls_after;
   __asm__ volatile("mrs %0, tpidr_el0" : "=r"(tls_after));
   EXPECT_EQ(tls_after, tls_before);  // normal mode's TLS is back
+
+  // Again with the vector the first enter checked: the fast enter (restricted_entry.S)
+  // moves the state straight into the registers, and the exit straight back.
+  for (int i = 0; i < 31; i++) st.x[i] = ~want.x[i] + (uint64_t)i;
+  st.pc = guest;
+  st.cpsr = 0x90000000;  // N and V
+  want = st;
+  EXPECT_EQ(run_restricted(vmo, &st), ZX_RESTRICTED_REASON_SYSCALL);
+  for (int i = 0; i < 31; i++) EXPECT_EQ(st.x[i], want.x[i]);
+  for (int i = 2; i < 31; i++) EXPECT_EQ(vector_regs[i], 0);
+  EXPECT_EQ(st.sp, want.sp);
+  EXPECT_EQ(st.pc, guest + 4);
+  EXPECT_EQ(st.tpidr_el0, want.tpidr_el0);
+  EXPECT_EQ(st.cpsr, want.cpsr);
+  // The fast enter still refuses what the C one refuses, with the checked vector.
+  uintptr_t rv = (uintptr_t)recording_vector;
+  EXPECT_EQ(zx_restricted_enter(1, rv, 0), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(zx_restricted_enter(0, 0xffff800000000000UL, 0), ZX_ERR_INVALID_ARGS);
+  zx_restricted_state_t bad = want;
+  uint64_t bad_pcs[] = {0, USER_FIRST_PAGE - 4, 1ULL << 48, (uintptr_t)&restricted_checks};
+  for (unsigned i = 0; i < sizeof bad_pcs / sizeof bad_pcs[0]; i++) {
+    bad.pc = bad_pcs[i];
+    EXPECT_EQ(zx_vmo_write(vmo, &bad, 0, sizeof bad), ZX_OK);
+    EXPECT_EQ(zx_restricted_enter(0, rv, 0), ZX_ERR_BAD_STATE);
+  }
+  bad.pc = guest;
+  bad.cpsr = 0x80000200;  // N and a DAIF bit
+  EXPECT_EQ(zx_vmo_write(vmo, &bad, 0, sizeof bad), ZX_OK);
+  EXPECT_EQ(zx_restricted_enter(0, rv, 0), ZX_ERR_BAD_STATE);
 
   // A restricted write lands in this process's own (TTBR0) page.
   st.pc = guest + 8;  // str x1, [x0]; svc

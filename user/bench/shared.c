@@ -19,6 +19,7 @@
 #include <string.h>
 #include <zircon/syscalls-next.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/janus.h>
 
 #include "lib/bench.h"
 
@@ -742,6 +743,76 @@ static bool shared_window_map_unmap(void) {
   return ok;
 }
 
+// --- kernel memory per sibling ----------------------------------------------------------
+
+#define MEM_SIBLINGS (MAX_SIBLINGS - 1)
+#define MEM_PAGE_ADDR 0x30000000UL  // in each sibling's own (TTBR0) space
+static zx_futex_t mem_release;
+static volatile uint64_t mem_touched;
+
+// A sibling: writes its own page (committed and mapped now), says so, sleeps.
+static void mem_sibling(uintptr_t a, uintptr_t page) {
+  (void)a;
+  *(volatile uint64_t *)page = 1;
+  __atomic_add_fetch(&mem_touched, 1, __ATOMIC_SEQ_CST);
+  while (!__atomic_load_n(&mem_release, __ATOMIC_ACQUIRE))
+    zx_futex_wait(&mem_release, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+  zx_process_exit(0);
+}
+
+static bool kmem(janus_info_kmem_stats_t *s) {
+  zx_status_t st =
+      zx_object_get_info(zx_job_default(), JANUS_INFO_KMEM_STATS, s, sizeof *s, NULL, NULL);
+  CHECK("reading JANUS_INFO_KMEM_STATS", st);
+  return st == ZX_OK;
+}
+
+// Kernel memory per zx_process_create_shared sibling with one thread (blocked on a
+// futex) and one page of its own mapped and written: the page allocator's free bytes
+// before and after MEM_SIBLINGS of them, less their data pages, per sibling; and the
+// heap's, the slab caches' and the object count's share of it. One MEMORY line.
+static bool memory_per_sibling(void) {
+  static struct sibling sib[MEM_SIBLINGS];
+  janus_info_kmem_stats_t before, after;
+  mem_touched = 0;
+  mem_release = 0;
+  if (!kmem(&before)) return false;
+  bool ok = true;
+  unsigned n = 0;
+  for (; n < MEM_SIBLINGS; n++) {
+    struct sibling *s = &sib[n];
+    if (!make_sibling(s, "mem")) break;
+    zx_handle_t vmo = ZX_HANDLE_INVALID;
+    uintptr_t page = 0;
+    zx_status_t st = zx_vmo_create(PAGE, 0, &vmo);
+    if (st == ZX_OK)
+      st = zx_vmar_map(s->vmar, ZX_VM_SPECIFIC | ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+                       MEM_PAGE_ADDR - vmar_base(s->vmar), vmo, 0, PAGE, &page);
+    zx_handle_close(vmo);
+    CHECK("mapping a sibling's page", st);
+    if (st != ZX_OK || !start_sibling(s, mem_sibling, n, page)) {
+      close_sibling(s);  // never started: it goes with its handles
+      break;
+    }
+  }
+  ok = n == MEM_SIBLINGS;
+  while (ok && mem_touched < n) bench_yield();
+  if (ok && !kmem(&after)) ok = false;
+  __atomic_store_n(&mem_release, 1, __ATOMIC_RELEASE);
+  zx_futex_wake(&mem_release, UINT32_MAX);
+  for (unsigned i = 0; i < n; i++) {
+    if (reap(sib[i].proc) != 0) ok = false;
+    close_sibling(&sib[i]);
+  }
+  if (!ok) return false;
+  int64_t kernel = (int64_t)(before.free_bytes - after.free_bytes) - (int64_t)(n * PAGE);
+  bench_printf("MEMORY shared-sibling %u %ld %ld %ld %ld\n", n, (long)(kernel / n),
+               (long)((int64_t)(after.heap_bytes - before.heap_bytes) / n),
+               (long)((int64_t)(after.slab_bytes - before.slab_bytes) / n),
+               (long)((int64_t)(after.live_objects - before.live_objects) / n));
+  return true;
+}
+
 static const struct {
   const char *path;
   bool (*measure)(void);
@@ -754,6 +825,7 @@ static const struct {
     {"restricted-kick-latency", restricted_kick_latency, "failed (see above)"},
     {"create-shared-teardown", create_shared_teardown, "failed (see above)"},
     {"shared-map-unmap", shared_window_map_unmap, "failed (see above)"},
+    {"memory-shared-sibling", memory_per_sibling, "failed (see above)"},
 };
 
 static bool is_cross_group_peer(void) {

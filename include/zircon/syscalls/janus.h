@@ -20,6 +20,8 @@ typedef struct janus_info_asid_counters {
   uint32_t asid_bits;      // the width in use; 0: ASIDs off (the baseline build)
   uint32_t cpu;
   uint64_t broadcast_flushes;  // inner-shareable TLB invalidations issued (one per batch)
+  uint64_t batched_switches;   // of slow_switches, those that took a fresh ASID from this
+                               // CPU's batch without the lock (also in allocations)
 } janus_info_asid_counters_t;
 
 // On a job handle with ZX_RIGHT_INSPECT: one record of what the kernel holds right

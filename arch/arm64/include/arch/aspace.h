@@ -20,4 +20,8 @@ struct arch_aspace {
   struct asid_state restricted_asid;
 };
 
+// arch_aspace_set_restricted(as, true / false) for restricted_entry.S.
+void arch_aspace_enter_restricted(const struct arch_aspace *as);
+void arch_aspace_leave_restricted(const struct arch_aspace *as);
+
 #endif  // ARCH_ASPACE_H_

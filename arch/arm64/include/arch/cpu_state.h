@@ -4,8 +4,20 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
+
+struct arch_aspace;
+
+// What the CPU's MMU holds now, so that a switch writes only what changed (aspace.c).
+struct cpu_mmu {
+  const struct arch_aspace *as;  // TTBR0's space (NULL: none)
+  bool restricted;
+  uint64_t ttbr1_pa;
+};
+
 struct arch_cpu_state {
   uint64_t last_fault_esr;  // ESR_EL1 of the last expected fault (self-tests read it)
+  struct cpu_mmu mmu;       // here, not in an array: restricted enter and exit find it at once
 };
 
 #endif  // ARCH_CPU_STATE_H_
