@@ -47,10 +47,10 @@ static const char *self_path;  // for execve: argv[0], or /proc/self/exe
 
 // A failed step: the path's result says what and the errno.
 static char failure[128];
-#define FAIL(what)                                                                  \
-  do {                                                                              \
+#define FAIL(what)                                                                   \
+  do {                                                                               \
     snprintf(failure, sizeof failure, "%s:%s", what, strerrorname_np(errno) ?: "?"); \
-    return 0;                                                                       \
+    return 0;                                                                        \
   } while (0)
 #define FAIL_AS(what, err) \
   do {                     \
@@ -349,7 +349,8 @@ static int run_path(const struct path *p, long n) {
   int failed = 1;
   if (pid < 0) printf("BENCH-LINUX %s error fork:%s\n", p->name, strerrorname_np(errno));
   else if (status != 0) printf("BENCH-LINUX %s error exit-status-%d\n", p->name, status);
-  else if (!r->ticks) printf("BENCH-LINUX %s error %s\n", p->name, r->failure[0] ? r->failure : "?");
+  else if (!r->ticks)
+    printf("BENCH-LINUX %s error %s\n", p->name, r->failure[0] ? r->failure : "?");
   else {
     printf("BENCH-LINUX %s %ld %llu %llu\n", p->name, n, (unsigned long long)r->ticks,
            (unsigned long long)ticks_per_second());
@@ -379,7 +380,8 @@ int main(int argc, char **argv) {
   CPU_ZERO(&cpu0);
   CPU_SET(0, &cpu0);
   if (sched_setaffinity(0, sizeof cpu0, &cpu0) != 0)
-    printf("BENCH-LINUX-NOTE sched_setaffinity: %s (paths are not pinned)\n", strerrorname_np(errno));
+    printf("BENCH-LINUX-NOTE sched_setaffinity: %s (paths are not pinned)\n",
+           strerrorname_np(errno));
   int failed = 0;
   for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
     failed += run_path(&paths[i], n > 0 ? n : paths[i].n);

@@ -100,7 +100,8 @@ int main(void) {
   CHECK_EQ(finish(pid), 0);
 
   // A word in a private mapping is per process after fork, with or without the flag.
-  volatile uint32_t *mine = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  volatile uint32_t *mine =
+      mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   CHECK(mine != MAP_FAILED);
   s->ready = 0;
   pid = fork();
