@@ -138,6 +138,13 @@ static int pipe_echo(void *arg) {
   return 1;
 }
 static void *pipe_echo_thread(void *arg) { return (void *)(intptr_t)pipe_echo(arg); }
+// In a process of its own the peer closes the ends it does not use, so that this
+// side's close (after a failure, or early) ends its read with EOF.
+static int pipe_echo_process(void *arg) {
+  struct pipes *p = arg;
+  close(p->to[1]), close(p->from[0]);
+  return pipe_echo(p);
+}
 
 static uint64_t pipe_ping(struct pipes *p, long n) {
   uint64_t t0 = 0;
@@ -151,19 +158,16 @@ static uint64_t pipe_ping(struct pipes *p, long n) {
   return ticks() - t0;
 }
 
-static void close_pipes(struct pipes *p) {
-  close(p->to[0]), close(p->to[1]), close(p->from[0]), close(p->from[1]);
-}
-
 static uint64_t pipe_threads(long n) {
   struct pipes p = {.rounds = n / 10 + n};
   if (pipe(p.to) || pipe(p.from)) FAIL("pipe");
   pthread_t th;
   if ((errno = pthread_create(&th, NULL, pipe_echo_thread, &p))) FAIL("pthread_create");
   uint64_t t = pipe_ping(&p, n);
+  close(p.to[1]);  // a peer still reading (after a failure) reads EOF
   void *ok = NULL;
   pthread_join(th, &ok);
-  close_pipes(&p);
+  close(p.to[0]), close(p.from[0]), close(p.from[1]);
   if (t && !ok) FAIL_AS("peer", EPROTO);
   return t;
 }
@@ -171,10 +175,10 @@ static uint64_t pipe_threads(long n) {
 static uint64_t pipe_processes(long n) {
   struct pipes p = {.rounds = n / 10 + n};
   if (pipe(p.to) || pipe(p.from)) FAIL("pipe");
-  pid_t pid = fork_peer(pipe_echo, &p);
+  pid_t pid = fork_peer(pipe_echo_process, &p);
   if (pid < 0) FAIL("fork");
   uint64_t t = pipe_ping(&p, n);
-  close_pipes(&p);
+  close(p.to[0]), close(p.to[1]), close(p.from[0]), close(p.from[1]);
   if (reap(pid) != 0 && t) FAIL_AS("peer", ECHILD);
   return t;
 }
