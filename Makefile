@@ -85,7 +85,7 @@ endif
 MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps run test bench debug sdcard clean image check-image host-test compdb \
+.PHONY: all help deps run test bench bench-linux debug sdcard clean image check-image host-test compdb \
   format format-check linux soak fuzz
 all: deps
 	@$(MAKE) --no-print-directory image
@@ -103,6 +103,7 @@ help:
 	@echo "  fuzz            libFuzzer on the host: device tree, ELF checks, handle table, VMAR ranges"
 	@echo "  fuzz-deps, fuzz-run, fuzz-replay   make fuzz's steps: install clang, search, replay the corpus"
 	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
+	@echo "  bench-linux     one static Linux program timed on Debian's Linux kernel and on Janus's personality"
 	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one; make exits with its status"
 	@echo "  deps            install the tools (Debian packages, Pi firmware, newlib: minutes the first time)"
 	@echo "  image           the kernel image of BOARD and FLAVOR only"
@@ -286,6 +287,12 @@ soak: deps
 bench: deps
 	$(Q)bash tools/bench.sh --board $(BOARD) $(if $(BENCH_RING),--ring $(BENCH_RING)) \
 	  $(if $(BENCH_MEMORY),--memory $(BENCH_MEMORY))
+
+# The same static Linux arm64 program (tests/linux/bench_linux.c) as /init of Debian's
+# arm64 kernel and under the Linux personality, both under QEMU virt with the same
+# icount flags: one table (docs/benchmarks.md), build/bench-linux/*.csv and a plot.
+bench-linux: deps
+	$(Q)bash tools/bench-linux.sh
 
 compdb:
 	$(Q)bash tools/compdb.sh $(BOARD) compile_commands.json

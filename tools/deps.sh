@@ -47,8 +47,9 @@ else
 fi
 # libc6-dev-arm64-cross: static glibc for the Linux test programs (tests/linux); qemu-user
 # runs BusyBox on the host once, to list its applets (the links of the Linux file system).
+# cpio: make bench-linux's initramfs for Debian's arm64 Linux kernel.
 PACKAGES=("${TOOLCHAIN[@]}" libc6-dev-arm64-cross qemu-user u-boot-qemu mtools dosfstools device-tree-compiler gdb-multiarch
-          newlib-source xz-utils u-boot-tools gnuplot-nox clang-format)
+          newlib-source xz-utils u-boot-tools gnuplot-nox clang-format cpio)
 # `deps.sh fuzz` (make fuzz): clang and its libFuzzer runtime as well; make test does
 # not need them (it replays the fuzz corpus with the host's cc).
 [ "${1:-}" = fuzz ] && PACKAGES+=(clang)
@@ -61,7 +62,7 @@ need_qemu=0
 [ "$(qemu_major)" -ge "$QEMU_MIN_MAJOR" ] || need_qemu=1
 need_arm64=0
 [ -f "$deps/u-boot-rpi/rpi_4/u-boot.bin" ] && [ -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ] &&
-  [ -f "$deps/busybox/bin/busybox" ] || need_arm64=1
+  [ -f "$deps/busybox/bin/busybox" ] && [ -f "$deps/linux/vmlinuz" ] || need_arm64=1
 # The Pi 4's boot firmware (start4.elf, fixup4.dat): Debian's raspi-firmware, in the
 # non-free-firmware component. Only `make sdcard` needs it.
 FIRMWARE_FILES=(start4.elf fixup4.dat)
@@ -113,13 +114,17 @@ if [ ! -f "$deps/u-boot-rpi/rpi_4/u-boot.bin" ]; then
   cp -r "$root/usr/lib/u-boot/." "$deps/u-boot-rpi/"
   rm -rf "$(dirname "$root")"
 fi
-if [ ! -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ]; then
-  # The Pi's device tree ships in Debian's arm64 kernel package.
+if [ ! -f "$deps/dtb/bcm2711-rpi-4-b.dtb" ] || [ ! -f "$deps/linux/vmlinuz" ]; then
+  # Debian's arm64 kernel package: the Pi's device tree, and the kernel make bench-linux
+  # boots under QEMU (its vmlinuz is an uncompressed arm64 Image).
   kpkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*-arm64\).*/\1/p' | head -1)
   [ -n "$kpkg" ] || { echo "deps: cannot resolve linux-image-arm64:arm64" >&2; exit 1; }
-  say "fetching $kpkg:arm64 for bcm2711-rpi-4-b.dtb"
+  say "fetching $kpkg:arm64 (bcm2711-rpi-4-b.dtb, vmlinuz)"
   root=$(extract_arm64 "$kpkg" "$deps/dtb")
   cp "$(find "$root" -name bcm2711-rpi-4-b.dtb | head -1)" "$deps/dtb/"
+  mkdir -p "$deps/linux"
+  cp "$(find "$root/boot" -name 'vmlinuz-*' | head -1)" "$deps/linux/vmlinuz"
+  echo "${kpkg#linux-image-}" > "$deps/linux/release"
   rm -rf "$(dirname "$root")"
 fi
 if [ ! -f "$deps/busybox/bin/busybox" ]; then

@@ -6,6 +6,7 @@
 #             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--reject REGEX]...
 #             [--trace QEMU_TRACE_EVENT]... [--log FILE]
 #             [--quiet] [--gdb PORT] [--icount] [--memory SIZE] [--cpus N] [--interactive]
+#             [--qemu-arg ARG]...
 # --icount: deterministic virtual time, one instruction per nanosecond (-icount shift=0;
 # sleep=off: idle time is skipped, not waited for), so the cycle counter counts
 # instructions and two runs count the same (benchmarks).
@@ -24,7 +25,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 board="" image="" machine_opts="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
 icount=0 memory="" cpus="" interactive=0
-expects=() rejects=() traces=()
+expects=() rejects=() traces=() extra=()
 while [ $# -gt 0 ]; do
   case $1 in
     --board) board=$2; shift ;;
@@ -44,6 +45,7 @@ while [ $# -gt 0 ]; do
     --memory) memory=$2; shift ;;  # instead of the board's -m (large-scale tests)
     --cpus) cpus=$2; shift ;;      # instead of the board's -smp
     --interactive) interactive=1 ;;  # the terminal is the serial console; no timeout
+    --qemu-arg) extra+=("$2"); shift ;;  # one more QEMU argument, as it is (make bench-linux)
     *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -84,6 +86,7 @@ else
 fi
 [ ${#traces[@]} -gt 0 ] && args+=("${traces[@]}")
 [ $icount = 1 ] && args+=(-icount shift=0,sleep=off)
+[ ${#extra[@]} -gt 0 ] && args+=("${extra[@]}")
 if [ "$gdb" != 0 ]; then
   # Only this machine may attach: a gdb stub can read and write all guest memory.
   exec qemu-system-aarch64 "${args[@]}" -gdb "tcp:127.0.0.1:$gdb" -S

@@ -1,14 +1,22 @@
 // Linux futexes, kept by the personality rather than by Janus's futexes: a Janus
 // futex is keyed by address within the shared group, and the same address in two
-// Linux processes is two different words. Waiters are keyed by (process, address)
-// (so shared-memory futexes between processes are not supported) and sleep on their
-// thread's own word (sync.c), which also lets signals interrupt them.
+// Linux processes is two different words. As in Linux, a waiter is keyed by what the
+// word is: a private futex (FUTEX_PRIVATE_FLAG, or a word in a private mapping) by
+// (process, address); a shared one (no FUTEX_PRIVATE_FLAG, a MAP_SHARED mapping) by
+// (the mapping's VMO, offset), so processes that share the page meet on it whatever
+// address each maps it at. Waiters sleep on their thread's own word (sync.c), which
+// also lets signals interrupt them.
 #include "linux.h"
+
+struct futex_key {
+  bool shared;
+  uint64_t object;  // the process (private) or the VMO's koid (shared)
+  uint64_t offset;  // the address (private) or the offset in the VMO (shared)
+};
 
 struct futex_waiter {
   struct lx_thread *thread;
-  struct lx_process *proc;
-  uintptr_t addr;
+  struct futex_key key;
   uint32_t bitset;
   bool woken;
   struct futex_waiter *next;
@@ -16,11 +24,31 @@ struct futex_waiter {
 
 static struct futex_waiter *waiters;
 
-static int wake(struct lx_process *p, uintptr_t addr, int n, uint32_t bitset) {
+// Linux's get_futex_key: EINVAL for a misaligned word; a shared key needs the word
+// mapped (EFAULT), a private one is the address alone.
+static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct futex_key *k) {
+  if (addr & 3) return -LX_EINVAL;
+  if (!private_op) {
+    const struct lx_vma *v = lx_mm_find(&t->proc->mm, addr);
+    if (!v) return -LX_EFAULT;
+    if (v->flags & LX_MAP_SHARED) {
+      *k = (struct futex_key){true, v->koid, v->vmo_offset + (addr - v->start)};
+      return 0;
+    }
+  }
+  *k = (struct futex_key){false, (uintptr_t)t->proc, addr};
+  return 0;
+}
+
+static bool same_key(const struct futex_key *a, const struct futex_key *b) {
+  return a->shared == b->shared && a->object == b->object && a->offset == b->offset;
+}
+
+static int wake(const struct futex_key *k, int n, uint32_t bitset) {
   int woken = 0;
   for (struct futex_waiter **link = &waiters; *link && woken < n;) {
     struct futex_waiter *w = *link;
-    if (w->proc == p && w->addr == addr && (w->bitset & bitset)) {
+    if (same_key(&w->key, k) && (w->bitset & bitset)) {
       *link = w->next;
       w->woken = true;
       lx_thread_wake(w->thread);
@@ -32,19 +60,21 @@ static int wake(struct lx_process *p, uintptr_t addr, int n, uint32_t bitset) {
   return woken;
 }
 
-int lx_futex_wake(struct lx_process *p, uintptr_t addr, int n) { return wake(p, addr, n, ~0u); }
+// The kernel's own wakes (clear_child_tid, robust lists) are shared ones, as Linux's.
+int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n) {
+  struct futex_key k;
+  return key_of(t, addr, false, &k) == 0 ? wake(&k, n, ~0u) : 0;
+}
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
-static long futex_wait(struct lx_thread *t, uintptr_t addr, uint32_t expected, zx_time_t deadline,
-                       uint32_t bitset) {
-  if (addr & 3) return -LX_EINVAL;
+static long futex_wait(struct lx_thread *t, const struct futex_key *k, uintptr_t addr,
+                       uint32_t expected, zx_time_t deadline, uint32_t bitset) {
   if (bitset == 0) return -LX_EINVAL;
   uint32_t value;
   if (lx_copy_in(t, &value, addr, 4) != 0) return -LX_EFAULT;
   if (value != expected) return -LX_EAGAIN;
-  struct futex_waiter w = {
-      .thread = t, .proc = t->proc, .addr = addr, .bitset = bitset, .woken = false};
+  struct futex_waiter w = {.thread = t, .key = *k, .bitset = bitset, .woken = false};
   w.next = waiters;
   waiters = &w;
   int err = 0;
@@ -72,33 +102,39 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
     if (op == LX_FUTEX_WAIT) deadline = lx_now() + ns;                                   // relative
     else deadline = ns - ((a[1] & LX_FUTEX_CLOCK_REALTIME) ? lx_realtime_offset() : 0);  // absolute
   }
+  if (op != LX_FUTEX_WAIT && op != LX_FUTEX_WAIT_BITSET && op != LX_FUTEX_WAKE &&
+      op != LX_FUTEX_WAKE_BITSET && op != LX_FUTEX_REQUEUE && op != LX_FUTEX_CMP_REQUEUE)
+    return -LX_ENOSYS;
+  bool private_op = a[1] & LX_FUTEX_PRIVATE_FLAG;
+  struct futex_key k, to;
+  int err = key_of(t, addr, private_op, &k);
+  if (err) return err;
+  int n = (int)(val > 0x7fffffff ? 0x7fffffff : val);
   switch (op) {
     case LX_FUTEX_WAIT:
-      return futex_wait(t, addr, val, deadline, ~0u);
+      return futex_wait(t, &k, addr, val, deadline, ~0u);
     case LX_FUTEX_WAIT_BITSET:
-      return futex_wait(t, addr, val, deadline, (uint32_t)a[5]);
+      return futex_wait(t, &k, addr, val, deadline, (uint32_t)a[5]);
     case LX_FUTEX_WAKE:
-      return wake(t->proc, addr, (int)(val > 0x7fffffff ? 0x7fffffff : val), ~0u);
+      return wake(&k, n, ~0u);
     case LX_FUTEX_WAKE_BITSET:
       if ((uint32_t)a[5] == 0) return -LX_EINVAL;
-      return wake(t->proc, addr, (int)(val > 0x7fffffff ? 0x7fffffff : val), (uint32_t)a[5]);
-    case LX_FUTEX_REQUEUE:
-    case LX_FUTEX_CMP_REQUEUE: {
+      return wake(&k, n, (uint32_t)a[5]);
+    default: {  // LX_FUTEX_REQUEUE, LX_FUTEX_CMP_REQUEUE
+      if ((err = key_of(t, a[4], private_op, &to)) != 0) return err;
       if (op == LX_FUTEX_CMP_REQUEUE) {
         uint32_t value;
         if (lx_copy_in(t, &value, addr, 4) != 0) return -LX_EFAULT;
         if (value != (uint32_t)a[5]) return -LX_EAGAIN;
       }
-      int n = wake(t->proc, addr, (int)val, ~0u);
+      int woken = wake(&k, (int)val, ~0u);
       int moved = 0, limit = (int)(a[3] > 0x7fffffff ? 0x7fffffff : a[3]);
       for (struct futex_waiter *w = waiters; w && moved < limit; w = w->next)
-        if (w->proc == t->proc && w->addr == addr) {
-          w->addr = a[4];
+        if (same_key(&w->key, &k)) {
+          w->key = to;
           moved++;
         }
-      return n + moved;
+      return woken + moved;
     }
-    default:
-      return -LX_ENOSYS;
   }
 }

@@ -66,6 +66,7 @@ struct lx_vma {
   uint32_t prot, flags;  // LX_PROT_*, LX_MAP_SHARED or LX_MAP_PRIVATE
   zx_handle_t vmo;
   uint64_t vmo_offset;  // of start
+  uint64_t koid;        // MAP_SHARED: the VMO's koid (shared futexes' key, futex.c)
   struct lx_vma *next;  // by address
 };
 struct lx_mm {
@@ -79,8 +80,9 @@ int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint3
               zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out);
 int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len);
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
-void lx_mm_clear(struct lx_mm *mm);                          // every mapping gone (exec, exit)
-int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src);  // fork (an eager copy)
+void lx_mm_clear(struct lx_mm *mm);  // every mapping gone (exec, exit)
+const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr);  // or NULL
+int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src);               // fork (an eager copy)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
 
@@ -219,6 +221,7 @@ struct lx_thread {
   zx_restricted_state_t *regs;  // the bound state, mapped in the window
   zx_handle_t regs_vmo;
   uint64_t sigmask, pending;
+  uint64_t affinity;  // sched_setaffinity's CPUs; 0: any. Inherited; placed at the start
   struct lx_stack altstack;
   uintptr_t clear_child_tid, robust_list;
   volatile uint32_t wake_seq;  // lx_sleep parks on it
@@ -265,7 +268,9 @@ uintptr_t lx_sigtramp(void);  // where handlers return without SA_RESTORER (exec
 extern const char *const lx_signal_names[LX_NSIG + 1];
 
 // --- futexes (futex.c) ------------------------------------------------------------------
-int lx_futex_wake(struct lx_process *p, uintptr_t addr, int n);
+// Wakes up to n waiters of the word at addr in t's process (a shared wake, as the
+// kernel's own on thread exit): how many.
+int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n);
 
 // --- the dispatch (syscall.c, entry.S) ---------------------------------------------------
 // A handler's return value goes to x0, except LX_REGS_SET: it wrote the registers.

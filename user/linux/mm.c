@@ -127,12 +127,16 @@ int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint3
     return errno_of(status);
   }
   if (fixed) forget_range(mm, addr, addr + len);
+  zx_info_handle_basic_t info = {0};
+  if (flags & LX_MAP_SHARED)
+    zx_object_get_info(own, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL);
   *v = (struct lx_vma){.start = at,
                        .end = at + len,
                        .prot = prot,
                        .flags = flags,
                        .vmo = own,
-                       .vmo_offset = vmo_offset};
+                       .vmo_offset = vmo_offset,
+                       .koid = info.koid};
   insert(mm, v);
   *out = at;
   return 0;
@@ -161,6 +165,12 @@ int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
   for (struct lx_vma *v = mm->vmas; v; v = v->next)
     if (v->start >= addr && v->end <= end) v->prot = prot;
   return 0;
+}
+
+const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr) {
+  for (const struct lx_vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+    if (addr < v->end) return v;
+  return NULL;
 }
 
 void lx_mm_clear(struct lx_mm *mm) {

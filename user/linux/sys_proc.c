@@ -111,6 +111,7 @@ static long clone_thread(struct lx_thread *t, uint64_t flags, uint64_t sp, uint6
   if (sp) n->regs->sp = sp;
   if (flags & LX_CLONE_SETTLS) n->regs->tpidr_el0 = tls;
   n->sigmask = t->sigmask;
+  n->affinity = t->affinity;
   n->altstack = (struct lx_stack){.ss_flags = LX_SS_DISABLE};
   if (flags & LX_CLONE_PARENT_SETTID) lx_copy_out(t, ptid, &n->tid, 4);
   if (flags & LX_CLONE_CHILD_SETTID) lx_copy_out(t, ctid, &n->tid, 4);
@@ -145,6 +146,7 @@ static long clone_process(struct lx_thread *t, uint64_t flags, uint64_t sp, uint
   if (sp) n->regs->sp = sp;
   if (flags & LX_CLONE_SETTLS) n->regs->tpidr_el0 = tls;
   n->sigmask = t->sigmask;
+  n->affinity = t->affinity;
   n->altstack = t->altstack;
   if (flags & LX_CLONE_PARENT_SETTID) lx_copy_out(t, ptid, &p->pid, 4);
   if (flags & LX_CLONE_CHILD_SETTID) lx_copy_out(n, ctid, &p->pid, 4);
@@ -371,14 +373,37 @@ unsigned lx_cpu_count(void) {
   return n;
 }
 
+static uint64_t online_cpus(void) {
+  unsigned n = lx_cpu_count();
+  return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
+// The CPU mask of thread pid (0: the caller), as Linux's sched_{get,set}affinity find it.
+static struct lx_thread *affinity_target(struct lx_thread *t, uint64_t pid) {
+  return pid == 0 ? t : (int64_t)pid > 0 && pid <= 0x7fffffff ? lx_thread_find((int)pid) : NULL;
+}
+
 long lx_sys_sched_getaffinity(struct lx_thread *t, const uint64_t *a) {
   if (a[1] < 8 || (a[1] & 7)) return -LX_EINVAL;
-  uint64_t mask = (1ull << lx_cpu_count()) - 1;
+  struct lx_thread *target = affinity_target(t, a[0]);
+  if (!target) return -LX_ESRCH;
+  uint64_t mask = target->affinity ? target->affinity : online_cpus();
   if (lx_copy_out(t, a[2], &mask, 8) != 0) return -LX_EFAULT;
   return 8;
 }
+
+// The mask is kept, inherited by the threads and processes the thread starts and
+// across execve, and places each of them on a CPU of it when it starts. Janus threads
+// never migrate, so a thread already running stays on its CPU.
 long lx_sys_sched_setaffinity(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
+  struct lx_thread *target = affinity_target(t, a[0]);
+  if (!target) return -LX_ESRCH;
+  uint64_t mask = 0;
+  size_t len = a[1] < 8 ? a[1] : 8;  // CPUs past the 64th do not exist here
+  if (len && lx_copy_in(t, &mask, a[2], len) != 0) return -LX_EFAULT;
+  mask &= online_cpus();
+  if (!mask) return -LX_EINVAL;
+  target->affinity = mask == online_cpus() ? 0 : mask;
   return 0;
 }
 

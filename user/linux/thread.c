@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zircon/syscalls/janus.h>
+
 #include "linux.h"
 
 _Static_assert(__builtin_offsetof(struct lx_thread, fp) == 0, "entry.S: T_FP");
@@ -114,7 +116,21 @@ void lx_thread_discard(struct lx_thread *t) {
   free(t);
 }
 
+// sched_setaffinity's placement: the next CPU of the mask, round robin.
+static void place(struct lx_thread *t) {
+  static unsigned next;
+  if (!t->affinity) return;
+  for (unsigned i = 0; i < 64; i++) {
+    uint32_t cpu = (next + i) % 64;
+    if (!(t->affinity & (1ull << cpu))) continue;
+    next = cpu + 1;
+    zx_object_set_property(t->thread, JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu);
+    return;
+  }
+}
+
 int lx_thread_start(struct lx_thread *t) {
+  place(t);
   zx_status_t status;
   if (t->tid == t->proc->pid)  // the process's first thread starts the sibling
     status = zx_process_start(t->proc->proc, t->thread, (uintptr_t)thread_main, t->stack_top,
@@ -140,7 +156,7 @@ static void release_robust_futexes(struct lx_thread *t) {
     if ((value & LX_FUTEX_TID_MASK) == (uint32_t)t->tid) {
       value = (value & LX_FUTEX_WAITERS) | LX_FUTEX_OWNER_DIED;
       lx_copy_out(t, word, &value, 4);
-      lx_futex_wake(t->proc, word, 1);
+      lx_futex_wake(t, word, 1);
     }
     if (lx_copy_in(t, &entry, entry, 8) != 0) break;
   }
@@ -153,7 +169,7 @@ void lx_thread_exit(struct lx_thread *t) {
     if (t->clear_child_tid) {
       uint32_t zero = 0;
       if (lx_copy_out(t, t->clear_child_tid, &zero, 4) == 0)
-        lx_futex_wake(p, t->clear_child_tid, 1);
+        lx_futex_wake(t, t->clear_child_tid, 1);
     }
   }
   for (struct lx_thread **link = &p->threads; *link; link = &(*link)->next)
