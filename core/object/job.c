@@ -3,7 +3,6 @@
 
 #include <janus/panic.h>
 #include "core/object/process.h"
-#include <stdlib.h>
 #include <string.h>
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
@@ -183,33 +182,45 @@ void job_release_process(struct process *p) {
 
 void task_kill_process(struct process *p) { process_kill(p, ZX_TASK_RETCODE_SYSCALL_KILL); }
 
+// What one pass of a kill takes from a job's lists: on the stack, since a kill must
+// work when memory has run out (a job full of sleeping processes may be what took it).
+#define KILL_BATCH 16
+
+// A member a kill has not reached yet: a process still unstarted or running, a child
+// job not dying. Read without the member's lock: a kill by someone else that has
+// started will finish it.
+static bool process_needs_kill(const struct process *p) {
+  enum process_state s = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+  return s == PROCESS_INITIAL || s == PROCESS_RUNNING;
+}
+
+// Kills job's processes and, recursively, its child jobs, without allocating: each
+// pass takes up to KILL_BATCH members the kill has not reached under the lock (a
+// reference each) and kills them outside it, until a pass finds none. Killed members
+// leave the lists as they die; after `dying` nothing joins them.
 static void job_kill_tree(struct job *job) {
   irq_state_t state = spin_lock_irqsave(&job->lock);
   job->dying = true;  // from now on the lists only shrink
-  size_t n = job->process_count + job->child_count;
   spin_unlock_irqrestore(&job->lock, state);
-  struct kobject **victims = n ? malloc(n * sizeof *victims) : NULL;
-  size_t count = 0;
-  state = spin_lock_irqsave(&job->lock);
-  if (victims) {
-    for (struct process *p = job->processes; p && count < n; p = p->job_next)
-      if (kobject_try_ref(&p->obj)) victims[count++] = &p->obj;
-    for (struct job *child = job->children; child && count < n; child = child->sibling_next)
-      if (kobject_try_ref(&child->obj)) victims[count++] = &child->obj;
-  } else {
-    // Out of memory: running processes can still be told to die in place.
-    for (struct process *p = job->processes; p; p = p->job_next)
-      if (p->state != PROCESS_INITIAL) process_kill(p, ZX_TASK_RETCODE_SYSCALL_KILL);
-  }
-  spin_unlock_irqrestore(&job->lock, state);
-  for (size_t i = 0; i < count; i++) {
-    if (victims[i]->type == ZX_OBJ_TYPE_PROCESS)
-      task_kill_process((struct process *)victims[i]);
-    else
-      job_kill_tree((struct job *)victims[i]);  // depth is bounded by JOB_MAX_HEIGHT
-    kobject_unref(victims[i]);
-  }
-  free(victims);
+  size_t count;
+  do {
+    struct kobject *victims[KILL_BATCH];
+    count = 0;
+    state = spin_lock_irqsave(&job->lock);
+    for (struct process *p = job->processes; p && count < KILL_BATCH; p = p->job_next)
+      if (process_needs_kill(p) && kobject_try_ref(&p->obj)) victims[count++] = &p->obj;
+    for (struct job *child = job->children; child && count < KILL_BATCH; child = child->sibling_next)
+      if (!__atomic_load_n(&child->dying, __ATOMIC_RELAXED) && kobject_try_ref(&child->obj))
+        victims[count++] = &child->obj;
+    spin_unlock_irqrestore(&job->lock, state);
+    for (size_t i = 0; i < count; i++) {
+      if (victims[i]->type == ZX_OBJ_TYPE_PROCESS)
+        task_kill_process((struct process *)victims[i]);
+      else
+        job_kill_tree((struct job *)victims[i]);  // depth is bounded by JOB_MAX_HEIGHT
+      kobject_unref(victims[i]);
+    }
+  } while (count);
   job_check_terminated(job);
 }
 
