@@ -13,6 +13,7 @@
 #include "core/object/job.h"
 #include <janus/pmm.h>
 #include "core/vm/kmem.h"
+#include "tests/kernel/settle.h"
 
 #define MAX_PROCESSES 5000
 #define SMALL_ASID_BITS 4
@@ -39,7 +40,10 @@ SELFTEST(more_processes_than_asids) {
   }
   kprintf("  %u processes started, %lu MiB free\n", count,
           (unsigned long)(pmm_free_pages() * PAGE_SIZE >> 20));
-  // Let them all run (and switch among each other) for a while, then end them.
+  // Each runs up to its sleep (an event: on a busy host a vCPU may not run for a
+  // while), so each was switched to and had an ASID; then they go on waking and
+  // switching among each other for a while before they end.
+  wait_until_asleep(procs, count);
   for (zx_time_t end = arch_monotonic_ns() + 500000000LL; arch_monotonic_ns() < end;) thread_yield();
   for (unsigned i = 0; i < count; i++) CHECK(procs[i]->state == PROCESS_RUNNING);
   for (unsigned i = 0; i < count; i++) process_kill(procs[i], ZX_TASK_RETCODE_SYSCALL_KILL);
@@ -52,10 +56,7 @@ SELFTEST(more_processes_than_asids) {
   kprintf("  %u processes, %u-bit ASIDs, %lu rollovers\n", count, asid_bits(),
           (unsigned long)(rollovers_after - rollovers));
   if (asid_bits() <= SMALL_ASID_BITS) CHECK(rollovers_after > rollovers);
-  // The last threads may still be switching out: let them.
-  for (int i = 0; i < 100 && kmem_unused_pages() != pages; i++)
-    thread_yield();
-  CHECK(kmem_unused_pages() == pages);
+  CHECK(wait_until_unused_pages(pages));
   CHECK(asid_live() == live);
   return true;
 }
