@@ -40,7 +40,9 @@ void object_signal(struct kobject *obj, zx_signals_t clear, zx_signals_t set) {
 }
 
 static struct process caller;
-struct process *process_current(void) { return &caller; }
+struct process *process_current(void) {
+  return &caller;
+}
 
 // User memory: USER_PAGES pages at USER_BASE, the one at HOLE_PAGE unmapped.
 #define PAGE 4096u
@@ -70,9 +72,9 @@ zx_status_t arch_copy_from_user(void *dst, uintptr_t src, size_t len) {
 
 // A hostile program's pointer: near the hole, the ends, the kernel half, or anywhere.
 static uintptr_t user_pointer(uint8_t a, uint8_t b) {
-  static const uintptr_t bases[] = {USER_BASE, USER_BASE + HOLE_PAGE * PAGE,
-                                    USER_BASE + sizeof user, 0, 0xffff800000000000u,
-                                    UINTPTR_MAX - 7};
+  static const uintptr_t bases[] = {
+      USER_BASE, USER_BASE + HOLE_PAGE * PAGE, USER_BASE + sizeof user,
+      0,         0xffff800000000000u,          UINTPTR_MAX - 7};
   return bases[a % (sizeof bases / sizeof bases[0])] + (uintptr_t)(int8_t)b;
 }
 
@@ -172,7 +174,8 @@ static void call_duplicate_or_replace(const uint8_t *a, bool replace) {
   else CHECK(s == ZX_OK);
   if (replace && live) {  // a valid handle is always invalidated, whatever the status
     struct kobject *obj;
-    CHECK(handle_table_get(caller.handles, h, ZX_OBJ_TYPE_NONE, 0, &obj, NULL) == ZX_ERR_BAD_HANDLE);
+    CHECK(handle_table_get(caller.handles, h, ZX_OBJ_TYPE_NONE, 0, &obj, NULL) ==
+          ZX_ERR_BAD_HANDLE);
     forget(h);
   }
   if (s != ZX_OK) {
@@ -237,12 +240,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t at = 0; at + 5 <= size; at += 5) {
     const uint8_t *a = data + at + 1;
     switch (data[at] % 6) {
-      case 0: call_event_create(a); break;
-      case 1: call_duplicate_or_replace(a, false); break;
-      case 2: call_duplicate_or_replace(a, true); break;
-      case 3: call_signal(a); break;
-      case 4: call_get_info_record(a); break;
-      default: close_some(a); break;
+      case 0:
+        call_event_create(a);
+        break;
+      case 1:
+        call_duplicate_or_replace(a, false);
+        break;
+      case 2:
+        call_duplicate_or_replace(a, true);
+        break;
+      case 3:
+        call_signal(a);
+        break;
+      case 4:
+        call_get_info_record(a);
+        break;
+      default:
+        close_some(a);
+        break;
     }
     CHECK(caller.handles->count == held_n);  // no handle made or lost behind the model's back
   }
