@@ -100,7 +100,7 @@ help:
 	@echo "  debug           QEMU waiting for gdb on 127.0.0.1:GDB_PORT, and the gdb command line"
 	@echo "  sdcard          BOARD=rpi4 only: build/rpi4/sdcard.img with the Pi firmware, to flash"
 	@echo "  soak            random-syscall soak on 4 CPUs (-icount), SOAK_SECONDS of virtual time"
-	@echo "  fuzz            libFuzzer on the host: device tree, ELF checks, handle table, VMAR ranges"
+	@echo "  fuzz            libFuzzer on the host: device tree, ELF checks, handle table, VMAR ranges, syscall checks"
 	@echo "  fuzz-deps, fuzz-run, fuzz-replay   make fuzz's steps: install clang, search, replay the corpus"
 	@echo "  bench           benchmarks: QEMU table, CSVs and plot; BOARD=rpi4: SD-card images"
 	@echo "  linux           Janus booting into BusyBox's sh (the Linux personality); CMD or PROGRAM runs one"

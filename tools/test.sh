@@ -68,7 +68,7 @@ record host/gen-ksyms "$?" "$out/ksyms.log"
 # The fuzz corpus in the tree (tests/fuzz/corpus/) through every fuzz target, built
 # with the host cc and the sanitizers: replay only, deterministic (make fuzz searches).
 make -s --no-print-directory fuzz-replay >"$out/fuzz-replay.log" 2>&1
-record "host/fuzz-corpus-replay (device tree, handle table, VMAR ranges, ELF checks)" $? "$out/fuzz-replay.log"
+record "host/fuzz-corpus-replay (device tree, handle table, VMAR ranges, ELF checks, syscall checks)" $? "$out/fuzz-replay.log"
 # The TLB model must catch each broken ASID allocator (no rollover flush, batch bugs).
 make -s --no-print-directory host-asid-mutant >"$out/asid-mutant.log" 2>&1
 record host/asid-model-catches-broken-allocators "$?" "$out/asid-mutant.log"
