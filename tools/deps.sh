@@ -74,17 +74,16 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_qemu = 1 ] || [ $need_arm64 = 1 ] || [ $n
   # u-boot-rpi and the Pi device tree exist only as arm64 packages.
   [ "$host_arch" = arm64 ] || dpkg --print-foreign-architectures | grep -qx arm64 ||
     $SUDO dpkg --add-architecture arm64
-  # Another clone's make deps may hold the package lock: wait for it.
   say "apt-get update"
-  $SUDO apt-get update -qq -o DPkg::Lock::Timeout=600
+  $SUDO apt-get update -qq
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
-    $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   if [ $need_qemu = 1 ]; then
     say "installing qemu-system-arm from $codename-backports"
-    $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends -t "$codename-backports" qemu-system-arm >/dev/null ||
-      $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends qemu-system-arm >/dev/null
+    $SUDO apt-get install -y -qq --no-install-recommends -t "$codename-backports" qemu-system-arm >/dev/null ||
+      $SUDO apt-get install -y -qq --no-install-recommends qemu-system-arm >/dev/null
     [ "$(qemu_major)" -ge "$QEMU_MIN_MAJOR" ] || { echo "deps: QEMU >= $QEMU_MIN_MAJOR is needed, have $(qemu_major)" >&2; exit 1; }
   fi
 fi
