@@ -5,8 +5,10 @@
 # qemu-run.sh --board B --image FILE [--boot uboot|direct] [--timeout S] [--append ARGS]
 #             [--machine-opts ,OPT=V] [--expect-exit N] [--expect REGEX]... [--reject REGEX]...
 #             [--trace QEMU_TRACE_EVENT]... [--log FILE]
-#             [--quiet] [--gdb PORT] [--icount] [--memory SIZE] [--cpus N] [--interactive]
-#             [--qemu-arg ARG]...
+#             [--quiet] [--gdb PORT] [--gdb-socket PATH] [--icount] [--memory SIZE] [--cpus N]
+#             [--interactive] [--qemu-arg ARG]...
+# --gdb-socket: a gdb stub on a Unix socket while the run goes on as usual (attach to a
+# hung run: gdb-multiarch -ex 'target remote PATH'; no TCP port to collide with).
 # --icount: deterministic virtual time, one instruction per nanosecond (-icount shift=0;
 # sleep=off: idle time is skipped, not waited for), so the cycle counter counts
 # instructions and two runs count the same (benchmarks).
@@ -24,7 +26,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 board="" image="" machine_opts="" boot=direct timeout=60 append="" expect_exit="" log="" quiet=0 gdb=0
-icount=0 memory="" cpus="" interactive=0
+icount=0 memory="" cpus="" interactive=0 gdb_socket=""
 expects=() rejects=() traces=() extra=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --log) log=$2; shift ;;
     --quiet) quiet=1 ;;
     --gdb) gdb=$2; shift ;;  # wait for gdb on this TCP port
+    --gdb-socket) gdb_socket=$2; shift ;;
     --icount) icount=1 ;;
     --memory) memory=$2; shift ;;  # instead of the board's -m (large-scale tests)
     --cpus) cpus=$2; shift ;;      # instead of the board's -smp
@@ -87,6 +90,7 @@ fi
 [ ${#traces[@]} -gt 0 ] && args+=("${traces[@]}")
 [ $icount = 1 ] && args+=(-icount shift=0,sleep=off)
 [ ${#extra[@]} -gt 0 ] && args+=("${extra[@]}")
+[ -n "$gdb_socket" ] && args+=(-chardev "socket,id=gdbsock,path=$gdb_socket,server=on,wait=off" -gdb chardev:gdbsock)
 if [ "$gdb" != 0 ]; then
   # Only this machine may attach: a gdb stub can read and write all guest memory.
   exec qemu-system-aarch64 "${args[@]}" -gdb "tcp:127.0.0.1:$gdb" -S

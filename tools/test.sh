@@ -68,7 +68,7 @@ record host/gen-ksyms "$?" "$out/ksyms.log"
 # The fuzz corpus in the tree (tests/fuzz/corpus/) through every fuzz target, built
 # with the host cc and the sanitizers: replay only, deterministic (make fuzz searches).
 make -s --no-print-directory fuzz-replay >"$out/fuzz-replay.log" 2>&1
-record "host/fuzz-corpus-replay (device tree, handle table, VMAR ranges, ELF checks)" $? "$out/fuzz-replay.log"
+record "host/fuzz-corpus-replay (device tree, handle table, VMAR ranges, ELF checks, syscall checks)" $? "$out/fuzz-replay.log"
 # The TLB model must catch each broken ASID allocator (no rollover flush, batch bugs).
 make -s --no-print-directory host-asid-mutant >"$out/asid-mutant.log" 2>&1
 record host/asid-model-catches-broken-allocators "$?" "$out/asid-mutant.log"
@@ -241,13 +241,22 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
   # where the kernel runs: a hardware breakpoint on kernel_main must hit, by name.
   log=$out/$board-gdb.log
   gdb_script=build/$board/qemu/debug.gdb
-  port=$((20000 + RANDOM % 20000))
   if make -s --no-print-directory BOARD="$board" "$gdb_script" >"$log" 2>&1; then
-    timeout 300 bash tools/qemu-run.sh --board "$board" --boot direct \
-      --image "build/$board/qemu/$image_name" --gdb $port </dev/null >"$log.qemu" 2>&1 &
-    qemu_pid=$!
-    # The stub listens on 127.0.0.1 only (tcp sockets in /proc: 0100007F is 127.0.0.1).
-    for _ in $(seq 50); do grep -qi ":$(printf %04X $port) " /proc/net/tcp && break; sleep 0.2; done
+    # A TCP port nobody uses (other clones' runs may be listening too); if QEMU still
+    # cannot bind it (taken in between), it exits, and another port is tried. Waits
+    # end when the stub listens or QEMU is gone (startup may be slow on a busy host).
+    for _ in 1 2 3 4 5; do
+      port=$((20000 + RANDOM % 20000))
+      grep -qi ":$(printf %04X $port) " /proc/net/tcp /proc/net/tcp6 2>/dev/null && continue
+      timeout 300 bash tools/qemu-run.sh --board "$board" --boot direct \
+        --image "build/$board/qemu/$image_name" --gdb $port </dev/null >"$log.qemu" 2>&1 &
+      qemu_pid=$!
+      # The stub listens on 127.0.0.1 only (tcp sockets in /proc: 0100007F is 127.0.0.1).
+      while kill -0 $qemu_pid 2>/dev/null && ! grep -qi ":$(printf %04X $port) " /proc/net/tcp; do
+        sleep 0.2
+      done
+      kill -0 $qemu_pid 2>/dev/null && break
+    done
     loopback_only=0
     grep -qi "^ *[0-9]*: 0100007F:$(printf %04X $port) 00000000:0000 0A" /proc/net/tcp &&
       ! grep -qi "^ *[0-9]*: 00000000:$(printf %04X $port) " /proc/net/tcp && loopback_only=1

@@ -3,7 +3,6 @@
 
 #include <janus/panic.h>
 #include "core/object/process.h"
-#include <stdlib.h>
 #include <string.h>
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
@@ -183,33 +182,81 @@ void job_release_process(struct process *p) {
 
 void task_kill_process(struct process *p) { process_kill(p, ZX_TASK_RETCODE_SYSCALL_KILL); }
 
+// What one pass of a kill takes from a job's lists: on the stack, since a kill must
+// work when memory has run out (a job full of sleeping processes may be what took it).
+#define KILL_BATCH 8
+
+// A member a kill has not reached yet: a process still unstarted or running, a child
+// job not dying. Read without the member's lock: a kill by someone else that has
+// started will finish it.
+static bool process_needs_kill(const struct process *p) {
+  enum process_state s = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+  return s == PROCESS_INITIAL || s == PROCESS_RUNNING;
+}
+
+// Where a kill's next pass starts in each list: the first member no pass has looked
+// at, held by a reference (members before it need nothing more), or the head again if
+// that member has left the list meanwhile; done once a pass reached the end. So a kill
+// of a job of n members looks at each about once, not n / KILL_BATCH times.
+struct kill_cursor {
+  struct process *process;
+  struct job *child;
+  bool processes_done, children_done;
+};
+
+// Under job->lock: where this pass starts.
+static struct process *first_process(const struct job *job, const struct kill_cursor *at) {
+  if (at->processes_done) return NULL;
+  return at->process && at->process->in_job ? at->process : job->processes;
+}
+
+static struct job *first_child(const struct job *job, const struct kill_cursor *at) {
+  if (at->children_done) return NULL;
+  return at->child && at->child->linked ? at->child : job->children;
+}
+
+// Kills job's processes and, recursively, its child jobs, without allocating: each
+// pass takes up to KILL_BATCH members the kill has not reached under the lock (a
+// reference each) and kills them outside it, until a pass finds none. Killed members
+// leave the lists as they die; after `dying` nothing joins them.
 static void job_kill_tree(struct job *job) {
   irq_state_t state = spin_lock_irqsave(&job->lock);
   job->dying = true;  // from now on the lists only shrink
-  size_t n = job->process_count + job->child_count;
   spin_unlock_irqrestore(&job->lock, state);
-  struct kobject **victims = n ? malloc(n * sizeof *victims) : NULL;
-  size_t count = 0;
-  state = spin_lock_irqsave(&job->lock);
-  if (victims) {
-    for (struct process *p = job->processes; p && count < n; p = p->job_next)
-      if (kobject_try_ref(&p->obj)) victims[count++] = &p->obj;
-    for (struct job *child = job->children; child && count < n; child = child->sibling_next)
-      if (kobject_try_ref(&child->obj)) victims[count++] = &child->obj;
-  } else {
-    // Out of memory: running processes can still be told to die in place.
-    for (struct process *p = job->processes; p; p = p->job_next)
-      if (p->state != PROCESS_INITIAL) process_kill(p, ZX_TASK_RETCODE_SYSCALL_KILL);
-  }
-  spin_unlock_irqrestore(&job->lock, state);
-  for (size_t i = 0; i < count; i++) {
-    if (victims[i]->type == ZX_OBJ_TYPE_PROCESS)
-      task_kill_process((struct process *)victims[i]);
-    else
-      job_kill_tree((struct job *)victims[i]);  // depth is bounded by JOB_MAX_HEIGHT
-    kobject_unref(victims[i]);
-  }
-  free(victims);
+  struct kill_cursor at = {0};
+  size_t count;
+  do {
+    struct kobject *victims[KILL_BATCH];
+    struct kill_cursor next = {.processes_done = at.processes_done,
+                               .children_done = at.children_done};
+    count = 0;
+    state = spin_lock_irqsave(&job->lock);
+    struct process *p = first_process(job, &at);
+    for (; p && count < KILL_BATCH; p = p->job_next)
+      if (process_needs_kill(p) && kobject_try_ref(&p->obj)) victims[count++] = &p->obj;
+    if (!at.processes_done && !p) next.processes_done = true;
+    else if (p && kobject_try_ref(&p->obj)) next.process = p;
+    struct job *c = first_child(job, &at);
+    for (; c && count < KILL_BATCH; c = c->sibling_next)
+      if (!__atomic_load_n(&c->dying, __ATOMIC_RELAXED) && kobject_try_ref(&c->obj))
+        victims[count++] = &c->obj;
+    if (!at.children_done && !c) next.children_done = true;
+    else if (c && kobject_try_ref(&c->obj)) next.child = c;
+    spin_unlock_irqrestore(&job->lock, state);
+    // Dropped outside the lock: a last reference destroys, which takes it.
+    if (at.process) kobject_unref(&at.process->obj);
+    if (at.child) kobject_unref(&at.child->obj);
+    at = next;
+    for (size_t i = 0; i < count; i++) {
+      if (victims[i]->type == ZX_OBJ_TYPE_PROCESS)
+        task_kill_process((struct process *)victims[i]);
+      else
+        job_kill_tree((struct job *)victims[i]);  // depth is bounded by JOB_MAX_HEIGHT
+      kobject_unref(victims[i]);
+    }
+  } while (count);
+  if (at.process) kobject_unref(&at.process->obj);
+  if (at.child) kobject_unref(&at.child->obj);
   job_check_terminated(job);
 }
 

@@ -6,13 +6,15 @@
 # tests/fuzz/corpus/NAME/ (seeds and inputs worth keeping, replayed by make test);
 # `make fuzz` writes what it finds to build/fuzz/corpus/NAME/ and crashes to
 # build/fuzz/crash-NAME-*. Copy an input into the tree's corpus to keep it.
-FUZZ_TARGETS ?= fdt handle_table vm_range elf
+FUZZ_TARGETS ?= fdt handle_table vm_range elf syscalls
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SRCS_fdt := lib/fdt.c core/boot/bootinfo.c
 FUZZ_SRCS_handle_table := core/object/handle_table.c core/object/object.c
 FUZZ_SRCS_vm_range := core/vm/vm_range.c tests/host/vm_range_model.c
 FUZZ_SRCS_elf := lib/elf_check.c
+FUZZ_SRCS_syscalls := core/syscalls/sys_event.c core/syscalls/sys_handle.c core/syscalls/info_out.c \
+  core/object/handle_table.c core/object/object.c
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -DJANUS_HOST \
   -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -I. -Wall -Wextra -Werror \
   -Wno-unused-parameter
@@ -20,7 +22,7 @@ FUZZ_DEPS = $(wildcard include/*/*.h core/*/*.h lib/*.h tests/host/*.h) tests/fu
 
 # libFuzzer builds (clang) and replay builds (the host's cc, as the unit tests: make
 # test needs no clang).
-FUZZ_ALL := fdt handle_table vm_range elf
+FUZZ_ALL := fdt handle_table vm_range elf syscalls
 define fuzz_target
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1)) $$(FUZZ_DEPS)
 	@mkdir -p build/fuzz

@@ -18,6 +18,7 @@
 #include "core/object/job.h"
 #include <janus/pmm.h>
 #include "core/object/shared_group.h"
+#include "tests/kernel/settle.h"
 #include <janus/syscalls.h>
 #include "core/vm/kmem.h"
 
@@ -60,14 +61,6 @@ static zx_status_t map_sleep_loop(struct shared_group *g) {
   return arch_aspace_map(&g->window, SCALE_CODE_VA, page, ARCH_MMU_READ | ARCH_MMU_EXECUTE, true);
 }
 
-static bool all_blocked(struct process **procs, unsigned n) {
-  for (unsigned i = 0; i < n; i++) {
-    struct thread *t = procs[i]->threads;
-    if (!t || __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_BLOCKED) return false;
-  }
-  return true;
-}
-
 SELFTEST_OPT_IN(seventy_thousand_processes) {
   // janus.processes=N: another count, to look at the same path quicker.
   const char *arg = strstr(boot_info.bootargs, "janus.processes=");
@@ -92,10 +85,10 @@ SELFTEST_OPT_IN(seventy_thousand_processes) {
     if ((i + 1) % 10000 == 0) {
       kprintf("  %u processes started, %lu MiB free\n", i + 1,
               (unsigned long)(pmm_free_pages() * PAGE_SIZE >> 20));
-      while (!all_blocked(procs, i + 1)) thread_yield();  // each has run: it had an ASID
+      wait_until_asleep(procs, i + 1);  // each has run: it had an ASID
     }
   }
-  while (!all_blocked(procs, SCALE_PROCESSES)) thread_yield();
+  wait_until_asleep(procs, SCALE_PROCESSES);
   zx_time_t t1 = arch_monotonic_ns();
   uint64_t rolled = all_rollovers() - rollovers;
   kprintf("  %u live processes, each switched to once, on %u-bit ASIDs: %lu rollovers, "

@@ -2,7 +2,8 @@
 // unstarted threads until the kernel says no, then commit VMO pages until it says
 // ZX_ERR_NO_MEMORY, free it all, and check with JANUS_INFO_KMEM_STATS that at least
 // 99% of the memory free before is free again. Twice: the second round must not
-// find less than the first left. Also the topic's own errors (root job only).
+// find less than the first left. A job kill when memory has run out. Also the topic's
+// own errors (root job only).
 #include <string.h>
 #include <zircon/syscalls/janus.h>
 
@@ -76,6 +77,33 @@ static void free_all(void) {
   while (held_count) EXPECT_EQ(zx_handle_close(held[--held_count]), ZX_OK);
 }
 
+// A job kill needs no memory: a job holding as many unstarted processes and child
+// jobs as the kernel would make, with every remaining page committed elsewhere, must
+// still die, all of it. (The kill once took a list of its victims from the heap and,
+// when that failed, left the child jobs and unstarted processes alive: the job never
+// terminated, and whoever waited for it waited forever.)
+static void kill_with_no_memory_left(void) {
+  zx_handle_t job, h, vmar;
+  EXPECT_EQ(zx_job_create(zx_job_default(), 0, &job), ZX_OK);
+  zx_status_t status;
+  size_t members = 0;
+  for (;; members++) {
+    if (members % 4 == 0) status = zx_job_create(job, 0, &h);
+    else if ((status = zx_process_create(job, "kmem-kill", 9, 0, &h, &vmar)) == ZX_OK)
+      status = keep(ZX_OK, vmar) ? ZX_OK : ZX_ERR_NO_RESOURCES;
+    if (!keep(status, h)) break;
+  }
+  EXPECT_EQ(status == ZX_ERR_NO_MEMORY || status == ZX_ERR_NO_RESOURCES, 1);
+  for (int i = 0; i < 8 && held_count; i++) zx_handle_close(held[--held_count]);
+  uint64_t pages = exhaust_pages();
+  printf("kmem: killing a job of %lu members with %llu more pages committed\n",
+         (unsigned long)members, (unsigned long long)pages);
+  EXPECT_EQ(zx_task_kill(job), ZX_OK);
+  EXPECT_EQ(zx_object_wait_one(job, ZX_JOB_TERMINATED, ZX_TIME_INFINITE, NULL), ZX_OK);
+  free_all();
+  zx_handle_close(job);
+}
+
 int main(void) {
   janus_info_kmem_stats_t s = kmem();
   EXPECT_EQ(s.total_bytes > 0 && s.free_bytes <= s.total_bytes, 1);
@@ -95,6 +123,8 @@ int main(void) {
     EXPECT_EQ(after >= before / 100 * 99, 1);
     EXPECT_EQ(pages > 0, 1);
   }
+  kill_with_no_memory_left();
+  EXPECT_EQ(reusable_bytes() >= before / 100 * 99, 1);
   // Any job with ZX_RIGHT_INSPECT may ask; other objects and weaker handles may not.
   zx_handle_t child, weak;
   EXPECT_EQ(zx_job_create(zx_job_default(), 0, &child), ZX_OK);

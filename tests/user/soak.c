@@ -276,8 +276,13 @@ static struct counts kernel_counts(void) {
 // were closed keep running until then, as in Zircon) and waited for; every handle is
 // closed.
 static void drain(void) {
+  zx_time_t start = zx_clock_get_monotonic();
   EXPECT_EQ(zx_task_kill(soak_job), ZX_OK);
+  zx_time_t killed = zx_clock_get_monotonic();
   EXPECT_EQ(zx_object_wait_one(soak_job, ZX_TASK_TERMINATED, ZX_TIME_INFINITE, NULL), ZX_OK);
+  printf("soak: job tree killed in %lld ms, gone %lld ms later\n",
+         (long long)(killed - start) / 1000000,
+         (long long)(zx_clock_get_monotonic() - killed) / 1000000);
   for (unsigned i = 0; i < POOL; i++) {
     uint64_t v = __atomic_exchange_n(&pool[i], 0, __ATOMIC_ACQ_REL);
     if (kind_of(v) != EMPTY) EXPECT_EQ(zx_handle_close(handle_of(v)), ZX_OK);

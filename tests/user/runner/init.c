@@ -17,7 +17,9 @@
 #include <zircon/syscalls/object.h>
 
 #define LIST_MAX 8192
-#define SETTLE_NS 200000000LL  // how long a dead process's last thread may take to go
+// How long a dead process's last thread may take to switch out on its CPU: a hang
+// guard only (it takes microseconds), since a busy host may not run that vCPU for a while.
+#define SETTLE_NS 20000000000LL
 #define STACK_WARM_BYTES (64 * 1024)
 
 // What a program must have given back. The heap and the kernel's own tables only
