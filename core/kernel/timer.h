@@ -1,5 +1,6 @@
 // Deadlines for blocked threads: each CPU keeps the timers of its own threads and
-// checks them on every tick (so a deadline is met within one tick, 10 ms).
+// programs its hardware timer for the nearest one (arch_timer_set_deadline), so a
+// deadline is met with the timer's resolution, not the 10 ms tick's.
 #ifndef CORE_TIMER_H_
 #define CORE_TIMER_H_
 
@@ -11,16 +12,26 @@
 struct thread;
 
 struct timer {
-  struct thread *thread;
+  struct thread *thread;            // wakes this thread, or
+  void (*fire)(struct timer *self);  // calls this (from the interrupt, no lock held)
   zx_time_t deadline;
   struct timer *next;
+  unsigned cpu;  // whose list it is on
   bool armed;
+  bool fired;  // its thread was woken; it no longer counts for the next deadline
+  volatile bool firing;  // a call timer's fire is running
 };
 
 // Wakes thread at deadline (ZX_TIME_INFINITE: never). Cancel before the timer's
 // memory goes away.
 void timer_arm(struct timer *timer, struct thread *thread, zx_time_t deadline);
-void timer_cancel(struct timer *timer);
+// Calls fire(timer) once at deadline, from this CPU's timer interrupt (zx_timer).
+void timer_arm_call(struct timer *timer, zx_time_t deadline, void (*fire)(struct timer *));
+// True when the timer was still pending (for timer_arm_call: fire will not run).
+bool timer_cancel(struct timer *timer);
+// timer_cancel, then waits for a fire already running on another CPU to return:
+// afterwards the timer's memory may go.
+void timer_cancel_sync(struct timer *timer);
 // With lock held (interrupt state *state) and a timer armed for deadline: gives up the
 // CPU until a wakeup, the deadline, or a kill. ZX_OK: woken (recheck the condition);
 // ZX_ERR_TIMED_OUT or ZX_ERR_CANCELED: stop waiting. Returns with lock held again.

@@ -47,6 +47,10 @@ struct thread {
   bool in_restricted;
   volatile bool restricted_kick;  // latched by zx_restricted_kick until the next exit/enter
   struct restricted_binding *restricted;  // the bound state, or NULL
+  // Exceptions (core/object/exception.c): the kernel's end of the thread's exception
+  // channel, and while an exception waits for a handler, the frame it stopped with.
+  struct channel *exception_channel;
+  struct trap_frame *exception_frame;
   char name[ZX_MAX_NAME_LEN];
 };
 
