@@ -12,13 +12,13 @@
 struct thread;
 
 struct timer {
-  struct thread *thread;            // wakes this thread, or
+  struct thread *thread;             // wakes this thread, or
   void (*fire)(struct timer *self);  // calls this (from the interrupt, no lock held)
   zx_time_t deadline;
   struct timer *next;
   unsigned cpu;  // whose list it is on
   bool armed;
-  bool fired;  // its thread was woken; it no longer counts for the next deadline
+  bool fired;            // its thread was woken; it no longer counts for the next deadline
   volatile bool firing;  // a call timer's fire is running
 };
 

@@ -96,9 +96,8 @@ zx_status_t channel_write(struct channel *ch, struct channel_msg *msg) {
   return peer ? ZX_OK : ZX_ERR_PEER_CLOSED;
 }
 
-zx_status_t channel_read(struct channel *ch, uint32_t num_bytes, uint32_t num_handles,
-                         bool discard, struct channel_msg **out, uint32_t *need_bytes,
-                         uint32_t *need_handles) {
+zx_status_t channel_read(struct channel *ch, uint32_t num_bytes, uint32_t num_handles, bool discard,
+                         struct channel_msg **out, uint32_t *need_bytes, uint32_t *need_handles) {
   *out = NULL;
   struct channel_msg *msg;
   zx_status_t status = ZX_OK;

@@ -18,7 +18,7 @@ struct msg_handle {
 struct channel_msg {
   struct channel_msg *next;
   uint32_t num_bytes, num_handles;
-  uint8_t *bytes;                // in the same allocation, after the handles
+  uint8_t *bytes;  // in the same allocation, after the handles
   struct msg_handle handles[];
 };
 
@@ -43,9 +43,8 @@ zx_status_t channel_write(struct channel *ch, struct channel_msg *msg);
 // the sizes go to *need_bytes/*need_handles: ZX_ERR_BUFFER_TOO_SMALL (the message is
 // dropped if discard). ZX_ERR_SHOULD_WAIT: nothing queued; ZX_ERR_PEER_CLOSED: nothing
 // queued and the peer is gone.
-zx_status_t channel_read(struct channel *ch, uint32_t num_bytes, uint32_t num_handles,
-                         bool discard, struct channel_msg **msg, uint32_t *need_bytes,
-                         uint32_t *need_handles);
+zx_status_t channel_read(struct channel *ch, uint32_t num_bytes, uint32_t num_handles, bool discard,
+                         struct channel_msg **msg, uint32_t *need_bytes, uint32_t *need_handles);
 // zx_channel_call's kernel half: writes msg (its first 4 bytes become a new txid) and
 // waits until the deadline for the reply with that txid, which *reply gets.
 // ZX_ERR_PEER_CLOSED (msg is then still the caller's if *sent is false),

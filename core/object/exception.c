@@ -5,7 +5,6 @@
 // exception_frame: both change rarely.
 #include "core/object/exception.h"
 
-#include <arch/trap_frame.h>
 #include <janus/arch.h>
 #include "core/object/process.h"
 #include <janus/thread.h>
@@ -26,11 +25,11 @@ struct verdict {
 
 struct exception {
   struct kobject obj;
-  struct thread *thread;    // references
+  struct thread *thread;  // references
   struct process *process;
   struct verdict *verdict;
-  bool thread_channel;      // came through the thread's own channel
-  uint32_t state;           // ZX_PROP_EXCEPTION_STATE
+  bool thread_channel;  // came through the thread's own channel
+  uint32_t state;       // ZX_PROP_EXCEPTION_STATE
 };
 
 static void verdict_destroy(struct kobject *obj) { free(obj); }
@@ -74,7 +73,7 @@ static zx_status_t offer(struct channel *ch, bool thread_channel, zx_excp_type_t
   zx_exception_info_t info = {.pid = self->process->obj.koid, .tid = self->obj.koid, .type = type};
   __builtin_memcpy(msg->bytes, &info, sizeof info);
   msg->handles[0] = (struct msg_handle){&e->obj, ZX_DEFAULT_EXCEPTION_RIGHTS};
-  msg->num_handles = 1;  // the message owns the exception now
+  msg->num_handles = 1;                                        // the message owns the exception now
   if (channel_write(ch, msg) != ZX_OK) channel_msg_free(msg);  // nobody there: TRY_NEXT
   zx_status_t status = object_wait(&v->obj, ZX_EVENT_SIGNALED, ZX_TIME_INFINITE, NULL);
   *state = v->state;
@@ -126,20 +125,25 @@ bool exception_dispatch(struct trap_frame *frame, zx_excp_type_t type) {
 
 static bool task_dead(struct kobject *task) {
   switch (task->type) {
-    case ZX_OBJ_TYPE_THREAD: return ((struct thread *)task)->state == THREAD_DEAD;
-    case ZX_OBJ_TYPE_PROCESS: return ((struct process *)task)->state == PROCESS_DEAD;
-    default: return ((struct job *)task)->dead;
+    case ZX_OBJ_TYPE_THREAD:
+      return ((struct thread *)task)->state == THREAD_DEAD;
+    case ZX_OBJ_TYPE_PROCESS:
+      return ((struct process *)task)->state == PROCESS_DEAD;
+    default:
+      return ((struct job *)task)->dead;
   }
 }
 
 static struct channel **task_slot(struct kobject *task, bool debugger) {
   switch (task->type) {
-    case ZX_OBJ_TYPE_THREAD: return &((struct thread *)task)->exception_channel;
+    case ZX_OBJ_TYPE_THREAD:
+      return &((struct thread *)task)->exception_channel;
     case ZX_OBJ_TYPE_PROCESS: {
       struct process *p = (struct process *)task;
       return debugger ? &p->debugger_channel : &p->exception_channel;
     }
-    default: return &((struct job *)task)->exception_channel;
+    default:
+      return &((struct job *)task)->exception_channel;
   }
 }
 
@@ -197,7 +201,9 @@ zx_status_t exception_get_process(struct exception *e, struct process **out) {
   return ZX_OK;
 }
 
-uint32_t exception_get_state(struct exception *e) { return __atomic_load_n(&e->state, __ATOMIC_ACQUIRE); }
+uint32_t exception_get_state(struct exception *e) {
+  return __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
+}
 
 zx_status_t exception_set_state(struct exception *e, uint32_t state) {
   if (state > ZX_EXCEPTION_STATE_THREAD_EXIT) return ZX_ERR_INVALID_ARGS;

@@ -24,7 +24,8 @@ zx_status_t peered_create(size_t size, zx_obj_type_t type, const struct kobject_
   return ZX_OK;
 }
 
-void peered_detach(struct peered *self, zx_signals_t clear, void (*on_closed)(struct peered *peer)) {
+void peered_detach(struct peered *self, zx_signals_t clear,
+                   void (*on_closed)(struct peered *peer)) {
   struct peer_pair *pair = self->pair;
   irq_state_t state = spin_lock_irqsave(&pair->lock);
   struct peered *peer = self->peer;

@@ -104,9 +104,10 @@ void port_observer_fire(struct object_waiter *w) {
   bool stamp = o->options & (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP);
   o->node.packet.type = ZX_PKT_TYPE_SIGNAL_ONE;
   o->node.packet.status = ZX_OK;
-  o->node.packet.signal = (zx_packet_signal_t){
-      .trigger = w->mask, .observed = w->observed, .count = 1,
-      .timestamp = stamp ? arch_monotonic_ns() : 0};
+  o->node.packet.signal = (zx_packet_signal_t){.trigger = w->mask,
+                                               .observed = w->observed,
+                                               .count = 1,
+                                               .timestamp = stamp ? arch_monotonic_ns() : 0};
   irq_state_t state = spin_lock_irqsave(&port->lock);
   enqueue_locked(port, &o->node);
   spin_unlock_irqrestore(&port->lock, state);

@@ -14,7 +14,7 @@ struct timer_object {
   struct kobject obj;
   spinlock_t lock;
   struct timer timer;
-  uint32_t options;  // the slack mode (ZX_TIMER_SLACK_*)
+  uint32_t options;     // the slack mode (ZX_TIMER_SLACK_*)
   uint64_t generation;  // advances with every set and cancel
   uint64_t armed_generation;
 };
@@ -37,7 +37,8 @@ zx_status_t timer_object_create(uint32_t options, struct timer_object **out) {
 }
 
 static void fire(struct timer *timer) {
-  struct timer_object *t = (struct timer_object *)((char *)timer - offsetof(struct timer_object, timer));
+  struct timer_object *t =
+      (struct timer_object *)((char *)timer - offsetof(struct timer_object, timer));
   irq_state_t state = spin_lock_irqsave(&t->lock);
   if (t->armed_generation == t->generation) object_signal(&t->obj, 0, ZX_TIMER_SIGNALED);
   spin_unlock_irqrestore(&t->lock, state);

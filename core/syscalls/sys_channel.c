@@ -86,7 +86,8 @@ zx_status_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr_
                               uint32_t num_bytes, user_in_ptr_t handles, uint32_t num_handles) {
   if (num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) return ZX_ERR_OUT_OF_RANGE;
   zx_handle_t values[ZX_CHANNEL_MAX_MSG_HANDLES];
-  if (num_handles && arch_copy_from_user(values, handles.addr, num_handles * sizeof values[0]) != ZX_OK)
+  if (num_handles &&
+      arch_copy_from_user(values, handles.addr, num_handles * sizeof values[0]) != ZX_OK)
     return ZX_ERR_INVALID_ARGS;
   if (options) {
     close_all(values, num_handles);
@@ -135,7 +136,8 @@ static zx_status_t take_disposition(struct kobject *channel, zx_handle_dispositi
 }
 
 zx_status_t sys_channel_write_etc(zx_handle_t handle, uint32_t options, user_in_ptr_t bytes,
-                                  uint32_t num_bytes, user_out_ptr_t handles, uint32_t num_handles) {
+                                  uint32_t num_bytes, user_out_ptr_t handles,
+                                  uint32_t num_handles) {
   if (num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) return ZX_ERR_OUT_OF_RANGE;
   zx_handle_disposition_t ds[ZX_CHANNEL_MAX_MSG_HANDLES];
   size_t ds_size = num_handles * sizeof ds[0];
@@ -144,7 +146,8 @@ zx_status_t sys_channel_write_etc(zx_handle_t handle, uint32_t options, user_in_
   struct handle_table *ht = process_current()->handles;
   struct channel *ch = NULL;
   struct channel_msg *msg = NULL;
-  zx_status_t status = options ? ZX_ERR_INVALID_ARGS : handle_get_channel(handle, ZX_RIGHT_WRITE, &ch, NULL);
+  zx_status_t status =
+      options ? ZX_ERR_INVALID_ARGS : handle_get_channel(handle, ZX_RIGHT_WRITE, &ch, NULL);
   if (status == ZX_OK) status = new_message(bytes, num_bytes, num_handles, &msg);
   for (uint32_t i = 0; i < num_handles; i++) {
     if (status == ZX_OK) {
@@ -174,7 +177,8 @@ static zx_status_t deliver(struct channel_msg *msg, user_out_ptr_t bytes, user_o
   zx_handle_t values[ZX_CHANNEL_MAX_MSG_HANDLES];
   uint32_t added = 0;
   for (; status == ZX_OK && added < msg->num_handles; added++) {
-    status = handle_table_add(ht, msg->handles[added].obj, msg->handles[added].rights, &values[added]);
+    status =
+        handle_table_add(ht, msg->handles[added].obj, msg->handles[added].rights, &values[added]);
     if (status != ZX_OK) break;
   }
   if (status == ZX_OK && msg->num_handles) {
@@ -182,7 +186,8 @@ static zx_status_t deliver(struct channel_msg *msg, user_out_ptr_t bytes, user_o
     if (etc) {
       zx_handle_info_t infos[ZX_CHANNEL_MAX_MSG_HANDLES];
       for (uint32_t i = 0; i < msg->num_handles; i++)
-        infos[i] = (zx_handle_info_t){values[i], msg->handles[i].obj->type, msg->handles[i].rights, 0};
+        infos[i] =
+            (zx_handle_info_t){values[i], msg->handles[i].obj->type, msg->handles[i].rights, 0};
       copied = arch_copy_to_user(handles.addr, infos, msg->num_handles * sizeof infos[0]);
     } else {
       copied = arch_copy_to_user(handles.addr, values, msg->num_handles * sizeof values[0]);
@@ -202,7 +207,8 @@ static zx_status_t copy_count(user_out_ptr_t out, uint32_t value) {
 
 static zx_status_t read_common(zx_handle_t handle, uint32_t options, user_out_ptr_t bytes,
                                user_out_ptr_t handles, uint32_t num_bytes, uint32_t num_handles,
-                               user_out_ptr_t actual_bytes, user_out_ptr_t actual_handles, bool etc) {
+                               user_out_ptr_t actual_bytes, user_out_ptr_t actual_handles,
+                               bool etc) {
   if (options & ~ZX_CHANNEL_READ_MAY_DISCARD) return ZX_ERR_INVALID_ARGS;
   struct channel *ch;
   zx_status_t status = handle_get_channel(handle, ZX_RIGHT_READ, &ch, NULL);
@@ -243,9 +249,11 @@ zx_status_t sys_channel_call(zx_handle_t handle, uint32_t options, zx_time_t dea
   zx_handle_t values[ZX_CHANNEL_MAX_MSG_HANDLES];
   if (n && arch_copy_from_user(values, (uintptr_t)args.wr_handles, n * sizeof values[0]) != ZX_OK)
     return ZX_ERR_INVALID_ARGS;
-  zx_status_t status = options || args.wr_num_bytes < sizeof(zx_txid_t) ? ZX_ERR_INVALID_ARGS : ZX_OK;
+  zx_status_t status =
+      options || args.wr_num_bytes < sizeof(zx_txid_t) ? ZX_ERR_INVALID_ARGS : ZX_OK;
   struct channel *ch = NULL;
-  if (status == ZX_OK) status = handle_get_channel(handle, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &ch, NULL);
+  if (status == ZX_OK)
+    status = handle_get_channel(handle, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &ch, NULL);
   if (status != ZX_OK) {
     close_all(values, n);
     return status;

@@ -14,7 +14,8 @@
 
 // What the user's end of an exception channel may do: read it and wait on it.
 #define EXCEPTION_CHANNEL_RIGHTS (ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT | ZX_RIGHT_READ)
-#define TASK_RIGHTS (ZX_RIGHT_INSPECT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER | ZX_RIGHT_MANAGE_THREAD)
+#define TASK_RIGHTS \
+  (ZX_RIGHT_INSPECT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER | ZX_RIGHT_MANAGE_THREAD)
 
 zx_status_t sys_task_create_exception_channel(zx_handle_t handle, uint32_t options,
                                               user_out_ptr_t out) {
@@ -27,8 +28,7 @@ zx_status_t sys_task_create_exception_channel(zx_handle_t handle, uint32_t optio
   zx_rights_t needed = TASK_RIGHTS | (thread ? 0 : ZX_RIGHT_ENUMERATE);
   if (!thread && task->type != ZX_OBJ_TYPE_PROCESS && task->type != ZX_OBJ_TYPE_JOB)
     status = ZX_ERR_WRONG_TYPE;
-  else if ((rights & needed) != needed)
-    status = ZX_ERR_ACCESS_DENIED;
+  else if ((rights & needed) != needed) status = ZX_ERR_ACCESS_DENIED;
   else if (options && task->type != ZX_OBJ_TYPE_PROCESS)
     status = ZX_ERR_INVALID_ARGS;  // the debugger channel is a process's
   struct kobject *user_end = NULL;

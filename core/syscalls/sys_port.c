@@ -67,7 +67,8 @@ zx_status_t sys_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key
   return status;
 }
 
-#define WAIT_ASYNC_OPTIONS (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_EDGE | ZX_WAIT_ASYNC_BOOT_TIMESTAMP)
+#define WAIT_ASYNC_OPTIONS \
+  (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_EDGE | ZX_WAIT_ASYNC_BOOT_TIMESTAMP)
 
 zx_status_t sys_object_wait_async(zx_handle_t handle, zx_handle_t port_handle, uint64_t key,
                                   zx_signals_t signals, uint32_t options) {

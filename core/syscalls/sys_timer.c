@@ -7,7 +7,8 @@
 #include "core/syscalls/syscall_table.h"
 
 zx_status_t sys_timer_create(uint32_t options, zx_clock_t clock_id, user_out_ptr_t out) {
-  if (options > ZX_TIMER_SLACK_LATE || (clock_id != ZX_CLOCK_MONOTONIC && clock_id != ZX_CLOCK_BOOT))
+  if (options > ZX_TIMER_SLACK_LATE ||
+      (clock_id != ZX_CLOCK_MONOTONIC && clock_id != ZX_CLOCK_BOOT))
     return ZX_ERR_INVALID_ARGS;
   struct timer_object *t;
   zx_status_t status = timer_object_create(options, &t);

@@ -23,8 +23,8 @@ typedef struct zx_proc_args {
   uint32_t names_num;
 } zx_proc_args_t;
 
-#define PA_HND(type, arg) (((type) & 0xFFu) | (((arg) & 0xFFFFu) << 16))
-#define PA_HND_TYPE(n) ((n) & 0xFFu)
+#define PA_HND(type, arg) (((type)&0xFFu) | (((arg)&0xFFFFu) << 16))
+#define PA_HND_TYPE(n) ((n)&0xFFu)
 #define PA_HND_ARG(n) (((n) >> 16) & 0xFFFFu)
 
 #define PA_PROC_SELF 0x01u

@@ -64,7 +64,8 @@ static void test_create_write_read(void) {
   EXPECT_EQ(zx_channel_read(a, 0, NULL, NULL, 0, 0, NULL, NULL), ZX_OK);
   // The limits: 64 KiB and 64 handles.
   EXPECT_EQ(zx_channel_write(a, 0, big, ZX_CHANNEL_MAX_MSG_BYTES, NULL, 0), ZX_OK);
-  EXPECT_EQ(zx_channel_write(a, 0, big, ZX_CHANNEL_MAX_MSG_BYTES + 1, NULL, 0), ZX_ERR_OUT_OF_RANGE);
+  EXPECT_EQ(zx_channel_write(a, 0, big, ZX_CHANNEL_MAX_MSG_BYTES + 1, NULL, 0),
+            ZX_ERR_OUT_OF_RANGE);
   EXPECT_EQ(zx_channel_read(b, 0, big, NULL, sizeof big, 0, &nb, NULL), ZX_OK);
   EXPECT_EQ(nb, ZX_CHANNEL_MAX_MSG_BYTES);
   zx_handle_t many[ZX_CHANNEL_MAX_MSG_HANDLES + 1];
@@ -121,7 +122,8 @@ static void test_handle_transfer(void) {
   EXPECT_EQ(infos[0].rights, ZX_RIGHT_WAIT | ZX_RIGHT_TRANSFER);
   EXPECT_EQ(infos[1].rights, ZX_DEFAULT_EVENT_RIGHTS);
   // Errors of write_etc: wrong type, too many rights, bad op; a move is consumed anyway.
-  zx_handle_disposition_t bad = {ZX_HANDLE_OP_MOVE, infos[0].handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_SAME_RIGHTS, 0};
+  zx_handle_disposition_t bad = {ZX_HANDLE_OP_MOVE, infos[0].handle, ZX_OBJ_TYPE_VMO,
+                                 ZX_RIGHT_SAME_RIGHTS, 0};
   EXPECT_EQ(zx_channel_write_etc(a, 0, NULL, 0, &bad, 1), ZX_ERR_WRONG_TYPE);
   EXPECT_EQ(bad.result, ZX_ERR_WRONG_TYPE);
   EXPECT_EQ(zx_handle_close(infos[0].handle), ZX_ERR_BAD_HANDLE);
@@ -151,7 +153,8 @@ static void test_write_errors(void) {
   EXPECT_EQ(zx_channel_write(ZX_HANDLE_INVALID, 0, "x", 1, NULL, 0), ZX_ERR_BAD_HANDLE);
   EXPECT_EQ(zx_channel_write(vmo, 0, "x", 1, NULL, 0), ZX_ERR_WRONG_TYPE);
   zx_handle_t ro;
-  EXPECT_EQ(zx_handle_duplicate(a, ZX_RIGHT_READ, &ro), ZX_ERR_ACCESS_DENIED);  // channels do not duplicate
+  EXPECT_EQ(zx_handle_duplicate(a, ZX_RIGHT_READ, &ro),
+            ZX_ERR_ACCESS_DENIED);  // channels do not duplicate
   EXPECT_EQ(zx_handle_replace(a, ZX_RIGHT_READ | ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT, &ro), ZX_OK);
   a = ro;
   EXPECT_EQ(zx_channel_write(a, 0, "x", 1, NULL, 0), ZX_ERR_ACCESS_DENIED);
@@ -192,7 +195,8 @@ static void server(uintptr_t ch, uintptr_t self) {
     uint8_t buf[64];
     uint32_t n = 0, nh = 0;
     zx_handle_t h[1];
-    if (zx_object_wait_one(ch, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED, ZX_TIME_INFINITE, NULL) != ZX_OK)
+    if (zx_object_wait_one(ch, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED, ZX_TIME_INFINITE,
+                           NULL) != ZX_OK)
       break;
     if (zx_channel_read(ch, 0, buf, h, sizeof buf, 1, &n, &nh) != ZX_OK) break;
     if (n == 8 && memcmp(buf + 4, "stop", 4) == 0) break;
@@ -278,7 +282,8 @@ static void test_eventpair(void) {
   EXPECT_EQ(zx_handle_close(b), ZX_OK);
   EXPECT_EQ(signals_of(a), ZX_EVENTPAIR_PEER_CLOSED);
   EXPECT_EQ(zx_object_signal_peer(a, 0, ZX_USER_SIGNAL_0), ZX_ERR_PEER_CLOSED);
-  zx_handle_close(weak), zx_handle_close(a), zx_handle_close(c), zx_handle_close(d), zx_handle_close(ev);
+  zx_handle_close(weak), zx_handle_close(a), zx_handle_close(c), zx_handle_close(d),
+      zx_handle_close(ev);
 }
 
 // --- 4 CPUs pass TOKENS handles around through SLOTS channels at random ------------
@@ -339,8 +344,8 @@ static void stress_worker(uintptr_t me, uintptr_t self) {
       int n = 1 + (r >> 16) % 3;
       if (n > hand_count[me]) n = hand_count[me];
       lock(&slots[slot].lock);
-      zx_status_t s = zx_channel_write(slots[slot].end[side], 0, NULL, 0,
-                                       &hands[me][hand_count[me] - n], n);
+      zx_status_t s =
+          zx_channel_write(slots[slot].end[side], 0, NULL, 0, &hands[me][hand_count[me] - n], n);
       unlock(&slots[slot].lock);
       if (s != ZX_OK) STRESS_ERROR(s);
       hand_count[me] -= n;  // consumed either way
@@ -365,7 +370,8 @@ static void stress_worker(uintptr_t me, uintptr_t self) {
 }
 
 static void test_transfer_stress(void) {
-  for (int s = 0; s < SLOTS; s++) EXPECT_EQ(zx_channel_create(0, &slots[s].end[0], &slots[s].end[1]), ZX_OK);
+  for (int s = 0; s < SLOTS; s++)
+    EXPECT_EQ(zx_channel_create(0, &slots[s].end[0], &slots[s].end[1]), ZX_OK);
   for (int i = 0; i < TOKENS; i++) {
     zx_handle_t token;
     EXPECT_EQ(zx_eventpair_create(0, &keepers[i], &token), ZX_OK);
@@ -394,21 +400,24 @@ static void test_transfer_stress(void) {
   for (int t = 0; t < 4; t++) {
     for (int k = 0; k < hand_count[t]; k++) {
       zx_koid_t koid = koid_of(hands[t][k]);
-      for (int i = 0; i < TOKENS; i++) if (token_koids[i] == koid) held[i]++;
+      for (int i = 0; i < TOKENS; i++)
+        if (token_koids[i] == koid) held[i]++;
     }
   }
   for (int i = 0; i < TOKENS; i++) {
     bool closed = signals_of(keepers[i]) & ZX_EVENTPAIR_PEER_CLOSED;
-    EXPECT_EQ(held[i] <= 1, 1);          // never duplicated
-    EXPECT_EQ(held[i] == 1, !closed);    // never lost: held, or gone and its keeper knows
+    EXPECT_EQ(held[i] <= 1, 1);        // never duplicated
+    EXPECT_EQ(held[i] == 1, !closed);  // never lost: held, or gone and its keeper knows
     alive += held[i] == 1;
     gone += closed;
   }
   EXPECT_EQ(alive + gone, TOKENS);
-  printf("channel: stress: %d tokens held, %d gone after %d rounds on 4 CPUs\n", alive, gone, ROUNDS);
+  printf("channel: stress: %d tokens held, %d gone after %d rounds on 4 CPUs\n", alive, gone,
+         ROUNDS);
   for (int t = 0; t < 4; t++)
     for (int k = 0; k < hand_count[t]; k++) EXPECT_EQ(zx_handle_close(hands[t][k]), ZX_OK);
-  for (int s = 0; s < SLOTS; s++) zx_handle_close(slots[s].end[0]), zx_handle_close(slots[s].end[1]);
+  for (int s = 0; s < SLOTS; s++)
+    zx_handle_close(slots[s].end[0]), zx_handle_close(slots[s].end[1]);
   for (int i = 0; i < TOKENS; i++) {
     EXPECT_EQ(signals_of(keepers[i]) & ZX_EVENTPAIR_PEER_CLOSED, ZX_EVENTPAIR_PEER_CLOSED);
     zx_handle_close(keepers[i]);

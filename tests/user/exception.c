@@ -23,7 +23,10 @@ static volatile uint64_t loaded;
 static void faulting_thread(uintptr_t ptr, uintptr_t self) {
   (void)self;
   uint64_t v;
-  __asm__ volatile("mov x9, %1\n ldr x10, [x9]\n mov %0, x10" : "=r"(v) : "r"(ptr) : "x9", "x10", "memory");
+  __asm__ volatile("mov x9, %1\n ldr x10, [x9]\n mov %0, x10"
+                   : "=r"(v)
+                   : "r"(ptr)
+                   : "x9", "x10", "memory");
   loaded = v;
   zx_thread_exit();
 }
@@ -64,9 +67,11 @@ static void test_fix_and_resume(void) {
   EXPECT_EQ(info.rights, ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT | ZX_RIGHT_READ);
   // Not stopped in an exception: no registers to read.
   zx_thread_state_general_regs_t regs;
-  EXPECT_EQ(zx_thread_read_state(t, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs), ZX_ERR_BAD_STATE);
+  EXPECT_EQ(zx_thread_read_state(t, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs),
+            ZX_ERR_BAD_STATE);
   loaded = 0;
-  EXPECT_EQ(zx_thread_start(t, (uintptr_t)faulting_thread, (uintptr_t)(stack + STACK_SIZE), 8, t), ZX_OK);
+  EXPECT_EQ(zx_thread_start(t, (uintptr_t)faulting_thread, (uintptr_t)(stack + STACK_SIZE), 8, t),
+            ZX_OK);
   zx_exception_info_t ei;
   zx_handle_t exc = next_exception(ch, &ei);
   EXPECT_EQ(ei.type, ZX_EXCP_FATAL_PAGE_FAULT);
@@ -90,17 +95,21 @@ static void test_fix_and_resume(void) {
   EXPECT_EQ(zx_thread_read_state(thread, 1, &regs, sizeof regs), ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_thread_read_state(thread, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs - 1),
             ZX_ERR_BUFFER_TOO_SMALL);
-  EXPECT_EQ(zx_thread_write_state(thread, ZX_THREAD_STATE_GENERAL_REGS, &regs, 8), ZX_ERR_BUFFER_TOO_SMALL);
-  EXPECT_EQ(zx_thread_read_state(ch, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs), ZX_ERR_WRONG_TYPE);
+  EXPECT_EQ(zx_thread_write_state(thread, ZX_THREAD_STATE_GENERAL_REGS, &regs, 8),
+            ZX_ERR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(zx_thread_read_state(ch, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs),
+            ZX_ERR_WRONG_TYPE);
   zx_handle_t ro;
   EXPECT_EQ(zx_handle_duplicate(thread, ZX_RIGHT_READ, &ro), ZX_OK);
-  EXPECT_EQ(zx_thread_write_state(ro, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs), ZX_ERR_ACCESS_DENIED);
+  EXPECT_EQ(zx_thread_write_state(ro, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs),
+            ZX_ERR_ACCESS_DENIED);
   zx_handle_close(ro);
   // Fix it and resume.
   regs.r[9] = (uintptr_t)&good;
   EXPECT_EQ(zx_thread_write_state(thread, ZX_THREAD_STATE_GENERAL_REGS, &regs, sizeof regs), ZX_OK);
   state = 7;
-  EXPECT_EQ(zx_object_set_property(exc, ZX_PROP_EXCEPTION_STATE, &state, sizeof state), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(zx_object_set_property(exc, ZX_PROP_EXCEPTION_STATE, &state, sizeof state),
+            ZX_ERR_INVALID_ARGS);
   set_state(exc, ZX_EXCEPTION_STATE_HANDLED);
   EXPECT_EQ(zx_handle_close(exc), ZX_OK);
   EXPECT_EQ(zx_object_wait_one(t, ZX_THREAD_TERMINATED, after_ms(10000), NULL), ZX_OK);
@@ -114,7 +123,8 @@ static void test_chain_and_exit(void) {
   zx_handle_t t = start_faulting(), tch, pch;
   EXPECT_EQ(zx_task_create_exception_channel(t, 0, &tch), ZX_OK);
   EXPECT_EQ(zx_task_create_exception_channel(zx_process_self(), 0, &pch), ZX_OK);
-  EXPECT_EQ(zx_thread_start(t, (uintptr_t)faulting_thread, (uintptr_t)(stack + STACK_SIZE), 16, t), ZX_OK);
+  EXPECT_EQ(zx_thread_start(t, (uintptr_t)faulting_thread, (uintptr_t)(stack + STACK_SIZE), 16, t),
+            ZX_OK);
   zx_exception_info_t ei;
   zx_handle_t exc = next_exception(tch, &ei);
   EXPECT_EQ(zx_handle_close(exc), ZX_OK);  // TRY_NEXT, the default
@@ -138,7 +148,9 @@ static void test_errors(void) {
   EXPECT_EQ(zx_event_create(0, &ev), ZX_OK);
   EXPECT_EQ(zx_task_create_exception_channel(ev, 0, &ch), ZX_ERR_WRONG_TYPE);
   zx_handle_t weak;
-  EXPECT_EQ(zx_handle_duplicate(self, ZX_RIGHT_INSPECT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER, &weak), ZX_OK);
+  EXPECT_EQ(
+      zx_handle_duplicate(self, ZX_RIGHT_INSPECT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER, &weak),
+      ZX_OK);
   EXPECT_EQ(zx_task_create_exception_channel(weak, 0, &ch), ZX_ERR_ACCESS_DENIED);
   zx_handle_close(weak);
   EXPECT_EQ(zx_task_create_exception_channel(self, 0, NULL), ZX_ERR_INVALID_ARGS);
@@ -152,7 +164,8 @@ static void test_errors(void) {
   zx_handle_close(ch);
   // A thread has no debugger channel; a job has an ordinary one.
   zx_handle_t t = start_faulting();
-  EXPECT_EQ(zx_task_create_exception_channel(t, ZX_EXCEPTION_CHANNEL_DEBUGGER, &ch), ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(zx_task_create_exception_channel(t, ZX_EXCEPTION_CHANNEL_DEBUGGER, &ch),
+            ZX_ERR_INVALID_ARGS);
   zx_handle_close(t);
   zx_handle_t job;
   EXPECT_EQ(zx_job_create(zx_job_default(), 0, &job), ZX_OK);
@@ -163,7 +176,8 @@ static void test_errors(void) {
   EXPECT_EQ(zx_exception_get_thread(ev, &t), ZX_ERR_WRONG_TYPE);
   EXPECT_EQ(zx_exception_get_process(ZX_HANDLE_INVALID, &t), ZX_ERR_BAD_HANDLE);
   uint32_t state;
-  EXPECT_EQ(zx_object_get_property(ev, ZX_PROP_EXCEPTION_STATE, &state, sizeof state), ZX_ERR_ACCESS_DENIED);
+  EXPECT_EQ(zx_object_get_property(ev, ZX_PROP_EXCEPTION_STATE, &state, sizeof state),
+            ZX_ERR_ACCESS_DENIED);
   zx_handle_close(ev);
 }
 

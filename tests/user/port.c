@@ -94,7 +94,9 @@ static void test_wait_async(void) {
   zx_port_packet_t out;
   // Level: already signalled, so the packet comes at once.
   EXPECT_EQ(zx_object_signal(ev, 0, ZX_USER_SIGNAL_1), ZX_OK);
-  EXPECT_EQ(zx_object_wait_async(ev, port, 7, ZX_USER_SIGNAL_1 | ZX_USER_SIGNAL_2, ZX_WAIT_ASYNC_ONCE), ZX_OK);
+  EXPECT_EQ(
+      zx_object_wait_async(ev, port, 7, ZX_USER_SIGNAL_1 | ZX_USER_SIGNAL_2, ZX_WAIT_ASYNC_ONCE),
+      ZX_OK);
   EXPECT_EQ(zx_port_wait(port, 0, &out), ZX_OK);
   EXPECT_EQ(out.key, 7);
   EXPECT_EQ(out.type, ZX_PKT_TYPE_SIGNAL_ONE);
@@ -108,7 +110,8 @@ static void test_wait_async(void) {
   EXPECT_EQ(zx_port_wait(port, 0, &out), ZX_ERR_TIMED_OUT);
   // Edge: the active signal does not count; a rising one does, with a timestamp.
   EXPECT_EQ(zx_object_wait_async(ev, port, 8, ZX_USER_SIGNAL_1 | ZX_USER_SIGNAL_3,
-                                 ZX_WAIT_ASYNC_EDGE | ZX_WAIT_ASYNC_TIMESTAMP), ZX_OK);
+                                 ZX_WAIT_ASYNC_EDGE | ZX_WAIT_ASYNC_TIMESTAMP),
+            ZX_OK);
   EXPECT_EQ(zx_port_wait(port, 0, &out), ZX_ERR_TIMED_OUT);
   zx_time_t before = zx_clock_get_monotonic();
   EXPECT_EQ(zx_object_signal(ev, 0, ZX_USER_SIGNAL_3), ZX_OK);
@@ -141,8 +144,9 @@ static void test_wait_async(void) {
   // Errors, in Zircon's order: options, the port, then the object.
   EXPECT_EQ(zx_vmo_create(4096, 0, &vmo), ZX_OK);
   EXPECT_EQ(zx_object_wait_async(ev, port, 1, 1, 8), ZX_ERR_INVALID_ARGS);
-  EXPECT_EQ(zx_object_wait_async(ev, port, 1, 1, ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP),
-            ZX_ERR_INVALID_ARGS);
+  EXPECT_EQ(
+      zx_object_wait_async(ev, port, 1, 1, ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP),
+      ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_object_wait_async(ev, ZX_HANDLE_INVALID, 1, 1, 0), ZX_ERR_BAD_HANDLE);
   EXPECT_EQ(zx_object_wait_async(ev, vmo, 1, 1, 0), ZX_ERR_WRONG_TYPE);
   EXPECT_EQ(zx_object_wait_async(ZX_HANDLE_INVALID, port, 1, 1, 0), ZX_ERR_BAD_HANDLE);
@@ -193,7 +197,8 @@ static void test_wait_many(void) {
   EXPECT_EQ(zx_object_wait_many(NULL, 0, after_ms(5)), ZX_ERR_TIMED_OUT);
   // Three other CPUs signal all 64; the waiter sees each one, from whichever CPU.
   zx_handle_t threads[3];
-  for (int t = 0; t < 3; t++) threads[t] = start_on_cpu(t + 1, signaller, t + 1, stacks[t], STACK_SIZE);
+  for (int t = 0; t < 3; t++)
+    threads[t] = start_on_cpu(t + 1, signaller, t + 1, stacks[t], STACK_SIZE);
   __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
   int seen = 0, waits = 0;
   bool counted[ITEMS] = {false};

@@ -1,8 +1,8 @@
 // Switches between two threads of one process, the floor under the process paths (no
-// address-space change): futex, event, channel and port ping-pong round trips, one-way switches in a
-// yield ring of two, and yield round trips with and without FP/SIMD use on both sides
-// (the cost of lazy FP/SIMD switching for threads that use it). The helper thread is
-// pinned to the main thread's CPU: both run on one CPU.
+// address-space change): futex, event, channel and port ping-pong round trips, one-way switches in
+// a yield ring of two, and yield round trips with and without FP/SIMD use on both sides (the cost
+// of lazy FP/SIMD switching for threads that use it). The helper thread is pinned to the main
+// thread's CPU: both run on one CPU.
 #include "lib/bench.h"
 #include "lib/channel_pingpong.h"
 #include "lib/pingpong.h"

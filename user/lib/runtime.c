@@ -22,8 +22,8 @@ static char args_store[256];
 
 static void take_args(const uint8_t *buf, uint32_t size, const zx_proc_args_t *pa) {
   if (pa->args_off >= size) return;
-  uint32_t len = size - pa->args_off < sizeof args_store - 1 ? size - pa->args_off
-                                                             : sizeof args_store - 1;
+  uint32_t len =
+      size - pa->args_off < sizeof args_store - 1 ? size - pa->args_off : sizeof args_store - 1;
   __builtin_memcpy(args_store, buf + pa->args_off, len);
   args_store[len] = 0;
   char *p = args_store, *end = args_store + len;
@@ -49,18 +49,29 @@ static void read_bootstrap(zx_handle_t channel) {
   const uint32_t *info = (const uint32_t *)(buf + pa->handle_info_off);
   for (uint32_t i = 0; i < count; i++) {
     switch (PA_HND_TYPE(info[i])) {
-      case PA_PROC_SELF: process_self = handles[i]; break;
-      case PA_THREAD_SELF: thread_self = handles[i]; break;
-      case PA_VMAR_ROOT: vmar_root_self = handles[i]; break;
-      case PA_JOB_DEFAULT: job_default = handles[i]; break;
-      case PA_VMO_BOOTFS: bootfs = handles[i]; break;
+      case PA_PROC_SELF:
+        process_self = handles[i];
+        break;
+      case PA_THREAD_SELF:
+        thread_self = handles[i];
+        break;
+      case PA_VMAR_ROOT:
+        vmar_root_self = handles[i];
+        break;
+      case PA_JOB_DEFAULT:
+        job_default = handles[i];
+        break;
+      case PA_VMO_BOOTFS:
+        bootfs = handles[i];
+        break;
       case PA_USER0:
         if (PA_HND_ARG(info[i]) < JANUS_LAUNCH_EXTRA_HANDLES_MAX) {
           extra[PA_HND_ARG(info[i])] = handles[i];
           break;
         }
         __attribute__((fallthrough));
-      default: zx_handle_close(handles[i]);  // nothing here would use it
+      default:
+        zx_handle_close(handles[i]);  // nothing here would use it
     }
   }
   take_args(buf, size, pa);
