@@ -1,3 +1,7 @@
+// Each CPU's timers, in one list sorted by deadline: the nearest is the head (the
+// hardware timer is programmed for it), the interrupt takes expired ones off the head,
+// and a new one is placed by a walk from the tail, where a deadline a fixed time from
+// now belongs (thousands of sleepers cost one step each, not one per timer).
 #include "core/kernel/timer.h"
 
 #include <janus/arch.h>
@@ -7,35 +11,39 @@
 
 #include "core/kernel/sched_internal.h"
 
-static struct {
+static struct timer_list {
   spinlock_t lock;
-  struct timer *head;
+  struct timer *head, *tail;
 } timer_lists[MAX_CPUS];
 
-// The nearest deadline of cpu's timers not yet fired (its list locked).
-static zx_time_t earliest_locked(unsigned cpu) {
-  zx_time_t earliest = ZX_TIME_INFINITE;
-  for (struct timer *t = timer_lists[cpu].head; t; t = t->next)
-    if (!t->fired && t->deadline < earliest) earliest = t->deadline;
-  return earliest;
+static zx_time_t earliest_locked(const struct timer_list *list) {
+  return list->head ? list->head->deadline : ZX_TIME_INFINITE;
+}
+
+static void unlink_locked(struct timer_list *list, struct timer *t) {
+  *(t->prev ? &t->prev->next : &list->head) = t->next;
+  *(t->next ? &t->next->prev : &list->tail) = t->prev;
 }
 
 static void arm(struct timer *timer, unsigned cpu, zx_time_t deadline) {
+  struct timer_list *list = &timer_lists[cpu];
   timer->deadline = deadline;
-  timer->fired = false;
   timer->cpu = cpu;
-  timer->armed = deadline != ZX_TIME_INFINITE;
-  if (!timer->armed) return;
-  irq_state_t state = spin_lock_irqsave(&timer_lists[cpu].lock);
-  timer->next = timer_lists[cpu].head;
-  timer_lists[cpu].head = timer;
+  irq_state_t state = spin_lock_irqsave(&list->lock);
+  struct timer *before = list->tail;
+  while (before && before->deadline > deadline) before = before->prev;
+  timer->prev = before;
+  timer->next = before ? before->next : list->head;
+  *(timer->next ? &timer->next->prev : &list->tail) = timer;
+  *(before ? &before->next : &list->head) = timer;
+  timer->armed = true;
   // Threads arm their own timers, so this is their CPU; another CPU's timer would
   // still be met on its next tick.
-  if (cpu == arch_cpu_index()) arch_timer_set_deadline(earliest_locked(cpu));
-  spin_unlock_irqrestore(&timer_lists[cpu].lock, state);
+  if (!before && cpu == arch_cpu_index()) arch_timer_set_deadline(deadline);
+  spin_unlock_irqrestore(&list->lock, state);
 }
 
-void timer_arm(struct timer *timer, struct thread *thread, zx_time_t deadline) {
+void timer_arm_deadline(struct timer *timer, struct thread *thread, zx_time_t deadline) {
   timer->thread = thread;
   timer->fire = NULL;
   arm(timer, thread->cpu, deadline);
@@ -49,54 +57,45 @@ void timer_arm_call(struct timer *timer, zx_time_t deadline, void (*fire)(struct
   arch_irq_restore(state);
 }
 
-bool timer_cancel(struct timer *timer) {
-  // Only the interrupt clears armed behind the owner's back, and never sets it: a
-  // timer seen unarmed stays so (the common case: a wait without a deadline).
-  if (!__atomic_load_n(&timer->armed, __ATOMIC_ACQUIRE)) return false;
-  unsigned cpu = timer->cpu;
+bool timer_cancel_armed(struct timer *timer) {
+  struct timer_list *list = &timer_lists[timer->cpu];
   bool pending = false;
-  irq_state_t state = spin_lock_irqsave(&timer_lists[cpu].lock);
-  if (timer->armed) {
-    for (struct timer **link = &timer_lists[cpu].head; *link; link = &(*link)->next) {
-      if (*link == timer) {
-        *link = timer->next;
-        break;
-      }
-    }
-    pending = !timer->fired;
+  irq_state_t state = spin_lock_irqsave(&list->lock);
+  if (timer->armed) {  // the interrupt may have taken it meanwhile
+    unlink_locked(list, timer);
     timer->armed = false;
+    pending = true;
   }
-  spin_unlock_irqrestore(&timer_lists[cpu].lock, state);
+  spin_unlock_irqrestore(&list->lock, state);
   return pending;
 }
 
 void timer_tick(void) {
-  unsigned cpu = arch_cpu_index();
+  struct timer_list *list = &timer_lists[arch_cpu_index()];
   zx_time_t now = arch_monotonic_ns();
-  struct timer *calls = NULL;
-  spin_lock(&timer_lists[cpu].lock);  // interrupts are masked in the tick
-  for (struct timer **link = &timer_lists[cpu].head, *t; (t = *link);) {
-    if (t->fired || t->deadline > now) {
-      link = &t->next;
-    } else if (t->thread) {
-      t->fired = true;  // stays listed until its thread cancels it
-      sched_wake(t->thread);
-      link = &t->next;
-    } else {  // a call: off the list, run below without the lock
-      *link = t->next;
-      t->armed = false;
-      t->firing = true;
-      t->next = calls;
+  struct timer *calls = NULL, *t;
+  spin_lock(&list->lock);  // interrupts are masked in the tick
+  while ((t = list->head) && t->deadline <= now) {
+    unlink_locked(list, t);
+    struct thread *thread = t->thread;
+    if (thread) {
+      // Unarmed is the last touch: the owner's cancel may return and t go at once.
+      __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
+      sched_wake(thread);
+    } else {  // a call: run below without the lock; cancel_sync waits for it
+      __atomic_add_fetch(&t->firing, 1, __ATOMIC_RELAXED);
+      t->next_call = calls;
       calls = t;
+      __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
     }
   }
-  arch_timer_set_deadline(earliest_locked(cpu));
-  spin_unlock(&timer_lists[cpu].lock);
+  arch_timer_set_deadline(earliest_locked(list));
+  spin_unlock(&list->lock);
   while (calls) {
-    struct timer *t = calls;
-    calls = t->next;
+    t = calls;
+    calls = t->next_call;
     t->fire(t);
-    __atomic_store_n(&t->firing, false, __ATOMIC_RELEASE);  // its last touch of t
+    __atomic_sub_fetch(&t->firing, 1, __ATOMIC_RELEASE);  // its last touch of t
   }
 }
 
@@ -112,8 +111,8 @@ zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t 
   thread_set_state(self, THREAD_BLOCKED);
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   zx_status_t status = arch_monotonic_ns() >= deadline ? ZX_ERR_TIMED_OUT
-                       : self->killed                   ? ZX_ERR_CANCELED
-                                                        : ZX_OK;
+                       : self->killed                  ? ZX_ERR_CANCELED
+                                                       : ZX_OK;
   if (status != ZX_OK) sched_wake(self);  // back to ready through the scheduler
   spin_unlock_irqrestore(lock, *state);
   sched_block();

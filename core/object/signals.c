@@ -23,21 +23,22 @@ void object_signal(struct kobject *obj, zx_signals_t clear, zx_signals_t set) {
   zx_signals_t signals = (old & ~clear) | set;
   __atomic_store_n(&obj->signals, signals, __ATOMIC_RELEASE);
   for (struct object_waiter **link = &obj->waiters, *w; (w = *link);) {
-    if (!w->thread && (signals & ~old & w->mask)) {  // an observer: a signal rose
+    if (__builtin_expect(w->thread != NULL, 1)) {  // a waiting thread: the common case
+      if (!w->satisfied && signals & w->mask) {
+        w->satisfied = true;
+        sched_wake(w->thread);
+      }
+    } else if (signals & ~old & w->mask) {  // an observer: a signal rose
       *link = w->next;
       w->observed = signals;
       w->next = fired;
       fired = w;
       continue;
     }
-    if (w->thread && !w->satisfied && signals & w->mask) {
-      w->satisfied = true;
-      sched_wake(w->thread);
-    }
     link = &w->next;
   }
   spin_unlock_irqrestore(&obj->signal_lock, state);
-  while (fired) {
+  while (__builtin_expect(fired != NULL, 0)) {
     struct object_waiter *w = fired;
     fired = w->next;
     port_observer_fire(w);
