@@ -186,7 +186,7 @@ zx_status_t handle_table_remove(struct handle_table *ht, zx_handle_t h, struct k
 
 // A closed handle (not one moved elsewhere) ends the async waits made through it.
 static void drop_closed(struct handle_table *ht, zx_handle_t h, struct kobject *obj) {
-  if (__atomic_load_n(&obj->waiters, __ATOMIC_RELAXED)) object_handle_closed(obj, ht, h);
+  if (__atomic_load_n(&obj->observers, __ATOMIC_RELAXED)) object_handle_closed(obj, ht, h);
   kobject_unref(obj);
 }
 

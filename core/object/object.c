@@ -36,7 +36,7 @@ void kobject_unref(struct kobject *obj) {
   __atomic_fetch_sub(&live_objects, 1, __ATOMIC_RELAXED);
   // zx_object_wait_async's observers outlive no object (a waiting thread holds a
   // reference, so none is left).
-  if (obj->waiters) object_drop_observers(obj);
+  if (obj->observers) object_drop_observers(obj);
   obj->ops->destroy(obj);
 }
 

@@ -16,31 +16,41 @@ zx_signals_t object_signals(struct kobject *obj) {
   return __atomic_load_n(&obj->signals, __ATOMIC_ACQUIRE);
 }
 
+// Unlinks the observers of obj (locked) one of whose signals rose from old to signals;
+// returns them, to be fired once the lock is dropped.
+static struct object_waiter *take_risen_locked(struct kobject *obj, zx_signals_t old,
+                                               zx_signals_t signals) {
+  struct object_waiter *risen = NULL;
+  for (struct object_waiter **link = &obj->observers, *w; (w = *link);) {
+    if (signals & ~old & w->mask) {
+      *link = w->next;
+      w->observed = signals;
+      w->next = risen;
+      risen = w;
+    } else {
+      link = &w->next;
+    }
+  }
+  return risen;
+}
+
 void object_signal(struct kobject *obj, zx_signals_t clear, zx_signals_t set) {
-  struct object_waiter *fired = NULL;
+  struct object_waiter *risen = NULL;
   irq_state_t state = spin_lock_irqsave(&obj->signal_lock);
   zx_signals_t old = obj->signals;
   zx_signals_t signals = (old & ~clear) | set;
   __atomic_store_n(&obj->signals, signals, __ATOMIC_RELEASE);
-  for (struct object_waiter **link = &obj->waiters, *w; (w = *link);) {
-    if (__builtin_expect(w->thread != NULL, 1)) {  // a waiting thread: the common case
-      if (!w->satisfied && signals & w->mask) {
-        w->satisfied = true;
-        sched_wake(w->thread);
-      }
-    } else if (signals & ~old & w->mask) {  // an observer: a signal rose
-      *link = w->next;
-      w->observed = signals;
-      w->next = fired;
-      fired = w;
-      continue;
+  for (struct object_waiter *w = obj->waiters; w; w = w->next) {
+    if (!w->satisfied && signals & w->mask) {
+      w->satisfied = true;
+      sched_wake(w->thread);
     }
-    link = &w->next;
   }
+  if (__builtin_expect(obj->observers != NULL, 0)) risen = take_risen_locked(obj, old, signals);
   spin_unlock_irqrestore(&obj->signal_lock, state);
-  while (__builtin_expect(fired != NULL, 0)) {
-    struct object_waiter *w = fired;
-    fired = w->next;
+  while (__builtin_expect(risen != NULL, 0)) {
+    struct object_waiter *w = risen;
+    risen = w->next;
     port_observer_fire(w);
   }
 }
@@ -132,8 +142,8 @@ bool object_observe(struct kobject *obj, struct object_waiter *w, bool edge) {
   if (now) {
     w->observed = obj->signals;
   } else {
-    w->next = obj->waiters;
-    obj->waiters = w;
+    w->next = obj->observers;
+    obj->observers = w;
   }
   spin_unlock_irqrestore(&obj->signal_lock, state);
   return now;
@@ -144,8 +154,8 @@ size_t object_unobserve(struct kobject *obj, bool (*match)(struct object_waiter 
   struct object_waiter *removed = NULL;
   size_t count = 0;
   irq_state_t state = spin_lock_irqsave(&obj->signal_lock);
-  for (struct object_waiter **link = &obj->waiters, *w; (w = *link);) {
-    if (!w->thread && match(w, ctx)) {
+  for (struct object_waiter **link = &obj->observers, *w; (w = *link);) {
+    if (match(w, ctx)) {
       *link = w->next;
       w->next = removed;
       removed = w;

@@ -9,8 +9,8 @@
 
 #include <janus/object.h>
 
-// A thread blocked in a wait (thread set), or a port's observer (thread NULL). Linked
-// on the object under its signal_lock.
+// A thread blocked in a wait (thread set; on the object's waiters), or a port's
+// observer (thread NULL; on its observers). Linked under the object's signal_lock.
 struct object_waiter {
   struct thread *thread;
   zx_signals_t mask;

@@ -170,6 +170,11 @@ static void test_write_errors(void) {
   zx_handle_t list[2] = {ev, 0x12345677};
   EXPECT_EQ(zx_channel_write(b, 0, NULL, 0, list, 2), ZX_ERR_BAD_HANDLE);
   EXPECT_EQ(zx_handle_close(ev), ZX_ERR_BAD_HANDLE);
+  // The same handle twice: the second is no longer there (BAD_HANDLE); both go.
+  EXPECT_EQ(zx_event_create(0, &ev), ZX_OK);
+  zx_handle_t twice[2] = {ev, ev};
+  EXPECT_EQ(zx_channel_write(b, 0, NULL, 0, twice, 2), ZX_ERR_BAD_HANDLE);
+  EXPECT_EQ(zx_handle_close(ev), ZX_ERR_BAD_HANDLE);
   zx_handle_t self_list[1] = {b};
   EXPECT_EQ(zx_channel_write(b, 0, NULL, 0, self_list, 1), ZX_ERR_NOT_SUPPORTED);
   EXPECT_EQ(zx_channel_read(a, 0, NULL, NULL, 0, 0, NULL, NULL), ZX_ERR_PEER_CLOSED);

@@ -1,9 +1,12 @@
 // Exception channels as a debugger uses them: a thread faults, the handler reads the
 // exception from the channel, looks at the thread's registers, fixes them and resumes
 // it; the thread's channel comes before the process's (TRY_NEXT passes it on), a
-// THREAD_EXIT verdict ends just the thread, and every documented error of
+// THREAD_EXIT verdict ends just the thread, a job's channel hears a process of the job
+// (which, handled by nobody, still ends with the report), and every documented error of
 // zx_task_create_exception_channel, zx_exception_get_thread/_process,
 // ZX_PROP_EXCEPTION_STATE and zx_thread_read_state/_write_state.
+#include <janus-user/bootfs.h>
+#include <janus-user/launch.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -140,6 +143,34 @@ static void test_chain_and_exit(void) {
   zx_handle_close(tch), zx_handle_close(pch), zx_handle_close(t);
 }
 
+// A job's channel: the fault of a program launched into the job comes to it; passed
+// on (TRY_NEXT) to nobody, it ends the process as an unhandled fault does.
+static void test_job_channel(void) {
+  zx_handle_t job, ch, proc = ZX_HANDLE_INVALID, other;
+  EXPECT_EQ(zx_job_create(zx_job_default(), 0, &job), ZX_OK);
+  EXPECT_EQ(zx_task_create_exception_channel(job, 0, &ch), ZX_OK);
+  EXPECT_EQ(janus_launch_bootfs(job, janus_bootfs(), "fault", &proc), ZX_OK);
+  zx_exception_info_t ei;
+  zx_handle_t exc = next_exception(ch, &ei);
+  EXPECT_EQ(ei.pid, koid_of(proc));
+  EXPECT_EQ(ei.type, ZX_EXCP_FATAL_PAGE_FAULT);
+  EXPECT_EQ(zx_exception_get_process(exc, &other), ZX_OK);
+  EXPECT_EQ(koid_of(other), koid_of(proc));
+  zx_handle_close(other);
+  EXPECT_EQ(zx_exception_get_thread(exc, &other), ZX_OK);
+  zx_info_handle_basic_t info = {0};
+  EXPECT_EQ(zx_object_get_info(other, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL), ZX_OK);
+  EXPECT_EQ(info.koid, ei.tid);
+  EXPECT_EQ(info.related_koid, koid_of(proc));
+  zx_handle_close(other);
+  EXPECT_EQ(zx_handle_close(exc), ZX_OK);  // TRY_NEXT, and no parent job listens
+  EXPECT_EQ(zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, after_ms(10000), NULL), ZX_OK);
+  zx_info_process_t pinfo = {0};
+  EXPECT_EQ(zx_object_get_info(proc, ZX_INFO_PROCESS, &pinfo, sizeof pinfo, NULL, NULL), ZX_OK);
+  EXPECT_EQ(pinfo.return_code, ZX_TASK_RETCODE_EXCEPTION_KILL);
+  zx_handle_close(proc), zx_handle_close(ch), zx_handle_close(job);
+}
+
 static void test_errors(void) {
   zx_handle_t ch, ch2, ev;
   zx_handle_t self = zx_process_self();
@@ -184,6 +215,7 @@ static void test_errors(void) {
 int main(void) {
   test_fix_and_resume();
   test_chain_and_exit();
+  test_job_channel();
   test_errors();
   printf("exception: %d checks, %d failures\n", checks, failures);
   return failures;
