@@ -10,7 +10,7 @@ FUZZ_TARGETS ?= fdt handle_table vm_range elf
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SRCS_fdt := lib/fdt.c core/boot/bootinfo.c
-FUZZ_SRCS_handle_table := core/object/handle_table.c core/object/object.c
+FUZZ_SRCS_handle_table := core/object/handle_table.c core/object/object.c tests/host/stub_signals.c
 FUZZ_SRCS_vm_range := core/vm/vm_range.c tests/host/vm_range_model.c
 FUZZ_SRCS_elf := lib/elf_check.c
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -DJANUS_HOST \
