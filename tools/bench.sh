@@ -123,6 +123,9 @@ awk -F, -v builds="${builds[*]}" -v dir="$out" -v board="$board" '
     if (k == "thread-yield-rt-fpsimd") return 4.6
     if (k == "thread-event-rt") return 5
     if (k == "process-event-rt") return 6
+    if (k == "thread-channel-rt") return 6.1
+    if (k == "process-channel-rt") return 6.2
+    if (k == "thread-port-rt") return 6.3
     if (k == "thread-futex-rt") return 7
     if (k == "shared-group-switch") return 7.1
     if (k == "cross-group-switch") return 7.2
@@ -172,6 +175,9 @@ cat <<'LEGEND'
                         write a vector register every turn (lazy FP/SIMD's cost for them)
   ring-2                one switch between two processes (yield): TTBR0 and ASID change
   *-event-rt            round trip through one event: signal, wait, two switches
+  *-channel-rt          round trip over one channel: write + read each way, two switches
+  thread-port-rt        round trip through two ports: zx_port_queue, and a zx_port_wait
+                        woken on each side, two switches
   thread-futex-rt       round trip through a futex, two switches
   shared-group-switch   yield round trip between two processes of one shared group (two
                         switches, TTBR0 only); cross-group-switch: between two groups'

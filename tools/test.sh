@@ -122,7 +122,7 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
     >"$log.result" 2>&1
   status=$?
   # The runner names the frames of user faults (addr2line on the program's ELF).
-  [ $status != 0 ] || grep -Eq '^    #[0-9]+ 0x0000000000400[0-9a-f]{3} descend user/programs/fault_stack_overflow.c:[0-9]+$' \
+  [ $status != 0 ] || grep -Eq '^    #[0-9]+ 0x000000000040[0-9a-f]{4} descend user/programs/fault_stack_overflow.c:[0-9]+$' \
     "$log.result" || { status=1; echo "no symbolized descend frame" >>"$log.result"; }
   count_lines "$log" '(kernel|user)' "$board/"
   record "$board/selftest-boot (printf formats exact, stack overflow named, faults symbolized)" $status "$log.result"

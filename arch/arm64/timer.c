@@ -1,5 +1,6 @@
-// The Arm generic timer: EL1 virtual timer for the periodic tick, virtual counter
-// for the monotonic clock (CNTVOFF is 0, set at boot when entered at EL2).
+// The Arm generic timer: EL1 virtual timer for the periodic tick and the nearest
+// deadline (whichever is first), virtual counter for the monotonic clock (CNTVOFF is
+// 0, set at boot when entered at EL2).
 #include <arch/irq.h>
 #include <janus/testing.h>
 #include <arch/sysreg.h>
@@ -22,6 +23,11 @@ static uint64_t ticks_per_tick;
 // the factor fits 64 bits for any counter above 16 kHz.
 #define NS_FRACTION_BITS 48
 static uint64_t ns_per_count_q48;
+// count = ns * counts_per_ns_q32 >> 32 (the other way, for deadlines).
+static uint64_t counts_per_ns_q32;
+// Per CPU: the counter value of the next tick, and the deadline asked for.
+static uint64_t next_tick[MAX_CPUS];
+static uint64_t deadline_count[MAX_CPUS];
 
 uint64_t arch_timer_frequency(void) {
   if (!counter_hz) {
@@ -29,6 +35,7 @@ uint64_t arch_timer_frequency(void) {
     if (!hz) hz = BOARD_TIMER_FREQ_HZ;
     ticks_per_tick = hz / TICK_HZ;
     ns_per_count_q48 = (uint64_t)(((unsigned __int128)NS_PER_SEC << NS_FRACTION_BITS) / hz);
+    counts_per_ns_q32 = (uint64_t)(((unsigned __int128)hz << 32) / NS_PER_SEC) + 1;  // rounds up
     __atomic_store_n(&counter_hz, hz, __ATOMIC_RELEASE);
   }
   return counter_hz;
@@ -44,18 +51,39 @@ zx_time_t arch_monotonic_ns(void) {
   return arch_counter_to_ns(read_sysreg(cntvct_el0));
 }
 
+static void program(unsigned cpu) {
+  uint64_t at = next_tick[cpu] < deadline_count[cpu] ? next_tick[cpu] : deadline_count[cpu];
+  write_sysreg(cntv_cval_el0, at);
+}
+
+void arch_timer_set_deadline(zx_time_t deadline) {
+  unsigned cpu = arch_cpu_index();
+  deadline_count[cpu] = deadline == ZX_TIME_INFINITE || deadline < 0
+                            ? UINT64_MAX
+                            : (uint64_t)((unsigned __int128)deadline * counts_per_ns_q32 >> 32);
+  program(cpu);
+}
+
 void timer_init_cpu(void) {
   arch_timer_frequency();
   write_sysreg(cntkctl_el1, CNTKCTL_EL0VCTEN);  // the user runtime's zx_ticks_get
-  write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + ticks_per_tick);
+  unsigned cpu = arch_cpu_index();
+  next_tick[cpu] = read_sysreg(cntvct_el0) + ticks_per_tick;
+  deadline_count[cpu] = UINT64_MAX;
+  program(cpu);
   write_sysreg(cntv_ctl_el0, 1);  // enabled, not masked
   gic_enable_ppi(IRQ_VIRTUAL_TIMER);
 }
 
 void timer_handle_irq(void) {
-  // Next deadline from the last one, so the tick does not drift.
-  write_sysreg(cntv_cval_el0, read_sysreg(cntv_cval_el0) + ticks_per_tick);
-  arch_this_cpu()->ticks++;
-  sched_tick();
+  unsigned cpu = arch_cpu_index();
+  if (read_sysreg(cntvct_el0) >= next_tick[cpu]) {
+    // Next tick from the last one, so the tick does not drift.
+    next_tick[cpu] += ticks_per_tick;
+    arch_this_cpu()->ticks++;
+    sched_tick();
+  }
+  deadline_count[cpu] = UINT64_MAX;  // timer_tick asks again for the next one
+  program(cpu);
   timer_tick();
 }

@@ -1,9 +1,11 @@
 // Exceptions from user mode: syscalls (svc #0, number in x16, arguments in x0-x7,
-// status back in x0), and faults, which kill the process with a report.
+// status back in x0), and faults, which go to exception channels or else kill the
+// process with a report.
 #include <arch/sysreg.h>
 #include <arch/trap_frame.h>
 #include <janus/arch.h>
 #include <janus/console.h>
+#include <janus/exception.h>
 #include <janus/fault.h>
 #include <janus/process.h>
 #include <janus/restricted.h>
@@ -81,6 +83,11 @@ void exception_sync_user(struct trap_frame *frame) {
     restricted_exit(ZX_RESTRICTED_REASON_EXCEPTION, esr, far);
     return;
   }
+  // Exception channels first (core/object/exception.c); nobody handling it ends the
+  // process, with a report.
+  zx_exception_report_t report;
+  arch_exception_report(esr, far, &report);
+  if (exception_dispatch(frame, report.header.type)) return;
   report_user_fault(frame, esr, far);
   process_kill(process_current(), ZX_TASK_RETCODE_EXCEPTION_KILL);
 }

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include <janus/pmm.h>
+#include "core/object/exception.h"
 #include "core/object/restricted.h"
 #include "core/kernel/sched_internal.h"
 #include "core/vm/slab.h"
@@ -156,6 +157,7 @@ static void thread_object_destroy(struct kobject *obj) {
   struct thread *t = (struct thread *)obj;
   struct process *p = t->process;
   restricted_thread_release(t);
+  exception_channel_release(&t->exception_channel);
   if (t->state == THREAD_INITIAL)
     thread_destroy_unstarted(t);
   else

@@ -9,6 +9,7 @@
 
 #include <janus/object.h>
 #include "lib/hash.h"
+#include "signals.h"
 
 #define FIXED_BITS 0x3u
 #define SLOT_BITS 16u
@@ -183,10 +184,16 @@ zx_status_t handle_table_remove(struct handle_table *ht, zx_handle_t h, struct k
   return e ? ZX_OK : ZX_ERR_BAD_HANDLE;
 }
 
+// A closed handle (not one moved elsewhere) ends the async waits made through it.
+static void drop_closed(struct handle_table *ht, zx_handle_t h, struct kobject *obj) {
+  if (__atomic_load_n(&obj->observers, __ATOMIC_RELAXED)) object_handle_closed(obj, ht, h);
+  kobject_unref(obj);
+}
+
 zx_status_t handle_table_close(struct handle_table *ht, zx_handle_t h) {
   struct kobject *obj;
   zx_status_t status = handle_table_remove(ht, h, &obj, NULL);
-  if (status == ZX_OK) kobject_unref(obj);
+  if (status == ZX_OK) drop_closed(ht, h, obj);
   return status;
 }
 
@@ -221,18 +228,20 @@ static void close_all(struct handle_table *ht) {
   uint32_t cursor = 0;
   for (;;) {
     struct kobject *obj = NULL;
+    zx_handle_t h = ZX_HANDLE_INVALID;
     irq_state_t irq = spin_lock_irqsave(&ht->lock);
     uint32_t end = ht->chunk_count * HANDLE_TABLE_CHUNK;
     for (; cursor < end && !obj; cursor++) {
       struct handle_entry *e = entry_at(ht, cursor);
       if (e->obj) {
         obj = e->obj;
+        h = encode(ht, cursor, e->gen);
         release_locked(ht, cursor);
       }
     }
     spin_unlock_irqrestore(&ht->lock, irq);
     if (!obj) break;
-    kobject_unref(obj);
+    drop_closed(ht, h, obj);
   }
 }
 

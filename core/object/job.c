@@ -7,6 +7,7 @@
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
 
+#include "core/object/exception.h"
 #include "core/object/signals.h"
 #include "core/vm/vmar.h"
 #include "core/vm/slab.h"
@@ -56,6 +57,7 @@ static struct slab_cache job_cache = SLAB_CACHE("job", sizeof(struct job));
 static void job_destroy(struct kobject *obj) {
   struct job *job = (struct job *)obj;
   ASSERT(!job->processes && !job->children);
+  exception_channel_release(&job->exception_channel);
   struct job *parent = job->parent;
   if (parent) {
     bool empty = false;

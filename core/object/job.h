@@ -32,6 +32,7 @@ struct job {
   bool dying;          // killed: no new processes or child jobs
   bool dead;           // killed and empty
   bool linked;         // in parent->children
+  struct channel *exception_channel;  // the kernel's end (core/object/exception.c), or NULL
   char name[ZX_MAX_NAME_LEN];
 };
 

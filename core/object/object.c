@@ -1,6 +1,8 @@
 // Kernel object lifetime: atomic reference counts and koid assignment.
 #include <janus/object.h>
 
+#include "core/object/signals.h"
+
 static zx_koid_t next_koid = KOBJECT_FIRST_KOID;
 static uint64_t live_objects;
 
@@ -32,6 +34,9 @@ void kobject_unref(struct kobject *obj) {
   if (__atomic_fetch_sub(&obj->refcount, 1, __ATOMIC_RELEASE) != 1) return;
   __atomic_thread_fence(__ATOMIC_ACQUIRE);
   __atomic_fetch_sub(&live_objects, 1, __ATOMIC_RELAXED);
+  // zx_object_wait_async's observers outlive no object (a waiting thread holds a
+  // reference, so none is left).
+  if (obj->observers) object_drop_observers(obj);
   obj->ops->destroy(obj);
 }
 

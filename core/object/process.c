@@ -13,6 +13,7 @@
 #include <janus/pmm.h>
 #include "core/object/shared_group.h"
 #include "core/vm/vmar.h"  // VM hooks (core/vm/vmar.c)
+#include "core/object/exception.h"
 #include "core/object/signals.h"
 #include "core/vm/vmo.h"
 #include "lib/hash.h"
@@ -36,6 +37,8 @@ static void process_destroy(struct kobject *obj) {
   struct process *p = (struct process *)obj;
   ASSERT(p->state == PROCESS_DEAD || p->state == PROCESS_INITIAL);
   if (p->state == PROCESS_INITIAL) process_release_resources(p);
+  exception_channel_release(&p->exception_channel);
+  exception_channel_release(&p->debugger_channel);
   job_release_process(p);  // job membership: leave the job (if still in it), drop its reference
   if (p->group) shared_group_release(p->group);
   slab_free(&process_cache, p);

@@ -42,6 +42,8 @@ struct process {
   struct process *group_next, *group_prev;  // the group's live members
   bool ever_started;           // a thread of it has been started
   zx_time_t start_time;        // when (ZX_INFO_PROCESS), set before ever_started
+  // The kernel's ends of its exception channels (core/object/exception.c), or NULL.
+  struct channel *exception_channel, *debugger_channel;
 };
 
 zx_status_t process_create(const char *name, struct process **out);

@@ -16,6 +16,7 @@
 #include <zircon/syscalls/object.h>
 
 #include "core/boot/boot_log.h"  // boot_info
+#include "core/object/exception.h"
 #include "lib/asid.h"
 #include "core/object/job.h"
 #include "core/object/handle_get.h"
@@ -372,6 +373,15 @@ zx_status_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_
     case JANUS_PROP_THREAD_CPU:
       status = get_thread_cpu(obj, value, value_size);
       break;
+    case ZX_PROP_EXCEPTION_STATE: {
+      uint32_t state;
+      if (obj->type != ZX_OBJ_TYPE_EXCEPTION) status = ZX_ERR_WRONG_TYPE;
+      else if (value_size < sizeof state) status = ZX_ERR_BUFFER_TOO_SMALL;
+      else if (state = exception_get_state((struct exception *)obj),
+               arch_copy_to_user(value.addr, &state, sizeof state) != ZX_OK)
+        status = ZX_ERR_INVALID_ARGS;
+      break;
+    }
     default:
       status = ZX_ERR_NOT_SUPPORTED;
   }
@@ -398,6 +408,15 @@ zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_
     case JANUS_PROP_THREAD_CPU:
       status = set_thread_cpu(obj, value, value_size);
       break;
+    case ZX_PROP_EXCEPTION_STATE: {
+      uint32_t state;
+      if (obj->type != ZX_OBJ_TYPE_EXCEPTION) status = ZX_ERR_WRONG_TYPE;
+      else if (value_size < sizeof state) status = ZX_ERR_BUFFER_TOO_SMALL;
+      else if (arch_copy_from_user(&state, value.addr, sizeof state) != ZX_OK)
+        status = ZX_ERR_INVALID_ARGS;
+      else status = exception_set_state((struct exception *)obj, state);
+      break;
+    }
     default:
       status = ZX_ERR_NOT_SUPPORTED;
   }

@@ -5,25 +5,10 @@
 #include <zircon/rights.h>
 
 #include "core/object/handle_get.h"
+#include "core/syscalls/handle_out.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/vm/vmar.h"
 #include "core/vm/vmo.h"
-
-// Adds a handle to obj and copies it to user memory; undone on a bad pointer.
-static zx_status_t add_and_copy_out(struct kobject *obj, zx_rights_t rights, user_out_ptr_t out,
-                                    zx_handle_t *handle) {
-  struct process *p = process_current();
-  zx_handle_t h;
-  zx_status_t status = handle_table_add(p->handles, obj, rights, &h);
-  if (status != ZX_OK) return status;
-  status = arch_copy_to_user(out.addr, &h, sizeof h);
-  if (status != ZX_OK) {
-    handle_table_close(p->handles, h);
-    return status;
-  }
-  if (handle) *handle = h;
-  return ZX_OK;
-}
 
 static zx_rights_t perm_rights(uint32_t options) {
   return (options & ZX_VM_PERM_READ ? ZX_RIGHT_READ : 0) |
@@ -36,7 +21,7 @@ zx_status_t sys_vmo_create(uint64_t size, uint32_t options, user_out_ptr_t out) 
   zx_status_t status = vmo_create(size, options, &vmo);
   if (status != ZX_OK) return status;
   zx_rights_t rights = ZX_DEFAULT_VMO_RIGHTS | (options & ZX_VMO_RESIZABLE ? ZX_RIGHT_RESIZE : 0);
-  status = add_and_copy_out(&vmo->obj, rights, out, NULL);
+  status = handle_out(&vmo->obj, rights, out, NULL);
   kobject_unref(&vmo->obj);
   return status;
 }
@@ -124,7 +109,7 @@ zx_status_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t 
     rights |= ZX_RIGHT_WRITE;
   }
   rights = resizable ? rights | ZX_RIGHT_RESIZE : rights & ~ZX_RIGHT_RESIZE;
-  status = add_and_copy_out(&child->obj, rights, out, NULL);
+  status = handle_out(&child->obj, rights, out, NULL);
   kobject_unref(&child->obj);
   return status;
 }
@@ -184,7 +169,7 @@ zx_status_t sys_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, s
   kobject_unref(&parent->obj);
   if (status != ZX_OK) return status;
   zx_handle_t h;
-  status = add_and_copy_out(&child->obj, vmar_handle_rights(child), child_vmar, &h);
+  status = handle_out(&child->obj, vmar_handle_rights(child), child_vmar, &h);
   if (status == ZX_OK) {
     status = arch_copy_to_user(child_addr.addr, &addr, sizeof addr);
     if (status != ZX_OK) handle_table_close(process_current()->handles, h);
@@ -271,7 +256,7 @@ zx_status_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex,
   zx_status_t removed = handle_table_remove(ht, handle, &obj, &rights);
   if (status == ZX_OK) status = removed;
   if (status == ZX_OK && obj->type != ZX_OBJ_TYPE_VMO) status = ZX_ERR_WRONG_TYPE;
-  if (status == ZX_OK) status = add_and_copy_out(obj, rights | ZX_RIGHT_EXECUTE, out, NULL);
+  if (status == ZX_OK) status = handle_out(obj, rights | ZX_RIGHT_EXECUTE, out, NULL);
   if (obj) kobject_unref(obj);
   if (resource) kobject_unref(resource);
   return status;

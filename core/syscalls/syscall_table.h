@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/types.h>
 
 // User addresses as the syscall received them. Structs, so that they convert to no

@@ -3,10 +3,12 @@
 // ZX_VM_SPECIFIC at its link address in the new process's root VMAR, executable ones
 // made so with zx_vmo_replace_as_executable), maps a stack (a VMO named "stack",
 // JANUS_LAUNCH_STACK_SIZE bytes, anywhere in the root VMAR), and starts the program
-// with zx_process_start_handles the way the kernel starts its programs (crt0.S):
-// x0-x4 = handles to its process, its first thread, its root VMAR, its job (a
-// duplicate of job) and the boot filesystem (janus_launch_bootfs: a duplicate of
-// bootfs; janus_launch: none).
+// as Zircon does: x0 is a bootstrap channel whose one message (<zircon/processargs.h>)
+// carries handles to its process, its first thread, its root VMAR, its job (a
+// duplicate of job), the boot filesystem (janus_launch_bootfs: a duplicate of bootfs,
+// PA_VMO_BOOTFS; janus_launch: none) and the options' extra handles (PA_USER0, i),
+// and argv = {the process's name}. The runtime (user/lib/runtime.c) reads it before
+// main.
 //
 // A program linked into the shared window (its entry point in the upper half, like a
 // `make run SHARED=1` program) starts as a shared prototype: the process is made with
@@ -38,8 +40,7 @@ extern "C" {
 
 #define JANUS_LAUNCH_STACK_SIZE (256u << 10)
 #define JANUS_LAUNCH_MAX_PHDRS 32u
-// Handles a launcher may pass after the standard five (x5-x7: zx_process_start_handles
-// moves at most JANUS_PROCESS_START_HANDLES_MAX).
+// Handles a launcher may pass beyond the standard five (PA_HND(PA_USER0, i)).
 #define JANUS_LAUNCH_EXTRA_HANDLES_MAX 3u
 
 // What janus_launch_bootfs_etc sets beyond janus_launch_bootfs. Start from
@@ -49,7 +50,7 @@ typedef struct janus_launch_options {
   uint32_t cpu;                // the first thread's CPU (JANUS_PROP_THREAD_CPU), set before it
                                // starts; JANUS_THREAD_CPU_ANY: the kernel chooses
   uint32_t handle_count;       // at most JANUS_LAUNCH_EXTRA_HANDLES_MAX
-  const zx_handle_t *handles;  // moved into the new process, as x5, x6, x7 (janus_startup_handle)
+  const zx_handle_t *handles;  // moved into the new process (janus_startup_handle(i) there)
 } janus_launch_options_t;
 #define JANUS_LAUNCH_OPTIONS_INIT ((janus_launch_options_t){NULL, JANUS_THREAD_CPU_ANY, 0, NULL})
 
@@ -66,7 +67,8 @@ zx_status_t janus_launch_bootfs(zx_handle_t job, zx_handle_t bootfs, const char 
 // janus_launch_bootfs with options (NULL: the defaults). The options' handles are
 // consumed whether or not the launch succeeds. More than JANUS_LAUNCH_EXTRA_HANDLES_MAX
 // of them, or a CPU that is not online, is ZX_ERR_OUT_OF_RANGE; a handle the caller
-// does not hold, ZX_ERR_BAD_HANDLE; one without ZX_RIGHT_TRANSFER, ZX_ERR_ACCESS_DENIED.
+// does not hold, ZX_ERR_BAD_HANDLE; one without ZX_RIGHT_TRANSFER, ZX_ERR_ACCESS_DENIED
+// (zx_channel_write's errors: the handles travel in the bootstrap message).
 zx_status_t janus_launch_bootfs_etc(zx_handle_t job, zx_handle_t bootfs, const char *program,
                                     const janus_launch_options_t *options, zx_handle_t *proc_out);
 

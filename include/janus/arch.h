@@ -118,10 +118,25 @@ uint64_t arch_cpu_hw_id(void);
 // Time: a monotonic clock in nanoseconds and the periodic tick.
 zx_time_t arch_monotonic_ns(void);
 uint64_t arch_timer_frequency(void);
+// Programs this CPU's timer to interrupt at the earlier of its next tick and deadline
+// (monotonic ns; ZX_TIME_INFINITE: the tick alone), so deadlines keep the timer's
+// resolution rather than the tick's. Interrupts masked.
+void arch_timer_set_deadline(zx_time_t deadline);
 
 // Entropy: up to len random bytes from the board's hardware generator, if the device
 // tree (bi) shows one; returns how many it gave (0 where there is none).
 size_t arch_hw_entropy(const struct bootinfo *bi, void *buf, size_t len);
+
+// A user thread's registers as a debugger sees them (zx_thread_read_state), from and
+// into the trap frame it was stopped with (an exception; t is not running). Writing
+// keeps the mode bits of the saved PSTATE: only the condition flags change.
+struct trap_frame;
+struct thread;
+struct zx_thread_state_general_regs;
+void arch_frame_get_regs(const struct thread *t, const struct trap_frame *frame,
+                         struct zx_thread_state_general_regs *out);
+void arch_frame_set_regs(struct thread *t, struct trap_frame *frame,
+                         const struct zx_thread_state_general_regs *in);
 
 // Crash reporting: the caller's registers and symbolized backtrace.
 void arch_dump_state_here(void);

@@ -20,10 +20,12 @@ struct kobject {
   zx_koid_t koid;      // unique for the kernel's lifetime, never reused
   uint32_t refcount;   // touched only through __atomic builtins
   const struct kobject_ops *ops;
-  // Signals and the threads waiting on them (core/object/signals.c).
+  // Signals, the threads waiting on them, and zx_object_wait_async's observers (a
+  // list of their own, so that a signal with none pays one test: core/object/signals.c).
   spinlock_t signal_lock;
   zx_signals_t signals;
   struct object_waiter *waiters;
+  struct object_waiter *observers;
 };
 
 // First koid handed out; lower values stay free for fixed ids (ZX_KOID_INVALID = 0).

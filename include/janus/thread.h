@@ -49,6 +49,10 @@ struct thread {
   // itself with interrupts masked; the context switch reads it to pick the MMU state.
   bool in_restricted;
   struct restricted_binding *restricted;  // the bound state, or NULL
+  // Exceptions (core/object/exception.c): the kernel's end of the thread's exception
+  // channel, and while an exception waits for a handler, the frame it stopped with.
+  struct channel *exception_channel;
+  struct trap_frame *exception_frame;
   char name[ZX_MAX_NAME_LEN];
 };
 

@@ -1,4 +1,5 @@
-// What arch calls in core's timers (core/kernel/timer.c) on every tick interrupt.
+// What arch calls in core's timers (core/kernel/timer.c) on every timer interrupt
+// (the tick, or the nearest deadline when that comes first).
 #ifndef JANUS_TIMER_H_
 #define JANUS_TIMER_H_
 

@@ -4,7 +4,10 @@
 #define ZIRCON_SYSCALLS_H_
 
 #include <zircon/rights.h>
+#include <zircon/syscalls/debug.h>
+#include <zircon/syscalls/exception.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/types.h>
 
 #define ARG(T, name) T name

@@ -72,6 +72,10 @@ typedef uint32_t zx_signals_t;
 #define ZX_THREAD_RUNNING __ZX_OBJECT_SIGNAL_4
 #define ZX_THREAD_SUSPENDED __ZX_OBJECT_SIGNAL_5
 #define ZX_VMO_ZERO_CHILDREN __ZX_OBJECT_SIGNALED
+#define ZX_EVENTPAIR_SIGNALED __ZX_OBJECT_SIGNALED
+#define ZX_EVENTPAIR_PEER_CLOSED __ZX_OBJECT_PEER_CLOSED
+#define ZX_EVENTPAIR_SIGNAL_MASK (ZX_USER_SIGNAL_ALL | __ZX_OBJECT_SIGNALED)
+#define ZX_TIMER_SIGNALED __ZX_OBJECT_SIGNALED
 
 // Object types (zx_info_handle_basic_t.type); the gaps are retired types.
 typedef uint32_t zx_obj_type_t;
@@ -181,6 +185,66 @@ typedef uint32_t zx_vm_option_t;
 // Zircon's user C headers make this atomic_int; plain int has the same layout and
 // lets the kernel and the syscall list share one type.
 typedef int zx_futex_t;
+
+// Channels: Zircon's limits, zx_channel_read options, and the types of the _etc and
+// call forms.
+#define ZX_CHANNEL_MAX_MSG_BYTES ((uint32_t)65536u)
+#define ZX_CHANNEL_MAX_MSG_HANDLES ((uint32_t)64u)
+#define ZX_CHANNEL_READ_MAY_DISCARD ((uint32_t)1u)
+
+typedef uint32_t zx_handle_op_t;
+#define ZX_HANDLE_OP_MOVE ((zx_handle_op_t)0u)
+#define ZX_HANDLE_OP_DUPLICATE ((zx_handle_op_t)1u)
+
+typedef struct zx_handle_disposition {
+  zx_handle_op_t operation;
+  zx_handle_t handle;
+  zx_obj_type_t type;
+  zx_rights_t rights;
+  zx_status_t result;
+} zx_handle_disposition_t;
+
+typedef struct zx_handle_info {
+  zx_handle_t handle;
+  zx_obj_type_t type;
+  zx_rights_t rights;
+  uint32_t unused;
+} zx_handle_info_t;
+
+typedef uint32_t zx_txid_t;
+
+typedef struct zx_channel_call_args {
+  const void* wr_bytes;
+  const zx_handle_t* wr_handles;
+  void* rd_bytes;
+  zx_handle_t* rd_handles;
+  uint32_t wr_num_bytes;
+  uint32_t wr_num_handles;
+  uint32_t rd_num_bytes;
+  uint32_t rd_num_handles;
+} zx_channel_call_args_t;
+
+// zx_object_wait_many.
+#define ZX_WAIT_MANY_MAX_ITEMS ((size_t)64u)
+typedef struct zx_wait_item {
+  zx_handle_t handle;
+  zx_signals_t waitfor;
+  zx_signals_t pending;
+} zx_wait_item_t;
+
+// zx_object_wait_async options.
+#define ZX_WAIT_ASYNC_ONCE ((uint32_t)0u)
+#define ZX_WAIT_ASYNC_TIMESTAMP ((uint32_t)1u)
+#define ZX_WAIT_ASYNC_EDGE ((uint32_t)2u)
+#define ZX_WAIT_ASYNC_BOOT_TIMESTAMP ((uint32_t)4u)
+
+// zx_port_create options.
+#define ZX_PORT_BIND_TO_INTERRUPT ((uint32_t)1u << 0)
+
+// zx_timer_create options: the slack modes.
+#define ZX_TIMER_SLACK_CENTER ((uint32_t)0u)
+#define ZX_TIMER_SLACK_EARLY ((uint32_t)1u)
+#define ZX_TIMER_SLACK_LATE ((uint32_t)2u)
 
 // zx_process_create options.
 #define ZX_PROCESS_SHARED ((uint32_t)1u << 0)

@@ -65,6 +65,19 @@ _Static_assert(SAME_TYPE(zx_vmar_map, zx_status_t (*)(zx_handle_t, zx_vm_option_
 _Static_assert(SAME_TYPE(zx_object_get_info, zx_status_t (*)(zx_handle_t, uint32_t, void *,
                                                               size_t, size_t *, size_t *)),
                "zx_object_get_info");
+_Static_assert(SAME_TYPE(zx_channel_read, zx_status_t (*)(zx_handle_t, uint32_t, void *, zx_handle_t *,
+                                                           uint32_t, uint32_t, uint32_t *,
+                                                           uint32_t *)), "zx_channel_read");
+_Static_assert(SAME_TYPE(zx_channel_write_etc, zx_status_t (*)(zx_handle_t, uint32_t, const void *,
+                                                                uint32_t, zx_handle_disposition_t *,
+                                                                uint32_t)), "zx_channel_write_etc");
+_Static_assert(SAME_TYPE(zx_channel_call, zx_status_t (*)(zx_handle_t, uint32_t, zx_time_t,
+                                                           const zx_channel_call_args_t *,
+                                                           uint32_t *, uint32_t *)), "zx_channel_call");
+_Static_assert(SAME_TYPE(zx_object_wait_many, zx_status_t (*)(zx_wait_item_t *, size_t, zx_time_t)),
+               "zx_object_wait_many");
+_Static_assert(SAME_TYPE(zx_port_wait, zx_status_t (*)(zx_handle_t, zx_time_t, zx_port_packet_t *)),
+               "zx_port_wait");
 _Static_assert(SAME_TYPE(zx_clock_get_monotonic, zx_time_t (*)(void)), "clock_get_monotonic");
 __attribute__((noreturn)) void exit_like(int64_t);  // never defined: only its type is used
 _Static_assert(SAME_TYPE(zx_process_exit, __typeof__(&exit_like)), "zx_process_exit");

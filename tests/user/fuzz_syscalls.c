@@ -98,6 +98,8 @@ int main(void) {
     if (n == SYSNUM_object_wait_one) a[2] = soon;
     if (n == SYSNUM_nanosleep) a[0] = soon;
     if (n == SYSNUM_futex_wait) a[3] = soon;
+    if (n == SYSNUM_object_wait_many || n == SYSNUM_channel_call) a[2] = soon;
+    if (n == SYSNUM_port_wait) a[1] = soon;
     int64_t status = raw_syscall(n, a);
     if (status > 0 && returns_status[n]) statuses[0]++;
     else if (status == 0) statuses[1]++;

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/janus.h>
 #include <zircon/syscalls/object.h>
 
 static int failures __attribute__((unused)), checks __attribute__((unused));
@@ -55,6 +56,22 @@ static inline void kernel_record(uint32_t topic, void *out, size_t size) {
   EXPECT_EQ(zx_object_get_info(zx_job_default(), topic, out, size, &actual, &avail), ZX_OK);
   EXPECT_EQ(actual, 1);
   EXPECT_EQ(avail, 1);
+}
+
+// Starts fn(arg) in a new thread of this process pinned to cpu (JANUS_PROP_THREAD_CPU),
+// on the stack [stack, stack + size); returns its handle (0 on failure).
+static inline __attribute__((unused)) zx_handle_t start_on_cpu(uint32_t cpu,
+                                                               void (*fn)(uintptr_t, uintptr_t),
+                                                               uintptr_t arg, void *stack,
+                                                               size_t size) {
+  zx_handle_t t = ZX_HANDLE_INVALID;
+  if (zx_thread_create(zx_process_self(), "worker", 6, 0, &t) != ZX_OK) return ZX_HANDLE_INVALID;
+  zx_object_set_property(t, JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu);
+  if (zx_thread_start(t, (uintptr_t)fn, (uintptr_t)stack + size, arg, t) != ZX_OK) {
+    zx_handle_close(t);
+    return ZX_HANDLE_INVALID;
+  }
+  return t;
 }
 
 #endif  // TESTS_USER_USER_TEST_H_

@@ -1,7 +1,9 @@
-// Two ordinary processes on one CPU wake each other through an event: a sample is a
-// round trip with two address-space switches (compare thread-event-rt, same work
+// Two ordinary processes on one CPU wake each other through an event, then pass a
+// message back and forth over a channel: a sample is a round trip with two
+// address-space switches (compare thread-event-rt and thread-channel-rt, the same work
 // without them). A bench group of two (lib/group.h): this program launches its peer.
 #include "lib/bench.h"
+#include "lib/channel_pingpong.h"
 #include "lib/group.h"
 #include "lib/pingpong.h"
 
@@ -26,5 +28,7 @@ int main(void) {
     bench_header("bench-pair");
     bench_report("process-event-rt", s->samples, ITERS);
   }
+  bench_channel_pingpong(g.channel, g.index, s->samples, ITERS, WARMUP);
+  if (!member) bench_report("process-channel-rt", s->samples, ITERS);
   return bench_group_leave(&g) ? 0 : 1;  // member 0: once its peer has exited
 }

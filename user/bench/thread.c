@@ -1,9 +1,10 @@
 // Switches between two threads of one process, the floor under the process paths (no
-// address-space change): futex and event ping-pong round trips, one-way switches in a
-// yield ring of two, and yield round trips with and without FP/SIMD use on both sides
-// (the cost of lazy FP/SIMD switching for threads that use it). The helper thread is
-// pinned to the main thread's CPU: both run on one CPU.
+// address-space change): futex, event, channel and port ping-pong round trips, one-way switches in
+// a yield ring of two, and yield round trips with and without FP/SIMD use on both sides (the cost
+// of lazy FP/SIMD switching for threads that use it). The helper thread is pinned to the main
+// thread's CPU: both run on one CPU.
 #include "lib/bench.h"
+#include "lib/channel_pingpong.h"
 #include "lib/pingpong.h"
 #include "lib/ring.h"
 
@@ -43,6 +44,32 @@ static void futex_round_trip(void) {
 static void event_helper(uintptr_t event, uintptr_t b) {
   (void)b;
   bench_pingpong((zx_handle_t)event, 1, NULL, 0, 0, &stop);
+  zx_thread_exit();
+}
+
+static void channel_helper(uintptr_t channel, uintptr_t b) {
+  (void)b;
+  bench_channel_pingpong((zx_handle_t)channel, 1, NULL, 0, 0);
+  zx_thread_exit();
+}
+
+// Port ping-pong: each side queues a user packet on the other's port and waits on its
+// own; a round trip is two zx_port_wait wake-ups. Key 1 asks the helper to stop.
+static zx_handle_t ports[2];
+
+static void port_round_trip(uint64_t key) {
+  zx_port_packet_t p = {.key = key};
+  zx_port_queue(ports[1], &p);
+  zx_port_wait(ports[0], ZX_TIME_INFINITE, &p);
+}
+
+static void port_helper(uintptr_t a, uintptr_t b) {
+  (void)a, (void)b;
+  zx_port_packet_t p;
+  do {
+    zx_port_wait(ports[1], ZX_TIME_INFINITE, &p);
+    zx_port_queue(ports[0], &p);
+  } while (p.key == 0);
   zx_thread_exit();
 }
 
@@ -117,6 +144,22 @@ int main(void) {
   join(t);
   zx_handle_close(event);
   bench_report("thread-event-rt", samples, ITERS);
+
+  zx_handle_t ch[2];
+  if (zx_channel_create(0, &ch[0], &ch[1]) != ZX_OK) return 1;
+  t = start_helper(channel_helper, ch[1]);
+  bench_channel_pingpong(ch[0], 0, samples, ITERS, WARMUP);
+  join(t);
+  zx_handle_close(ch[0]), zx_handle_close(ch[1]);
+  bench_report("thread-channel-rt", samples, ITERS);
+
+  if (zx_port_create(0, &ports[0]) != ZX_OK || zx_port_create(0, &ports[1]) != ZX_OK) return 1;
+  t = start_helper(port_helper, 0);
+  BENCH_TIME(samples, ITERS, WARMUP, port_round_trip(0));
+  port_round_trip(1);
+  join(t);
+  zx_handle_close(ports[0]), zx_handle_close(ports[1]);
+  bench_report("thread-port-rt", samples, ITERS);
 
   ring->warmup = 2 * WARMUP;
   ring->measure = RING_MEASURE;

@@ -1,8 +1,9 @@
-// Process entry, with sp = the top of the stack, x0-x4 = handles to the process, its
-// first thread, its root VMAR, its job and the boot filesystem (0 when not given) and
-// x5-x7 = any further handles a launcher passed (0 when none), whether the kernel
-// started the program or a user-space launcher (user/lib/launch.c,
-// zx_process_start_handles). bss needs no clearing: its pages are zero-filled.
+// Process entry, with sp = the top of the stack and either x0-x4 = handles to the
+// process, its first thread, its root VMAR, its job and the boot filesystem (0 when
+// not given: a program the kernel starts; x5-x7 = further handles a launcher passed
+// with zx_process_start_handles), or x0 = a bootstrap channel and x1 = 0 (a program
+// janus_launch starts, user/lib/launch.c): runtime.c reads either. bss needs no
+// clearing: its pages are zero-filled.
 .text
 .globl _start
 .type _start, %function
@@ -14,8 +15,10 @@ _start:
   add x0, x0, :lo12:__libc_fini_array  // register the destructors there
   bl atexit
   bl __libc_init_array           // constructors (.preinit_array, .init_array)
-  mov x0, #0                     // main(0, NULL, NULL): no arguments yet
-  mov x1, #0
+  adrp x0, __janus_argc          // main(argc, argv, NULL): the bootstrap message's
+  ldr w0, [x0, :lo12:__janus_argc]  // arguments (none from the kernel)
+  adrp x1, __janus_argv
+  ldr x1, [x1, :lo12:__janus_argv]
   mov x2, #0
   bl main
   bl exit

@@ -3,13 +3,15 @@
 // validated first, then the process is made, each segment mapped at its link address
 // from the image VMO (read-only ones shared, writable ones copy-on-write; copied only
 // when the image cannot be shared), a stack mapped, and the first thread started
-// with zx_process_start_handles.
+// with a bootstrap channel, as Zircon starts programs (<zircon/processargs.h>).
 #include <janus-user/bootfs.h>
 #include <janus-user/launch.h>
 #include <janus/elf.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <zircon/rights.h>
+#include <zircon/processargs.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/janus.h>
 #include <zircon/syscalls/object.h>
@@ -130,20 +132,54 @@ static zx_status_t map_stack(zx_handle_t vmar, zx_vaddr_t *top) {
   return status;
 }
 
-// Starts thread with x0-x4 = the start-up handles (crt0.S) and x5.. = extra[0..n).
-// Consumes vmar and the extra handles.
+// The bootstrap message (Zircon's processargs): the start-up handles, the launcher's
+// extra ones, and argv = {name}.
+#define START_HANDLES 5u
+struct bootstrap {
+  zx_proc_args_t header;
+  uint32_t handle_info[START_HANDLES + JANUS_LAUNCH_EXTRA_HANDLES_MAX];
+  char args[ZX_MAX_NAME_LEN];
+};
+
+// Starts thread with x0 = a bootstrap channel (crt0.S, runtime.c) whose one message
+// carries duplicates of proc, thread and job, vmar, a duplicate of bootfs (if any) and
+// extra[0..n) (PA_USER0 + i: janus_startup_handle(i)). Consumes vmar and extra.
 static zx_status_t start(zx_handle_t proc, zx_handle_t thread, zx_vaddr_t entry, zx_vaddr_t sp,
-                         zx_handle_t vmar, zx_handle_t job, zx_handle_t bootfs,
+                         zx_handle_t vmar, zx_handle_t job, zx_handle_t bootfs, const char *name,
                          const zx_handle_t *extra, uint32_t n) {
-  zx_handle_t h[JANUS_PROCESS_START_HANDLES_MAX] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID, vmar};
-  for (uint32_t i = 0; i < n; i++) h[5 + i] = extra[i];
+  zx_handle_t h[START_HANDLES + JANUS_LAUNCH_EXTRA_HANDLES_MAX] = {ZX_HANDLE_INVALID,
+                                                                  ZX_HANDLE_INVALID, vmar};
+  struct bootstrap msg = {
+      .header = {.protocol = ZX_PROCARGS_PROTOCOL,
+                 .version = ZX_PROCARGS_VERSION,
+                 .handle_info_off = offsetof(struct bootstrap, handle_info),
+                 .args_off = offsetof(struct bootstrap, args),
+                 .args_num = 1},
+      .handle_info = {PA_HND(PA_PROC_SELF, 0), PA_HND(PA_THREAD_SELF, 0), PA_HND(PA_VMAR_ROOT, 0),
+                      PA_HND(PA_JOB_DEFAULT, 0)}};
+  uint32_t count = 4;
+  if (bootfs != ZX_HANDLE_INVALID) msg.handle_info[count++] = PA_HND(PA_VMO_BOOTFS, 0);
+  for (uint32_t i = 0; i < n; i++) {
+    msg.handle_info[count] = PA_HND(PA_USER0, i);
+    h[count++] = extra[i];
+  }
+  size_t len = strlen(name) < sizeof msg.args - 1 ? strlen(name) : sizeof msg.args - 1;
+  memcpy(msg.args, name, len);
+  zx_handle_t ours = ZX_HANDLE_INVALID, theirs = ZX_HANDLE_INVALID;
   zx_status_t status = zx_handle_duplicate(proc, ZX_RIGHT_SAME_RIGHTS, &h[0]);
   if (status == ZX_OK) status = zx_handle_duplicate(thread, ZX_RIGHT_SAME_RIGHTS, &h[1]);
   if (status == ZX_OK) status = zx_handle_duplicate(job, ZX_RIGHT_SAME_RIGHTS, &h[3]);
   if (status == ZX_OK && bootfs != ZX_HANDLE_INVALID)
     status = zx_handle_duplicate(bootfs, ZX_RIGHT_SAME_RIGHTS, &h[4]);
-  if (status == ZX_OK) return zx_process_start_handles(proc, thread, entry, sp, h, 5 + n);  // consumes h
-  for (unsigned i = 0; i < 5 + n; i++)
+  if (status == ZX_OK) status = zx_channel_create(0, &ours, &theirs);
+  if (status == ZX_OK) {
+    status = zx_channel_write(ours, 0, &msg, offsetof(struct bootstrap, args) + len + 1, h, count);
+    for (unsigned i = 0; i < count; i++) h[i] = ZX_HANDLE_INVALID;  // consumed either way
+  }
+  if (ours != ZX_HANDLE_INVALID) zx_handle_close(ours);  // the message stays queued
+  if (status == ZX_OK) return zx_process_start(proc, thread, entry, sp, theirs, 0);  // consumes theirs
+  if (theirs != ZX_HANDLE_INVALID) zx_handle_close(theirs);
+  for (unsigned i = 0; i < count; i++)
     if (h[i] != ZX_HANDLE_INVALID) zx_handle_close(h[i]);
   return status;
 }
@@ -178,7 +214,7 @@ static zx_status_t launch(zx_handle_t job, const char *program, const struct ima
   if (status == ZX_OK && o->cpu != JANUS_THREAD_CPU_ANY)
     status = zx_object_set_property(thread, JANUS_PROP_THREAD_CPU, &o->cpu, sizeof o->cpu);
   if (status == ZX_OK) {
-    status = start(proc, thread, eh.entry, sp, vmar, job, bootfs, o->handles, o->handle_count);
+    status = start(proc, thread, eh.entry, sp, vmar, job, bootfs, name, o->handles, o->handle_count);
   } else {
     zx_handle_close(vmar);
     close_all(o->handles, o->handle_count);

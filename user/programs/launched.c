@@ -1,7 +1,8 @@
-// Started by tests/user/launch.c through janus_launch: checks the handles a launched
-// program starts with (docs/design.md, "Starting programs") and exits with 42, or 43
-// when it was also given the boot filesystem, or 100 + its CPU when its launcher
-// passed an event as its one extra handle; 1 when anything is wrong.
+// Started by tests/user/launch.c through janus_launch: checks the handles and the
+// arguments (argv = {the name it was launched as}) a launched program finds in its
+// bootstrap message (docs/design.md, "Starting programs") and exits with 42, or 43 when
+// it was also given the boot filesystem, or 100 + its CPU when its launcher passed an
+// event as its one extra handle; 1 when anything is wrong.
 #include <janus-user/bootfs.h>
 #include <janus-user/launch.h>
 #include <stdbool.h>
@@ -17,8 +18,10 @@ static zx_info_handle_basic_t basic(zx_handle_t h) {
   return info;
 }
 
-int main(void) {
-  int bad = 0;
+int main(int argc, char **argv) {
+  char name[ZX_MAX_NAME_LEN] = {0};
+  zx_object_get_property(zx_process_self(), ZX_PROP_NAME, name, sizeof name);
+  int bad = argc != 1 || argv[1] != NULL || strcmp(argv[0], name) != 0;
   zx_info_handle_basic_t process = basic(zx_process_self()), thread = basic(zx_thread_self());
   zx_info_handle_basic_t job = basic(zx_job_default());
   bad |= process.type != ZX_OBJ_TYPE_PROCESS;

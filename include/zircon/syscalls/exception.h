@@ -1,5 +1,6 @@
-// Exception reports (Zircon's <zircon/syscalls/exception.h>, the parts Janus uses):
-// what restricted mode hands back to normal mode with ZX_RESTRICTED_REASON_EXCEPTION.
+// Exceptions (Zircon's <zircon/syscalls/exception.h>, the parts Janus uses): the
+// report restricted mode hands back to normal mode with ZX_RESTRICTED_REASON_EXCEPTION,
+// and what exception channels carry.
 #ifndef ZIRCON_SYSCALLS_EXCEPTION_H_
 #define ZIRCON_SYSCALLS_EXCEPTION_H_
 
@@ -55,5 +56,21 @@ typedef struct zx_exception_report {
   zx_exception_header_t header;
   zx_exception_context_t context;
 } zx_exception_report_t;
+
+// zx_task_create_exception_channel options.
+#define ZX_EXCEPTION_CHANNEL_DEBUGGER ((uint32_t)1u)
+
+// ZX_PROP_EXCEPTION_STATE values.
+#define ZX_EXCEPTION_STATE_TRY_NEXT ((uint32_t)0u)
+#define ZX_EXCEPTION_STATE_HANDLED ((uint32_t)1u)
+#define ZX_EXCEPTION_STATE_THREAD_EXIT ((uint32_t)2u)
+
+// The bytes of an exception channel's message (its one handle is the exception).
+typedef struct zx_exception_info {
+  uint64_t pid;  // zx_koid_t
+  uint64_t tid;
+  zx_excp_type_t type;
+  uint8_t padding1[4];
+} zx_exception_info_t;
 
 #endif  // ZIRCON_SYSCALLS_EXCEPTION_H_

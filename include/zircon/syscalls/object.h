@@ -165,6 +165,7 @@ typedef struct zx_info_maps_v1 {
 #define ZX_PROP_PROCESS_DEBUG_ADDR ((uint32_t)5u)
 #define ZX_PROP_PROCESS_VDSO_BASE_ADDRESS ((uint32_t)6u)
 #define ZX_PROP_PROCESS_BREAK_ON_LOAD ((uint32_t)7u)
+#define ZX_PROP_EXCEPTION_STATE ((uint32_t)16u)  // uint32_t: ZX_EXCEPTION_STATE_*
 #define ZX_PROP_VMO_CONTENT_SIZE 17u  // uint64_t
 
 #endif  // ZIRCON_SYSCALLS_OBJECT_H_

@@ -62,15 +62,22 @@ bool bench_group_start(const char *program, unsigned count, struct bench_group *
                       !(g->procs = map(&procs_vmo, procs_bytes(count), 0))))
     st = ZX_ERR_NO_MEMORY;
   zx_handle_close(procs_vmo);  // the mapping keeps it
+  zx_handle_t peer_end = ZX_HANDLE_INVALID;  // member 1's end of the channel
+  if (st == ZX_OK && count > 1) st = zx_channel_create(0, &g->channel, &peer_end);
   for (unsigned i = 1; st == ZX_OK && i < count; i++) {
     char name[ZX_MAX_NAME_LEN];
-    zx_handle_t handles[2] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID};
+    zx_handle_t handles[3] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID, peer_end};
     member_name(name, program, i, count);
     st = zx_handle_duplicate(g->event, ZX_RIGHT_SAME_RIGHTS, &handles[0]);
     if (st == ZX_OK) st = zx_handle_duplicate(g->vmo, ZX_RIGHT_SAME_RIGHTS, &handles[1]);
-    janus_launch_options_t o = {.name = name, .cpu = cpu, .handle_count = 2, .handles = handles};
-    if (st == ZX_OK) st = janus_launch_bootfs_etc(g->job, janus_bootfs(), program, &o, &g->procs[i]);
-    else zx_handle_close(handles[0]);
+    janus_launch_options_t o = {
+        .name = name, .cpu = cpu, .handle_count = i == 1 ? 3 : 2, .handles = handles};
+    if (st == ZX_OK) {
+      st = janus_launch_bootfs_etc(g->job, janus_bootfs(), program, &o, &g->procs[i]);  // moves them
+    } else {
+      zx_handle_close(handles[0]);
+      if (i == 1) zx_handle_close(peer_end);
+    }
     if (st != ZX_OK) bench_printf("%s: member %u of %u: status %d\n", program, i, count, (int)st);
   }
   if (st == ZX_OK) return true;
@@ -81,7 +88,9 @@ bool bench_group_start(const char *program, unsigned count, struct bench_group *
 
 bool bench_group_join(struct bench_group *g) {
   char name[ZX_MAX_NAME_LEN] = {0};
-  *g = (struct bench_group){.event = janus_startup_handle(0), .vmo = janus_startup_handle(1)};
+  *g = (struct bench_group){.event = janus_startup_handle(0),
+                            .vmo = janus_startup_handle(1),
+                            .channel = janus_startup_handle(2)};
   if (zx_object_get_property(zx_process_self(), ZX_PROP_NAME, name, sizeof name) != ZX_OK)
     return false;
   const char *p = name;
@@ -108,5 +117,6 @@ bool bench_group_leave(struct bench_group *g) {
   zx_handle_close(g->job);
   zx_handle_close(g->vmo);
   zx_handle_close(g->event);
+  zx_handle_close(g->channel);
   return ok;
 }

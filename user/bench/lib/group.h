@@ -3,7 +3,8 @@
 // and event and launches members 1 .. n-1 from the boot filesystem itself
 // (janus_launch_bootfs_etc), each named "<program> <i>/<n>", pinned to member 0's CPU
 // (a switch is then a switch, not a wakeup IPI) and given handles to the VMO and the
-// event as its extra start-up handles. Every member maps the VMO.
+// event as its extra start-up handles, member 1 also the other end of member 0's
+// channel. Every member maps the VMO.
 #ifndef USER_BENCH_LIB_GROUP_H_
 #define USER_BENCH_LIB_GROUP_H_
 
@@ -19,6 +20,7 @@
 struct bench_group {
   unsigned index, count;  // this member, of count
   zx_handle_t event;      // the group's one event
+  zx_handle_t channel;    // members 0 and 1: the two ends of one channel
   zx_handle_t vmo;        // the shared VMO, mapped at data = BENCH_GROUP_ADDR (zeroed)
   void *data;
   zx_handle_t job;        // member 0: the job the others run in,
