@@ -14,7 +14,8 @@ FUZZ_SRCS_handle_table := core/object/handle_table.c core/object/object.c tests/
 FUZZ_SRCS_vm_range := core/vm/vm_range.c tests/host/vm_range_model.c
 FUZZ_SRCS_elf := lib/elf_check.c
 FUZZ_SRCS_syscalls := core/syscalls/sys_event.c core/syscalls/sys_handle.c core/syscalls/info_out.c \
-  core/object/handle_table.c core/object/object.c
+  core/syscalls/handle_out.c core/object/eventpair.c core/object/peer.c \
+  core/object/handle_table.c core/object/object.c tests/host/stub_signals.c
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -DJANUS_HOST \
   -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -I. -Wall -Wextra -Werror \
   -Wno-unused-parameter
