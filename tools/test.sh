@@ -276,7 +276,7 @@ print: ; @echo \$(BOARD_RUN_BOOT)" print)
       grep -q '^#1 .* in primary_entry ' <<<"$boot_bt" && ! grep -q '^#2 ' <<<"$boot_bt" &&
       grep -q '^Breakpoint 2 at 0x[0-9a-f]*: file core/syscalls/sys_task.c' "$log" &&
       grep -q '^#0  sys_process_create_shared ' <<<"$syscall_bt" &&
-      [ "$(grep -c '^#' <<<"$syscall_bt")" -le 4 ] && grep -q ' in el0_sync () ' <<<"$syscall_bt"
+      [ "$(grep -c '^#' <<<"$syscall_bt")" -le 4 ] && grep -qE ' in el0_sync(_save)? \(\) ' <<<"$syscall_bt"
   else
     false
   fi
