@@ -9,7 +9,7 @@ BUSYBOX := build/deps/busybox/bin/busybox
 LINUX_CC := aarch64-linux-gnu-gcc
 # -ffile-prefix-map: the same bytes from every checkout (the debug info names the build
 # folder), so make bench-linux's Linux boot, whose timing follows the initramfs's
-size, counts the same wherever it is built.
+# size, counts the same wherever it is built.
 LINUX_TEST_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -pthread -ffile-prefix-map=$(CURDIR)=.
 # Test builds have the tests in /tests; so does `make linux LINUX_TESTS=1` (to run them by hand).
 LINUX_TEST_PROGRAMS := $(if $(filter 1,$(KCONFIG_SELFTEST) $(LINUX_TESTS)),$(patsubst tests/linux/%.c,%,$(wildcard tests/linux/*.c)))
