@@ -407,6 +407,10 @@ long lx_sys_sched_setaffinity(struct lx_thread *t, const uint64_t *a) {
   return 0;
 }
 
+static void count_threads(struct lx_process *p, void *arg) { *(int *)arg += p->nthreads; }
+
+// Memory as the kernel's page allocator sees it (ZX_INFO_KMEM_STATS: what `free` and a
+// program sizing its caches read); procs counts threads, as Linux's does.
 long lx_sys_sysinfo(struct lx_thread *t, const uint64_t *a) {
   struct {
     int64_t uptime;
@@ -418,10 +422,16 @@ long lx_sys_sysinfo(struct lx_thread *t, const uint64_t *a) {
     char reserved[4];
   } info;
   memset(&info, 0, sizeof info);
+  zx_info_kmem_stats_t kmem;
+  if (zx_object_get_info(zx_job_default(), ZX_INFO_KMEM_STATS, &kmem, sizeof kmem, NULL, NULL) !=
+      ZX_OK)
+    return -LX_EINVAL;
+  int threads = 0;
+  lx_process_each(count_threads, &threads);
   info.uptime = lx_now() / 1000000000;
-  info.totalram = 1ul << 30;
-  info.freeram = 512ul << 20;
-  info.procs = 1;
+  info.totalram = kmem.total_bytes;
+  info.freeram = kmem.free_bytes;
+  info.procs = (uint16_t)(threads > 0xffff ? 0xffff : threads);
   info.mem_unit = 1;
   return lx_copy_out(t, a[0], &info, sizeof info);
 }
