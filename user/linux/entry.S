@@ -1,7 +1,9 @@
 // Restricted-mode entry and the vector it comes back to (docs/design.md, "The Linux
 // personality"). A Linux thread's FP/SIMD registers are the Janus thread's own, which
 // the personality's C code (newlib's string routines) also uses: so they are saved
-// on every exit before any C runs and restored just before every entry.
+// on every exit before any such C runs and restored just before the entry after it.
+// The calls of fastcall.c run before, in code without FP/SIMD registers, and re-enter
+// with the registers untouched.
 // struct lx_thread starts with fp[66] (q0-q31, fpsr, fpcr), then stack_top
 // (user/linux/linux.h; thread.c checks both offsets).
 #define T_FP 0
@@ -49,6 +51,21 @@ lx_enter:
 .type lx_vector, %function
 .balign 4
 lx_vector:
+  mov x19, x0
+  mov x20, x1
+  bl lx_dispatch_fast
+  cbnz w0, 1f              // LX_FAST_REENTER is 0: the same sp, FP/SIMD untouched
+  mov x2, x19
+  adr x1, lx_vector
+  mov x0, #0
+  bl zx_restricted_enter   // returns only on failure
+  mov x1, x0
+  mov x0, x19
+  bl lx_enter_failed
+1:
+  mov x2, x0               // lx_dispatch's third argument: the fast result
+  mov x0, x19
+  mov x1, x20
   stp q0, q1, [x0, #T_FP + 0]
   stp q2, q3, [x0, #T_FP + 32]
   stp q4, q5, [x0, #T_FP + 64]
@@ -70,8 +87,6 @@ lx_vector:
   add x5, x0, #T_FP + 512
   stp x3, x4, [x5]
   mov x29, #0              // a fresh frame chain
-  mov x30, #0
-  mov x19, x0
   bl lx_dispatch
   mov x0, x19
   b lx_enter

@@ -189,6 +189,7 @@ enum lx_proc_state { LX_PROC_LIVE, LX_PROC_EXITING, LX_PROC_ZOMBIE };
 struct lx_process {
   int pid, pgid, sid;
   struct lx_process *parent;
+  int ppid;  // parent's pid (0: none): written with parent, read without the lock (getppid)
   struct lx_process *children, *sibling;  // the parent's list of its children
   zx_handle_t proc;
   struct lx_mm mm;
@@ -260,7 +261,16 @@ int lx_wait_init(void);  // init's wait status, once it ended
 
 void lx_signal_send_process(struct lx_process *p, int sig);
 void lx_signal_send_thread(struct lx_thread *t, int sig);
-bool lx_signal_pending(struct lx_thread *t);
+// SIGKILL and SIGSTOP: never blocked.
+#define LX_SIG_BIT(sig) (1ull << ((sig)-1))
+#define LX_SIG_UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
+// Whether a signal waits for t. Also read without the lock (fastcall.c), hence the
+// atomic loads; inline, so fastcall.c's general-regs-only code has its own copy.
+static inline bool lx_signal_pending(struct lx_thread *t) {
+  uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) |
+                     __atomic_load_n(&t->proc->pending, __ATOMIC_RELAXED);
+  return (pending & ~(t->sigmask & ~LX_SIG_UNBLOCKABLE)) != 0;
+}
 void lx_signal_deliver(struct lx_thread *t);  // before re-entry: a frame per pending signal
 void lx_signal_fault(struct lx_thread *t, int sig, int code, uintptr_t addr);
 void lx_signal_reset_on_exec(struct lx_process *p);
@@ -276,11 +286,24 @@ int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n);
 // A handler's return value goes to x0, except LX_REGS_SET: it wrote the registers.
 #define LX_REGS_SET ((long)0x7fffffff00000001)
 typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
-void lx_dispatch(struct lx_thread *t, uint64_t reason);
+// fastcall.c, first for every exit (entry.S): a call of its list runs there, with no
+// lock and no FP/SIMD register touched, so the vector saves and restores none for it.
+enum lx_fast {
+  LX_FAST_REENTER,  // done: t re-enters Linux code at once
+  LX_FAST_NONE,     // not one of its calls: lx_dispatch runs it
+  LX_FAST_FINISH,   // done, but a signal or an exit waits: lx_dispatch takes it
+};
+enum lx_fast lx_dispatch_fast(struct lx_thread *t, uint64_t reason);
+// After the vector saved t's FP/SIMD registers: the system call (unless fast, the
+// lx_dispatch_fast result) or the fault, then signals and re-entry.
+void lx_dispatch(struct lx_thread *t, uint64_t reason, enum lx_fast fast);
+// Sets in_restricted, then true if t may re-enter without the lock: nothing waits for
+// it (syscall.c's lockless calls, fastcall.c). False: in_restricted is clear again.
+bool lx_may_reenter_unlocked(struct lx_thread *t);
 // Lock held: ends t if it must, delivers its signals and drops the lock for re-entry.
 void lx_return_to_linux(struct lx_thread *t);
 // entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back
-// to lx_dispatch on t's normal-mode stack. Never returns.
+// to lx_dispatch_fast, then lx_dispatch, on t's normal-mode stack. Never returns.
 void lx_enter(struct lx_thread *t) __attribute__((noreturn));
 
 static inline zx_time_t lx_now(void) { return zx_clock_get_monotonic(); }
