@@ -6,29 +6,25 @@
 // on that way: nothing here may call out (no library calls, no handler elsewhere).
 #pragma GCC target("general-regs-only")
 
+#include "fastcall.h"
 #include "linux.h"
-#include "linux_syscalls.h"  // generated: LX_NR_*
 
-// The call's result, or LX_REGS_SET if nr is not one of this file's: inline, so the
-// dispatch below is a leaf with no frame.
+// The range holds these seven and nothing else; entry.S also relies on the reason.
+_Static_assert(LX_NR_getpid == LX_FAST_FIRST && LX_NR_getppid == LX_FAST_FIRST + 1 &&
+                   LX_NR_getuid == LX_FAST_FIRST + 2 && LX_NR_geteuid == LX_FAST_FIRST + 3 &&
+                   LX_NR_getgid == LX_FAST_FIRST + 4 && LX_NR_getegid == LX_FAST_FIRST + 5 &&
+                   LX_NR_gettid == LX_FAST_FIRST + 6 && LX_FAST_LAST == LX_FAST_FIRST + 6,
+               "fastcall.h: getpid .. gettid");
+_Static_assert(ZX_RESTRICTED_REASON_SYSCALL == 0, "entry.S: cbnz on the reason");
+
+// nr is in fastcall.h's range. Inline, so the dispatch below is a leaf with no frame.
 static inline long fast_call(struct lx_thread *t, uint64_t nr) {
-  switch (nr) {
-    case LX_NR_getpid:
-      return t->proc->pid;
-    case LX_NR_gettid:
-      return t->tid;
-    // The parent's pid, or init's once the parent ended (process.c stores it when it
-    // reparents): Linux too gives either to a call that races with the parent's exit.
-    case LX_NR_getppid:
-      return __atomic_load_n(&t->proc->ppid, __ATOMIC_RELAXED);
-    case LX_NR_getuid:
-    case LX_NR_geteuid:
-    case LX_NR_getgid:
-    case LX_NR_getegid:
-      return 0;  // one user: root
-    default:
-      return LX_REGS_SET;
-  }
+  if (nr == LX_NR_getpid) return t->proc->pid;
+  // The parent's pid, or init's once the parent ended (process.c stores it when it
+  // reparents): Linux too gives either to a call that races with the parent's exit.
+  if (nr == LX_NR_getppid) return __atomic_load_n(&t->proc->ppid, __ATOMIC_RELAXED);
+  if (nr == LX_NR_gettid) return t->tid;
+  return 0;  // getuid, geteuid, getgid, getegid: one user, root
 }
 
 // Senders set what this reads, then look at in_restricted (lx_thread_wake): one of the
@@ -46,13 +42,11 @@ static inline bool may_reenter_unlocked(struct lx_thread *t) {
 
 bool lx_may_reenter_unlocked(struct lx_thread *t) { return may_reenter_unlocked(t); }
 
-enum lx_fast lx_dispatch_fast(struct lx_thread *t, uint64_t reason) {
+bool lx_dispatch_fast(struct lx_thread *t) {
   zx_restricted_state_t *r = t->regs;
-  long ret = fast_call(t, r->x[8]);
-  if (reason != ZX_RESTRICTED_REASON_SYSCALL || ret == LX_REGS_SET) return LX_FAST_NONE;
   // in_restricted is still set from the entry: a sender that sees it meanwhile kicks,
   // and the kick only brings the thread back once more (lx_dispatch delivers then).
-  r->x[0] = (uint64_t)ret;
+  r->x[0] = (uint64_t)fast_call(t, r->x[8]);
   t->interrupted = false;
-  return may_reenter_unlocked(t) ? LX_FAST_REENTER : LX_FAST_FINISH;
+  return may_reenter_unlocked(t);
 }

@@ -213,13 +213,13 @@ struct lx_process {
 };
 struct lx_thread {
   uint64_t fp[66] __attribute__((aligned(16)));  // q0-q31, fpsr, fpcr: first (entry.S)
-  uintptr_t stack_top;  // its normal-mode stack in the window: second (entry.S)
+  uintptr_t stack_top;          // its normal-mode stack in the window: second (entry.S)
+  zx_restricted_state_t *regs;  // the bound state, mapped in the window: third (entry.S)
   uintptr_t stack_base;
   int tid;
   struct lx_process *proc;
   struct lx_thread *next;  // in proc->threads
   zx_handle_t thread;
-  zx_restricted_state_t *regs;  // the bound state, mapped in the window
   zx_handle_t regs_vmo;
   uint64_t sigmask, pending;
   uint64_t affinity;  // sched_setaffinity's CPUs; 0: any. Inherited; placed at the start
@@ -286,24 +286,20 @@ int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n);
 // A handler's return value goes to x0, except LX_REGS_SET: it wrote the registers.
 #define LX_REGS_SET ((long)0x7fffffff00000001)
 typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
-// fastcall.c, first for every exit (entry.S): a call of its list runs there, with no
-// lock and no FP/SIMD register touched, so the vector saves and restores none for it.
-enum lx_fast {
-  LX_FAST_REENTER,  // done: t re-enters Linux code at once
-  LX_FAST_NONE,     // not one of its calls: lx_dispatch runs it
-  LX_FAST_FINISH,   // done, but a signal or an exit waits: lx_dispatch takes it
-};
-enum lx_fast lx_dispatch_fast(struct lx_thread *t, uint64_t reason);
-// After the vector saved t's FP/SIMD registers: the system call (unless fast, the
-// lx_dispatch_fast result) or the fault, then signals and re-entry.
-void lx_dispatch(struct lx_thread *t, uint64_t reason, enum lx_fast fast);
+// fastcall.c: the id calls (fastcall.h's range), which the vector (entry.S) hands
+// over before it saves any FP/SIMD register. True: t re-enters Linux code at once;
+// false: done, but a signal or an exit waits (lx_dispatch with fast_done).
+bool lx_dispatch_fast(struct lx_thread *t);
+// After the vector saved t's FP/SIMD registers: the system call or the fault (none if
+// fast_done: lx_dispatch_fast ran it), then signals and re-entry.
+void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
 // Sets in_restricted, then true if t may re-enter without the lock: nothing waits for
 // it (syscall.c's lockless calls, fastcall.c). False: in_restricted is clear again.
 bool lx_may_reenter_unlocked(struct lx_thread *t);
 // Lock held: ends t if it must, delivers its signals and drops the lock for re-entry.
 void lx_return_to_linux(struct lx_thread *t);
 // entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back
-// to lx_dispatch_fast, then lx_dispatch, on t's normal-mode stack. Never returns.
+// to lx_dispatch_fast or lx_dispatch on t's normal-mode stack. Never returns.
 void lx_enter(struct lx_thread *t) __attribute__((noreturn));
 
 static inline zx_time_t lx_now(void) { return zx_clock_get_monotonic(); }

@@ -93,8 +93,8 @@ void lx_return_to_linux(struct lx_thread *t) {
   lx_reenter_unlock(t);
 }
 
-void lx_dispatch(struct lx_thread *t, uint64_t reason, enum lx_fast fast) {
-  if (fast == LX_FAST_FINISH) {
+void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done) {
+  if (fast_done) {
     lx_lock();
     lx_return_to_linux(t);
     return;
