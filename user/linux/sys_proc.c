@@ -7,35 +7,6 @@
 
 #include "linux.h"
 
-long lx_sys_getpid(struct lx_thread *t, const uint64_t *a) {
-  (void)a;
-  return t->proc->pid;
-}
-long lx_sys_gettid(struct lx_thread *t, const uint64_t *a) {
-  (void)a;
-  return t->tid;
-}
-long lx_sys_getppid(struct lx_thread *t, const uint64_t *a) {
-  (void)a;
-  return t->proc->parent ? t->proc->parent->pid : 0;
-}
-// One user: root.
-long lx_sys_getuid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
-long lx_sys_geteuid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
-long lx_sys_getgid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
-long lx_sys_getegid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
 long lx_sys_setuid(struct lx_thread *t, const uint64_t *a) {
   (void)t;
   return a[0] == 0 ? 0 : -LX_EPERM;
