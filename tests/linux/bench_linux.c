@@ -410,10 +410,8 @@ static int memory_per_process(void) {
   for (int i = 0; i < made; i++)
     if (reap(pids[i]) != 0) failed = 1;
   close(ready[0]), close(ready[1]), close(hold[0]);
-  if (failed)
-    printf("BENCH-LINUX-MEMORY idle-forked-process error %d-of-%d\n", made, MEMORY_PROCS);
-  else
-    printf("BENCH-LINUX-MEMORY idle-forked-process %d %ld\n", made, (before - after) / made);
+  if (failed) printf("BENCH-LINUX-MEMORY idle-forked-process error %d-of-%d\n", made, MEMORY_PROCS);
+  else printf("BENCH-LINUX-MEMORY idle-forked-process %d %ld\n", made, (before - after) / made);
   fflush(stdout);
   return failed;
 }

@@ -79,8 +79,8 @@ static void test_bootfs_is_not_writable(void) {
   // ZX_RIGHT_WRITE), mapped read-only and read (the entry points at the shared page),
   // then made writable with zx_vmar_protect and written. The write copies.
   zx_handle_t snap = ZX_HANDLE_INVALID;
-  EXPECT_EQ(zx_vmo_create_child(bootfs, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
-                                at & ~(PAGE - 1), PAGE, &snap),
+  EXPECT_EQ(zx_vmo_create_child(bootfs, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, at & ~(PAGE - 1),
+                                PAGE, &snap),
             ZX_OK);
   page = map(zx_vmar_root_self(), R, snap, 0, PAGE);
   addr = page + (at & (PAGE - 1));

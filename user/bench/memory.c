@@ -1,10 +1,10 @@
 // Kernel memory per ordinary process: MEMORY_PROCESSES copies of this program (a bench
 // group: lib/group.h), each launched from the boot filesystem with its image mapped
 // copy-on-write, its stack, its one thread and the group's VMO mapped, and blocked on
-// the group's event once it has run (futexes are per process, as in Zircon). The page allocator's free bytes before the group and with
-// every member waiting, less the members' own private pages (their stack and data
-// pages: ZX_INFO_TASK_STATS), per process; and the heap's, the slab caches' and the
-// object count's share of it. One MEMORY line, as bench-shared's for siblings.
+// the group's event once it has run (futexes are per process, as in Zircon). The page allocator's
+// free bytes before the group and with every member waiting, less the members' own private pages
+// (their stack and data pages: ZX_INFO_TASK_STATS), per process; and the heap's, the slab caches'
+// and the object count's share of it. One MEMORY line, as bench-shared's for siblings.
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/janus.h>
 #include <zircon/syscalls/object.h>
@@ -46,8 +46,8 @@ int main(void) {
     bench_todo("memory-process", "could not start the processes");
     return 1;
   }
-  bool ok = zx_object_wait_one(g.event, ALL_ARRIVED, ZX_TIME_INFINITE, NULL) == ZX_OK &&
-            kmem(&after);
+  bool ok =
+      zx_object_wait_one(g.event, ALL_ARRIVED, ZX_TIME_INFINITE, NULL) == ZX_OK && kmem(&after);
   uint64_t user_pages = 0;
   for (unsigned i = 1; ok && i <= MEMORY_PROCESSES; i++) {
     zx_info_task_stats_t stats;

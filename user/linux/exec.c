@@ -85,7 +85,8 @@ static int map_segment(struct lx_thread *t, struct image *im, const struct elf64
   zx_handle_t plain, vmo;
   zx_status_t status = ZX_ERR_NOT_SUPPORTED;
   if (im->node->image)
-    status = janus_elf_segment_snapshot(im->node->vmo, im->node->vmo_offset, p, end - start, &plain);
+    status =
+        janus_elf_segment_snapshot(im->node->vmo, im->node->vmo_offset, p, end - start, &plain);
   if (status != ZX_OK) status = segment_copy(im, p, end - start, &plain);
   if (status != ZX_OK) return status == ZX_ERR_IO ? -LX_EIO : -LX_ENOMEM;
   if (zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &vmo) != ZX_OK) return -LX_ENOMEM;
