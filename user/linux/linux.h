@@ -80,7 +80,8 @@ int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint3
               zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out);
 int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len);
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
-void lx_mm_clear(struct lx_mm *mm);  // every mapping gone (exec, exit)
+void lx_mm_clear(struct lx_mm *mm);   // every mapping gone (exec)
+void lx_mm_forget(struct lx_mm *mm);  // the list only (exit: the sibling's end unmaps)
 const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr);  // or NULL
 int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src);               // fork (an eager copy)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);

@@ -175,6 +175,10 @@ const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr) {
 
 void lx_mm_clear(struct lx_mm *mm) {
   if (mm->vmas) zx_vmar_unmap(mm->vmar, mm->base, mm->len);
+  lx_mm_forget(mm);
+}
+
+void lx_mm_forget(struct lx_mm *mm) {
   while (mm->vmas) {
     struct lx_vma *v = mm->vmas;
     mm->vmas = v->next;
