@@ -103,7 +103,7 @@ void arch_aspace_destroy(struct arch_aspace *as) {
     asid_release(&as->asid);
     asid_release(&as->restricted_asid);
   }
-  pt_free_all(as->root_pa, &user_pt_ops, free_leaf, free_table);
+  pt_free_all(as->root_pa, &user_pt_ops, as->owned_leaves ? free_leaf : NULL, free_table);
   as->root_pa = 0;
 }
 
@@ -172,6 +172,7 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   // the instruction side must see it before EL0 can fetch from it.
   if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
   zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
+  if (owned) as->owned_leaves = true;
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it
   return status;
 }

@@ -45,6 +45,7 @@ static inline unsigned pt_next_valid(const uint64_t *table, unsigned i, unsigned
 }
 
 // Calls free_leaf on every valid leaf entry and free_table on every table, root last.
+// free_leaf NULL: the leaves need nothing, and level-3 tables are freed unread.
 void pt_free_all(uint64_t root_pa, const struct pt_ops *ops, void (*free_leaf)(uint64_t entry),
                  void (*free_table)(uint64_t pa));
 
