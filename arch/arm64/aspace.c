@@ -271,6 +271,12 @@ static void range_leaf(struct range_op *op, uint64_t *pte, uintptr_t va) {
   }
 }
 
+// Out of line, so that the walk's own loop keeps its registers for the valid entries.
+static __attribute__((noinline)) unsigned skip_empty(const uint64_t *table, unsigned i,
+                                                     unsigned last) {
+  return pt_next_valid(table, i, last);
+}
+
 // Every valid leaf in [va, end) under the table at table_pa (a level-`level` table);
 // absent tables skip their whole span. Invalid entries are skipped 8 at a time
 // (pt_next_valid): a whole-range unmap walks all 512 entries of each table.
@@ -282,9 +288,13 @@ static void range_walk(struct range_op *op, uint64_t table_pa, int level, uintpt
   uintptr_t table_base = va & ~((span << 9) - 1);  // the VA table[0] maps
   unsigned first = (va >> shift) & (PT_ENTRIES - 1);
   unsigned last = ((end - 1) >> shift) & (PT_ENTRIES - 1);
-  for (unsigned i = pt_next_valid(table, first, last); i <= last;
-       i = pt_next_valid(table, i + 1, last)) {
+  for (unsigned i = first; i <= last; i++) {
     uint64_t entry = table[i];
+    if (!(entry & PTE_VALID)) {
+      // A long run: skip its empty blocks (a short range pays nothing for this).
+      if (last - i >= 8) i = skip_empty(table, i, last) - 1;
+      continue;
+    }
     uintptr_t entry_va = table_base + i * span;
     if (level == 3) {
       range_leaf(op, (uint64_t *)&table[i], entry_va);
