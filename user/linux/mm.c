@@ -273,11 +273,13 @@ static int make_private(struct lx_mm *mm, struct lx_vma *v) {
 }
 
 // fork: the child's mappings are the parent's, at the same places; private ones
-// copy-on-write or shared read-only, MAP_SHARED ones the same VMO.
+// copy-on-write or shared read-only, MAP_SHARED ones the same VMO. The child's space is
+// empty, so each goes straight in (ZX_VM_SPECIFIC) and its list is built in order.
 int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src) {
   int err = 0;
+  struct lx_vma **tail = &dst->vmas;
+  while (*tail) tail = &(*tail)->next;
   for (struct lx_vma *v = src->vmas; v && !err; v = v->next) {
-    size_t len = v->end - v->start;
     zx_handle_t vmo;
     uint64_t offset = v->vmo_offset;
     bool read_only = !(v->flags & LX_MAP_SHARED) && !(v->prot & LX_PROT_WRITE);
@@ -290,14 +292,22 @@ int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src) {
       offset = 0;
     }
     if (err) break;
-    uintptr_t at;
-    err = lx_mm_map(dst, v->start, len, v->prot, v->flags, vmo, offset, true, &at);
-    if (err) {
+    struct lx_vma *n = malloc(sizeof *n);
+    zx_vaddr_t at;
+    if (!n || zx_vmar_map(dst->vmar, perms_of(v->prot) | ZX_VM_SPECIFIC, v->start - dst->base, vmo,
+                          offset, v->end - v->start, &at) != ZX_OK) {
+      free(n);
       zx_handle_close(vmo);
+      err = -LX_ENOMEM;
       break;
     }
-    for (struct lx_vma *n = dst->vmas; n; n = n->next)
-      if (n->start == v->start) n->ro_shared = read_only;
+    *n = *v;  // the same VMO's koid for MAP_SHARED
+    n->vmo = vmo;
+    n->vmo_offset = offset;
+    n->ro_shared = read_only;
+    n->next = NULL;
+    *tail = n;
+    tail = &n->next;
   }
   dst->brk_start = src->brk_start;
   dst->brk = src->brk;
