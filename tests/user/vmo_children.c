@@ -1,7 +1,8 @@
 // zx_vmo_create_child (snapshots and slices) and zx_vmo_op_range: Zircon's options,
 // rights and errors; copy-on-write isolation through mappings on every CPU (the page
-// tables and TLBs, not just zx_vmo_read); a chain of 1,000 children of children; and
-// zx_process_write_memory landing in the target's own copy of a shared page.
+// tables and TLBs, not just zx_vmo_read), also after zx_vmar_protect; a chain of 1,000
+// children of children; and zx_process_write_memory landing in the target's own copy
+// of a shared page.
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -437,8 +438,35 @@ static void test_debugger_write_is_private(void) {
   zx_handle_close(shared);
 }
 
+// A mapping made read-only and writable again while its pages are shared with a
+// snapshot: its writes still get their own copies (zx_vmar_protect must not make a
+// shared page writable in the tables), and so do the snapshot's.
+static void test_protect_keeps_copy_on_write(void) {
+  zx_handle_t parent, child;
+  EXPECT_EQ(zx_vmo_create(2 * PAGE, 0, &parent), ZX_OK);
+  volatile uint64_t *p = map(parent, 2 * PAGE);
+  p[0] = 1;
+  p[PAGE / 8] = 2;
+  EXPECT_EQ(zx_vmo_create_child(parent, SNAPSHOT, 0, 2 * PAGE, &child), ZX_OK);
+  zx_vaddr_t at = (zx_vaddr_t)p;
+  EXPECT_EQ(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, at, 2 * PAGE), ZX_OK);
+  EXPECT_EQ(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, at, 2 * PAGE),
+            ZX_OK);
+  p[0] = 10;  // through the tables: a copy for the parent
+  EXPECT_EQ(p[0], 10);
+  EXPECT_EQ(read64(child, 0), 1);
+  EXPECT_EQ(read64(parent, 0), 10);
+  // Only a write permission needs the care: read-only stays cheap and right.
+  EXPECT_EQ(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, at, 2 * PAGE), ZX_OK);
+  EXPECT_EQ(p[PAGE / 8], 2);
+  unmap(p, 2 * PAGE);
+  zx_handle_close(child);
+  zx_handle_close(parent);
+}
+
 int main(void) {
   test_snapshot_isolation();
+  test_protect_keeps_copy_on_write();
   test_rights_and_signal();
   test_create_child_errors();
   test_slices();
