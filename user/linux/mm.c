@@ -154,6 +154,7 @@ int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len) {
 }
 
 static int make_private(struct lx_mm *mm, struct lx_vma *v);
+static int make_executable(struct lx_mm *mm, struct lx_vma *v);
 
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
   uintptr_t end = addr + len;
@@ -167,6 +168,12 @@ int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
     for (struct lx_vma *v = mm->vmas; v; v = v->next)
       if (v->start >= addr && v->end <= end && v->ro_shared) {
         int err = make_private(mm, v);
+        if (err) return err;
+      }
+  if (prot & LX_PROT_EXEC)
+    for (struct lx_vma *v = mm->vmas; v; v = v->next)
+      if (v->start >= addr && v->end <= end && !(v->prot & LX_PROT_EXEC)) {
+        int err = make_executable(mm, v);
         if (err) return err;
       }
   zx_status_t status = zx_vmar_protect(mm->vmar, perms_of(prot), addr, len);
@@ -204,13 +211,16 @@ static bool all_zero(const uint64_t *p, size_t n) {
 
 // A private mapping's bytes for a child: a copy-on-write snapshot of its VMO range
 // (zx_vmo_create_child); should that fail, an eager copy in which chunks that read as
-// zeros are skipped, so untouched pages stay uncommitted.
+// zeros are skipped, so untouched pages stay uncommitted. A snapshot cannot execute
+// until made so: only an executable mapping's is at once (else make_executable).
 static int private_copy(const struct lx_vma *v, zx_handle_t *out) {
   size_t len = v->end - v->start;
   zx_handle_t child, vmo;
   if (zx_vmo_create_child(v->vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, v->vmo_offset, len,
                           &child) == ZX_OK) {
-    if (zx_vmo_replace_as_executable(child, ZX_HANDLE_INVALID, out) != ZX_OK) return -LX_ENOMEM;
+    if (!(v->prot & LX_PROT_EXEC)) *out = child;
+    else if (zx_vmo_replace_as_executable(child, ZX_HANDLE_INVALID, out) != ZX_OK)
+      return -LX_ENOMEM;
     return 0;
   }
   uint64_t *buf = malloc(COPY_CHUNK);
@@ -269,6 +279,22 @@ static int make_private(struct lx_mm *mm, struct lx_vma *v) {
   int err = private_copy(v, &vmo);
   if (!err && (err = remap(mm, v, vmo, 0)) != 0) zx_handle_close(vmo);
   if (!err) v->ro_shared = false;
+  return err;
+}
+
+// mprotect to executable: v's VMO (a fork's snapshot) may lack ZX_RIGHT_EXECUTE; then
+// v is put back through an executable handle to it.
+static int make_executable(struct lx_mm *mm, struct lx_vma *v) {
+  zx_info_handle_basic_t info;
+  zx_handle_t dup, exe;
+  if (zx_object_get_info(v->vmo, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK)
+    return -LX_ENOMEM;
+  if (info.rights & ZX_RIGHT_EXECUTE) return 0;
+  if (zx_handle_duplicate(v->vmo, ZX_RIGHT_SAME_RIGHTS, &dup) != ZX_OK ||
+      zx_vmo_replace_as_executable(dup, ZX_HANDLE_INVALID, &exe) != ZX_OK)
+    return -LX_ENOMEM;
+  int err = remap(mm, v, exe, v->vmo_offset);
+  if (err) zx_handle_close(exe);
   return err;
 }
 
