@@ -124,12 +124,21 @@ cat <<'LEGEND'
   at once. mmap-touch-munmap-Np: map N anonymous pages, write each, unmap. error:X: the
   path failed (what failed and its errno), on that kernel.
 LEGEND
-echo "bench-linux: $csv"
+# Memory per idle process (BENCH-LINUX-MEMORY): bytes, from each kernel's sysinfo.
+memory() { tr -d '\r' <"$1" | awk '$1 == "BENCH-LINUX-MEMORY" && $3 != "error" { print $4; n++ }
+                                  $1 == "BENCH-LINUX-MEMORY" && $3 == "error" { print "error:" $4; n++ }
+                                  END { if (!n) print "missing" }'; }
+mem_linux=$(memory "$linux_log") mem_janus=$(memory "$janus_log")
+{ echo "path,processes,linux_bytes,janus_bytes"
+  echo "idle-forked-process,$(cat "$janus_log" "$linux_log" | tr -d '\r' | awk '$1 == "BENCH-LINUX-MEMORY" && $3 != "error" { print $3; exit }'),$mem_linux,$mem_janus"
+} >"$out/$board-memory.csv"
+echo "memory per idle forked process (sysinfo's free memory before and after, bytes): Linux $mem_linux, Janus $mem_janus"
+echo "bench-linux: $csv, $out/$board-memory.csv"
 
 # The same program and kernels give the same counts: compare with the previous run's.
 if [ -n "${vmlinuz:-}" ]; then
   key=$(cat "$prog" "$lx/Image" "$vmlinuz" | sha1sum | cut -c1-16)
-  counts=$(cat "$linux_log" "$janus_log" | tr -d '\r' | grep '^BENCH-LINUX ' | sort)
+  counts=$(cat "$linux_log" "$janus_log" | tr -d '\r' | grep -E '^BENCH-LINUX(-MEMORY)? ' | sort)
   if [ -f "$out/last.key" ] && [ "$(cat "$out/last.key")" = "$key" ] && [ -f "$out/last.counts" ]; then
     if [ "$counts" = "$(cat "$out/last.counts")" ]; then
       echo "bench-linux: counts identical to the previous run of the same program and kernels"

@@ -4,7 +4,9 @@
 #
 # Usage: tools/gen-linux-root.sh FOLDER > root.S
 #
-# Layout (user/linux/rootfs.c reads it; every offset is from the start, 8-byte aligned):
+# Layout (user/linux/vfs.c reads it; every offset is from the start, 8-byte aligned;
+# a regular file's data page-aligned (4096), so that execve maps an ELF's segments
+# straight from the image, copy-on-write, as the bootfs does for Janus programs):
 #   "JLXROOT1"                          magic
 #   .quad count
 #   count x { .quad path, data, size; .word mode, 0 }   mode: st_mode (type and permissions)
@@ -34,12 +36,17 @@ printf '%s\n' "$list" | while IFS= read -r p; do
   echo "	.subsection 1"
   echo ".Lpath$i:	.asciz \"$p\""
   echo "	.subsection 2"
-  echo "	.balign 8"
-  echo ".Ldata$i:"
   if [ -L "$root/$p" ]; then
+    echo "	.balign 8"
+    echo ".Ldata$i:"
     echo "	.ascii \"$(readlink "$root/$p")\""
   elif [ -f "$root/$p" ]; then
+    echo "	.balign 4096"
+    echo ".Ldata$i:"
     echo "	.incbin \"$root/$p\""
+  else
+    echo "	.balign 8"
+    echo ".Ldata$i:"
   fi
   echo ".Lend$i:"
   i=$((i + 1))

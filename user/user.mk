@@ -120,7 +120,7 @@ $(B)/user/lib/%.o: lib/%.c $(B)/user/cflags
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(PROJECT_USER_CFLAGS) -c -o $@ $<
-$(USER_LIB_A): $(patsubst %,$(B)/user/lib/%.o,bootfs launch elf_check)
+$(USER_LIB_A): $(patsubst %,$(B)/user/lib/%.o,bootfs launch elf_check elf_segment)
 	$(call say,AR,$@)
 	$(Q)rm -f $@
 	$(Q)$(CROSS)ar rcs $@ $^

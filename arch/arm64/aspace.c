@@ -254,9 +254,12 @@ static void range_flush(struct range_op *op) {
   op->owned = 0;
 }
 
+// Protect never makes a read-only entry writable: the page may be shared copy-on-write
+// (or the zero page), and only the fault handler knows; the first write faults there.
 static void range_leaf(struct range_op *op, uint64_t *pte, uintptr_t va) {
   uint64_t entry = *pte;
-  uint64_t next = op->unmap ? 0 : (entry & ~(uint64_t)(PTE_RDONLY | PTE_UXN)) | op->attrs;
+  uint64_t next =
+      op->unmap ? 0 : (entry & ~(uint64_t)PTE_UXN) | (op->attrs & (PTE_RDONLY | PTE_UXN));
   if (next == entry) return;  // nothing a TLB could hold differently
   // Becoming executable: the instruction side must see what was written as data.
   if (!op->unmap && (entry & PTE_UXN) && !(next & PTE_UXN))

@@ -636,13 +636,9 @@ static zx_status_t protect_check_locked(struct vmar *v, unsigned perms, uintptr_
 static void protect_locked(struct vmar *v, unsigned perms, uintptr_t addr, uint64_t len,
                            struct spares *spares) {
   uintptr_t end = addr + len;
-  bool shared_pages = false;
   for (struct vm_range_node *n = vm_range_find(&v->children, addr); n && n->base < end;
        n = vm_range_next(n)) {
     struct vm_mapping *m = node_mapping(n);
-    uint64_t idx = 0;
-    if ((perms & ZX_VM_PERM_WRITE) && vmo_page_owner(m->vmo, &idx)->ever_shared)
-      shared_pages = true;
     if (m->perms == perms) continue;
     if (n->base < addr) {
       mapping_split_locked(m, addr, spares_take(spares));
@@ -651,12 +647,7 @@ static void protect_locked(struct vmar *v, unsigned perms, uintptr_t addr, uint6
     if (n->base + n->size > end) mapping_split_locked(m, end, spares_take(spares));
     m->perms = perms;
   }
-  if (!v->aspace) return;
-  // A page shared copy-on-write must stay read-only in the tables, which the range
-  // does not know page by page: where such pages may be, the pages leave the tables
-  // and fault back in with the right permissions.
-  if (shared_pages) arch_aspace_unmap_range(v->aspace, addr, len / PAGE_SIZE);
-  else arch_aspace_protect_range(v->aspace, addr, len / PAGE_SIZE, arch_perms(perms));
+  if (v->aspace) arch_aspace_protect_range(v->aspace, addr, len / PAGE_SIZE, arch_perms(perms));
 }
 
 struct protect_op {

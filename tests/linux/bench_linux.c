@@ -8,7 +8,12 @@
 // read at EL0 on both kernels) after N/10 untimed ones. Per path it prints
 //   BENCH-LINUX <path> <operations> <ticks> <CNTFRQ_EL0>
 // or BENCH-LINUX <path> error <what failed> (tools/bench-linux.sh turns these into the
-// table). Under QEMU with -icount shift=0 one nanosecond of the counter is one
+// table). Then the memory one idle process costs: MEMORY_PROCS forked children that
+// each wrote a byte to a pipe and block reading another, from sysinfo's freeram before
+// and after (the kernel's free memory: its own objects, page tables and stacks, and
+// the pages the children copied on write), per child:
+//   BENCH-LINUX-MEMORY idle-forked-process <processes> <bytes per process>
+// Under QEMU with -icount shift=0 one nanosecond of the counter is one
 // instruction. Exits 1 if any path failed; run as /init (Linux's initramfs) it powers
 // the machine off instead of returning.
 //
@@ -27,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -366,6 +372,53 @@ static int run_path(const struct path *p, long n) {
   return failed;
 }
 
+// Below the personality's process limit (64) with the bench's own processes; enough
+// that Linux's per-CPU page lists (up to a batch of pages taken at once) move the
+// figure by a few KiB at most.
+#define MEMORY_PROCS 48
+
+static long free_bytes(void) {
+  struct sysinfo si;
+  return sysinfo(&si) == 0 ? (long)(si.freeram * si.mem_unit) : -1;
+}
+
+static int memory_per_process(void) {
+  int ready[2], hold[2];
+  pid_t pids[MEMORY_PROCS];
+  int made = 0;
+  if (pipe(ready) || pipe(hold)) {
+    printf("BENCH-LINUX-MEMORY idle-forked-process error pipe:%s\n", strerrorname_np(errno));
+    return 1;
+  }
+  long before = free_bytes();
+  for (; made < MEMORY_PROCS; made++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      char c = 1;
+      close(hold[1]);
+      if (write(ready[1], &c, 1) != 1) _exit(1);
+      _exit(read(hold[0], &c, 1) == 0 ? 0 : 1);  // until the write end closes
+    }
+    if (pid < 0) break;
+    pids[made] = pid;
+  }
+  char c;
+  int arrived = 0;
+  while (arrived < made && read(ready[0], &c, 1) == 1) arrived++;
+  long after = free_bytes();
+  close(hold[1]);
+  int failed = made < MEMORY_PROCS || arrived < made || before < 0 || after < 0;
+  for (int i = 0; i < made; i++)
+    if (reap(pids[i]) != 0) failed = 1;
+  close(ready[0]), close(ready[1]), close(hold[0]);
+  if (failed)
+    printf("BENCH-LINUX-MEMORY idle-forked-process error %d-of-%d\n", made, MEMORY_PROCS);
+  else
+    printf("BENCH-LINUX-MEMORY idle-forked-process %d %ld\n", made, (before - after) / made);
+  fflush(stdout);
+  return failed;
+}
+
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "exec-child") == 0) return 42;
   // As /init, argv also holds the kernel command line's words Linux does not know.
@@ -397,8 +450,9 @@ int main(int argc, char **argv) {
       failed += run_path(&paths[i], n > 0 ? n : paths[i].n);
       ran++;
     }
-  if (!ran) printf("BENCH-LINUX %s error no-such-path\n", only);
-  failed += !ran;
+  if (!ran && only) printf("BENCH-LINUX %s error no-such-path\n", only);
+  failed += only && !ran;
+  if (!only) failed += memory_per_process();
   printf("BENCH-LINUX-DONE %d failed\n", failed);
   fflush(stdout);
   if (init) {  // Linux's initramfs: nothing runs after us

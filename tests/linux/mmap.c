@@ -1,10 +1,12 @@
 // mmap: anonymous memory, files, MAP_FIXED, munmap and mprotect (checked by faults),
-// mremap (shrinks in place; cannot grow: ENOMEM).
+// mremap (shrinks in place; cannot grow: ENOMEM), sysinfo's free memory following what
+// a program touches and unmaps.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "linux_test.h"
@@ -22,8 +24,31 @@ static int faults(volatile char *p, int write) {
   return 0;
 }
 
+static unsigned long free_ram(void) {
+  struct sysinfo si;
+  CHECK_EQ(sysinfo(&si), 0);
+  CHECK(si.mem_unit >= 1 && si.totalram > 0 && si.freeram < si.totalram && si.procs >= 1);
+  return si.freeram * si.mem_unit;
+}
+
+// 8 MiB touched costs at least 8 MiB of free memory, and gives it back when unmapped.
+static void sysinfo_follows_memory(void) {
+  size_t len = 8u << 20;
+  unsigned long before = free_ram();
+  char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(p != MAP_FAILED);
+  for (size_t i = 0; i < len; i += 4096) p[i] = 1;
+  unsigned long touched = free_ram();
+  CHECK(touched + len <= before);
+  CHECK_EQ(munmap(p, len), 0);
+  CHECK(free_ram() >= touched + len);
+  CHECK_EQ(sysinfo(NULL), -1);
+  CHECK_EQ(errno, EFAULT);
+}
+
 int main(void) {
   signal(SIGSEGV, on_segv);
+  sysinfo_follows_memory();
   size_t len = 16 * 4096;
   char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   CHECK(p != MAP_FAILED);

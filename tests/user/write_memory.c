@@ -5,7 +5,8 @@
 // snapshot that the target's mapping gets first; everyone else keeps seeing (and
 // running) the original. After the attempt on the boot filesystem, a launched "hello"
 // still prints its own text (tools/test.sh checks the line after "write_memory:
-// launching hello").
+// launching hello"); so it does after a write through a snapshot of the boot
+// filesystem mapped read-only, then made writable with zx_vmar_protect.
 //
 // This suite boots with kernel.enable-debugging-syscalls=true; without it the syscall
 // is ZX_ERR_NOT_SUPPORTED (user/programs/write_memory_disabled.c).
@@ -73,6 +74,24 @@ static void test_bootfs_is_not_writable(void) {
   EXPECT_EQ(zx_vmo_read(bootfs, check, at, strlen(GREETING)), ZX_OK);
   EXPECT_EQ(strcmp(check, GREETING), 0);
   EXPECT_EQ(zx_vmar_unmap(zx_vmar_root_self(), page, PAGE), ZX_OK);
+
+  // Without the debugging syscall: a snapshot of the page (its handle has
+  // ZX_RIGHT_WRITE), mapped read-only and read (the entry points at the shared page),
+  // then made writable with zx_vmar_protect and written. The write copies.
+  zx_handle_t snap = ZX_HANDLE_INVALID;
+  EXPECT_EQ(zx_vmo_create_child(bootfs, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+                                at & ~(PAGE - 1), PAGE, &snap),
+            ZX_OK);
+  page = map(zx_vmar_root_self(), R, snap, 0, PAGE);
+  addr = page + (at & (PAGE - 1));
+  EXPECT_EQ(memcmp((const void *)addr, GREETING, strlen(GREETING)), 0);
+  EXPECT_EQ(zx_vmar_protect(zx_vmar_root_self(), RW, page, PAGE), ZX_OK);
+  memcpy((void *)addr, "PWNED", 5);
+  EXPECT_EQ(memcmp((const void *)addr, "PWNED", 5), 0);
+  EXPECT_EQ(zx_vmo_read(bootfs, check, at, strlen(GREETING)), ZX_OK);
+  EXPECT_EQ(strcmp(check, GREETING), 0);
+  EXPECT_EQ(zx_vmar_unmap(zx_vmar_root_self(), page, PAGE), ZX_OK);
+  zx_handle_close(snap);
 
   printf("write_memory: launching hello\n");
   zx_handle_t proc = ZX_HANDLE_INVALID;

@@ -5,6 +5,7 @@
 // when the image cannot be shared), a stack mapped, and the first thread started
 // with a bootstrap channel, as Zircon starts programs (<zircon/processargs.h>).
 #include <janus-user/bootfs.h>
+#include <janus-user/elf_segment.h>
 #include <janus-user/launch.h>
 #include <janus/elf.h>
 #include <stdbool.h>
@@ -59,21 +60,12 @@ static zx_status_t check_image(const struct image *im, struct elf64_header *eh,
 // segment with bss, ...) and the caller copies instead.
 static zx_status_t segment_from_image(const struct image *im, const struct elf64_phdr *ph,
                                       uint64_t size, zx_handle_t *out) {
+  if (ph->flags & ELF_PF_W) return janus_elf_segment_snapshot(im->vmo, im->offset, ph, size, out);
   uint64_t in_page = ph->vaddr & (PAGE - 1);
-  if (((im->offset + ph->offset) & (PAGE - 1)) != in_page) return ZX_ERR_NOT_SUPPORTED;
-  uint64_t file_start = im->offset + ph->offset - in_page;
-  if (!(ph->flags & ELF_PF_W)) {
-    if (ph->memsz != ph->filesz) return ZX_ERR_NOT_SUPPORTED;
-    return zx_vmo_create_child(im->vmo, ZX_VMO_CHILD_SLICE | ZX_VMO_CHILD_NO_WRITE, file_start,
-                               size, out);
-  }
-  zx_status_t status =
-      zx_vmo_create_child(im->vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, file_start, size, out);
-  if (status != ZX_OK) return status;
-  status = zx_vmo_op_range(*out, ZX_VMO_OP_ZERO, in_page + ph->filesz, size - in_page - ph->filesz,
-                           NULL, 0);
-  if (status != ZX_OK) zx_handle_close(*out);
-  return status;
+  if (((im->offset + ph->offset) & (PAGE - 1)) != in_page || ph->memsz != ph->filesz)
+    return ZX_ERR_NOT_SUPPORTED;
+  return zx_vmo_create_child(im->vmo, ZX_VMO_CHILD_SLICE | ZX_VMO_CHILD_NO_WRITE,
+                             im->offset + ph->offset - in_page, size, out);
 }
 
 // The segment's bytes copied into a VMO of its own (the rest zero).

@@ -1,11 +1,15 @@
 // Restricted-mode entry and the vector it comes back to (docs/design.md, "The Linux
 // personality"). A Linux thread's FP/SIMD registers are the Janus thread's own, which
 // the personality's C code (newlib's string routines) also uses: so they are saved
-// on every exit before any C runs and restored just before every entry.
-// struct lx_thread starts with fp[66] (q0-q31, fpsr, fpcr), then stack_top
-// (user/linux/linux.h; thread.c checks both offsets).
+// on every exit before any such C runs and restored just before the entry after it.
+// The calls of fastcall.c run before, in code without FP/SIMD registers, and re-enter
+// with the registers untouched.
+// struct lx_thread starts with fp[66] (q0-q31, fpsr, fpcr), then stack_top, then regs
+// (user/linux/linux.h; thread.c checks the offsets).
+#include "fastcall.h"
 #define T_FP 0
 #define T_STACK_TOP 528
+#define T_REGS 536
 
 .text
 // lx_enter(t): never returns. sp becomes t's normal-mode stack top, which is also
@@ -49,6 +53,30 @@ lx_enter:
 .type lx_vector, %function
 .balign 4
 lx_vector:
+  mov x19, x0
+  cbnz x1, 1f              // not a system call (ZX_RESTRICTED_REASON_SYSCALL is 0)
+  ldr x9, [x0, #T_REGS]
+  ldr x9, [x9, #8 * 8]     // x8: the number
+  sub x9, x9, #LX_FAST_FIRST
+  cmp x9, #LX_FAST_LAST - LX_FAST_FIRST
+  b.hi 1f
+  bl lx_dispatch_fast      // general-regs-only: the FP/SIMD registers stay as they are
+  cbz w0, 2f
+  mov x0, #0
+  adr x1, lx_vector
+  mov x2, x19
+  bl zx_restricted_enter   // returns only on failure
+  mov x1, x0
+  mov x0, x19
+  bl lx_enter_failed
+2:
+  mov x0, x19              // done, but a signal or an exit waits
+  mov x1, #0
+  mov x2, #1
+  b 3f
+1:
+  mov x2, #0               // lx_dispatch's fast_done
+3:
   stp q0, q1, [x0, #T_FP + 0]
   stp q2, q3, [x0, #T_FP + 32]
   stp q4, q5, [x0, #T_FP + 64]
@@ -70,8 +98,6 @@ lx_vector:
   add x5, x0, #T_FP + 512
   stp x3, x4, [x5]
   mov x29, #0              // a fresh frame chain
-  mov x30, #0
-  mov x19, x0
   bl lx_dispatch
   mov x0, x19
   b lx_enter

@@ -1,8 +1,10 @@
 // execve: the ELF loader and the initial stack. The new image replaces the process's
 // memory in place (same sibling, same pid): every mapping goes, each PT_LOAD segment
-// is copied into a VMO of its own and mapped at its address (static executables, and
-// static PIEs at a fixed bias), and the stack gets argv, envp and the auxiliary
+// is mapped at its address (static executables, and static PIEs at a fixed bias) as a
+// copy-on-write snapshot of the file's pages in the read-only image (a copy for files
+// written since boot), and the stack gets argv, envp and the auxiliary
 // vector as Linux lays them out. "#!" scripts run their interpreter.
+#include <janus-user/elf_segment.h>
 #include <janus/elf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,32 +54,46 @@ static int check_elf(struct image *im) {
   return 0;
 }
 
+// The segment's bytes copied from the file into a fresh VMO: files written since boot
+// (their VMO is resizable) or placed so that their pages cannot be shared.
+static zx_status_t segment_copy(struct image *im, const struct elf64_phdr *p, uint64_t size,
+                                zx_handle_t *out) {
+  char *buf = malloc(16384);
+  if (!buf || zx_vmo_create(size, 0, out) != ZX_OK) {
+    free(buf);
+    return ZX_ERR_NO_MEMORY;
+  }
+  zx_status_t status = ZX_OK;
+  uint64_t in_page = p->vaddr & (LX_PAGE - 1);
+  for (uint64_t done = 0; done < p->filesz && status == ZX_OK;) {
+    size_t n = p->filesz - done < 16384 ? p->filesz - done : 16384;
+    if (lx_file_read_at(im->node, buf, p->offset + done, n) != (int)n) status = ZX_ERR_IO;
+    else status = zx_vmo_write(*out, buf, in_page + done, n);
+    done += n;
+  }
+  free(buf);
+  if (status != ZX_OK) zx_handle_close(*out);
+  return status;
+}
+
+// One PT_LOAD segment at its address: a copy-on-write snapshot of the file's pages in
+// the read-only image (no copy; what the program writes, mprotect'd text included,
+// lands in its own pages), or a copy.
 static int map_segment(struct lx_thread *t, struct image *im, const struct elf64_phdr *p) {
   uintptr_t vaddr = p->vaddr + im->bias;
   uintptr_t start = vaddr & ~(LX_PAGE - 1), end = (vaddr + p->memsz + LX_PAGE - 1) & ~(LX_PAGE - 1);
   zx_handle_t plain, vmo;
-  if (zx_vmo_create(end - start, 0, &plain) != ZX_OK) return -LX_ENOMEM;
+  zx_status_t status = ZX_ERR_NOT_SUPPORTED;
+  if (im->node->image)
+    status = janus_elf_segment_snapshot(im->node->vmo, im->node->vmo_offset, p, end - start, &plain);
+  if (status != ZX_OK) status = segment_copy(im, p, end - start, &plain);
+  if (status != ZX_OK) return status == ZX_ERR_IO ? -LX_EIO : -LX_ENOMEM;
   if (zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, &vmo) != ZX_OK) return -LX_ENOMEM;
-  char *buf = malloc(16384);
-  if (!buf) {
-    zx_handle_close(vmo);
-    return -LX_ENOMEM;
-  }
-  int err = 0;
-  for (uint64_t done = 0; done < p->filesz && !err;) {
-    size_t n = p->filesz - done < 16384 ? p->filesz - done : 16384;
-    if (lx_file_read_at(im->node, buf, p->offset + done, n) != (int)n ||
-        zx_vmo_write(vmo, buf, vaddr - start + done, n) != ZX_OK)
-      err = -LX_EIO;
-    done += n;
-  }
-  free(buf);
   uint32_t prot = (p->flags & ELF_PF_R ? LX_PROT_READ : 0) |
                   (p->flags & ELF_PF_W ? LX_PROT_WRITE : 0) |
                   (p->flags & ELF_PF_X ? LX_PROT_EXEC : 0);
   uintptr_t at;
-  if (!err)
-    err = lx_mm_map(&t->proc->mm, start, end - start, prot, LX_MAP_PRIVATE, vmo, 0, true, &at);
+  int err = lx_mm_map(&t->proc->mm, start, end - start, prot, LX_MAP_PRIVATE, vmo, 0, true, &at);
   if (err) zx_handle_close(vmo);
   return err;
 }

@@ -193,6 +193,7 @@ enum lx_proc_state { LX_PROC_LIVE, LX_PROC_EXITING, LX_PROC_ZOMBIE };
 struct lx_process {
   int pid, pgid, sid;
   struct lx_process *parent;
+  int ppid;  // parent's pid (0: none): written with parent, read without the lock (getppid)
   struct lx_process *children, *sibling;  // the parent's list of its children
   zx_handle_t proc;
   struct lx_mm mm;
@@ -216,13 +217,13 @@ struct lx_process {
 };
 struct lx_thread {
   uint64_t fp[66] __attribute__((aligned(16)));  // q0-q31, fpsr, fpcr: first (entry.S)
-  uintptr_t stack_top;  // its normal-mode stack in the window: second (entry.S)
+  uintptr_t stack_top;          // its normal-mode stack in the window: second (entry.S)
+  zx_restricted_state_t *regs;  // the bound state, mapped in the window: third (entry.S)
   uintptr_t stack_base;
   int tid;
   struct lx_process *proc;
   struct lx_thread *next;  // in proc->threads
   zx_handle_t thread;
-  zx_restricted_state_t *regs;  // the bound state, mapped in the window
   zx_handle_t regs_vmo;
   uint64_t sigmask, pending;
   uint64_t affinity;  // sched_setaffinity's CPUs; 0: any. Inherited; placed at the start
@@ -264,7 +265,16 @@ int lx_wait_init(void);  // init's wait status, once it ended
 
 void lx_signal_send_process(struct lx_process *p, int sig);
 void lx_signal_send_thread(struct lx_thread *t, int sig);
-bool lx_signal_pending(struct lx_thread *t);
+// SIGKILL and SIGSTOP: never blocked.
+#define LX_SIG_BIT(sig) (1ull << ((sig)-1))
+#define LX_SIG_UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
+// Whether a signal waits for t. Also read without the lock (fastcall.c), hence the
+// atomic loads; inline, so fastcall.c's general-regs-only code has its own copy.
+static inline bool lx_signal_pending(struct lx_thread *t) {
+  uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) |
+                     __atomic_load_n(&t->proc->pending, __ATOMIC_RELAXED);
+  return (pending & ~(t->sigmask & ~LX_SIG_UNBLOCKABLE)) != 0;
+}
 void lx_signal_deliver(struct lx_thread *t);  // before re-entry: a frame per pending signal
 void lx_signal_fault(struct lx_thread *t, int sig, int code, uintptr_t addr);
 void lx_signal_reset_on_exec(struct lx_process *p);
@@ -280,11 +290,20 @@ int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n);
 // A handler's return value goes to x0, except LX_REGS_SET: it wrote the registers.
 #define LX_REGS_SET ((long)0x7fffffff00000001)
 typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
-void lx_dispatch(struct lx_thread *t, uint64_t reason);
+// fastcall.c: the id calls (fastcall.h's range), which the vector (entry.S) hands
+// over before it saves any FP/SIMD register. True: t re-enters Linux code at once;
+// false: done, but a signal or an exit waits (lx_dispatch with fast_done).
+bool lx_dispatch_fast(struct lx_thread *t);
+// After the vector saved t's FP/SIMD registers: the system call or the fault (none if
+// fast_done: lx_dispatch_fast ran it), then signals and re-entry.
+void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
+// Sets in_restricted, then true if t may re-enter without the lock: nothing waits for
+// it (syscall.c's lockless calls, fastcall.c). False: in_restricted is clear again.
+bool lx_may_reenter_unlocked(struct lx_thread *t);
 // Lock held: ends t if it must, delivers its signals and drops the lock for re-entry.
 void lx_return_to_linux(struct lx_thread *t);
 // entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back
-// to lx_dispatch on t's normal-mode stack. Never returns.
+// to lx_dispatch_fast or lx_dispatch on t's normal-mode stack. Never returns.
 void lx_enter(struct lx_thread *t) __attribute__((noreturn));
 
 static inline zx_time_t lx_now(void) { return zx_clock_get_monotonic(); }

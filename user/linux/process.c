@@ -44,6 +44,7 @@ int lx_process_new(struct lx_process *parent, struct lx_process **out,
   if (!p) return -LX_ENOMEM;
   p->pid = lx_alloc_id();
   p->parent = parent;
+  p->ppid = parent ? parent->pid : 0;
   strcpy(p->name, parent ? parent->name : "init");
   zx_handle_t vmar;
   zx_status_t status =
@@ -136,6 +137,7 @@ void lx_process_finish(struct lx_process *p) {
     struct lx_process *c = p->children;
     p->children = c->sibling;
     c->parent = heir;
+    __atomic_store_n(&c->ppid, heir ? heir->pid : 0, __ATOMIC_RELAXED);  // getppid: no lock
     if (heir) {
       c->sibling = heir->children;
       heir->children = c;

@@ -8,8 +8,8 @@
 
 #include "linux.h"
 
-#define BIT(sig) (1ull << ((sig)-1))
-#define UNBLOCKABLE (BIT(LX_SIGKILL) | BIT(LX_SIGSTOP))
+#define BIT LX_SIG_BIT
+#define UNBLOCKABLE LX_SIG_UNBLOCKABLE
 
 const char *const lx_signal_names[LX_NSIG + 1] = {
     [LX_SIGHUP] = "SIGHUP",   [LX_SIGINT] = "SIGINT",   [LX_SIGQUIT] = "SIGQUIT",
@@ -30,13 +30,6 @@ static bool ignored(struct lx_process *p, int sig) {
   if (sig == LX_SIGKILL) return false;
   uint64_t h = p->actions[sig - 1].handler;
   return h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignores(sig));
-}
-
-// Also read without the lock (syscall.c), hence the atomic loads.
-bool lx_signal_pending(struct lx_thread *t) {
-  uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) |
-                     __atomic_load_n(&t->proc->pending, __ATOMIC_RELAXED);
-  return (pending & ~(t->sigmask & ~UNBLOCKABLE)) != 0;
 }
 
 // A thread's mask, as another thread sees it: the thread changes its own without the

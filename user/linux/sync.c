@@ -58,7 +58,7 @@ void lx_thread_wake(struct lx_thread *t) {
   wake(t);
   // Running Linux code, or about to: the kick brings it back to the vector, which
   // delivers (a kick before the entry makes the entry return at once). The fence
-  // pairs with may_reenter_unlocked's (syscall.c).
+  // pairs with lx_may_reenter_unlocked's (fastcall.c).
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   if (__atomic_load_n(&t->in_restricted, __ATOMIC_RELAXED) && t->thread != ZX_HANDLE_INVALID)
     zx_restricted_kick(t->thread, 0);

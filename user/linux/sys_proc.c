@@ -7,35 +7,6 @@
 
 #include "linux.h"
 
-long lx_sys_getpid(struct lx_thread *t, const uint64_t *a) {
-  (void)a;
-  return t->proc->pid;
-}
-long lx_sys_gettid(struct lx_thread *t, const uint64_t *a) {
-  (void)a;
-  return t->tid;
-}
-long lx_sys_getppid(struct lx_thread *t, const uint64_t *a) {
-  (void)a;
-  return t->proc->parent ? t->proc->parent->pid : 0;
-}
-// One user: root.
-long lx_sys_getuid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
-long lx_sys_geteuid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
-long lx_sys_getgid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
-long lx_sys_getegid(struct lx_thread *t, const uint64_t *a) {
-  (void)t, (void)a;
-  return 0;
-}
 long lx_sys_setuid(struct lx_thread *t, const uint64_t *a) {
   (void)t;
   return a[0] == 0 ? 0 : -LX_EPERM;
@@ -407,6 +378,10 @@ long lx_sys_sched_setaffinity(struct lx_thread *t, const uint64_t *a) {
   return 0;
 }
 
+static void count_threads(struct lx_process *p, void *arg) { *(int *)arg += p->nthreads; }
+
+// Memory as the kernel's page allocator sees it (ZX_INFO_KMEM_STATS: what `free` and a
+// program sizing its caches read); procs counts threads, as Linux's does.
 long lx_sys_sysinfo(struct lx_thread *t, const uint64_t *a) {
   struct {
     int64_t uptime;
@@ -418,10 +393,16 @@ long lx_sys_sysinfo(struct lx_thread *t, const uint64_t *a) {
     char reserved[4];
   } info;
   memset(&info, 0, sizeof info);
+  zx_info_kmem_stats_t kmem;
+  if (zx_object_get_info(zx_job_default(), ZX_INFO_KMEM_STATS, &kmem, sizeof kmem, NULL, NULL) !=
+      ZX_OK)
+    return -LX_EINVAL;
+  int threads = 0;
+  lx_process_each(count_threads, &threads);
   info.uptime = lx_now() / 1000000000;
-  info.totalram = 1ul << 30;
-  info.freeram = 512ul << 20;
-  info.procs = 1;
+  info.totalram = kmem.total_bytes;
+  info.freeram = kmem.free_bytes;
+  info.procs = (uint16_t)(threads > 0xffff ? 0xffff : threads);
   info.mem_unit = 1;
   return lx_copy_out(t, a[0], &info, sizeof info);
 }

@@ -8,7 +8,8 @@
 #include "linux.h"
 #include "linux_syscalls.h"  // generated: LX_NR_* and LX_SYSCALL_NAMES
 
-// Every handler is lx_sys_<name>, <name> as in Linux's syscall list.
+// Every handler is lx_sys_<name>, <name> as in Linux's syscall list. The ids
+// (getpid, getppid, gettid, getuid, ...) are fastcall.c's: they never get here.
 #define LX_HANDLERS(X)                                                                         \
   X(getcwd) X(dup) X(dup3) X(fcntl) X(ioctl) X(mkdirat) X(unlinkat) X(symlinkat) X(linkat)     \
   X(renameat) X(renameat2) X(ftruncate) X(faccessat) X(faccessat2) X(chdir) X(fchdir)          \
@@ -20,8 +21,8 @@
   X(clock_nanosleep) X(sched_yield) X(sched_getaffinity) X(kill) X(tkill) X(tgkill)             \
   X(sigaltstack) X(rt_sigsuspend) X(rt_sigaction) X(rt_sigprocmask) X(rt_sigpending)           \
   X(rt_sigreturn) X(setpgid) X(getpgid) X(getsid) X(setsid) X(getgroups) X(uname)              \
-  X(getrlimit) X(setrlimit) X(getrusage) X(prctl) X(gettimeofday) X(getpid) X(getppid)         \
-  X(getuid) X(geteuid) X(getgid) X(getegid) X(gettid) X(sysinfo) X(brk) X(munmap) X(mremap)    \
+  X(getrlimit) X(setrlimit) X(getrusage) X(prctl) X(gettimeofday) X(sysinfo) X(brk) X(munmap)   \
+  X(mremap)                                                                                    \
   X(clone) X(execve) X(mmap) X(mprotect) X(msync) X(madvise) X(prlimit64) X(getrandom)         \
   X(times) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)               \
   X(getresuid) X(getresgid) X(sync) X(syncfs) X(sched_setaffinity)                             \
@@ -32,10 +33,9 @@
 // thread's alone (its signal mask: signal.c says how senders read it), and otherwise
 // call the kernel.
 #define LX_LOCKLESS(X)                                                                         \
-  X(getpid) X(gettid) X(getuid) X(geteuid) X(getgid) X(getegid) X(getresuid) X(getresgid)      \
-  X(getgroups) X(uname) X(clock_gettime) X(clock_getres) X(gettimeofday) X(times)              \
-  X(getrandom) X(sched_yield) X(sched_getaffinity) X(getcpu) X(madvise) X(set_tid_address)   \
-  X(rt_sigprocmask)
+  X(getresuid) X(getresgid) X(getgroups) X(uname) X(clock_gettime) X(clock_getres)             \
+  X(gettimeofday) X(times) X(getrandom) X(sched_yield) X(sched_getaffinity) X(getcpu)          \
+  X(madvise) X(set_tid_address) X(rt_sigprocmask)
 
 #define DECLARE(name) long lx_sys_##name(struct lx_thread *t, const uint64_t *a);
 LX_HANDLERS(DECLARE)
@@ -87,35 +87,25 @@ static void fault(struct lx_thread *t) {
   }
 }
 
-// Back to Linux code without the lock, unless something needs it first: true when t
-// may re-enter now. Senders set what this reads, then look at in_restricted
-// (lx_thread_wake): one of the two sees the other, so a signal is delivered now or a
-// kick brings the thread back for it.
-static bool may_reenter_unlocked(struct lx_thread *t) {
-  __atomic_store_n(&t->in_restricted, true, __ATOMIC_SEQ_CST);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
-      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE &&
-      !lx_signal_pending(t) && !t->restore_sigmask)
-    return true;
-  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
-  return false;
-}
-
 void lx_return_to_linux(struct lx_thread *t) {
   if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
   lx_signal_deliver(t);
   lx_reenter_unlock(t);
 }
 
-void lx_dispatch(struct lx_thread *t, uint64_t reason) {
+void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done) {
+  if (fast_done) {
+    lx_lock();
+    lx_return_to_linux(t);
+    return;
+  }
   __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
   zx_restricted_state_t *r = t->regs;
   if (reason == ZX_RESTRICTED_REASON_SYSCALL && r->x[8] < HANDLERS && lockless[r->x[8]] &&
       handlers[r->x[8]]) {
     r->x[0] = (uint64_t)handlers[r->x[8]](t, r->x);
     t->interrupted = false;
-    if (may_reenter_unlocked(t)) return;
+    if (lx_may_reenter_unlocked(t)) return;
     lx_lock();
     lx_return_to_linux(t);
     return;

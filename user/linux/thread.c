@@ -14,6 +14,7 @@
 
 _Static_assert(__builtin_offsetof(struct lx_thread, fp) == 0, "entry.S: T_FP");
 _Static_assert(__builtin_offsetof(struct lx_thread, stack_top) == 528, "entry.S: T_STACK_TOP");
+_Static_assert(__builtin_offsetof(struct lx_thread, regs) == 536, "entry.S: T_REGS");
 
 #define STACK_SIZE (64u * 1024)
 

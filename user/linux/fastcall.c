@@ -1,0 +1,52 @@
+// The system calls the vector runs first, before it saves any FP/SIMD register
+// (entry.S): ids that are fixed for the process's life or change only atomically
+// (getppid). They take no lock and, with everything else in this file, are compiled
+// without FP/SIMD registers (the pragma), so the Linux program's q0-q31, FPSR and FPCR
+// are still in place when it re-enters. Only this file's code and the kernel's run
+// on that way: nothing here may call out (no library calls, no handler elsewhere).
+#pragma GCC target("general-regs-only")
+
+#include "fastcall.h"
+#include "linux.h"
+
+// The range holds these seven and nothing else; entry.S also relies on the reason.
+_Static_assert(LX_NR_getpid == LX_FAST_FIRST && LX_NR_getppid == LX_FAST_FIRST + 1 &&
+                   LX_NR_getuid == LX_FAST_FIRST + 2 && LX_NR_geteuid == LX_FAST_FIRST + 3 &&
+                   LX_NR_getgid == LX_FAST_FIRST + 4 && LX_NR_getegid == LX_FAST_FIRST + 5 &&
+                   LX_NR_gettid == LX_FAST_FIRST + 6 && LX_FAST_LAST == LX_FAST_FIRST + 6,
+               "fastcall.h: getpid .. gettid");
+_Static_assert(ZX_RESTRICTED_REASON_SYSCALL == 0, "entry.S: cbnz on the reason");
+
+// nr is in fastcall.h's range. Inline, so the dispatch below is a leaf with no frame.
+static inline long fast_call(struct lx_thread *t, uint64_t nr) {
+  if (nr == LX_NR_getpid) return t->proc->pid;
+  // The parent's pid, or init's once the parent ended (process.c stores it when it
+  // reparents): Linux too gives either to a call that races with the parent's exit.
+  if (nr == LX_NR_getppid) return __atomic_load_n(&t->proc->ppid, __ATOMIC_RELAXED);
+  if (nr == LX_NR_gettid) return t->tid;
+  return 0;  // getuid, geteuid, getgid, getegid: one user, root
+}
+
+// Senders set what this reads, then look at in_restricted (lx_thread_wake): one of the
+// two sees the other, so a signal is delivered now or a kick brings the thread back.
+static inline bool may_reenter_unlocked(struct lx_thread *t) {
+  __atomic_store_n(&t->in_restricted, true, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
+      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE && !lx_signal_pending(t) &&
+      !t->restore_sigmask)
+    return true;
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
+  return false;
+}
+
+bool lx_may_reenter_unlocked(struct lx_thread *t) { return may_reenter_unlocked(t); }
+
+bool lx_dispatch_fast(struct lx_thread *t) {
+  zx_restricted_state_t *r = t->regs;
+  // in_restricted is still set from the entry: a sender that sees it meanwhile kicks,
+  // and the kick only brings the thread back once more (lx_dispatch delivers then).
+  r->x[0] = (uint64_t)fast_call(t, r->x[8]);
+  t->interrupted = false;
+  return may_reenter_unlocked(t);
+}
