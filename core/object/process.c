@@ -26,11 +26,7 @@ static struct slab_cache process_cache = SLAB_CACHE("process", sizeof(struct pro
 static void process_release_resources(struct process *p) {
   handle_table_destroy(&p->own_handles);
   if (p->group) shared_group_member_died(p);  // the group's table lives on
-  process_vm_destroy(p);  // VM hook: before the aspace goes
-  // Under vm_lock: zx_process_read/write_memory walk these tables under it.
-  irq_state_t state = spin_lock_irqsave(&vm_lock);
-  arch_aspace_destroy(&p->aspace);
-  spin_unlock_irqrestore(&vm_lock, state);
+  process_vm_destroy(p);  // VM hook: the VMARs and the page tables (p->aspace)
 }
 
 static void process_destroy(struct kobject *obj) {

@@ -260,13 +260,21 @@ void vm_root_destroy(struct vmar *root) {
   kobject_unref(&root->obj);
 }
 
+// The tables go in the same hold of vm_lock as the tree, so the pages need not leave
+// them one by one first (a walk over every entry of the space): no walker
+// (zx_process_read_memory) sees a table entry after its page is freed, no CPU has the
+// tables in TTBR0, and TLB entries under p's ASIDs are never used again (asid_release:
+// an ASID is reused only after a rollover has flushed every TLB).
 void process_vm_destroy(struct process *p) {
-  struct vmar *root = p->root_vmar;
-  if (!root) return;
+  struct vm_deferred d = {0};
   irq_state_t state = spin_lock_irqsave(&vm_lock);
+  struct vmar *root = p->root_vmar;
   p->root_vmar = NULL;  // under the lock: vm_get_maps and faults read it under it
+  if (root && !root->destroyed) vmar_teardown_locked(root, &d);
+  arch_aspace_destroy(&p->aspace);
   spin_unlock_irqrestore(&vm_lock, state);
-  vm_root_destroy(root);
+  run_deferred(&d);
+  if (root) kobject_unref(&root->obj);
 }
 
 zx_status_t process_root_vmar_handle(struct process *p, zx_handle_t *out) {

@@ -56,9 +56,9 @@ struct vm_mapping {
 #define VMAR_CAN_MAP_MASK \
   (ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE | ZX_VM_CAN_MAP_SPECIFIC)
 
-// Process hooks (core/object/process.c). init creates p->root_vmar; destroy unmaps every
-// mapping, drops the VMO references and marks all VMARs destroyed (call it before
-// arch_aspace_destroy).
+// Process hooks (core/object/process.c). init creates p->root_vmar; destroy (once no
+// CPU has p's tables in TTBR0) marks all VMARs destroyed, frees p's page tables
+// (arch_aspace_destroy) and drops the VMO references.
 zx_status_t process_vm_init(struct process *p);
 void process_vm_destroy(struct process *p);
 // The same for a shared group's window: a root VMAR over the whole window

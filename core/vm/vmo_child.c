@@ -28,26 +28,29 @@ static zx_status_t share_slot(vmo_slot_t *slot) {
 }
 
 // Gives child (size pages) a reference to each committed page of owner from page
-// `first` on, up to owner page `limit`. Empty leaves are skipped whole, so a sparse
-// parent costs what it holds, not its size.
+// `first` on, up to owner page `limit`. Empty leaves are skipped whole, and a leaf's
+// empty slots in a tight loop, so a sparse parent costs little more than it holds.
 static zx_status_t share_pages_locked(struct vmo *owner, uint64_t first, uint64_t limit,
                                       struct vmo *child, uint64_t pages) {
   uint64_t end = first + pages < limit ? first + pages : limit;
   for (uint64_t idx = first; idx < end;) {
     size_t i = idx / VMO_LEAF_PAGES;
     if (i >= owner->top_len) break;
-    if (!owner->top[i]) {
-      idx = (uint64_t)(i + 1) * VMO_LEAF_PAGES;
+    uint64_t leaf_end = (uint64_t)(i + 1) * VMO_LEAF_PAGES;
+    if (leaf_end > end) leaf_end = end;
+    vmo_slot_t *leaf = owner->top[i];
+    if (!leaf) {
+      idx = leaf_end;
       continue;
     }
-    vmo_slot_t *src = &owner->top[i][idx % VMO_LEAF_PAGES];
-    if (*src) {
+    for (; idx < leaf_end; idx++) {
+      vmo_slot_t *src = &leaf[idx % VMO_LEAF_PAGES];
+      if (!*src) continue;
       vmo_slot_t *dst = vmo_slot_locked(child, idx - first, true);
       if (!dst || share_slot(src) != ZX_OK) return ZX_ERR_NO_MEMORY;
       *dst = *src;
       child->committed++;
     }
-    idx++;
   }
   return ZX_OK;
 }

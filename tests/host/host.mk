@@ -1,6 +1,6 @@
 # Host unit tests of portable code, built with the sanitizers. Included by the Makefile.
 # Portable sources under test (they must not touch system registers):
-HOST_UNDER_TEST := lib/fdt.c core/boot/bootinfo.c core/vm/pmm.c lib/ksyms.c arch/arm64/esr.c core/object/object.c core/object/handle_table.c core/vm/vm_range.c core/vm/slab.c lib/asid.c lib/bootargs.c lib/chacha20.c \
+HOST_UNDER_TEST := lib/fdt.c core/boot/bootinfo.c core/vm/pmm.c arch/arm64/boot/pt_map.c lib/ksyms.c arch/arm64/esr.c core/object/object.c core/object/handle_table.c core/vm/vm_range.c core/vm/slab.c lib/asid.c lib/bootargs.c lib/chacha20.c \
   drivers/gpio/bcm2711_gpio.c drivers/uart/pl011.c drivers/console/board_console.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_BIN := build/host/runner

@@ -17,7 +17,8 @@
 // instruction. Exits 1 if any path failed; run as /init (Linux's initramfs) it powers
 // the machine off instead of returning.
 //
-// Usage: bench_linux [-n N]   N operations per path (a smoke run: every path, briefly)
+// Usage: bench_linux [-n N] [-p PATH]   N operations per path (a smoke run: every path,
+//          briefly); -p runs only the path named PATH (to trace or time one path)
 //        bench_linux exec-child   (what the fork + execve path runs: exits 0 at once)
 #define _GNU_SOURCE
 #include <errno.h>
@@ -421,10 +422,14 @@ int main(int argc, char **argv) {
   // As /init, argv also holds the kernel command line's words Linux does not know.
   bool init = getpid() == 1 && strcmp(argv[0], "/init") == 0;
   long n = 0;
-  if (argc == 3 && strcmp(argv[1], "-n") == 0) n = atol(argv[2]);
-  else if (argc != 1 && !init) {
-    fprintf(stderr, "usage: %s [-n OPERATIONS]\n", argv[0]);
-    return 2;
+  const char *only = NULL;
+  for (int i = 1; i < argc && !init; i += 2) {
+    if (i + 1 < argc && strcmp(argv[i], "-n") == 0) n = atol(argv[i + 1]);
+    else if (i + 1 < argc && strcmp(argv[i], "-p") == 0) only = argv[i + 1];
+    else {
+      fprintf(stderr, "usage: %s [-n OPERATIONS] [-p PATH]\n", argv[0]);
+      return 2;
+    }
   }
   self_path = strchr(argv[0], '/') ? argv[0] : "/proc/self/exe";
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -437,10 +442,15 @@ int main(int argc, char **argv) {
   if (sched_setaffinity(0, sizeof cpu0, &cpu0) != 0)
     printf("BENCH-LINUX-NOTE sched_setaffinity: %s (paths are not pinned)\n",
            strerrorname_np(errno));
-  int failed = 0;
+  int failed = 0, ran = 0;
   for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-    failed += run_path(&paths[i], n > 0 ? n : paths[i].n);
-  failed += memory_per_process();
+    if (!only || strcmp(only, paths[i].name) == 0) {
+      failed += run_path(&paths[i], n > 0 ? n : paths[i].n);
+      ran++;
+    }
+  if (!ran && only) printf("BENCH-LINUX %s error no-such-path\n", only);
+  failed += only && !ran;
+  if (!only) failed += memory_per_process();
   printf("BENCH-LINUX-DONE %d failed\n", failed);
   fflush(stdout);
   if (init) {  // Linux's initramfs: nothing runs after us

@@ -67,6 +67,9 @@ struct lx_vma {
   zx_handle_t vmo;
   uint64_t vmo_offset;  // of start
   uint64_t koid;        // MAP_SHARED: the VMO's koid (shared futexes' key, futex.c)
+  // Private and not writable, its VMO shared with other processes since a fork:
+  // mapped (and held) through a handle without ZX_RIGHT_WRITE (mm.c, share_read_only).
+  bool ro_shared;
   struct lx_vma *next;  // by address
 };
 struct lx_mm {
@@ -80,9 +83,10 @@ int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint3
               zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out);
 int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len);
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
-void lx_mm_clear(struct lx_mm *mm);  // every mapping gone (exec, exit)
+void lx_mm_clear(struct lx_mm *mm);   // every mapping gone (exec)
+void lx_mm_forget(struct lx_mm *mm);  // the list only (exit: the sibling's end unmaps)
 const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr);  // or NULL
-int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src);               // fork (an eager copy)
+int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src);  // fork (copy-on-write, or shared read-only)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
 

@@ -2,7 +2,8 @@
 // of what is mapped there (struct lx_vma, by address), which fork copies and
 // mprotect/munmap split. Each mapping has a VMO of its own (a file mapping is a
 // private copy of the file's bytes); MAP_SHARED anonymous memory keeps its VMO across
-// fork. brk grows by mapping one more VMO above the previous break.
+// fork, and so, read-only, do private mappings nobody may write (share_read_only).
+// brk grows by mapping one more VMO above the previous break.
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,9 @@ int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len) {
   return 0;
 }
 
+static int make_private(struct lx_mm *mm, struct lx_vma *v);
+static int make_executable(struct lx_mm *mm, struct lx_vma *v);
+
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
   uintptr_t end = addr + len;
   // Linux: ENOMEM when part of the range is not mapped.
@@ -160,6 +164,18 @@ int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
     if (v->start <= covered && v->end > covered) covered = v->end;
   if (covered < end) return -LX_ENOMEM;
   if (split_at(mm, addr) != 0 || split_at(mm, end) != 0) return -LX_ENOMEM;
+  if (prot & LX_PROT_WRITE)
+    for (struct lx_vma *v = mm->vmas; v; v = v->next)
+      if (v->start >= addr && v->end <= end && v->ro_shared) {
+        int err = make_private(mm, v);
+        if (err) return err;
+      }
+  if (prot & LX_PROT_EXEC)
+    for (struct lx_vma *v = mm->vmas; v; v = v->next)
+      if (v->start >= addr && v->end <= end && !(v->prot & LX_PROT_EXEC)) {
+        int err = make_executable(mm, v);
+        if (err) return err;
+      }
   zx_status_t status = zx_vmar_protect(mm->vmar, perms_of(prot), addr, len);
   if (status != ZX_OK) return errno_of(status);
   for (struct lx_vma *v = mm->vmas; v; v = v->next)
@@ -175,6 +191,10 @@ const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr) {
 
 void lx_mm_clear(struct lx_mm *mm) {
   if (mm->vmas) zx_vmar_unmap(mm->vmar, mm->base, mm->len);
+  lx_mm_forget(mm);
+}
+
+void lx_mm_forget(struct lx_mm *mm) {
   while (mm->vmas) {
     struct lx_vma *v = mm->vmas;
     mm->vmas = v->next;
@@ -191,50 +211,130 @@ static bool all_zero(const uint64_t *p, size_t n) {
 
 // A private mapping's bytes for a child: a copy-on-write snapshot of its VMO range
 // (zx_vmo_create_child); should that fail, an eager copy in which chunks that read as
-// zeros are skipped, so untouched pages stay uncommitted.
-static int private_copy(const struct lx_vma *v, uint64_t *buf, zx_handle_t *out) {
+// zeros are skipped, so untouched pages stay uncommitted. A snapshot cannot execute
+// until made so: only an executable mapping's is at once (else make_executable).
+static int private_copy(const struct lx_vma *v, zx_handle_t *out) {
   size_t len = v->end - v->start;
   zx_handle_t child, vmo;
   if (zx_vmo_create_child(v->vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, v->vmo_offset, len,
                           &child) == ZX_OK) {
-    if (zx_vmo_replace_as_executable(child, ZX_HANDLE_INVALID, out) != ZX_OK) return -LX_ENOMEM;
+    if (!(v->prot & LX_PROT_EXEC)) *out = child;
+    else if (zx_vmo_replace_as_executable(child, ZX_HANDLE_INVALID, out) != ZX_OK)
+      return -LX_ENOMEM;
     return 0;
   }
-  if (anon_vmo(len, &vmo) != ZX_OK) return -LX_ENOMEM;
+  uint64_t *buf = malloc(COPY_CHUNK);
+  if (!buf || anon_vmo(len, &vmo) != ZX_OK) {
+    free(buf);
+    return -LX_ENOMEM;
+  }
   for (size_t done = 0; done < len; done += COPY_CHUNK) {
     size_t n = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
     if (zx_vmo_read(v->vmo, buf, v->vmo_offset + done, n) != ZX_OK) continue;  // beyond its end
     if (!all_zero(buf, n) && zx_vmo_write(vmo, buf, done, n) != ZX_OK) {
       zx_handle_close(vmo);
+      free(buf);
       return -LX_ENOMEM;
     }
   }
+  free(buf);
   *out = vmo;
   return 0;
 }
 
+// Puts v in place again through vmo (at vmo_offset) instead of its own VMO.
+static int remap(struct lx_mm *mm, struct lx_vma *v, zx_handle_t vmo, uint64_t vmo_offset) {
+  zx_vaddr_t at;
+  if (zx_vmar_map(mm->vmar, perms_of(v->prot) | ZX_VM_SPECIFIC_OVERWRITE, v->start - mm->base, vmo,
+                  vmo_offset, v->end - v->start, &at) != ZX_OK)
+    return -LX_ENOMEM;
+  zx_handle_close(v->vmo);
+  v->vmo = vmo;
+  v->vmo_offset = vmo_offset;
+  return 0;
+}
+
+// A private mapping nobody may write (code, read-only data, PROT_NONE) needs no copy at
+// fork: parent and child map the same VMO through handles without ZX_RIGHT_WRITE. So
+// neither can change it, not even through the kernel's copies (a copy_out into it makes
+// zx_process_write_memory give the writer's mapping a snapshot of its own, as Zircon's
+// ForceWritable does); mprotect to writable first gives it its own (make_private). The
+// parent's mapping is put back through such a handle once, at its first fork.
+static int share_read_only(struct lx_mm *mm, struct lx_vma *v) {
+  if (v->ro_shared) return 0;
+  zx_info_handle_basic_t info;
+  zx_handle_t ro;
+  if (zx_object_get_info(v->vmo, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK ||
+      zx_handle_duplicate(v->vmo, info.rights & ~ZX_RIGHT_WRITE, &ro) != ZX_OK)
+    return -LX_ENOMEM;
+  int err = remap(mm, v, ro, v->vmo_offset);
+  if (err) zx_handle_close(ro);
+  else v->ro_shared = true;
+  return err;
+}
+
+// The other way: v (ro_shared) gets a snapshot of its own, which it may write.
+static int make_private(struct lx_mm *mm, struct lx_vma *v) {
+  zx_handle_t vmo;
+  int err = private_copy(v, &vmo);
+  if (!err && (err = remap(mm, v, vmo, 0)) != 0) zx_handle_close(vmo);
+  if (!err) v->ro_shared = false;
+  return err;
+}
+
+// mprotect to executable: v's VMO (a fork's snapshot) may lack ZX_RIGHT_EXECUTE; then
+// v is put back through an executable handle to it.
+static int make_executable(struct lx_mm *mm, struct lx_vma *v) {
+  zx_info_handle_basic_t info;
+  zx_handle_t dup, exe;
+  if (zx_object_get_info(v->vmo, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK)
+    return -LX_ENOMEM;
+  if (info.rights & ZX_RIGHT_EXECUTE) return 0;
+  if (zx_handle_duplicate(v->vmo, ZX_RIGHT_SAME_RIGHTS, &dup) != ZX_OK ||
+      zx_vmo_replace_as_executable(dup, ZX_HANDLE_INVALID, &exe) != ZX_OK)
+    return -LX_ENOMEM;
+  int err = remap(mm, v, exe, v->vmo_offset);
+  if (err) zx_handle_close(exe);
+  return err;
+}
+
 // fork: the child's mappings are the parent's, at the same places; private ones
-// copy-on-write, MAP_SHARED ones the same VMO.
-int lx_mm_copy(struct lx_mm *dst, const struct lx_mm *src) {
-  uint64_t *buf = malloc(COPY_CHUNK);
-  if (!buf) return -LX_ENOMEM;
+// copy-on-write or shared read-only, MAP_SHARED ones the same VMO. The child's space is
+// empty, so each goes straight in (ZX_VM_SPECIFIC) and its list is built in order.
+int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src) {
   int err = 0;
-  for (const struct lx_vma *v = src->vmas; v && !err; v = v->next) {
-    size_t len = v->end - v->start;
+  struct lx_vma **tail = &dst->vmas;
+  while (*tail) tail = &(*tail)->next;
+  for (struct lx_vma *v = src->vmas; v && !err; v = v->next) {
     zx_handle_t vmo;
-    uint64_t offset = 0;
-    if (v->flags & LX_MAP_SHARED) {
+    uint64_t offset = v->vmo_offset;
+    bool read_only = !(v->flags & LX_MAP_SHARED) && !(v->prot & LX_PROT_WRITE);
+    if (read_only) err = share_read_only(src, v);
+    if (err) break;
+    if ((v->flags & LX_MAP_SHARED) || read_only) {
       if (zx_handle_duplicate(v->vmo, ZX_RIGHT_SAME_RIGHTS, &vmo) != ZX_OK) err = -LX_ENOMEM;
-      offset = v->vmo_offset;
     } else {
-      err = private_copy(v, buf, &vmo);
+      err = private_copy(v, &vmo);
+      offset = 0;
     }
     if (err) break;
-    uintptr_t at;
-    err = lx_mm_map(dst, v->start, len, v->prot, v->flags, vmo, offset, true, &at);
-    if (err) zx_handle_close(vmo);
+    struct lx_vma *n = malloc(sizeof *n);
+    zx_vaddr_t at;
+    if (!n || zx_vmar_map(dst->vmar, perms_of(v->prot) | ZX_VM_SPECIFIC, v->start - dst->base, vmo,
+                          offset, v->end - v->start, &at) != ZX_OK) {
+      free(n);
+      zx_handle_close(vmo);
+      err = -LX_ENOMEM;
+      break;
+    }
+    *n = *v;  // the same VMO's koid for MAP_SHARED
+    n->vmo = vmo;
+    n->vmo_offset = offset;
+    n->ro_shared = read_only;
+    n->next = NULL;
+    *tail = n;
+    tail = &n->next;
   }
-  free(buf);
   dst->brk_start = src->brk_start;
   dst->brk = src->brk;
   dst->brk_mapped = src->brk_mapped;

@@ -124,7 +124,9 @@ void lx_process_discard(struct lx_process *p) {
 
 void lx_process_finish(struct lx_process *p) {
   if (p->state == LX_PROC_LIVE) p->state = LX_PROC_EXITING;
-  lx_mm_clear(&p->mm);
+  // The mappings stay until the sibling ends, right after (the kernel frees its page
+  // tables whole, cheaper than unmapping the restricted half first).
+  lx_mm_forget(&p->mm);
   lx_fdtable_put(p->files);
   p->files = NULL;
   lx_node_put(p->cwd);

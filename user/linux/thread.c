@@ -22,6 +22,31 @@ _Static_assert(__builtin_offsetof(struct lx_thread, regs) == 536, "entry.S: T_RE
 // are freed once the kernel says they are gone.
 static struct lx_thread *zombies;
 
+// Normal-mode stacks of threads that are gone, kept mapped (lock held) for the next
+// ones: a new thread then needs no VMO, mapping or page faults for its stack.
+#define SPARE_STACKS 4
+static uintptr_t spare_stacks[SPARE_STACKS];
+static unsigned spare_count;
+
+static zx_status_t stack_get(uintptr_t *out) {
+  if (spare_count) {
+    *out = spare_stacks[--spare_count];
+    return ZX_OK;
+  }
+  zx_handle_t vmo;
+  zx_status_t status = zx_vmo_create(STACK_SIZE, 0, &vmo);
+  if (status != ZX_OK) return status;
+  status = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0,
+                       STACK_SIZE, out);
+  zx_handle_close(vmo);
+  return status;
+}
+
+static void stack_put(uintptr_t base) {
+  if (spare_count < SPARE_STACKS) spare_stacks[spare_count++] = base;
+  else zx_vmar_unmap(zx_vmar_root_self(), base, STACK_SIZE);
+}
+
 static void reap_zombies(void) {
   for (struct lx_thread **link = &zombies; *link;) {
     struct lx_thread *z = *link;
@@ -31,7 +56,7 @@ static void reap_zombies(void) {
     }
     *link = z->zombie_next;
     zx_handle_close(z->thread);
-    zx_vmar_unmap(zx_vmar_root_self(), z->stack_base, STACK_SIZE);
+    stack_put(z->stack_base);
     free(z);
   }
 }
@@ -43,18 +68,15 @@ int lx_thread_new(struct lx_process *p, struct lx_thread **out) {
   memset(t, 0, sizeof *t);
   t->tid = p->threads ? lx_alloc_id() : p->pid;
   t->proc = p;
-  zx_handle_t vmo;
-  zx_vaddr_t stack;
-  if (zx_vmo_create(STACK_SIZE, 0, &vmo) != ZX_OK) {
+  uintptr_t stack = 0;
+  zx_status_t status = stack_get(&stack);
+  if (status != ZX_OK) {
     free(t);
     return -LX_ENOMEM;
   }
-  zx_status_t status = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo,
-                                   0, STACK_SIZE, &stack);
-  zx_handle_close(vmo);
-  if (status == ZX_OK) status = zx_thread_create(p->proc, p->name, strlen(p->name), 0, &t->thread);
+  status = zx_thread_create(p->proc, p->name, strlen(p->name), 0, &t->thread);
   if (status != ZX_OK) {
-    if (stack) zx_vmar_unmap(zx_vmar_root_self(), stack, STACK_SIZE);
+    stack_put(stack);
     free(t);
     return -LX_EAGAIN;
   }
@@ -63,7 +85,7 @@ int lx_thread_new(struct lx_process *p, struct lx_thread **out) {
   t->regs = calloc(1, sizeof *t->regs);  // the first registers, until the state is bound
   if (!t->regs) {
     zx_handle_close(t->thread);
-    zx_vmar_unmap(zx_vmar_root_self(), stack, STACK_SIZE);
+    stack_put(stack);
     free(t);
     return -LX_ENOMEM;
   }
@@ -112,7 +134,7 @@ void lx_thread_discard(struct lx_thread *t) {
     }
   p->nthreads--;
   zx_handle_close(t->thread);
-  zx_vmar_unmap(zx_vmar_root_self(), t->stack_base, STACK_SIZE);
+  stack_put(t->stack_base);
   free(t->regs);
   free(t);
 }

@@ -61,10 +61,12 @@ uint64_t *pt_leaf_entry(uint64_t root_pa, uint64_t va, const struct pt_ops *ops)
 static void free_level(uint64_t table_pa, int level, const struct pt_ops *ops,
                        void (*free_leaf)(uint64_t entry), void (*free_table)(uint64_t pa)) {
   uint64_t *table = table_at(table_pa, ops);
-  for (unsigned i = 0; i < PT_ENTRIES; i++) {
+  for (unsigned i = pt_next_valid(table, 0, PT_ENTRIES - 1); i < PT_ENTRIES;
+       i = pt_next_valid(table, i + 1, PT_ENTRIES - 1)) {
     uint64_t entry = table[i];
-    if (!(entry & PTE_VALID)) continue;
-    if (level < 3 && entry & PTE_TABLE)
+    if (level == 2 && entry & PTE_TABLE && !free_leaf)
+      free_table(entry & PTE_ADDR_MASK);  // nothing to do for its leaves: not read
+    else if (level < 3 && entry & PTE_TABLE)
       free_level(entry & PTE_ADDR_MASK, level + 1, ops, free_leaf, free_table);
     else if (free_leaf)
       free_leaf(entry);

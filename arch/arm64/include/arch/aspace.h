@@ -13,6 +13,7 @@
 struct arch_aspace {
   uint64_t root_pa;
   bool shared_window;         // a group's TTBR1 window, not a TTBR0 space
+  bool owned_leaves;          // some page was mapped owned: teardown must read every leaf
   uint64_t normal_ttbr1_pa;   // TTBR0 spaces: TTBR1 in normal mode (kernel root or group's)
   struct asid_state asid;     // lib/asid.c: generation and ASID, revalidated on switch
   // Restricted mode of a group member: TTBR1 is the kernel-only root, so the shared
