@@ -392,6 +392,7 @@ bash tools/qemu-run.sh --board qemu-virt --image build/qemu-virt/bench/Image --i
   --expect '^BENCH ring-16 ' --expect '^BENCH restricted-svc-rt ' \
   --expect '^BENCH restricted-kick-latency [0-9]+ ' --expect '^BENCH shared-map-unmap-N64-4cpu [0-9]+ ' \
   --expect '^BENCH create-shared-teardown ' --expect '^MEMORY shared-sibling [0-9]+ [0-9]+ ' \
+  --expect '^MEMORY process [0-9]+ [0-9]+ ' \
   >"$log.result" 2>&1
 record "qemu-virt/bench-smoke (every benchmark runs)" $? "$log.result"
 
