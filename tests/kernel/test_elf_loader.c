@@ -76,7 +76,8 @@ SELFTEST(elf_loader_refuses_malformed_images) {
     CHECK(load_copy(copy, size) == ZX_ERR_INVALID_ARGS);
   }
   free(copy);
-  CHECK(kmem_unused_pages() == pages);
+  // Not fewer (a leak); more when an earlier test's threads are reaped meanwhile.
+  CHECK(kmem_unused_pages() >= pages);
   return true;
 }
 
