@@ -14,8 +14,7 @@
 
 #define MEMORY_PROCESSES 64
 
-#define ALL_ARRIVED ZX_USER_SIGNAL_0  // on the group's event: the last member to run sets it
-#define RELEASE ZX_USER_SIGNAL_1      // member 0: all may exit
+#define RELEASE ZX_USER_SIGNAL_1  // on the group's event, from member 0: all may exit
 
 struct memory_state {
   uint32_t arrived;  // members that ran
@@ -30,9 +29,7 @@ static int member(void) {
   struct bench_group g;
   if (!bench_group_join(&g)) return 1;
   struct memory_state *s = g.data;
-  bool ok = true;
-  if (__atomic_add_fetch(&s->arrived, 1, __ATOMIC_SEQ_CST) == MEMORY_PROCESSES)
-    ok = zx_object_signal(g.event, 0, ALL_ARRIVED) == ZX_OK;
+  bool ok = bench_group_arrive(&g, &s->arrived, MEMORY_PROCESSES);
   ok = ok && zx_object_wait_one(g.event, RELEASE, ZX_TIME_INFINITE, NULL) == ZX_OK;
   return bench_group_leave(&g) && ok ? 0 : 1;
 }
@@ -46,8 +43,7 @@ int main(void) {
     bench_todo("memory-process", "could not start the processes");
     return 1;
   }
-  bool ok =
-      zx_object_wait_one(g.event, ALL_ARRIVED, ZX_TIME_INFINITE, NULL) == ZX_OK && kmem(&after);
+  bool ok = bench_group_wait_arrived(&g) && kmem(&after);
   uint64_t user_pages = 0;
   for (unsigned i = 1; ok && i <= MEMORY_PROCESSES; i++) {
     zx_info_task_stats_t stats;

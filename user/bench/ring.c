@@ -1,8 +1,7 @@
-// The scale sweep: a ring of n ordinary processes on one CPU passing a token by
-// yielding, for each n of RING_SIZES in turn. Every switch is timed and classified by
-// the ASID path it took; member 0 (this program as its runner starts it, which
-// launches the others: lib/group.h) reports ring-<n> (ring-2 is the switch between two
-// processes) and the SWEEP line.
+// The scale sweep: a ring of n ordinary processes on one CPU yielding in turn, for each n of
+// RING_SIZES in turn. Every switch is timed and classified by the ASID path it took; member 0 (this
+// program as its runner starts it, which launches the others: lib/group.h) reports ring-<n> (ring-2
+// is the switch between two processes) and the SWEEP line.
 #include "lib/bench.h"
 #include "lib/group.h"
 #include "lib/ring.h"
@@ -26,10 +25,14 @@ static bool ring(unsigned n) {
   r->warmup = (uint64_t)WARMUP_LAPS * n;
   r->measure = (uint64_t)(laps < 2 ? 2 : laps) * n;
   r->classify = bench_asid_read(&asid);
-  bench_ring_member(r, 0, n);
+  if (!bench_ring_member(r, 0, n, &g)) {
+    zx_task_kill(g.job);
+    bench_group_leave(&g);
+    return false;
+  }
   char path[32];
   bench_header("bench-ring");
-  bench_printf("  ring of %u processes: %lu token passes timed\n", n, (unsigned long)r->measure);
+  bench_printf("  ring of %u processes: %lu switches timed\n", n, (unsigned long)r->measure);
   // "ring-<n>" without snprintf (this image stays small: there are thousands of it).
   char digits[12];
   int d = 0;
@@ -46,8 +49,8 @@ int main(void) {
   if (bench_group_is_member()) {
     struct bench_group g;
     if (!bench_group_join(&g)) return 1;
-    bench_ring_member(g.data, g.index, g.count);
-    return bench_group_leave(&g) ? 0 : 1;
+    bool ran = bench_ring_member(g.data, g.index, g.count, &g);
+    return bench_group_leave(&g) && ran ? 0 : 1;
   }
   bool ok = true;
   for (unsigned i = 0; i < sizeof ring_sizes / sizeof ring_sizes[0]; i++) {

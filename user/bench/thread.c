@@ -104,7 +104,7 @@ static void yield_helper(uintptr_t fpsimd, uintptr_t b) {
 
 static void ring_helper(uintptr_t a, uintptr_t b) {
   (void)a, (void)b;
-  bench_ring_member(ring, 1, 2);
+  bench_ring_member(ring, 1, 2, NULL);
   zx_thread_exit();
 }
 
@@ -164,7 +164,7 @@ int main(void) {
   ring->warmup = 2 * WARMUP;
   ring->measure = RING_MEASURE;
   t = start_helper(ring_helper, 0);
-  bench_ring_member(ring, 0, 2);
+  bench_ring_member(ring, 0, 2, NULL);
   join(t);
   bench_ring_report(ring, "thread-switch", 2, 0);
 

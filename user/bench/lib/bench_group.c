@@ -37,7 +37,8 @@ static void *map(zx_handle_t *vmo, size_t size, uintptr_t address) {
   zx_info_vmar_t root = {0};
   uintptr_t addr = 0;
   if (*vmo == ZX_HANDLE_INVALID && zx_vmo_create(size, 0, vmo) != ZX_OK) return NULL;
-  if (zx_object_get_info(zx_vmar_root_self(), ZX_INFO_VMAR, &root, sizeof root, NULL, NULL) != ZX_OK)
+  if (zx_object_get_info(zx_vmar_root_self(), ZX_INFO_VMAR, &root, sizeof root, NULL, NULL) !=
+      ZX_OK)
     return NULL;
   zx_vm_option_t options = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | (address ? ZX_VM_SPECIFIC : 0);
   if (zx_vmar_map(zx_vmar_root_self(), options, address ? address - root.base : 0, *vmo, 0, size,
@@ -46,9 +47,7 @@ static void *map(zx_handle_t *vmo, size_t size, uintptr_t address) {
   return (void *)addr;
 }
 
-static size_t procs_bytes(unsigned count) {
-  return ((count * sizeof(zx_handle_t)) | 4095) + 1;
-}
+static size_t procs_bytes(unsigned count) { return ((count * sizeof(zx_handle_t)) | 4095) + 1; }
 
 bool bench_group_is_member(void) { return janus_startup_handle(0) != ZX_HANDLE_INVALID; }
 
@@ -61,7 +60,7 @@ bool bench_group_start(const char *program, unsigned count, struct bench_group *
   if (st == ZX_OK && (!(g->data = map(&g->vmo, BENCH_GROUP_BYTES, BENCH_GROUP_ADDR)) ||
                       !(g->procs = map(&procs_vmo, procs_bytes(count), 0))))
     st = ZX_ERR_NO_MEMORY;
-  zx_handle_close(procs_vmo);  // the mapping keeps it
+  zx_handle_close(procs_vmo);                // the mapping keeps it
   zx_handle_t peer_end = ZX_HANDLE_INVALID;  // member 1's end of the channel
   if (st == ZX_OK && count > 1) st = zx_channel_create(0, &g->channel, &peer_end);
   for (unsigned i = 1; st == ZX_OK && i < count; i++) {
@@ -73,7 +72,8 @@ bool bench_group_start(const char *program, unsigned count, struct bench_group *
     janus_launch_options_t o = {
         .name = name, .cpu = cpu, .handle_count = i == 1 ? 3 : 2, .handles = handles};
     if (st == ZX_OK) {
-      st = janus_launch_bootfs_etc(g->job, janus_bootfs(), program, &o, &g->procs[i]);  // moves them
+      st =
+          janus_launch_bootfs_etc(g->job, janus_bootfs(), program, &o, &g->procs[i]);  // moves them
     } else {
       zx_handle_close(handles[0]);
       if (i == 1) zx_handle_close(peer_end);
@@ -98,7 +98,17 @@ bool bench_group_join(struct bench_group *g) {
   if (*p++ != ' ' || !parse_unsigned(&p, &g->index) || *p++ != '/' ||
       !parse_unsigned(&p, &g->count) || *p)
     return false;
-  return g->index < g->count && (g->data = map(&g->vmo, BENCH_GROUP_BYTES, BENCH_GROUP_ADDR)) != NULL;
+  return g->index < g->count &&
+         (g->data = map(&g->vmo, BENCH_GROUP_BYTES, BENCH_GROUP_ADDR)) != NULL;
+}
+
+bool bench_group_arrive(const struct bench_group *g, uint32_t *arrived, unsigned count) {
+  if (__atomic_add_fetch(arrived, 1, __ATOMIC_SEQ_CST) != count) return true;
+  return zx_object_signal(g->event, 0, BENCH_GROUP_ARRIVED) == ZX_OK;
+}
+
+bool bench_group_wait_arrived(const struct bench_group *g) {
+  return zx_object_wait_one(g->event, BENCH_GROUP_ARRIVED, ZX_TIME_INFINITE, NULL) == ZX_OK;
 }
 
 bool bench_group_leave(struct bench_group *g) {

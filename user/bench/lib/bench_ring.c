@@ -16,31 +16,51 @@ static enum bench_switch_kind classify(struct bench_ring *r) {
   return kind;
 }
 
-void bench_ring_member(struct bench_ring *r, unsigned me, unsigned n) {
-  __atomic_fetch_add(&r->arrived, 1, __ATOMIC_SEQ_CST);
-  while (r->arrived < n) bench_yield();
+bool bench_ring_member(struct bench_ring *r, unsigned me, unsigned n, const struct bench_group *g) {
+  if (g) {
+    if (!bench_group_arrive(g, (uint32_t *)&r->arrived, n) || !bench_group_wait_arrived(g))
+      return false;
+  } else {
+    __atomic_fetch_add(&r->arrived, 1, __ATOMIC_SEQ_CST);
+    while (r->arrived < n) bench_yield();
+  }
+  uint64_t t = bench_now();
   for (;;) {
-    uint64_t t = bench_now();
-    if (r->token != me) {  // someone else's turn: this wake spoils the next sample
-      r->valid = 0;
-      r->misses++;
+    // Only one member at a time updates the ring: one preempted while it does (a time
+    // slice ended) keeps it busy, and the others pass until it has yielded.
+    uint32_t state = __atomic_exchange_n(&r->state, RING_BUSY, __ATOMIC_ACQUIRE);
+    if (state == RING_BUSY) {
+      __atomic_fetch_add(&r->misses, 1, __ATOMIC_RELAXED);
       bench_yield();
+      t = bench_now();
       continue;
     }
-    bool timed = r->valid && r->steps >= r->warmup && r->steps < r->warmup + r->measure;
-    enum bench_switch_kind kind = classify(r);
-    if (timed) r->samples[r->count++] = bench_sample(r->t_before, t) << 2 | kind;
-    if (++r->steps >= r->warmup + r->measure) r->stop = 1;
-    r->token = (me + 1) % n;
-    if (r->stop) {  // every member sees the token once more, then leaves
+    // A switch to time: the member that ran last yielded, and the CPU came straight here
+    // (not if this one was preempted after reading t: another member ran since).
+    uint64_t before = r->t_before;
+    bool switched = state == RING_SWITCHED && r->last != me && before <= t;
+    // Until this member's yield: if it is preempted before it stores its counter, the
+    // next member times nothing.
+    r->t_before = UINT64_MAX;
+    if (r->stop) {  // every member runs once more, then leaves
+      __atomic_store_n(&r->state, RING_IDLE, __ATOMIC_RELEASE);
       __atomic_fetch_add(&r->done, 1, __ATOMIC_SEQ_CST);
-      if (me != 0) return;
+      if (me != 0) return true;
       while (r->done < n) bench_yield();
-      return;
+      return true;
     }
-    r->valid = 1;
+    enum bench_switch_kind kind = classify(r);
+    if (!switched) {
+      __atomic_fetch_add(&r->misses, 1, __ATOMIC_RELAXED);
+    } else {
+      if (r->steps >= r->warmup) r->samples[r->count++] = bench_sample(before, t) << 2 | kind;
+      if (++r->steps >= r->warmup + r->measure) r->stop = 1;
+    }
+    r->last = me;
+    __atomic_store_n(&r->state, RING_SWITCHED, __ATOMIC_RELEASE);
     r->t_before = bench_now();
     bench_yield();
+    t = bench_now();
   }
 }
 
