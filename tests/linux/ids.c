@@ -1,10 +1,12 @@
-// The id calls the personality answers first, without its lock and without saving
+// The calls the personality answers first, without its lock and without saving
 // FP/SIMD (user/linux/fastcall.c): getpid, gettid, getppid (also after the parent
-// ended: init's pid), the uid/gid calls; FP/SIMD registers survive them; and a signal
-// reaches a thread that does nothing but these calls.
+// ended: init's pid), the uid/gid calls and sched_yield; FP/SIMD registers survive
+// them, also while another process yields with its own; and a signal reaches a thread
+// that does nothing but these calls.
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +30,20 @@ static void *send_usr1(void *arg) {
   return NULL;
 }
 
+// 2,000 sched_yield calls with `value` and its complement in d8 and d31 throughout;
+// true if both came back every time.
+static bool yield_keeps_fpsimd(unsigned long value) {
+  unsigned long bad = 0;
+  __asm__ volatile(
+      "fmov d8, %1\n fmov d31, %2\n mov x9, #2000\n"
+      "1: mov x8, %3\n svc #0\n fmov x10, d8\n fmov x11, d31\n"
+      "cmp x10, %1\n ccmp x11, %2, #0, eq\n cinc %0, %0, ne\n subs x9, x9, #1\n b.ne 1b"
+      : "+r"(bad)
+      : "r"(value), "r"(~value), "i"(SYS_sched_yield)
+      : "x0", "x8", "x9", "x10", "x11", "d8", "d31", "cc", "memory");
+  return bad == 0;
+}
+
 int main(void) {
   pid_t me = getpid();
   CHECK(me > 0);
@@ -46,11 +62,22 @@ int main(void) {
   unsigned long v8 = 0x1234567890abcdefUL, v31 = 0xfedcba0987654321UL, got8, got31;
   __asm__ volatile(
       "fmov d8, %2\n fmov d31, %3\n mov x8, %4\n svc #0\n mov x8, %5\n svc #0\n"
-      "fmov %0, d8\n fmov %1, d31"
+      "mov x8, %6\n svc #0\n fmov %0, d8\n fmov %1, d31"
       : "=&r"(got8), "=&r"(got31)
-      : "r"(v8), "r"(v31), "i"(SYS_getppid), "i"(SYS_getpid)
+      : "r"(v8), "r"(v31), "i"(SYS_getppid), "i"(SYS_getpid), "i"(SYS_sched_yield)
       : "x0", "x8", "d8", "d31", "memory");
   CHECK(got8 == v8 && got31 == v31);
+  CHECK_EQ(sched_yield(), 0);
+
+  // Two processes yielding to each other, each with its own values in d8 and d31 the
+  // whole time: neither sees the other's.
+  pid_t yielder = fork();
+  if (yielder == 0) _exit(yield_keeps_fpsimd(0x1111111122222222UL) ? 0 : 1);
+  bool mine_kept = yield_keeps_fpsimd(0x3333333344444444UL);
+  int yielder_status;
+  CHECK_EQ(waitpid(yielder, &yielder_status, 0), yielder);
+  CHECK(mine_kept);
+  CHECK(WIFEXITED(yielder_status) && WEXITSTATUS(yielder_status) == 0);
 
   // A child sees this process as its parent; a grandchild whose parent ended sees
   // init (pid 1) and says so through a pipe.
@@ -81,6 +108,12 @@ int main(void) {
   CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR);
   CHECK_EQ(pthread_create(&th, NULL, send_usr1, NULL), 0);
   for (long i = 0; i < 10000000 && !got; i++) syscall(SYS_getppid);
+  CHECK_EQ(got, SIGUSR1);
+  CHECK_EQ(pthread_join(th, NULL), 0);
+  // And while it loops on sched_yield.
+  got = 0;
+  CHECK_EQ(pthread_create(&th, NULL, send_usr1, NULL), 0);
+  for (long i = 0; i < 10000000 && !got; i++) sched_yield();
   CHECK_EQ(got, SIGUSR1);
   CHECK_EQ(pthread_join(th, NULL), 0);
   return test_done();

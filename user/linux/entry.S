@@ -59,8 +59,14 @@ lx_vector:
   ldr x9, [x9, #8 * 8]     // x8: the number
   sub x9, x9, #LX_FAST_FIRST
   cmp x9, #LX_FAST_LAST - LX_FAST_FIRST
-  b.hi 1f
+  b.ls 4f
+  cmn x9, #LX_FAST_FIRST - LX_FAST_YIELD
+  b.ne 1f
+  bl lx_dispatch_yield     // as lx_dispatch_fast
+  b 5f
+4:
   bl lx_dispatch_fast      // general-regs-only: the FP/SIMD registers stay as they are
+5:
   cbz w0, 2f
   mov x0, #0
   adr x1, lx_vector

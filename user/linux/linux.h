@@ -294,6 +294,8 @@ typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
 // over before it saves any FP/SIMD register. True: t re-enters Linux code at once;
 // false: done, but a signal or an exit waits (lx_dispatch with fast_done).
 bool lx_dispatch_fast(struct lx_thread *t);
+// fastcall.c: sched_yield (LX_FAST_YIELD), the same way: the yield, then as above.
+bool lx_dispatch_yield(struct lx_thread *t);
 // After the vector saved t's FP/SIMD registers: the system call or the fault (none if
 // fast_done: lx_dispatch_fast ran it), then signals and re-entry.
 void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);

@@ -324,12 +324,6 @@ long lx_sys_prctl(struct lx_thread *t, const uint64_t *a) {
   return -LX_EINVAL;
 }
 
-long lx_sys_sched_yield(struct lx_thread *t, const uint64_t *a) {  // lockless
-  (void)t, (void)a;
-  zx_nanosleep(0);
-  return 0;
-}
-
 unsigned lx_cpu_count(void) {
   static unsigned cpus;  // threads racing to fill it in write the same value
   unsigned n = __atomic_load_n(&cpus, __ATOMIC_RELAXED);

@@ -9,7 +9,8 @@
 #include "linux_syscalls.h"  // generated: LX_NR_* and LX_SYSCALL_NAMES
 
 // Every handler is lx_sys_<name>, <name> as in Linux's syscall list. The ids
-// (getpid, getppid, gettid, getuid, ...) are fastcall.c's: they never get here.
+// (getpid, getppid, gettid, getuid, ...) and sched_yield are fastcall.c's: they never
+// get here.
 #define LX_HANDLERS(X)                                                                         \
   X(getcwd) X(dup) X(dup3) X(fcntl) X(ioctl) X(mkdirat) X(unlinkat) X(symlinkat) X(linkat)     \
   X(renameat) X(renameat2) X(ftruncate) X(faccessat) X(faccessat2) X(chdir) X(fchdir)          \
@@ -18,7 +19,7 @@
   X(newfstatat) X(fstat) X(statx) X(fsync) X(fdatasync) X(utimensat) X(umask) X(ppoll)         \
   X(pselect6) X(exit) X(exit_group) X(wait4) X(set_tid_address) X(futex)             \
   X(set_robust_list) X(get_robust_list) X(nanosleep) X(clock_gettime) X(clock_getres)          \
-  X(clock_nanosleep) X(sched_yield) X(sched_getaffinity) X(kill) X(tkill) X(tgkill)             \
+  X(clock_nanosleep) X(sched_getaffinity) X(kill) X(tkill) X(tgkill)                            \
   X(sigaltstack) X(rt_sigsuspend) X(rt_sigaction) X(rt_sigprocmask) X(rt_sigpending)           \
   X(rt_sigreturn) X(setpgid) X(getpgid) X(getsid) X(setsid) X(getgroups) X(uname)              \
   X(getrlimit) X(setrlimit) X(getrusage) X(prctl) X(gettimeofday) X(sysinfo) X(brk) X(munmap)   \
@@ -34,7 +35,7 @@
 // call the kernel.
 #define LX_LOCKLESS(X)                                                                         \
   X(getresuid) X(getresgid) X(getgroups) X(uname) X(clock_gettime) X(clock_getres)             \
-  X(gettimeofday) X(times) X(getrandom) X(sched_yield) X(sched_getaffinity) X(getcpu)          \
+  X(gettimeofday) X(times) X(getrandom) X(sched_getaffinity) X(getcpu)                         \
   X(madvise) X(set_tid_address) X(rt_sigprocmask)
 
 #define DECLARE(name) long lx_sys_##name(struct lx_thread *t, const uint64_t *a);
