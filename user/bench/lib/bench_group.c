@@ -79,6 +79,10 @@ bool bench_group_start(const char *program, unsigned count, struct bench_group *
       if (i == 1) zx_handle_close(peer_end);
     }
     if (st != ZX_OK) bench_printf("%s: member %u of %u: status %d\n", program, i, count, (int)st);
+    if (st == ZX_OK && i >= BENCH_GROUP_TRACKED) {
+      zx_handle_close(g->procs[i]);
+      g->procs[i] = ZX_HANDLE_INVALID;
+    }
   }
   if (st == ZX_OK) return true;
   zx_task_kill(g->job);
@@ -122,6 +126,9 @@ bool bench_group_leave(struct bench_group *g) {
       ok = false;
     zx_handle_close(g->procs[i]);
   }
+  if (g->job != ZX_HANDLE_INVALID && g->count > BENCH_GROUP_TRACKED &&
+      zx_object_wait_one(g->job, ZX_JOB_NO_PROCESSES, ZX_TIME_INFINITE, NULL) != ZX_OK)
+    ok = false;
   if (g->procs) zx_vmar_unmap(zx_vmar_root_self(), (uintptr_t)g->procs, procs_bytes(g->count));
   if (g->data) zx_vmar_unmap(zx_vmar_root_self(), (uintptr_t)g->data, BENCH_GROUP_BYTES);
   zx_handle_close(g->job);

@@ -20,6 +20,11 @@
 
 #define BENCH_GROUP_ARRIVED ZX_USER_SIGNAL_0  // on the group's event: every member arrived
 
+// Member 0 keeps a handle to members 1 .. BENCH_GROUP_TRACKED - 1 and checks their exit
+// status; the others it only waits for, through the job: a handle table holds 65,536
+// handles, fewer than a ring of 65,536 and the group's own need.
+#define BENCH_GROUP_TRACKED 4096
+
 struct bench_group {
   unsigned index, count;  // this member, of count
   zx_handle_t event;      // the group's one event
@@ -27,7 +32,7 @@ struct bench_group {
   zx_handle_t vmo;        // the shared VMO, mapped at data = BENCH_GROUP_ADDR (zeroed)
   void *data;
   zx_handle_t job;     // member 0: the job the others run in,
-  zx_handle_t *procs;  // and handles to them (procs[i] for member i)
+  zx_handle_t *procs;  // and handles to them (procs[i] for member i < TRACKED)
 };
 
 // True in a member that member 0 launched (it has the group's handles).
@@ -42,7 +47,8 @@ bool bench_group_arrive(const struct bench_group *g, uint32_t *arrived, unsigned
 // Blocks until BENCH_GROUP_ARRIVED: waiting members sleep rather than yield, since
 // thousands of them yielding in turn would leave the launching member almost no CPU.
 bool bench_group_wait_arrived(const struct bench_group *g);
-// Leaves the group; member 0 first waits for the others to exit. False if one failed.
+// Leaves the group; member 0 first waits for the others to exit. False if a tracked
+// one failed.
 bool bench_group_leave(struct bench_group *g);
 
 #endif  // USER_BENCH_LIB_GROUP_H_
