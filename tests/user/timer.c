@@ -26,7 +26,10 @@ static void test_timer(void) {
     EXPECT_EQ(zx_timer_create(mode, ZX_CLOCK_MONOTONIC, &t), ZX_OK);
     zx_time_t deadline = zx_clock_get_monotonic() + 3 * MS;
     EXPECT_EQ(zx_timer_set(t, deadline, 1 * MS), ZX_OK);
-    EXPECT_EQ(signals_of(t), 0);
+    // Not signalled yet, unless the host stalled this vCPU past the slack's start
+    // (this image runs in real time): the clock, read after, then says so.
+    zx_signals_t early = signals_of(t);
+    EXPECT_EQ(early == 0 || zx_clock_get_monotonic() >= deadline - 1 * MS, 1);
     EXPECT_EQ(zx_object_wait_one(t, ZX_TIMER_SIGNALED, ZX_TIME_INFINITE, NULL), ZX_OK);
     EXPECT_EQ(zx_clock_get_monotonic() >= deadline - 1 * MS, 1);
     EXPECT_EQ(zx_handle_close(t), ZX_OK);
