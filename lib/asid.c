@@ -9,7 +9,8 @@
 #define MAP_WORDS ((1u << ASID_MAX_BITS) / 64)
 
 unsigned asid_width;  // bits
-uint64_t asid_mask;   // (1 << bits) - 1
+uint64_t asid_mask;   // asid_pair_bit - 1
+uint16_t asid_pair_bit;
 static unsigned ncpus;
 
 // generation << bits, never 0 after init; changes only under lock.
@@ -50,17 +51,24 @@ static inline void asid_test_interleave(struct asid_state *as, unsigned cpu) { (
 #endif
 
 zx_status_t asid_init(unsigned bits, unsigned cpus) {
-  if (bits < 1 || bits > ASID_MAX_BITS || cpus < 1 || cpus > MAX_CPUS ||
-      (1ull << bits) < (uint64_t)cpus + 2)
+  if (bits < 2 || bits > ASID_MAX_BITS || cpus < 1 || cpus > MAX_CPUS ||
+      (1ull << (bits - 1)) < (uint64_t)cpus + 2)
     return ZX_ERR_INVALID_ARGS;
   asid_width = bits;
+  asid_pair_bit = (uint16_t)(1u << (bits - 1));
+  // Everything below works on the numbers (the lower half) alone: a number stands for
+  // its pair in the map, the reservations and the generation.
+#ifdef ASID_TEST_PAIR_FULL_RANGE  // mutant: numbers with the pair bit handed out too
   asid_mask = (1ull << bits) - 1;
+#else
+  asid_mask = asid_pair_bit - 1;
+#endif
   ncpus = cpus;
   // At most a quarter of a generation sits in batches, so the numbers a rollover
   // strands in other CPUs' batches cost little.
-  uint64_t size = (1ull << bits) / (4 * cpus);
+  uint64_t size = (asid_mask + 1) / (4 * cpus);
   batch_size = size < 1 ? 1 : size > 64 ? 64 : (unsigned)size;
-  __atomic_store_n(&asid_generation, 1ull << bits, __ATOMIC_RELAXED);
+  __atomic_store_n(&asid_generation, asid_mask + 1, __ATOMIC_RELAXED);
   for (unsigned i = 0; i < MAX_CPUS; i++) {
     __atomic_store_n(&asid_percpu[i].active, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&reserved[i], 0, __ATOMIC_RELAXED);
@@ -86,7 +94,7 @@ static void map_clear(void) {
 
 static inline bool map_test(uint64_t asid) { return map[asid / 64] & 1ull << (asid % 64); }
 
-// The free bits of the map word holding asid, from asid on (and below 2^bits).
+// The free bits of the map word holding asid, from asid on (and below the pair bit).
 static uint64_t map_free_bits(uint64_t asid) {
   uint64_t word = ~map[asid / 64] & (~0ull << (asid % 64));
   uint64_t limit = asid_mask + 1;
@@ -94,7 +102,7 @@ static uint64_t map_free_bits(uint64_t asid) {
   return word;
 }
 
-// First clear bit in [from, 2^bits), or 0 if none (bit 0 is always set).
+// First clear bit in [from, asid_pair_bit), or 0 if none (bit 0 is always set).
 static uint64_t map_find_free(uint64_t from) {
   for (uint64_t i = from; i <= asid_mask;) {
     uint64_t word = map_free_bits(i);
@@ -117,6 +125,8 @@ static void rollover(unsigned cpu) {
   for (unsigned c = 0; c < ncpus; c++) {
     // The exchange orders against the fast path's CAS on the same location: either
     // the CAS came first and we reserve what it installed, or it fails (sees 0).
+    // The CPU may be in either half of the pair (restricted mode does not tell the
+    // allocator): reserving the number keeps both.
     uint64_t a = __atomic_exchange_n(&asid_percpu[c].active, 0, __ATOMIC_RELAXED);
     if (a == 0) a = reserved[c];  // no switch since the last rollover: still running it
     map[(a & asid_mask) / 64] |= 1ull << ((a & asid_mask) % 64);

@@ -1,5 +1,8 @@
 // ASID allocation: generations with rollover, a lock-free switch fast path, and
 // per-CPU reserved ASIDs so running address spaces keep theirs across a rollover.
+// ASIDs come in pairs: the allocator hands out numbers below the top bit of the width,
+// and n | asid_pair_bit is n's twin (restricted mode's), owned, reserved and flushed
+// with n, so switching between the two needs no allocator.
 // Portable: the only contact with the hardware is the arch hook below. Design and the
 // argument that no stale translation is ever used: docs/asid.md.
 #ifndef CORE_ASID_H_
@@ -30,15 +33,18 @@ struct asid_counters {
   uint64_t broadcast_flushes;  // inner-shareable invalidations this CPU issued (one per batch)
 };
 
-// ASIDs 1 .. 2^bits - 1 are handed out (ASID 0 stays with the empty TTBR0). Needs
-// 2^bits >= cpus + 2: after a rollover every CPU may hold a reserved ASID and the
-// switching CPU still needs a free one. Resets all state (not safe while switching).
+// bits: the width of TTBR0's ASID. Numbers 1 .. 2^(bits-1) - 1 are handed out (0 stays
+// with the empty TTBR0), each with its pair n | 2^(bits-1). Needs 2^(bits-1) >= cpus + 2:
+// after a rollover every CPU may hold a reserved number and the switching CPU still
+// needs a free one. Resets all state (not safe while switching).
 zx_status_t asid_init(unsigned bits, unsigned cpus);
 
 // --- The switch (inline: it is on every context switch) ----------------------------
 // State asid.c owns; here only for asid_switch's fast path to read.
-extern unsigned asid_width;        // bits per ASID
-extern uint64_t asid_mask;         // (1 << asid_width) - 1
+extern unsigned asid_width;        // bits per ASID (TTBR0's)
+extern uint64_t asid_mask;         // asid_pair_bit - 1: the numbers handed out
+// 1 << (asid_width - 1): n | asid_pair_bit is the pair of number n (docs/asid.md, "Pairs").
+extern uint16_t asid_pair_bit;
 extern uint64_t asid_generation;   // generation << bits, never 0 after init; under the lock
 // Per CPU, in a cache line of its own (the fast path touches only it and the read-mostly
 // values above): the asid_gen this CPU switched to in this generation, or 0 after a
@@ -80,19 +86,9 @@ static inline bool asid_switch_claim(unsigned cpu, uint64_t a, uint64_t old_acti
   return false;
 }
 
-// asid_switch's fast path alone: true with *asid set, or false with nothing changed
-// when the caller must take asid_switch (its slow path). For callers that keep the
-// slow path out of line (restricted enter and exit).
-static inline bool asid_switch_fast(struct asid_state *as, unsigned cpu, uint16_t *asid) {
-  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  uint64_t old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
-  if (!asid_switch_claim(cpu, a, old_active)) return false;
-  *asid = (uint16_t)(a & asid_mask);
-  return true;
-}
-
 // Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
-// root table. Preemption and interrupts must be off from here until TTBR0 is written.
+// root table (a number below asid_pair_bit; its pair may be written instead, until the
+// next switch, without asking again). Preemption and interrupts must be off from here until TTBR0 is written.
 // The fast path above; otherwise asid_switch_slow: the batch, or the spinlock; then it
 // may call asid_arch_flush_local_tlb() (a flush left pending by a rollover), always
 // before it returns.
@@ -109,7 +105,8 @@ static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
 void asid_release(struct asid_state *as);
 
 // For unmap/remap/protect: whether TLB entries tagged for as may exist, and under
-// which ASID to invalidate them (TLBI VAE1IS). False only if as never had an ASID.
+// which ASID to invalidate them (TLBI VAE1IS): *asid and, if the caller ever writes
+// it, its pair. False only if as never had an ASID.
 // An ASID of an old generation must still be invalidated: a CPU may be running as
 // under it as a reserved ASID (see docs/asid.md).
 bool asid_for_invalidate(const struct asid_state *as, uint16_t *asid);

@@ -62,7 +62,6 @@ zx_status_t arch_aspace_init(struct arch_aspace *as) {
       .root_pa = root,
       .normal_ttbr1_pa = kernel_root_pa(),
       .asid = ASID_STATE_INIT,  // an ASID comes with the first switch
-      .restricted_asid = ASID_STATE_INIT,
   };
   return ZX_OK;
 }
@@ -100,8 +99,7 @@ void arch_aspace_destroy(struct arch_aspace *as) {
     uint64_t *table = paddr_to_kva(as->root_pa);
     for (unsigned i = SHARED_WINDOW_ROOT_ENTRIES; i < PT_ENTRIES; i++) table[i] = 0;  // not ours
   } else {
-    asid_release(&as->asid);
-    asid_release(&as->restricted_asid);
+    asid_release(&as->asid);  // and with it its pair
   }
   pt_free_all(as->root_pa, &user_pt_ops, as->owned_leaves ? free_leaf : NULL, free_table);
   as->root_pa = 0;
@@ -114,41 +112,46 @@ static uint64_t user_attrs(unsigned perms, bool owned) {
   return attrs;
 }
 
-static void tlbi_va_asid(uint64_t page, const struct asid_state *state) {
+// Whether as's TTBR0 may ever carry the pair of its ASID: only a member of a shared
+// group has a restricted mode that differs from its normal one (set_mode).
+static bool uses_pair(const struct arch_aspace *as) {
+  return as->normal_ttbr1_pa != mmu_kernel_root_pa;
+}
+
+// The TLBI operand(s) naming as's ASID (with arg's other bits), and its pair's if as
+// uses it; 0 if as never had an ASID (nothing cached).
+static unsigned tlbi_asid_args(const struct arch_aspace *as, uint64_t arg, uint64_t out[2]) {
   uint16_t asid;
-  if (!asid_for_invalidate(state, &asid)) return;  // never had one: nothing cached
-  uint64_t arg = (uint64_t)asid << TLBI_ASID_SHIFT | page;
-  __asm__ volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
+  if (!asid_for_invalidate(&as->asid, &asid)) return 0;
+  out[0] = arg | (uint64_t)asid << TLBI_ASID_SHIFT;
+  out[1] = out[0] | (uint64_t)asid_pair_bit << TLBI_ASID_SHIFT;
+  return uses_pair(as) ? 2 : 1;
 }
 
 // Issues (does not complete) the invalidation of one page on every CPU. A window's
 // entries are tagged with whichever member's ASID walked them, so they go for all
-// ASIDs; a private page goes for the owner's ASIDs only.
+// ASIDs; a private page goes for the owner's ASID and its pair only.
 static void tlbi_page(const struct arch_aspace *as, uintptr_t va) {
   uint64_t page = (va >> PAGE_SHIFT) & TLBI_VA_MASK;
   if (KCONFIG_ASID_OFF || as->shared_window) {
     __asm__ volatile("tlbi vaae1is, %0" ::"r"(page) : "memory");
-  } else {
-    tlbi_va_asid(page, &as->asid);
-    tlbi_va_asid(page, &as->restricted_asid);
+    return;
   }
+  uint64_t args[2];
+  for (unsigned i = 0, n = tlbi_asid_args(as, page, args); i < n; i++)
+    __asm__ volatile("tlbi vae1is, %0" ::"r"(args[i]) : "memory");
 }
 
-static void tlbi_asid(const struct asid_state *state) {
-  uint16_t asid;
-  if (!asid_for_invalidate(state, &asid)) return;
-  __asm__ volatile("tlbi aside1is, %0" ::"r"((uint64_t)asid << TLBI_ASID_SHIFT) : "memory");
-}
-
-// Issues the invalidation of everything as may have cached, on every CPU: its two
-// ASIDs; for a window (any member's ASID) or with one shared ASID, the whole TLB.
+// Issues the invalidation of everything as may have cached, on every CPU: its ASID and
+// the pair; for a window (any member's ASID) or with one shared ASID, the whole TLB.
 static void tlbi_space(const struct arch_aspace *as) {
   if (KCONFIG_ASID_OFF || as->shared_window) {
     __asm__ volatile("tlbi vmalle1is" ::: "memory");
-  } else {
-    tlbi_asid(&as->asid);
-    tlbi_asid(&as->restricted_asid);
+    return;
   }
+  uint64_t args[2];
+  for (unsigned i = 0, n = tlbi_asid_args(as, 0, args); i < n; i++)
+    __asm__ volatile("tlbi aside1is, %0" ::"r"(args[i]) : "memory");
 }
 
 static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
@@ -203,8 +206,8 @@ zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_
 // A batch changes every valid leaf entry in the range, then invalidates once:
 // DSB ISHST (the table writes are visible to every walker), the TLBIs, DSB ISH (every
 // CPU has dropped the old entries), ISB. Up to TLBI_BATCH_PAGES changed pages go one
-// TLBI each; a longer run goes with one TLBI ASIDE1IS per ASID of the owner (normal
-// and restricted), or, for a window (entries tagged with any member's ASID) and with
+// TLBI each (per ASID of the owner: its own and, in a shared group, the pair); a longer
+// run with one TLBI ASIDE1IS per ASID of the owner, or, for a window (entries tagged with any member's ASID) and with
 // ASID=off (one ASID for all), one TLBI VMALLE1IS.
 //
 // Why 32: each TLBI ...IS is a broadcast every CPU must act on before the DSB ISH
@@ -334,9 +337,13 @@ size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pa
 }
 
 
-// Boot left every CPU's TTBR1 at the kernel root.
+// Boot left every CPU's TTBR1 at the kernel root. The pair bit goes with each CPU's
+// TTBR0 (one load for restricted enter, which has the CPU's state at hand).
 static void cpu_mmu_init(void) {
-  for (unsigned i = 0; i < MAX_CPUS; i++) cpus[i].arch.mmu.ttbr1_pa = kernel_root_pa();
+  for (unsigned i = 0; i < MAX_CPUS; i++) {
+    cpus[i].arch.mmu.ttbr1_pa = kernel_root_pa();
+    cpus[i].arch.mmu.ttbr0_pair = (uint64_t)asid_pair_bit << TTBR_ASID_SHIFT;
+  }
 }
 
 // TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
@@ -352,11 +359,13 @@ static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu
   } else if (KCONFIG_ASID_OFF) {
     ttbr0 = as->root_pa;
   } else {
-    // Only the context switch and restricted enter/exit get here, interrupts masked,
-    // so the CPU cannot change.
-    struct asid_state *state =
-        (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
-    ttbr0 = as->root_pa | (uint64_t)asid_switch(state, cpu) << TTBR_ASID_SHIFT;
+    // Only the context switch gets here, interrupts masked, so the CPU cannot change.
+    // One claim serves both modes: set_mode flips to the pair and back without the
+    // allocator until the next switch (docs/asid.md, "Pairs").
+    ttbr0 = as->root_pa | (uint64_t)asid_switch((struct asid_state *)&as->asid, cpu)
+                              << TTBR_ASID_SHIFT;
+    mmu->ttbr0 = ttbr0;
+    if (restricted) ttbr0 |= mmu->ttbr0_pair;
   }
   if (ttbr1 != mmu->ttbr1_pa) {
     // TTBR1's window and TTBR0's ASID change in two writes: in between, a walk could
@@ -387,6 +396,7 @@ void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
   load_ttbrs(mmu, cpu, as, restricted);
 }
 
+// ASID=off: one ASID for both modes, so the mode change flushes the local TLB.
 static __attribute__((noinline)) void set_restricted_slow(const struct arch_aspace *as,
                                                           bool restricted) {
   struct cpu *c = arch_this_cpu();
@@ -394,9 +404,11 @@ static __attribute__((noinline)) void set_restricted_slow(const struct arch_aspa
   load_ttbrs(&c->arch.mmu, c->index, as, restricted);
 }
 
-// The mode change on every restricted round trip (twice): the ASID fast path inline,
-// no frame, two table writes; the rest (a fresh ASID, a pending flush, ASID=off's
-// flush) goes to set_restricted_slow. With a window TTBR1 always changes here (the
+// The mode change on every restricted round trip (twice): no frame, no allocator, two
+// table writes. TTBR0 is the running thread's space (mmu.as is as), whose context
+// switch claimed its ASID and stored TTBR0 with it; restricted mode's TTBR0 carries
+// the ASID's pair, which the claim holds too (docs/asid.md, "Pairs"). With
+// ASID=off, set_restricted_slow. With a window TTBR1 always changes here (the
 // window in normal mode, the kernel root in restricted mode), but unlike a context
 // switch it needs no pass through the reserved ASID: the kernel root maps nothing
 // below the kernel's half but global kernel entries, so whichever register the walker
@@ -407,17 +419,17 @@ static __attribute__((noinline)) void set_restricted_slow(const struct arch_aspa
 // kernel memory (the same in either TTBR1) before the eret, which synchronizes.
 static inline __attribute__((always_inline)) void set_mode(const struct arch_aspace *as,
                                                            bool restricted, bool sync) {
-  uint64_t kernel_root = mmu_kernel_root_pa;
-  if (as->normal_ttbr1_pa == kernel_root) return;  // no window: the modes match
-  struct cpu *c = arch_this_cpu();
-  uint16_t asid;
-  struct asid_state *state =
-      (struct asid_state *)(restricted ? &as->restricted_asid : &as->asid);
-  if (KCONFIG_ASID_OFF || !asid_switch_fast(state, c->index, &asid)) {
+  // Loaded before the first system-register write: each is a compiler barrier, which
+  // would make GCC load them again.
+  uint64_t kernel_root = mmu_kernel_root_pa, window = as->normal_ttbr1_pa;
+  if (window == kernel_root) return;  // no window: the modes match
+  if (KCONFIG_ASID_OFF) {
     set_restricted_slow(as, restricted);
     return;
   }
-  uint64_t ttbr0 = as->root_pa | (uint64_t)asid << TTBR_ASID_SHIFT;
+  struct cpu *c = arch_this_cpu();
+  uint64_t ttbr0 = c->arch.mmu.ttbr0;
+  if (restricted) ttbr0 |= c->arch.mmu.ttbr0_pair;
   c->arch.mmu.restricted = restricted;
   if (restricted) {
     c->arch.mmu.ttbr1_pa = kernel_root;
@@ -425,15 +437,15 @@ static inline __attribute__((always_inline)) void set_mode(const struct arch_asp
     isb();
     write_sysreg(ttbr0_el1, ttbr0);
   } else {
-    c->arch.mmu.ttbr1_pa = as->normal_ttbr1_pa;
+    c->arch.mmu.ttbr1_pa = window;
     write_sysreg(ttbr0_el1, ttbr0);
     isb();
-    write_sysreg(ttbr1_el1, as->normal_ttbr1_pa);
+    write_sysreg(ttbr1_el1, window);
   }
   if (sync) isb();
 }
 
-// omit-frame-pointer: leaves, but for the tail call to the slow path.
+// omit-frame-pointer: leaves (ASID=off: but for the tail call to the slow path).
 __attribute__((optimize("omit-frame-pointer"))) void arch_aspace_enter_restricted(
     const struct arch_aspace *as) {
   set_mode(as, true, false);

@@ -23,9 +23,10 @@ host-test: $(HOST_BIN)
 # check"), built without the allocator's own invariant checks so that the TLB model,
 # not an assertion, is what fails: no post-rollover flush; a batch number handed out
 # twice in one generation; the batched path ignoring reservations; a batch of an old
-# generation kept; the batched path storing its CPU's active ASID instead of the CAS.
+# generation kept; the batched path storing its CPU's active ASID instead of the CAS;
+# numbers handed out from the whole width, the pair bit's half too (docs/asid.md, "Pairs").
 ASID_MUTANTS := SKIP_ROLLOVER_FLUSH BATCH_REUSE BATCH_IGNORE_RESERVED KEEP_STALE_BATCH \
-  BATCH_STORE_ACTIVE
+  BATCH_STORE_ACTIVE PAIR_FULL_RANGE
 .PHONY: host-asid-mutant
 host-asid-mutant: tests/host/runner.c tests/host/test_asid_model.c lib/asid.c lib/asid.h
 	@mkdir -p build/host

@@ -5,9 +5,12 @@
 
 static unsigned ncpus;
 
+// Janus hands out the lower half of its width (the upper half is restricted mode's
+// pairs): one bit more gives it the 2^bits numbers the other allocators have, but for
+// 16 bits, where it has half as many.
 static zx_status_t janus_init(unsigned bits, unsigned cpus) {
   ncpus = cpus;
-  return asid_init(bits, cpus);
+  return asid_init(bits < ASID_MAX_BITS ? bits + 1 : bits, cpus);
 }
 
 // No ASID until the first switch.

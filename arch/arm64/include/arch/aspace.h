@@ -1,7 +1,7 @@
 // An address space as the MMU sees it. A process's own (TTBR0) space: its tables
-// and the ASIDs that tag them, one for normal mode and, in a shared group, one for
-// restricted mode. A shared group's window (TTBR1): a root table whose level-0
-// entries 0-255 belong to the group and 256-511 are the kernel's.
+// and the ASID that tags them in normal mode; in a shared group restricted mode tags
+// them with the ASID's pair (lib/asid.h). A shared group's window (TTBR1): a root table
+// whose level-0 entries 0-255 belong to the group and 256-511 are the kernel's.
 #ifndef ARCH_ASPACE_H_
 #define ARCH_ASPACE_H_
 
@@ -15,10 +15,10 @@ struct arch_aspace {
   bool shared_window;         // a group's TTBR1 window, not a TTBR0 space
   bool owned_leaves;          // some page was mapped owned: teardown must read every leaf
   uint64_t normal_ttbr1_pa;   // TTBR0 spaces: TTBR1 in normal mode (kernel root or group's)
-  struct asid_state asid;     // lib/asid.c: generation and ASID, revalidated on switch
-  // Restricted mode of a group member: TTBR1 is the kernel-only root, so the shared
-  // window's TLB entries (tagged with asid) must not match: a second ASID.
-  struct asid_state restricted_asid;
+  // lib/asid.c: generation and ASID, revalidated on switch. Restricted mode of a group
+  // member: TTBR1 is the kernel-only root, so the shared window's TLB entries (tagged
+  // with the ASID) must not match: TTBR0 carries the ASID's pair instead.
+  struct asid_state asid;
 };
 
 // arch_aspace_set_restricted(as, true / false) for restricted_entry.S.

@@ -13,6 +13,10 @@ struct cpu_mmu {
   const struct arch_aspace *as;  // TTBR0's space (NULL: none)
   bool restricted;
   uint64_t ttbr1_pa;
+  // TTBR0 for as in normal mode, with the ASID the context switch claimed; restricted
+  // mode's is the same | ttbr0_pair (lib/asid.h's asid_pair_bit in the ASID field).
+  uint64_t ttbr0;
+  uint64_t ttbr0_pair;
 };
 
 struct arch_cpu_state {
