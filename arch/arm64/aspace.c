@@ -22,10 +22,15 @@
 #define KCONFIG_ASID_OFF 0
 #endif
 
+static uint64_t user_table_pages;  // atomic: kernel memory statistics
+
+uint64_t arch_user_table_pages(void) { return __atomic_load_n(&user_table_pages, __ATOMIC_RELAXED); }
+
 static uint64_t alloc_table(void) {
   paddr_t page;
   if (pmm_alloc(0, &page) != ZX_OK) return PT_NO_TABLE;
   memset(paddr_to_kva(page), 0, PAGE_SIZE);
+  __atomic_fetch_add(&user_table_pages, 1, __ATOMIC_RELAXED);
   return page;
 }
 
@@ -90,7 +95,10 @@ static void free_leaf(uint64_t entry) {
   if (entry & PTE_SW_OWNED) pmm_free(entry & PTE_ADDR_MASK, 0);
 }
 
-static void free_table(uint64_t pa) { pmm_free(pa, 0); }
+static void free_table(uint64_t pa) {
+  __atomic_fetch_sub(&user_table_pages, 1, __ATOMIC_RELAXED);
+  pmm_free(pa, 0);
+}
 
 // The caller guarantees no CPU has as in TTBR0 (or, for a window, in TTBR1) any
 // more. The ASIDs need no invalidation: they are not reused before a rollover, which

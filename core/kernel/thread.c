@@ -52,6 +52,9 @@
 #include "core/vm/slab.h"
 
 static unsigned next_cpu;
+static uint64_t kstack_pages;  // atomic: kernel memory statistics
+
+uint64_t thread_kstack_pages(void) { return __atomic_load_n(&kstack_pages, __ATOMIC_RELAXED); }
 static struct slab_cache thread_cache = SLAB_CACHE("thread", sizeof(struct thread));
 
 zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
@@ -63,6 +66,7 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
     slab_free(&thread_cache, t);
     return ZX_ERR_NO_MEMORY;
   }
+  __atomic_fetch_add(&kstack_pages, 1u << THREAD_KSTACK_ORDER, __ATOMIC_RELAXED);
   t->kstack_bottom = (uintptr_t)paddr_to_kva(stack);
   t->kstack_top = t->kstack_bottom + (PAGE_SIZE << THREAD_KSTACK_ORDER);
   t->entry = entry;
@@ -124,6 +128,7 @@ void thread_free_kstack(struct thread *t) {
   for (uint64_t *w = (uint64_t *)t->kstack_bottom; w < (uint64_t *)t->kstack_top; w++)
     *w = KSTACK_POISON;
 #endif
+  __atomic_fetch_sub(&kstack_pages, 1u << THREAD_KSTACK_ORDER, __ATOMIC_RELAXED);
   pmm_free(kva_to_paddr((void *)t->kstack_bottom), THREAD_KSTACK_ORDER);
 }
 
