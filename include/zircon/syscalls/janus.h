@@ -62,10 +62,10 @@ typedef struct janus_info_kmem_stats {
   uint64_t asids_in_use;        // address spaces holding an ASID
   // Where the pages outside the allocator's free list go, by kind (docs/benchmarks.md,
   // "Kernel memory per process"):
-  uint64_t kstack_bytes;        // threads' kernel stacks
-  uint64_t user_table_bytes;    // page tables of user address spaces (TTBR0, shared windows)
-  uint64_t handle_bytes;        // handle-table chunks
-  uint64_t vmo_bytes;           // pages committed to VMOs (user memory)
+  uint64_t kstack_bytes;      // threads' kernel stacks
+  uint64_t user_table_bytes;  // page tables of user address spaces (TTBR0, shared windows)
+  uint64_t handle_bytes;      // handle-table chunks
+  uint64_t vmo_bytes;         // pages committed to VMOs (user memory)
 } janus_info_kmem_stats_t;
 
 // Thread placement, a property of thread objects (zx_object_set_property and
