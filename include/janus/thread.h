@@ -65,6 +65,8 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
 #define THREAD_KSTACK_ORDER 2  // 16 KiB kernel stack per thread
 void thread_start(struct thread *t, unsigned cpu);
 uint64_t thread_kstack_pages(void);  // kernel stacks held (kernel memory statistics)
+// Test kernels: the most any freed kernel stack was used, in bytes (core/kernel/thread.c).
+uint64_t thread_kstack_deepest(void);
 // The CPU thread_start(t, cpu) would put t on (for callers that must know it first).
 unsigned thread_choose_cpu(const struct thread *t, unsigned cpu);
 // A user thread of p, not started; the caller holds its reference.
