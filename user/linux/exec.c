@@ -11,9 +11,11 @@
 
 #include "linux.h"
 
-#define STACK_TOP 0x0000fffff0000000ul
+// Below the top of the restricted half, as Linux's for a 42-bit space; static PIEs at
+// two thirds of it (Linux's ELF_ET_DYN_BASE).
+#define STACK_TOP (LX_USER_END - 0x10000000ul)
 #define STACK_SIZE (8ul << 20)
-#define PIE_BIAS 0x0000aaaa00000000ul
+#define PIE_BIAS 0x000002aaa0000000ul
 #define MAX_PHDRS 32
 #define ELF_ET_DYN 3
 #define ELF_PT_PHDR 6
