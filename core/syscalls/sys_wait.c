@@ -25,7 +25,7 @@ zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_tim
 // What one zx_object_wait_many holds while it waits, per item: on the kernel stack
 // for a few items, else from the heap. 64 items take 4 KiB, half of a kernel stack
 // (include/janus/thread.h): this was the deepest path of any test.
-#define WAIT_MANY_ITEM_BYTES                                                            \
+#define WAIT_MANY_ITEM_BYTES                                                      \
   (sizeof(zx_wait_item_t) + sizeof(struct kobject *) + 2 * sizeof(zx_signals_t) + \
    sizeof(struct object_waiter))
 #define WAIT_MANY_ON_STACK 4
