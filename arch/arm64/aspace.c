@@ -22,10 +22,15 @@
 #define KCONFIG_ASID_OFF 0
 #endif
 
+static uint64_t user_table_pages;  // atomic: kernel memory statistics
+
+uint64_t arch_user_table_pages(void) { return __atomic_load_n(&user_table_pages, __ATOMIC_RELAXED); }
+
 static uint64_t alloc_table(void) {
   paddr_t page;
   if (pmm_alloc(0, &page) != ZX_OK) return PT_NO_TABLE;
   memset(paddr_to_kva(page), 0, PAGE_SIZE);
+  __atomic_fetch_add(&user_table_pages, 1, __ATOMIC_RELAXED);
   return page;
 }
 
@@ -33,6 +38,13 @@ static const struct pt_ops user_pt_ops = {
     .access_offset = KERNEL_PHYSMAP_BASE,
     .alloc_table = alloc_table,
 };
+// A TTBR0 space's level-0 table holds USER_ROOT_ENTRIES entries (arch/memory_map.h).
+static const struct pt_ops ttbr0_pt_ops = {
+    .access_offset = KERNEL_PHYSMAP_BASE,
+    .alloc_table = alloc_table,
+    .root_entries = USER_ROOT_ENTRIES,
+};
+_Static_assert(USER_ROOT_ENTRIES * sizeof(uint64_t) <= PMM_SMALL_TABLE_BYTES, "a small table");
 
 void asid_arch_flush_local_tlb(void) {
   __asm__ volatile("dsb nshst\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
@@ -56,10 +68,10 @@ unsigned arch_asids_in_use(void) { return asid_live(); }
 static uint64_t kernel_root_pa(void) { return kva_to_paddr(kernel_root_table); }
 
 zx_status_t arch_aspace_init(struct arch_aspace *as) {
-  uint64_t root = alloc_table();
-  if (root == PT_NO_TABLE) return ZX_ERR_NO_MEMORY;
+  uint64_t *root = pmm_small_table_alloc();
+  if (!root) return ZX_ERR_NO_MEMORY;
   *as = (struct arch_aspace){
-      .root_pa = root,
+      .root_pa = kva_to_paddr(root),
       .normal_ttbr1_pa = kernel_root_pa(),
       .asid = ASID_STATE_INIT,  // an ASID comes with the first switch
   };
@@ -89,7 +101,15 @@ static void free_leaf(uint64_t entry) {
   if (entry & PTE_SW_OWNED) pmm_free(entry & PTE_ADDR_MASK, 0);
 }
 
-static void free_table(uint64_t pa) { pmm_free(pa, 0); }
+// Every table is a page but a TTBR0 root, a small table that never starts a page.
+static void free_table(uint64_t pa) {
+  if (pa & (PAGE_SIZE - 1)) {
+    pmm_small_table_free(paddr_to_kva(pa));
+    return;
+  }
+  __atomic_fetch_sub(&user_table_pages, 1, __ATOMIC_RELAXED);
+  pmm_free(pa, 0);
+}
 
 // The caller guarantees no CPU has as in TTBR0 (or, for a window, in TTBR1) any
 // more. The ASIDs need no invalidation: they are not reused before a rollover, which
@@ -101,7 +121,8 @@ void arch_aspace_destroy(struct arch_aspace *as) {
   } else {
     asid_release(&as->asid);  // and with it its pair
   }
-  pt_free_all(as->root_pa, &user_pt_ops, as->owned_leaves ? free_leaf : NULL, free_table);
+  pt_free_all(as->root_pa, as->shared_window ? &user_pt_ops : &ttbr0_pt_ops,
+              as->owned_leaves ? free_leaf : NULL, free_table);
   as->root_pa = 0;
 }
 

@@ -19,8 +19,8 @@
 .if STATE_X30 != 8 * 30 || BINDING_NORMAL_TPIDR != BINDING_NORMAL_SP + 8
 .error "zx_restricted_state_t's x0-x30, or struct arch_normal_state's sp and tpidr_el0, moved"
 .endif
-.if THREAD_RESTRICTED_KICK != THREAD_KILLED + 1 || USER_END != 1 << 48
-.error "struct thread: restricted_kick after killed; 48-bit user addresses"
+.if THREAD_RESTRICTED_KICK != THREAD_KILLED + 1 || (USER_END & (USER_END - 1)) != 0
+.error "struct thread: restricted_kick after killed; user addresses end at a power of two"
 .endif
 .if BINDING_CONTEXT != BINDING_VECTOR + 8 || RESTRICTED_REASON_SYSCALL != 0
 .error "struct restricted_binding: context after vector; the syscall reason is 0"

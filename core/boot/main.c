@@ -77,6 +77,9 @@ static unsigned cpus_online(void) {
 static void run_and_exit(void *arg) {
   (void)arg;
   int status_code = kernel_run();
+  if (KCONFIG_SELFTEST)
+    kprintf("janus: deepest kernel stack use %lu of %lu bytes\n",
+            (unsigned long)thread_kstack_deepest(), (unsigned long)(PAGE_SIZE << THREAD_KSTACK_ORDER));
   kprintf("janus: exit %d\n", status_code);
   kernel_exit(status_code);
 }

@@ -52,6 +52,45 @@
 #include "core/vm/slab.h"
 
 static unsigned next_cpu;
+static uint64_t kstack_pages;  // atomic: kernel memory statistics
+
+uint64_t thread_kstack_pages(void) { return __atomic_load_n(&kstack_pages, __ATOMIC_RELAXED); }
+
+// Kernel stacks are physmap pages with no guard page below. What stands in for one:
+// the lowest word of every stack holds KSTACK_POISON, checked when the stack is freed
+// (an overflow that reached it panics there, naming the thread); and test kernels
+// paint the whole stack at creation and measure at free how deep it went: the deepest
+// use is kept (thread_kstack_deepest, printed at exit) and a thread that came within
+// KSTACK_MARGIN of the bottom panics, so a test that nears the size fails loudly.
+#define KSTACK_MARGIN 2048u
+static uint64_t kstack_deepest;  // bytes (atomic; test kernels)
+
+uint64_t thread_kstack_deepest(void) { return __atomic_load_n(&kstack_deepest, __ATOMIC_RELAXED); }
+
+static void kstack_paint(struct thread *t) {
+  uint64_t *w = (uint64_t *)t->kstack_bottom;
+  *w = KSTACK_POISON;
+#if KCONFIG_SELFTEST
+  while (++w < (uint64_t *)t->kstack_top) *w = KSTACK_POISON;
+#endif
+}
+
+static void kstack_check(const struct thread *t) {
+  const uint64_t *w = (const uint64_t *)t->kstack_bottom;
+  if (*w != KSTACK_POISON) panic("thread %s overflowed its kernel stack", t->name);
+#if KCONFIG_SELFTEST
+  while (w < (const uint64_t *)t->kstack_top && *w == KSTACK_POISON) w++;
+  uint64_t used = t->kstack_top - (uintptr_t)w;
+  uint64_t deepest = thread_kstack_deepest();
+  while (used > deepest &&
+         !__atomic_compare_exchange_n(&kstack_deepest, &deepest, used, true, __ATOMIC_RELAXED,
+                                      __ATOMIC_RELAXED)) {
+  }
+  if (used > t->kstack_top - t->kstack_bottom - KSTACK_MARGIN)
+    panic("thread %s used %lu bytes of its %lu-byte kernel stack", t->name, (unsigned long)used,
+          (unsigned long)(t->kstack_top - t->kstack_bottom));
+#endif
+}
 static struct slab_cache thread_cache = SLAB_CACHE("thread", sizeof(struct thread));
 
 zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *arg,
@@ -63,8 +102,10 @@ zx_status_t thread_create_kernel(const char *name, void (*entry)(void *), void *
     slab_free(&thread_cache, t);
     return ZX_ERR_NO_MEMORY;
   }
+  __atomic_fetch_add(&kstack_pages, 1u << THREAD_KSTACK_ORDER, __ATOMIC_RELAXED);
   t->kstack_bottom = (uintptr_t)paddr_to_kva(stack);
   t->kstack_top = t->kstack_bottom + (PAGE_SIZE << THREAD_KSTACK_ORDER);
+  kstack_paint(t);
   t->entry = entry;
   t->arg = arg;
   t->state = THREAD_INITIAL;
@@ -119,11 +160,13 @@ void thread_destroy_unstarted(struct thread *t) {
 }
 
 void thread_free_kstack(struct thread *t) {
+  kstack_check(t);
 #if KCONFIG_SELFTEST
   // A return or load through a stale frame of this stack faults at once.
   for (uint64_t *w = (uint64_t *)t->kstack_bottom; w < (uint64_t *)t->kstack_top; w++)
     *w = KSTACK_POISON;
 #endif
+  __atomic_fetch_sub(&kstack_pages, 1u << THREAD_KSTACK_ORDER, __ATOMIC_RELAXED);
   pmm_free(kva_to_paddr((void *)t->kstack_bottom), THREAD_KSTACK_ORDER);
 }
 

@@ -39,6 +39,7 @@ struct handle_table {
 #define HANDLE_TABLE_CHUNK_BYTES 4096u
 void *handle_chunk_alloc(void);
 void handle_chunk_free(void *chunk);
+uint64_t handle_chunk_pages(void);  // chunks held by every table (kernel memory statistics)
 
 // seed: any 64-bit value that differs between tables (e.g. a cycle counter mixed
 // with the owner's koid); it is hashed into the secret.

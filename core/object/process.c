@@ -20,11 +20,14 @@
 #include "core/vm/slab.h"
 
 static struct slab_cache process_cache = SLAB_CACHE("process", sizeof(struct process));
+// Apart from the process: a shared group's members never use one of their own.
+static struct slab_cache handle_table_cache =
+    SLAB_CACHE("handle_table", sizeof(struct handle_table));
 
 // Handles, memory and shared-group membership. Handles may refer to p itself, so
 // they go first.
 static void process_release_resources(struct process *p) {
-  handle_table_destroy(&p->own_handles);
+  if (p->own_handles) handle_table_destroy(p->own_handles);
   if (p->group) shared_group_member_died(p);  // the group's table lives on
   process_vm_destroy(p);  // VM hook: the VMARs and the page tables (p->aspace)
 }
@@ -37,6 +40,7 @@ static void process_destroy(struct kobject *obj) {
   exception_channel_release(&p->debugger_channel);
   job_release_process(p);  // job membership: leave the job (if still in it), drop its reference
   if (p->group) shared_group_release(p->group);
+  slab_free(&handle_table_cache, p->own_handles);  // (destroyed; racers still saw it closed)
   slab_free(&process_cache, p);
 }
 
@@ -46,38 +50,48 @@ struct process *process_current(void) { return thread_current()->process; }
 const char *process_name(const struct process *p) { return p->name; }
 zx_koid_t process_koid(const struct process *p) { return p->obj.koid; }
 
-zx_status_t process_create(const char *name, struct process **out) {
+// A new process: in group g, sharing its handle table, or (g NULL) with its own.
+static zx_status_t process_new(const char *name, struct shared_group *g, struct process **out) {
   struct process *p = slab_alloc(&process_cache);
   if (!p) return ZX_ERR_NO_MEMORY;
-  zx_status_t status = arch_aspace_init(&p->aspace);
+  struct handle_table *own = g ? NULL : slab_alloc(&handle_table_cache);
+  zx_status_t status = g || own ? arch_aspace_init(&p->aspace) : ZX_ERR_NO_MEMORY;
   if (status != ZX_OK) {
+    slab_free(&handle_table_cache, own);
     slab_free(&process_cache, p);
     return status;
   }
   status = process_vm_init(p);  // VM hook: the root VMAR
   if (status != ZX_OK) {
     arch_aspace_destroy(&p->aspace);
+    slab_free(&handle_table_cache, own);
     slab_free(&process_cache, p);
     return status;
   }
   kobject_init(&p->obj, ZX_OBJ_TYPE_PROCESS, &process_ops);
-  p->handles = &p->own_handles;
-  handle_table_init(p->handles, (uint64_t)arch_monotonic_ns() ^ p->obj.koid * HASH_GOLDEN_RATIO_64);
   strncpy(p->name, name, sizeof p->name - 1);
   p->state = PROCESS_INITIAL;
+  if (own) {
+    p->handles = p->own_handles = own;
+    handle_table_init(own, (uint64_t)arch_monotonic_ns() ^ p->obj.koid * HASH_GOLDEN_RATIO_64);
+  } else if ((status = shared_group_join(g, p)) != ZX_OK) {
+    kobject_unref(&p->obj);
+    return status;
+  }
   *out = p;
   return ZX_OK;
+}
+
+zx_status_t process_create(const char *name, struct process **out) {
+  return process_new(name, NULL, out);
 }
 
 zx_status_t process_create_prototype(const char *name, struct process **out) {
   struct shared_group *g;
   zx_status_t status = shared_group_create(&g);
   if (status != ZX_OK) return status;
-  status = process_create(name, out);
-  if (status == ZX_OK) {
-    status = shared_group_join(g, *out);  // a new group: cannot be gone
-    ASSERT(status == ZX_OK);
-  }
+  status = process_new(name, g, out);  // a new group: cannot be gone
+  ASSERT(status == ZX_OK || status == ZX_ERR_NO_MEMORY);
   shared_group_release(g);  // the member holds it now (or nothing does)
   return status;
 }
@@ -86,16 +100,7 @@ zx_status_t process_create_shared(struct process *shared_proc, const char *name,
                                   struct process **out) {
   struct shared_group *g = shared_proc->group;
   if (!g) return ZX_ERR_INVALID_ARGS;  // made without ZX_PROCESS_SHARED
-  struct process *p;
-  zx_status_t status = process_create(name, &p);
-  if (status != ZX_OK) return status;
-  status = shared_group_join(g, p);
-  if (status != ZX_OK) {
-    kobject_unref(&p->obj);
-    return status;
-  }
-  *out = p;
-  return ZX_OK;
+  return process_new(name, g, out);
 }
 
 // The stack is an ordinary VMO mapping in the root VMAR: its pages are committed as

@@ -26,8 +26,8 @@ struct shared_group;
 struct process {
   struct kobject obj;
   struct arch_aspace aspace;
-  struct handle_table *handles;  // own_handles, or the shared group's
-  struct handle_table own_handles;
+  struct handle_table *handles;      // own_handles, or the shared group's
+  struct handle_table *own_handles;  // NULL in a shared group (its members share one)
   spinlock_t lock;
   char name[ZX_MAX_NAME_LEN];
   volatile enum process_state state;

@@ -97,9 +97,9 @@ static bool any_satisfied(struct kobject *const *objs, const zx_signals_t *masks
 }
 
 zx_status_t object_wait_many(struct kobject *const *objs, const zx_signals_t *masks, size_t n,
-                             zx_time_t deadline, zx_signals_t *observed) {
+                             zx_time_t deadline, zx_signals_t *observed,
+                             struct object_waiter *waiters) {
   struct thread *self = thread_current();
-  struct object_waiter waiters[ZX_WAIT_MANY_MAX_ITEMS];
   if (n > ZX_WAIT_MANY_MAX_ITEMS) return ZX_ERR_OUT_OF_RANGE;
   for (size_t i = 0; i < n; i++) {
     waiters[i] = (struct object_waiter){.thread = self, .mask = masks[i]};

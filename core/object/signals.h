@@ -28,9 +28,11 @@ void object_signal(struct kobject *obj, zx_signals_t clear, zx_signals_t set);
 zx_status_t object_wait(struct kobject *obj, zx_signals_t mask, zx_time_t deadline,
                         zx_signals_t *observed);
 // The same for n objects at once: returns when any objs[i] has one of masks[i]'s
-// signals; observed[i] gets every object's signals then.
+// signals; observed[i] gets every object's signals then. waiters: n of them, the
+// caller's (kept off the kernel stack: 64 would take 2 KiB of it).
 zx_status_t object_wait_many(struct kobject *const *objs, const zx_signals_t *masks, size_t n,
-                             zx_time_t deadline, zx_signals_t *observed);
+                             zx_time_t deadline, zx_signals_t *observed,
+                             struct object_waiter *waiters);
 
 // Leaves observer w (mask set) on obj. Level-triggered (edge false): when obj already
 // has one of its signals it is not linked and the call returns true (the caller fires

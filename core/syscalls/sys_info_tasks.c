@@ -111,7 +111,7 @@ zx_status_t info_kmem_stats(INFO_TOPIC_ARGS) {
       .total_heap_bytes = heap_mapped_pages() * PAGE_SIZE,
       .free_heap_bytes = 0,  // not tracked by the kernel's malloc
       .vmo_bytes = vmo_committed_pages() * PAGE_SIZE,
-      .mmu_overhead_bytes = arch_kernel_table_pages() * PAGE_SIZE,
+      .mmu_overhead_bytes = (arch_kernel_table_pages() + arch_user_table_pages()) * PAGE_SIZE,
   };
   // The image is not in the page allocator's total: only the rest counts against it.
   uint64_t used = total - free_bytes;

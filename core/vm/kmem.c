@@ -5,8 +5,11 @@
 #include <janus/heap.h>
 #include <janus/object.h>
 #include <janus/pmm.h>
+#include <janus/thread.h>
 
+#include "core/object/handle_table.h"
 #include "core/vm/slab.h"
+#include "core/vm/vmo.h"
 
 uint64_t kmem_unused_pages(void) {
   return pmm_free_pages() + heap_mapped_pages() + arch_kernel_table_pages() + slab_empty_pages();
@@ -22,5 +25,9 @@ void kmem_stats(janus_info_kmem_stats_t *out) {
       .mmu_overhead_bytes = arch_kernel_table_pages() * PAGE_SIZE,
       .live_objects = kobject_live_count(),
       .asids_in_use = arch_asids_in_use(),
+      .kstack_bytes = thread_kstack_pages() * PAGE_SIZE,
+      .user_table_bytes = arch_user_table_pages() * PAGE_SIZE,
+      .handle_bytes = handle_chunk_pages() * PAGE_SIZE,
+      .vmo_bytes = vmo_committed_pages() * PAGE_SIZE,
   };
 }

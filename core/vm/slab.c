@@ -37,13 +37,15 @@ static size_t slab_bytes(unsigned order) { return (size_t)PAGE_SIZE << order; }
 // The smallest order that wastes at most 1/8 of a slab, else the one wasting least:
 // small objects get single pages, page-sized ones 32 KiB slabs.
 static void layout(struct slab_cache *c) {
-  c->stride = (c->obj_size + SLAB_ALIGN - 1) & ~(SLAB_ALIGN - 1);
+  size_t align = c->align > SLAB_ALIGN ? c->align : SLAB_ALIGN;
+  c->stride = (c->obj_size + align - 1) & ~(align - 1);
   if (c->stride < sizeof(void *)) c->stride = SLAB_ALIGN;
+  c->first = (SLAB_HEADER + align - 1) & ~(align - 1);
   size_t best_waste = SIZE_MAX;
   for (unsigned order = 0; order <= SLAB_MAX_ORDER; order++) {
     size_t bytes = slab_bytes(order);
-    if (bytes < SLAB_HEADER + c->stride) continue;
-    size_t n = (bytes - SLAB_HEADER) / c->stride;
+    if (bytes < c->first + c->stride) continue;
+    size_t n = (bytes - c->first) / c->stride;
     size_t waste = (bytes - n * c->stride) * 1000 / bytes;  // per mille: orders compare by share
     if (waste < best_waste) {
       best_waste = waste;
@@ -77,7 +79,7 @@ static struct slab *slab_new_locked(struct slab_cache *c) {
   if (pmm_alloc(c->order, &pa) != ZX_OK) return NULL;
   struct slab *s = paddr_to_kva(pa);
   *s = (struct slab){.cache = c};
-  uint8_t *first = (uint8_t *)s + SLAB_HEADER;
+  uint8_t *first = (uint8_t *)s + c->first;
   // Thread the free list in address order.
   for (uint32_t i = c->per_slab; i-- > 0;) {
     void *obj = first + (size_t)i * c->stride;
@@ -131,8 +133,8 @@ static struct slab *slab_of(struct slab_cache *c, void *obj) {
   if (!c->stride) return NULL;  // nothing was ever allocated
   struct slab *s = (struct slab *)((uintptr_t)obj & ~(uintptr_t)(slab_bytes(c->order) - 1));
   uintptr_t offset = (uintptr_t)obj - (uintptr_t)s;
-  if (offset < SLAB_HEADER || (offset - SLAB_HEADER) % c->stride ||
-      (offset - SLAB_HEADER) / c->stride >= c->per_slab)
+  if (offset < c->first || (offset - c->first) % c->stride ||
+      (offset - c->first) / c->stride >= c->per_slab)
     return NULL;
   return s;
 }

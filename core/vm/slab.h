@@ -22,9 +22,11 @@ struct slab;
 struct slab_cache {
   const char *name;
   uint32_t obj_size;  // as asked; rounded to 16 internally
+  uint32_t align;     // 0: 16; else a power of two up to a page (SLAB_CACHE_ALIGNED)
   spinlock_t lock;
   // Filled in on first use (under lock):
   uint32_t stride, per_slab;
+  uint32_t first;  // offset of the first object: the header, rounded up to the alignment
   uint8_t order;
   struct slab *partial, *full, *empty;
   uint64_t slabs;  // slabs held (any list)
@@ -34,6 +36,9 @@ struct slab_cache {
 // A cache of objects of size bytes: static struct slab_cache c = SLAB_CACHE(name, size);
 #define SLAB_CACHE(name_, size_) \
   { .name = (name_), .obj_size = (size_), .lock = SPINLOCK_INIT }
+// The same with objects aligned to align_ bytes (e.g. hardware tables).
+#define SLAB_CACHE_ALIGNED(name_, size_, align_) \
+  { .name = (name_), .obj_size = (size_), .align = (align_), .lock = SPINLOCK_INIT }
 
 // A zeroed object, or NULL when the page allocator has no block for a new slab.
 void *slab_alloc(struct slab_cache *c);

@@ -20,7 +20,10 @@
 
 // Largest VMO (Janus limit; Zircon's is near 2^64): larger is ZX_ERR_OUT_OF_RANGE.
 #define VMO_MAX_SIZE (1ULL << 36)
-#define VMO_LEAF_PAGES 512u  // pages per second-level table (at most one 4 KiB table)
+// Pages per second-level table (1 KiB at most). A process that touches one page of a
+// large VMO (a forked Linux child its stack's snapshot) pays for one leaf: 512 pages to
+// a leaf made that 4 KiB; the top level is longer instead (16 KiB for a 1 GiB VMO).
+#define VMO_LEAF_PAGES 128u
 
 struct vm_mapping;
 

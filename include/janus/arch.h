@@ -100,6 +100,8 @@ void arch_sync_icache(uintptr_t kva, size_t len);
 // Leak accounting: page-table pages the kernel half took from the page allocator,
 // and ASIDs handed out.
 uint64_t arch_kernel_table_pages(void);
+// Page-table pages of user address spaces (TTBR0 spaces and shared windows).
+uint64_t arch_user_table_pages(void);
 unsigned arch_asids_in_use(void);
 
 // Stop using the boot identity map on this CPU (TTBR0 becomes empty).

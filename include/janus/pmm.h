@@ -28,6 +28,13 @@ zx_status_t pmm_alloc(unsigned order, paddr_t *out);
 // wrong order, a page never handed out) is reported to pmm_corruption and ignored.
 void pmm_free(paddr_t pa, unsigned order);
 
+// Small zeroed tables for arch (a TTBR0 root): PMM_SMALL_TABLE_BYTES, aligned to their
+// size, in the physmap, never at the start of a page; NULL when memory ran out. From a
+// slab cache (core/vm/small_table.c): counted as slab memory.
+#define PMM_SMALL_TABLE_BYTES 64u
+void *pmm_small_table_alloc(void);
+void pmm_small_table_free(void *table);
+
 uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);  // managed pages, metadata excluded
 

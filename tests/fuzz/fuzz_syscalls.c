@@ -40,6 +40,7 @@ void object_signal(struct kobject *obj, zx_signals_t clear, zx_signals_t set) {
 }
 
 static struct process caller;
+static struct handle_table caller_handles;
 struct process *process_current(void) {
   return &caller;
 }
@@ -232,7 +233,7 @@ static void close_some(const uint8_t *a) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&caller, 0, sizeof caller);
-  caller.handles = &caller.own_handles;
+  caller.handles = caller.own_handles = &caller_handles;
   handle_table_init(caller.handles, size * 0x9e3779b97f4a7c15ull);
   memset(user, 0xa5, sizeof user);
   held_n = dead_n = 0;

@@ -109,6 +109,21 @@ int main(void) {
   EXPECT_EQ(s.total_bytes > 0 && s.free_bytes <= s.total_bytes, 1);
   EXPECT_EQ(s.free_slab_bytes <= s.slab_bytes, 1);
   EXPECT_EQ(s.live_objects > 0, 1);  // ASIDs may be 0: ASID=off uses none
+  // Where the used pages go: this program's thread has a kernel stack, its process page
+  // tables and a handle chunk, and its VMOs pages; none is more than the RAM in use.
+  uint64_t used = s.total_bytes - s.free_bytes;
+  EXPECT_EQ(s.kstack_bytes > 0 && s.kstack_bytes <= used, 1);
+  EXPECT_EQ(s.user_table_bytes > 0 && s.user_table_bytes <= used, 1);
+  EXPECT_EQ(s.handle_bytes > 0 && s.handle_bytes <= used, 1);
+  EXPECT_EQ(s.vmo_bytes > 0 && s.vmo_bytes <= used, 1);
+  // Zircon's topic counts every page table as MMU overhead, the users' too.
+  zx_info_kmem_stats_t z;
+  EXPECT_EQ(zx_object_get_info(zx_job_default(), ZX_INFO_KMEM_STATS, &z, sizeof z, NULL, NULL),
+            ZX_OK);
+  janus_info_kmem_stats_t s2 = kmem();  // other programs may free tables meanwhile
+  uint64_t tables =
+      s.user_table_bytes < s2.user_table_bytes ? s.user_table_bytes : s2.user_table_bytes;
+  EXPECT_EQ(z.mmu_overhead_bytes >= tables, 1);
   uint64_t before = reusable_bytes();
   for (int round = 1; round <= 2; round++) {
     exhaust_objects();

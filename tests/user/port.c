@@ -221,6 +221,13 @@ static void test_wait_many(void) {
   // Errors: 65 items, a bad pointer, a bad handle, a handle without ZX_RIGHT_WAIT.
   EXPECT_EQ(zx_object_wait_many(items, ITEMS + 1, 0), ZX_ERR_OUT_OF_RANGE);
   EXPECT_EQ(zx_object_wait_many(KERNEL_PTR, 2, 0), ZX_ERR_INVALID_ARGS);
+  // The same with more items than the kernel keeps on its stack (its state is then a
+  // heap block: every error frees it; kernel_counts and the leak checks would see it).
+  EXPECT_EQ(zx_object_wait_many(KERNEL_PTR, ITEMS, 0), ZX_ERR_INVALID_ARGS);
+  zx_handle_t last = items[ITEMS - 1].handle;
+  items[ITEMS - 1].handle = ZX_HANDLE_INVALID;
+  EXPECT_EQ(zx_object_wait_many(items, ITEMS, 0), ZX_ERR_BAD_HANDLE);
+  items[ITEMS - 1].handle = last;
   items[1].handle = ZX_HANDLE_INVALID;
   EXPECT_EQ(zx_object_wait_many(items, 2, 0), ZX_ERR_BAD_HANDLE);
   EXPECT_EQ(zx_handle_duplicate(events[0], ZX_RIGHT_SIGNAL, &items[1].handle), ZX_OK);

@@ -710,6 +710,30 @@ static void test_long_runs(zx_handle_t root) {
 
 // ZX_VM_SPECIFIC_OVERWRITE replaces parts of mappings (the rest stays); a sub-VMAR in
 // the range is ZX_ERR_INVALID_ARGS. A VMO shrinking under a mapping at an offset.
+// The root VMAR ends where TTBR0 does (4 TiB, arch/memory_map.h): its last page maps
+// and holds data (the last entry of the 8-entry level-0 table), one page past it does
+// not.
+static void test_top_of_user_space(zx_handle_t root) {
+  zx_info_vmar_t info = {0};
+  EXPECT_EQ(zx_object_get_info(root, ZX_INFO_VMAR, &info, sizeof info, NULL, NULL), ZX_OK);
+  EXPECT_EQ(info.base + info.len, 1UL << 42);
+  zx_handle_t vmo;
+  EXPECT_EQ(zx_vmo_create(PAGE, 0, &vmo), ZX_OK);
+  zx_vaddr_t x = 0;
+  EXPECT_EQ(zx_vmar_map(root, RW | ZX_VM_SPECIFIC, info.len - PAGE, vmo, 0, PAGE, &x), ZX_OK);
+  EXPECT_EQ(x, (1UL << 42) - PAGE);
+  if (x) {
+    *(volatile uint64_t *)x = 0x1234;
+    uint64_t back = 0;
+    EXPECT_EQ(zx_vmo_read(vmo, &back, 0, sizeof back), ZX_OK);
+    EXPECT_EQ(back, 0x1234);
+    EXPECT_EQ(zx_vmar_unmap(root, x, PAGE), ZX_OK);
+  }
+  EXPECT_EQ(zx_vmar_map(root, RW | ZX_VM_SPECIFIC, info.len, vmo, 0, PAGE, &x),
+            ZX_ERR_INVALID_ARGS);
+  zx_handle_close(vmo);
+}
+
 static void test_overwrite_and_shrink(zx_handle_t root) {
   zx_handle_t sub, one = tagged_vmo(4, 0x500), two = tagged_vmo(4, 0x600), s;
   uintptr_t sa = 0, x = 0, s_addr = 0;
@@ -759,6 +783,7 @@ int main(void) {
     test_user_faults(true);
     test_long_runs(root);
     test_overwrite_and_shrink(root);
+    test_top_of_user_space(root);
   }
   printf("vm: %d failures\n", failures);
   return failures;

@@ -56,13 +56,8 @@ int main(void) {
     bench_todo("memory-process", "a process failed");
     return 1;
   }
-  int64_t n = MEMORY_PROCESSES;
-  int64_t kernel = (int64_t)(before.free_bytes - after.free_bytes) - (int64_t)user_pages;
   bench_printf("  %d processes; their own pages (stack, data) %ld bytes each, not counted\n",
                MEMORY_PROCESSES, (long)(user_pages / MEMORY_PROCESSES));
-  bench_printf("MEMORY process %d %ld %ld %ld %ld\n", MEMORY_PROCESSES, (long)(kernel / n),
-               (long)((int64_t)(after.heap_bytes - before.heap_bytes) / n),
-               (long)((int64_t)(after.slab_bytes - before.slab_bytes) / n),
-               (long)((int64_t)(after.live_objects - before.live_objects) / n));
+  bench_memory_report("process", MEMORY_PROCESSES, &before, &after, user_pages);
   return 0;
 }

@@ -805,11 +805,7 @@ static bool memory_per_sibling(void) {
     close_sibling(&sib[i]);
   }
   if (!ok) return false;
-  int64_t kernel = (int64_t)(before.free_bytes - after.free_bytes) - (int64_t)(n * PAGE);
-  bench_printf("MEMORY shared-sibling %u %ld %ld %ld %ld\n", n, (long)(kernel / n),
-               (long)((int64_t)(after.heap_bytes - before.heap_bytes) / n),
-               (long)((int64_t)(after.slab_bytes - before.slab_bytes) / n),
-               (long)((int64_t)(after.live_objects - before.live_objects) / n));
+  bench_memory_report("shared-sibling", n, &before, &after, (uint64_t)n * PAGE);
   return true;
 }
 

@@ -11,9 +11,12 @@
 
 #include "linux.h"
 
-#define STACK_TOP 0x0000fffff0000000ul
+// Linux's layout for a 39-bit space (the stack near 512 GiB, static PIEs at two thirds
+// of it, Linux's ELF_ET_DYN_BASE): the stack then shares the image's level-1 table, one
+// page table fewer per process than a stack at the top of the 4 TiB half.
+#define STACK_TOP 0x0000007ff0000000ul
 #define STACK_SIZE (8ul << 20)
-#define PIE_BIAS 0x0000aaaa00000000ul
+#define PIE_BIAS 0x0000005555000000ul
 #define MAX_PHDRS 32
 #define ELF_ET_DYN 3
 #define ELF_PT_PHDR 6

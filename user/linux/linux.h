@@ -31,7 +31,7 @@
 #include "errno.h"
 
 #define LX_PAGE 4096ul
-#define LX_USER_END (1ul << 48)  // the restricted half ends here
+#define LX_USER_END (1ul << 42)  // the restricted half ends here (the kernel's TTBR0: 4 TiB)
 #define LX_MAX_FDS 256
 #define LX_MAX_PROCS 64  // live Linux processes: fork beyond this is EAGAIN
 #define LX_PATH_MAX 4096

@@ -28,23 +28,33 @@ static struct lx_thread *zombies;
 static uintptr_t spare_stacks[SPARE_STACKS];
 static unsigned spare_count;
 
+// Stacks and bound states are packed together (ZX_VM_COMPACT): placed at random, each
+// took page tables of its own in the window, up to three pages per mapping. A stack
+// keeps an inaccessible page below it, so an overflow faults instead of running into
+// its neighbour.
+#define GUARD LX_PAGE
+
 static zx_status_t stack_get(uintptr_t *out) {
   if (spare_count) {
     *out = spare_stacks[--spare_count];
     return ZX_OK;
   }
   zx_handle_t vmo;
-  zx_status_t status = zx_vmo_create(STACK_SIZE, 0, &vmo);
+  zx_status_t status = zx_vmo_create(GUARD + STACK_SIZE, 0, &vmo);
   if (status != ZX_OK) return status;
-  status = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0,
-                       STACK_SIZE, out);
+  zx_vaddr_t at = 0;
+  status = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_COMPACT, 0,
+                       vmo, 0, GUARD + STACK_SIZE, &at);
   zx_handle_close(vmo);
+  if (status == ZX_OK && (status = zx_vmar_protect(zx_vmar_root_self(), 0, at, GUARD)) != ZX_OK)
+    zx_vmar_unmap(zx_vmar_root_self(), at, GUARD + STACK_SIZE);
+  if (status == ZX_OK) *out = at + GUARD;
   return status;
 }
 
 static void stack_put(uintptr_t base) {
   if (spare_count < SPARE_STACKS) spare_stacks[spare_count++] = base;
-  else zx_vmar_unmap(zx_vmar_root_self(), base, STACK_SIZE);
+  else zx_vmar_unmap(zx_vmar_root_self(), base - GUARD, GUARD + STACK_SIZE);
 }
 
 static void reap_zombies(void) {
@@ -110,8 +120,8 @@ static void thread_main(uintptr_t unused, uintptr_t arg) {
   zx_handle_t vmo;
   zx_vaddr_t state = 0;
   if (zx_restricted_bind_state(0, &vmo) != ZX_OK ||
-      zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, LX_PAGE,
-                  &state) != ZX_OK) {
+      zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_COMPACT, 0, vmo,
+                  0, LX_PAGE, &state) != ZX_OK) {
     lx_log("tid %d: cannot bind restricted state", t->tid);
     zx_process_exit(1);
   }

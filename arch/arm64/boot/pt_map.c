@@ -61,8 +61,9 @@ uint64_t *pt_leaf_entry(uint64_t root_pa, uint64_t va, const struct pt_ops *ops)
 static void free_level(uint64_t table_pa, int level, const struct pt_ops *ops,
                        void (*free_leaf)(uint64_t entry), void (*free_table)(uint64_t pa)) {
   uint64_t *table = table_at(table_pa, ops);
-  for (unsigned i = pt_next_valid(table, 0, PT_ENTRIES - 1); i < PT_ENTRIES;
-       i = pt_next_valid(table, i + 1, PT_ENTRIES - 1)) {
+  unsigned entries = level == 0 && ops->root_entries ? ops->root_entries : PT_ENTRIES;
+  for (unsigned i = pt_next_valid(table, 0, entries - 1); i < entries;
+       i = pt_next_valid(table, i + 1, entries - 1)) {
     uint64_t entry = table[i];
     if (level == 2 && entry & PTE_TABLE && !free_leaf)
       free_table(entry & PTE_ADDR_MASK);  // nothing to do for its leaves: not read

@@ -60,6 +60,12 @@ typedef struct janus_info_kmem_stats {
   uint64_t mmu_overhead_bytes;  // page tables of the kernel's own half
   uint64_t live_objects;        // kernel objects alive
   uint64_t asids_in_use;        // address spaces holding an ASID
+  // Where the pages outside the allocator's free list go, by kind (docs/benchmarks.md,
+  // "Kernel memory per process"):
+  uint64_t kstack_bytes;      // threads' kernel stacks
+  uint64_t user_table_bytes;  // page tables of user address spaces (TTBR0, shared windows)
+  uint64_t handle_bytes;      // handle-table chunks
+  uint64_t vmo_bytes;         // pages committed to VMOs (user memory)
 } janus_info_kmem_stats_t;
 
 // Thread placement, a property of thread objects (zx_object_set_property and

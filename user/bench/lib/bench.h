@@ -49,6 +49,16 @@ void bench_report(const char *path, uint64_t *samples, size_t n);
 // A path that is not measured yet: "BENCH-TODO <path> <why>" and a table row.
 void bench_todo(const char *path, const char *why);
 
+// Kernel memory per process of a workload of n processes, from JANUS_INFO_KMEM_STATS
+// before and with all of them alive, less user_bytes (their own pages): the line
+//   MEMORY <path> <n> <kernel bytes> <heap bytes> <slab bytes> <objects>
+// and where the kernel bytes go, per process (other: the rest of the drop):
+//   MEMORY-KIND <path> <kernel stacks> <page tables> <handle chunks> <slab> <heap>
+//     <other VMO pages> <other>
+struct janus_info_kmem_stats;
+void bench_memory_report(const char *path, unsigned n, const struct janus_info_kmem_stats *before,
+                         const struct janus_info_kmem_stats *after, uint64_t user_bytes);
+
 // Output without newlib's stdio (ring members are thousands of processes, so every page
 // of the image counts): %s %c %d %u %ld %lu %lld %llu %x, optional width and '-'.
 void bench_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -167,3 +167,21 @@ zx_status_t bench_pin(zx_handle_t thread, unsigned cpu) {
   uint32_t value = cpu;
   return zx_object_set_property(thread, JANUS_PROP_THREAD_CPU, &value, sizeof value);
 }
+
+void bench_memory_report(const char *path, unsigned n, const janus_info_kmem_stats_t *before,
+                         const janus_info_kmem_stats_t *after, uint64_t user_bytes) {
+#define GROWTH(field) ((int64_t)(after->field - before->field))
+  int64_t kernel = -GROWTH(free_bytes) - (int64_t)user_bytes;  // the free list's drop
+  int64_t kstack = GROWTH(kstack_bytes), tables = GROWTH(user_table_bytes);
+  int64_t handles = GROWTH(handle_bytes), slab = GROWTH(slab_bytes), heap = GROWTH(heap_bytes);
+  int64_t vmo = GROWTH(vmo_bytes) - (int64_t)user_bytes;
+  int64_t other = kernel - kstack - tables - handles - slab - heap - vmo;
+  int64_t objects = GROWTH(live_objects);
+#undef GROWTH
+  int64_t d = n ? n : 1;
+  bench_printf("MEMORY %s %u %ld %ld %ld %ld\n", path, n, (long)(kernel / d), (long)(heap / d),
+               (long)(slab / d), (long)(objects / d));
+  bench_printf("MEMORY-KIND %s %ld %ld %ld %ld %ld %ld %ld\n", path, (long)(kstack / d),
+               (long)(tables / d), (long)(handles / d), (long)(slab / d), (long)(heap / d),
+               (long)(vmo / d), (long)(other / d));
+}

@@ -1,6 +1,6 @@
 // The virtual memory map: the one definition every other file derives from.
-// 48-bit VAs, 4 KiB granule. TTBR0 (0 .. 2^48) holds a process's restricted/private
-// range; TTBR1 (0xffff_0000_0000_0000 ..) holds the shared window (level-0 entries
+// 4 KiB granule. TTBR0 (0 .. 2^42: 4 TiB) holds a process's restricted/private range;
+// TTBR1 (48-bit: 0xffff_0000_0000_0000 ..) holds the shared window (level-0 entries
 // 0-255) and the kernel (entries 256-511).
 #ifndef ARCH_MEMORY_MAP_H_
 #define ARCH_MEMORY_MAP_H_
@@ -11,7 +11,12 @@
 #define TTBR1_BASE 0xffff000000000000UL
 // User (TTBR0) addresses: page 0 stays unmapped so NULL always faults.
 #define USER_ASPACE_BASE 0x1000UL
-#define USER_ASPACE_END (1UL << VA_BITS)
+// TTBR0 spans 42 bits (TCR_EL1.T0SZ = 64 - 42): still four levels, but its level-0
+// table has 8 entries, 64 bytes, taken from a slab instead of a page of its own (a
+// 48-bit space took a 4 KiB root for the one entry most processes use).
+#define USER_VA_BITS 42
+#define USER_ROOT_ENTRIES (1u << (USER_VA_BITS - 39))
+#define USER_ASPACE_END (1UL << USER_VA_BITS)
 // The shared window of a shared process group (TTBR1 level-0 entries 0-255, each
 // group its own root table): from 2 MiB in, so that TTBR1_BASE itself never maps.
 #define SHARED_WINDOW_BASE (TTBR1_BASE + 0x200000UL)

@@ -17,6 +17,7 @@
 struct pt_ops {
   uint64_t access_offset;         // table pointer = physical address + access_offset
   uint64_t (*alloc_table)(void);  // physical address of a zeroed table, or PT_NO_TABLE
+  unsigned root_entries;          // of the level-0 table: 0 for PT_ENTRIES (a full page)
 };
 
 // Maps [va, va + size) to pa with attrs, with the largest blocks alignment allows.

@@ -90,7 +90,7 @@
 #define TTBR_ASID_SHIFT 48
 #define TLBI_ASID_SHIFT 48
 #define TLBI_VA_MASK ((1ULL << 44) - 1)  // a TLBI operand's VA[55:12] field
-#define TCR_EL1_BASE (TCR_T0SZ(16) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | \
+#define TCR_EL1_BASE (TCR_T0SZ(64 - 42) |  /* USER_VA_BITS (arch/memory_map.h) */ TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | \
                       TCR_TG0_4K | TCR_T1SZ(16) | TCR_IRGN1_WBWA | TCR_ORGN1_WBWA |    \
                       TCR_SH1_INNER | TCR_TG1_4K)
 
