@@ -13,7 +13,7 @@ uint64_t asid_mask;   // asid_pair_bit - 1
 uint16_t asid_pair_bit;
 static unsigned ncpus;
 
-// generation << bits, never 0 after init; changes only under lock.
+// generation << (bits - 1), never 0 after init; changes only under lock.
 uint64_t asid_generation;
 struct asid_cpu asid_percpu[MAX_CPUS];
 // Written under lock, read by every CPU's batched path: what each CPU was running at
@@ -33,7 +33,7 @@ static uint64_t reserved_filter;
 // under the lock, handed out one per fresh ASID without it (I6).
 struct asid_batch {
   uint64_t free;  // bit i: number base + i is this CPU's to hand out
-  uint64_t gen;   // the generation they were carved in (generation << bits)
+  uint64_t gen;   // the generation they were carved in (generation << (bits - 1))
   uint64_t base;  // a multiple of 64
 } __attribute__((aligned(64)));
 static struct asid_batch batches[MAX_CPUS];

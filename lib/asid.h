@@ -15,7 +15,7 @@
 
 #define ASID_MAX_BITS 16
 
-// Embedded in each address space. asid_gen = generation << bits | asid; 0 = never
+// Embedded in each address space. asid_gen = generation << (bits - 1) | asid; 0 = never
 // given an ASID (then no TLB can hold an entry tagged for it).
 struct asid_state {
   uint64_t asid_gen;  // accessed only with __atomic builtins
@@ -45,7 +45,7 @@ extern unsigned asid_width;        // bits per ASID (TTBR0's)
 extern uint64_t asid_mask;         // asid_pair_bit - 1: the numbers handed out
 // 1 << (asid_width - 1): n | asid_pair_bit is the pair of number n (docs/asid.md, "Pairs").
 extern uint16_t asid_pair_bit;
-extern uint64_t asid_generation;   // generation << bits, never 0 after init; under the lock
+extern uint64_t asid_generation;   // generation << (bits - 1), never 0 after init; under the lock
 // Per CPU, in a cache line of its own (the fast path touches only it and the read-mostly
 // values above): the asid_gen this CPU switched to in this generation, or 0 after a
 // rollover took it into the reserved set (I2). Written by its CPU (fast path: CAS) and
@@ -88,7 +88,8 @@ static inline bool asid_switch_claim(unsigned cpu, uint64_t a, uint64_t old_acti
 
 // Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
 // root table (a number below asid_pair_bit; its pair may be written instead, until the
-// next switch, without asking again). Preemption and interrupts must be off from here until TTBR0 is written.
+// next switch, without asking again). Preemption and interrupts must be off from here
+// until TTBR0 is written.
 // The fast path above; otherwise asid_switch_slow: the batch, or the spinlock; then it
 // may call asid_arch_flush_local_tlb() (a flush left pending by a rollover), always
 // before it returns.
