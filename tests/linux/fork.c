@@ -124,23 +124,25 @@ static void read_only_private_mappings(void) {
 }
 
 // A writable private page made executable after the fork (its copy in the child is a
-// snapshot, which Janus makes executable only then) keeps its bytes. (Not run: Janus
-// does not let EL0 clean the data cache to the point of unification, SCTLR_EL1.UCI.)
+// snapshot, which Janus makes executable only then) keeps its bytes and runs them.
 static void executable_after_fork(void) {
   static const uint32_t ret42[] = {0x52800540, 0xd65f03c0};  // mov w0, #42; ret
   uint32_t *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   CHECK(code != MAP_FAILED);
   if (code == MAP_FAILED) return;
   memcpy(code, ret42, sizeof ret42);
+  __builtin___clear_cache((char *)code, (char *)(code + 2));
+  int (*fn)(void) = (int (*)(void))(uintptr_t)code;
   pid_t c = fork();
   if (c == 0) {
     if (mprotect(code, 4096, PROT_READ | PROT_EXEC) != 0) _exit(50);
-    _exit(code[0] == ret42[0] && code[1] == ret42[1] ? 0 : 51);
+    _exit(code[0] == ret42[0] && code[1] == ret42[1] && fn() == 42 ? 0 : 51);
   }
   CHECK(c > 0);
   CHECK_EQ(wait_status(c), 0);
   CHECK_EQ(mprotect(code, 4096, PROT_READ | PROT_EXEC), 0);  // the parent's own too
   CHECK_EQ(code[0], ret42[0]);
+  CHECK_EQ(fn(), 42);
   munmap(code, 4096);
 }
 

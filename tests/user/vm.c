@@ -358,10 +358,10 @@ static void probe_create(struct probe *p, bool shared) {
   zx_handle_close(vmo);
 }
 
-// Runs p once (x1 = addr) and returns its exit code; closes p.
-static int64_t probe_run(struct probe *p, uintptr_t addr, bool write) {
+// Runs p once with insn (its operand in x1 = addr) and returns its exit code; closes p.
+static int64_t probe_run_insn(struct probe *p, uintptr_t addr, uint32_t insn) {
   const uint32_t code[] = {
-      write ? 0xf9000021u : 0xf9400022u,                 // str x1, [x1] / ldr x2, [x1]
+      insn,
       0xd2800000u,                                       // movz x0, #0
       0xd2800010u | (uint32_t)SYSNUM_process_exit << 5,  // movz x16, #process_exit
       0xd4000001u,                                       // svc #0
@@ -381,6 +381,10 @@ static int64_t probe_run(struct probe *p, uintptr_t addr, bool write) {
   zx_handle_close(p->vmar);
   zx_handle_close(p->proc);
   return info.return_code;
+}
+
+static int64_t probe_run(struct probe *p, uintptr_t addr, bool write) {
+  return probe_run_insn(p, addr, write ? 0xf9000021u : 0xf9400022u);  // str x1, [x1] / ldr x2, [x1]
 }
 
 // Unmap of part of one mapping, from the left, the right and the middle: the rest
@@ -652,6 +656,34 @@ static void test_user_faults(bool shared) {
   zx_handle_close(vmo);
 }
 
+// Cache maintenance by VA from EL0 (SCTLR_EL1.UCI): each instruction runs without a trap
+// on a written page, on a page never touched (on hardware a translation fault that the
+// kernel must take as a read, by ESR's CM bit, and map) and on a read-only page. (QEMU
+// checks no access for them: that an unreadable address faults shows only on hardware.)
+static void test_user_cache_maintenance(void) {
+  static const uint32_t insns[] = {
+      0xd50b7b21u,  // dc cvau, x1
+      0xd50b7a21u,  // dc cvac, x1
+      0xd50b7e21u,  // dc civac, x1
+      0xd50b7521u,  // ic ivau, x1
+  };
+  zx_handle_t vmo;
+  EXPECT_EQ(zx_vmo_create(3 * PAGE, 0, &vmo), ZX_OK);
+  uint32_t word = 0x900;
+  EXPECT_EQ(zx_vmo_write(vmo, &word, 0, 4), ZX_OK);
+  EXPECT_EQ(zx_vmo_write(vmo, &word, 2 * PAGE, 4), ZX_OK);
+  for (unsigned i = 0; i < sizeof insns / sizeof insns[0]; i++)
+    for (unsigned page = 0; page < 3; page++) {  // written, never touched, read-only
+      struct probe p;
+      uintptr_t data = 0;
+      probe_create(&p, false);
+      EXPECT_EQ(zx_vmar_map(p.vmar, RW, 0, vmo, 0, 3 * PAGE, &data), ZX_OK);
+      EXPECT_EQ(zx_vmar_protect(p.vmar, R, data + 2 * PAGE, PAGE), ZX_OK);
+      EXPECT_EQ(probe_run_insn(&p, data + page * PAGE + 64, insns[i]), 0);
+    }
+  zx_handle_close(vmo);
+}
+
 // Long runs: 254 of 256 touched pages unmapped at once (the batched, whole-ASID
 // flush), a 64-page protect both ways, and a VMAR destroyed with 64 touched pages.
 static void test_long_runs(zx_handle_t root) {
@@ -784,6 +816,7 @@ int main(void) {
     test_long_runs(root);
     test_overwrite_and_shrink(root);
     test_top_of_user_space(root);
+    test_user_cache_maintenance();
   }
   printf("vm: %d failures\n", failures);
   return failures;

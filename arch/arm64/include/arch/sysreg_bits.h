@@ -21,10 +21,15 @@
 #define SCTLR_UCT BIT(15)   // EL0 may read CTR_EL0
 #define SCTLR_NTWI BIT(16)  // EL0 WFI not trapped
 #define SCTLR_NTWE BIT(18)  // EL0 WFE not trapped
+// EL0 may clean and invalidate by VA (DC CVAU/CVAC/CIVAC, IC IVAU), as on Linux: code a
+// program writes (a JIT, libffi's closures, __builtin___clear_cache) is its own to make
+// visible to fetches. The access is checked as a read of the address (an unreadable one
+// faults; user_entry.c treats the fault's CM bit as a read), and DC IVAC stays EL1-only.
+#define SCTLR_UCI BIT(26)
 #define SCTLR_RES1 (BIT(11) | BIT(20) | BIT(22) | BIT(23) | BIT(28) | BIT(29))
 #define SCTLR_EL1_BOOT SCTLR_RES1
 #define SCTLR_EL1_KERNEL (SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | \
-                          SCTLR_DZE | SCTLR_UCT | SCTLR_NTWI | SCTLR_NTWE)
+                          SCTLR_DZE | SCTLR_UCT | SCTLR_NTWI | SCTLR_NTWE | SCTLR_UCI)
 
 // HCR_EL2, CNTHCTL_EL2, CPTR_EL2, SPSR: leaving EL2 for EL1
 #define HCR_EL2_RW BIT(31)              // EL1 is AArch64
