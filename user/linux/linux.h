@@ -78,6 +78,7 @@ struct lx_mm {
   struct lx_vma *vmas;
   uintptr_t brk_start, brk, brk_mapped;
   zx_handle_t brk_vmo;
+  struct lx_vma *found;  // lx_mm_find's last answer, tried first (forgotten when freed)
 };
 int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint32_t flags,
               zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out);
@@ -85,7 +86,7 @@ int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len);
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
 void lx_mm_clear(struct lx_mm *mm);   // every mapping gone (exec)
 void lx_mm_forget(struct lx_mm *mm);  // the list only (exit: the sibling's end unmaps)
-const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr);  // or NULL
+const struct lx_vma *lx_mm_find(struct lx_mm *mm, uintptr_t addr);  // or NULL
 int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src);  // fork (copy-on-write, or shared read-only)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
@@ -296,6 +297,9 @@ typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
 bool lx_dispatch_fast(struct lx_thread *t);
 // fastcall.c: sched_yield (LX_FAST_YIELD), the same way: the yield, then as above.
 bool lx_dispatch_yield(struct lx_thread *t);
+// futex.c: futex (LX_FAST_FUTEX) the same way when it can: 1, re-enter at once; 0, done,
+// but a signal or an exit waits; 2, not done (lx_dispatch runs it).
+int lx_dispatch_futex(struct lx_thread *t);
 // After the vector saved t's FP/SIMD registers: the system call or the fault (none if
 // fast_done: lx_dispatch_fast ran it), then signals and re-entry.
 void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
