@@ -7,8 +7,8 @@
 // address each maps it at. Waiters sleep on their thread's own word (sync.c), which
 // also lets signals interrupt them.
 //
-// The common calls (FUTEX_WAIT and FUTEX_WAKE, with or without a bitset, no timeout, the
-// word in a readable mapping) are answered before the vector saves any FP/SIMD register
+// The common calls (FUTEX_WAKE, and FUTEX_WAIT without a timeout, with or without a
+// bitset) are answered before the vector saves any FP/SIMD register
 // (lx_dispatch_futex, called from entry.S as fastcall.c's calls are): so this file, and
 // everything it calls on that way (sync.c, lx_mm_find, fastcall.c's handshake), is
 // compiled without FP/SIMD registers. The word is read straight from the Linux memory,
@@ -50,18 +50,12 @@ static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct f
   return 0;
 }
 
-// The word, loaded in place when a mapping that reads covers it (mm.c's perms_of: any
-// of the three protections reads); otherwise through the kernel's copy (unless fast:
-// the copy is not general-regs-only code), which also ignores protections.
-enum { WORD_OK, WORD_FAULT, WORD_SLOW };
-static int read_word(struct lx_thread *t, uintptr_t addr, bool fast, uint32_t *value) {
-  const struct lx_vma *v = lx_mm_find(&t->proc->mm, addr);
-  if (v && (v->prot & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))) {
-    *value = __atomic_load_n((const uint32_t *)addr, __ATOMIC_RELAXED);
-    return WORD_OK;
-  }
-  if (fast) return WORD_SLOW;
-  return lx_copy_in(t, value, addr, 4) == 0 ? WORD_OK : WORD_FAULT;
+// The word, loaded in place when a mapping that reads covers it. Otherwise -EFAULT, as
+// Linux's get_user on a PROT_NONE or unmapped word.
+static int read_word(struct lx_thread *t, uintptr_t addr, uint32_t *value) {
+  if (!lx_mm_allows(&t->proc->mm, addr, 4, LX_PROT_READABLE)) return -LX_EFAULT;
+  *value = __atomic_load_n((const uint32_t *)addr, __ATOMIC_RELAXED);
+  return 0;
 }
 
 static bool same_key(const struct futex_key *a, const struct futex_key *b) {
@@ -92,15 +86,11 @@ int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n) {
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
-// FUTEX_SLOW: fast, and the word needs the kernel's copy (nothing was done).
-#define FUTEX_SLOW ((long)0x7fffffff00000002)
 static long futex_wait(struct lx_thread *t, const struct futex_key *k, uintptr_t addr,
-                       uint32_t expected, zx_time_t deadline, uint32_t bitset, bool fast) {
+                       uint32_t expected, zx_time_t deadline, uint32_t bitset) {
   if (bitset == 0) return -LX_EINVAL;
   uint32_t value;
-  int read = read_word(t, addr, fast, &value);
-  if (read == WORD_SLOW) return FUTEX_SLOW;
-  if (read == WORD_FAULT) return -LX_EFAULT;
+  if (read_word(t, addr, &value) != 0) return -LX_EFAULT;
   if (value != expected) return -LX_EAGAIN;
   struct futex_waiter w = {.thread = t, .key = *k, .bitset = bitset, .woken = false};
   w.next = waiters;
@@ -117,9 +107,8 @@ static long futex_wait(struct lx_thread *t, const struct futex_key *k, uintptr_t
   return err;
 }
 
-// The operations without a timeout or a second word (what lx_dispatch_futex answers):
-// the result, or FUTEX_SLOW.
-static long futex_simple(struct lx_thread *t, const uint64_t *a, int op, bool fast) {
+// The operations without a timeout or a second word (what lx_dispatch_futex answers).
+static long futex_simple(struct lx_thread *t, const uint64_t *a, int op) {
   struct futex_key k;
   int err = key_of(t, a[0], a[1] & LX_FUTEX_PRIVATE_FLAG, &k);
   if (err) return err;
@@ -127,9 +116,9 @@ static long futex_simple(struct lx_thread *t, const uint64_t *a, int op, bool fa
   int n = (int)(val > 0x7fffffff ? 0x7fffffff : val);
   switch (op) {
     case LX_FUTEX_WAIT:
-      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, ~0u, fast);
+      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, ~0u);
     case LX_FUTEX_WAIT_BITSET:
-      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, (uint32_t)a[5], fast);
+      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, (uint32_t)a[5]);
     case LX_FUTEX_WAKE:
       return wake(&k, n, ~0u);
     default:  // LX_FUTEX_WAKE_BITSET
@@ -145,8 +134,8 @@ static inline bool simple(int op, uint64_t timeout) {
 
 // The vector's way for futex (entry.S), before the FP/SIMD save: 1, t re-enters Linux
 // code at once; 0, done, but a signal or an exit waits (lx_dispatch with fast_done);
-// 2, not done: the call takes lx_dispatch's whole way (a timeout, a requeue, a word
-// only the kernel's copy reads).
+// 2, not done: the call takes lx_dispatch's whole way (a timeout, a requeue, an
+// unknown operation).
 int lx_dispatch_futex(struct lx_thread *t) {
   zx_restricted_state_t *r = t->regs;
   int op = (int)r->x[1] & ~(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME);
@@ -154,12 +143,12 @@ int lx_dispatch_futex(struct lx_thread *t) {
   // As lx_dispatch: asleep, the thread is woken, not kicked (lx_thread_wake).
   __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
   lx_lock();
-  long ret = futex_simple(t, r->x, op, true);
+  long ret = futex_simple(t, r->x, op);
   lx_unlock();
-  if (ret == FUTEX_SLOW) return 2;
   t->orig_x0 = r->x[0];
   r->x[0] = (uint64_t)ret;
-  t->interrupted = false;
+  // Linux's untimed wait is -ERESTARTSYS: after a handler with SA_RESTART it waits again.
+  t->interrupted = ret == -LX_EINTR && (op == LX_FUTEX_WAIT || op == LX_FUTEX_WAIT_BITSET);
   return lx_may_reenter_unlocked(t);
 }
 
@@ -179,22 +168,21 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
   if (op != LX_FUTEX_WAIT && op != LX_FUTEX_WAIT_BITSET && op != LX_FUTEX_WAKE &&
       op != LX_FUTEX_WAKE_BITSET && op != LX_FUTEX_REQUEUE && op != LX_FUTEX_CMP_REQUEUE)
     return -LX_ENOSYS;
-  if (simple(op, a[3])) return futex_simple(t, a, op, false);
+  if (simple(op, a[3])) return futex_simple(t, a, op);
   bool private_op = a[1] & LX_FUTEX_PRIVATE_FLAG;
   struct futex_key k, to;
   int err = key_of(t, addr, private_op, &k);
   if (err) return err;
   switch (op) {
     case LX_FUTEX_WAIT:
-      return futex_wait(t, &k, addr, val, deadline, ~0u, false);
+      return futex_wait(t, &k, addr, val, deadline, ~0u);
     case LX_FUTEX_WAIT_BITSET:
-      return futex_wait(t, &k, addr, val, deadline, (uint32_t)a[5], false);
+      return futex_wait(t, &k, addr, val, deadline, (uint32_t)a[5]);
     default: {  // LX_FUTEX_REQUEUE, LX_FUTEX_CMP_REQUEUE
       if ((err = key_of(t, a[4], private_op, &to)) != 0) return err;
       if (op == LX_FUTEX_CMP_REQUEUE) {
         uint32_t value;
-        int read = read_word(t, addr, false, &value);
-        if (read != WORD_OK) return -LX_EFAULT;
+        if (read_word(t, addr, &value) != 0) return -LX_EFAULT;
         if (value != (uint32_t)a[5]) return -LX_EAGAIN;
       }
       int woken = wake(&k, (int)val, ~0u);

@@ -99,6 +99,23 @@ int lx_copy_out(struct lx_thread *t, uintptr_t dst, const void *src, size_t len)
 // or -LX_ENAMETOOLONG.
 long lx_copy_string(struct lx_thread *t, char *dst, uintptr_t src, size_t max);
 bool lx_user_range(uintptr_t addr, size_t len);
+// The same with lx_lock held, which keeps the mappings as they are: in place (the Linux
+// memory is mapped in normal mode too) when mappings that allow it cover the range,
+// through the kernel otherwise.
+int lx_copy_in_locked(struct lx_thread *t, void *dst, uintptr_t src, size_t len);
+int lx_copy_out_locked(struct lx_thread *t, uintptr_t dst, const void *src, size_t len);
+// Lock held: mappings with one of the protections in prot cover [addr, addr + len)
+// (len > 0). A load (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC: each reads, mm.c's
+// perms_of) or store (LX_PROT_WRITE) there cannot fault. Inline for futex.c.
+static inline bool lx_mm_allows(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
+  for (uintptr_t end = addr + len; addr < end;) {
+    const struct lx_vma *v = lx_mm_find(mm, addr);
+    if (!v || !(v->prot & prot)) return false;
+    addr = v->end;
+  }
+  return true;
+}
+#define LX_PROT_READABLE (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)
 
 // --- files (vfs.c, file.c, pipe.c, console.c) --------------------------------------
 enum lx_dev {
