@@ -129,11 +129,11 @@ static void fp_survives_wait(void) {
       "stp q28, q29, [%[out], #448]\n stp q30, q31, [%[out], #480]\n"
       "mrs %[fpcr_out], fpcr\n mrs %[fpsr_out], fpsr\n msr fpcr, xzr\n msr fpsr, xzr\n"
       : "+r"(x0), [fpcr_out] "=&r"(fpcr_out), [fpsr_out] "=&r"(fpsr_out)
-      : "r"(x1), "r"(x2), "r"(x3), "r"(x8), [in] "r"(in), [out] "r"(out),
-        [fpcr_in] "r"(fpcr_in), [fpsr_in] "r"(fpsr_in)
-      : "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
-        "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23",
-        "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+      : "r"(x1), "r"(x2), "r"(x3),
+        "r"(x8), [in] "r"(in), [out] "r"(out), [fpcr_in] "r"(fpcr_in), [fpsr_in] "r"(fpsr_in)
+      : "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",
+        "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25",
+        "v26", "v27", "v28", "v29", "v30", "v31");
   fp_done = 1;
   // 0: woken; -EAGAIN: the waker was first (then nothing slept: run again below).
   CHECK(x0 == 0 || x0 == -EAGAIN);

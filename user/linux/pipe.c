@@ -90,7 +90,8 @@ long lx_pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t
     size_t tail = (p->head + p->count) % PIPE_SIZE;
     size_t n = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
     if (n > len - done) n = len - done;
-    if (lx_copy_in_locked(t, p->buf + tail, buf + done, n) != 0) return done ? (long)done : -LX_EFAULT;
+    if (lx_copy_in_locked(t, p->buf + tail, buf + done, n) != 0)
+      return done ? (long)done : -LX_EFAULT;
     p->count += n;
     done += n;
     lx_wake_all(&p->readq);

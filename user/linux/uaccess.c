@@ -36,7 +36,8 @@ int lx_copy_out(struct lx_thread *t, uintptr_t dst, const void *src, size_t len)
 }
 
 int lx_copy_in_locked(struct lx_thread *t, void *dst, uintptr_t src, size_t len) {
-  if (len == 0 || !lx_user_range(src, len) || !lx_mm_allows(&t->proc->mm, src, len, LX_PROT_READABLE))
+  if (len == 0 || !lx_user_range(src, len) ||
+      !lx_mm_allows(&t->proc->mm, src, len, LX_PROT_READABLE))
     return lx_copy_in(t, dst, src, len);
   memcpy(dst, (const void *)src, len);
   return 0;
