@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Where the instructions of a timed loop go, per function (docs/benchmarks.md, "Tracing a path"):
-# reads a QEMU log of -d exec,nochain,in_asm, weighs every executed block by its instruction count,
+# Where the instructions of a timed loop go, per function (docs/benchmarks.md, "The futex and
+# pipe round trips, traced"): reads a QEMU log of -d exec,nochain,in_asm, weighs every executed block by its instruction count,
 # names it by the symbols of the given ELFs and prints the totals per operation between two
 # executions of blocks whose disassembly matches --between (by default the program's counter
 # reads, cntvct_el0: the benchmark's own timed window), counting only blocks of the last --elf

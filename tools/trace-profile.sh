@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Traces one run of a static Linux program under Janus's personality (QEMU -d exec,nochain,in_asm,
 # icount as make bench-linux) and prints where its timed window's instructions go per function
-# (tools/trace-profile.py; docs/benchmarks.md, "Tracing a path").
+# (tools/trace-profile.py; docs/benchmarks.md, "The futex and pipe round trips, traced").
 #
 # trace-profile.sh [--program FILE] [--args 'ARGS'] [--ops N] [--keep] [-- trace-profile.py options]
 #   defaults: the bench-linux program, --args '-n 200 -p futex-rt-2proc', --ops 200 (the timed
