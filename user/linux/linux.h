@@ -255,6 +255,7 @@ struct lx_thread {
   uint64_t saved_sigmask;  // rt_sigsuspend's: back after its handler's frame is built
   bool restore_sigmask;
   struct lx_thread *zombie_next;
+  struct lx_file *put_file;  // a reference lx_return_to_linux drops (pipe.c's fast way)
 };
 extern struct lx_process *lx_init_process;
 struct lx_process *lx_process_find(int pid);
@@ -317,6 +318,8 @@ bool lx_dispatch_yield(struct lx_thread *t);
 // futex.c: futex (LX_FAST_FUTEX) the same way when it can: 1, re-enter at once; 0, done,
 // but a signal or an exit waits; 2, not done (lx_dispatch runs it).
 int lx_dispatch_futex(struct lx_thread *t);
+// pipe.c: read and write of a pipe, the same way.
+int lx_dispatch_pipe(struct lx_thread *t);
 // After the vector saved t's FP/SIMD registers: the system call or the fault (none if
 // fast_done: lx_dispatch_fast ran it), then signals and re-entry.
 void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
