@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 # Where the instructions of a timed loop go, per function (docs/benchmarks.md, "The futex and
-# pipe round trips, traced"): reads a QEMU log of -d exec,nochain,in_asm, weighs every executed block by its instruction count,
-# names it by the symbols of the given ELFs and prints the totals per operation between two
-# executions of blocks whose disassembly matches --between (by default the program's counter
-# reads, cntvct_el0: the benchmark's own timed window), counting only blocks of the last --elf
-# (the program: the kernel reads the counter too).
+# pipe round trips, traced"): reads a QEMU log of -d exec,nochain,in_asm, weighs every executed
+# block by its instruction count, names it by the symbols of the given ELFs and prints the
+# totals per operation between two executions of blocks whose disassembly matches --between (by
+# default the program's counter reads, cntvct_el0: the benchmark's own timed window), counting
+# only blocks of the last --elf (the program: the kernel reads the counter too).
 #
 # trace-profile.py --elf FILE[@OFFSET]... [--between REGEX] [--ops N] [--top N] QEMU_LOG
 #   OFFSET: added to the ELF's symbol addresses (the kernel: where it runs, not where linked).
 #   --ops: operations in the window (the printed figures are per operation).
 #   --group LABEL=REGEX: also sum the functions whose "image:function" matches REGEX under LABEL
 #   (the first that matches; repeatable).
+#   --blocks FUNCTION: also the blocks executed in FUNCTION, by address, per operation.
 import argparse
 import bisect
 import collections
@@ -65,6 +66,7 @@ def main():
     ap.add_argument("--ops", type=int, default=1)
     ap.add_argument("--top", type=int, default=60)
     ap.add_argument("--group", action="append", default=[])
+    ap.add_argument("--blocks", default=None)
     ap.add_argument("log")
     args = ap.parse_args()
     sym = Symbolizer(args.elf)
@@ -75,6 +77,7 @@ def main():
     size = {}  # block pc -> instructions of its latest translation
     marks = set()  # block pcs whose latest translation matches --between
     per_fn = collections.Counter()
+    per_block = collections.Counter()
     blocks = 0
     state = 0  # 0 before the window, 1 in it, 2 after
     cur_pc, cur_n, cur_mark = None, 0, False
@@ -117,7 +120,10 @@ def main():
                     print("trace-profile: block 0x%x executed before its translation" % pc,
                           file=sys.stderr)
                     continue
-                per_fn[sym.name(pc)] += n
+                name = sym.name(pc)
+                per_fn[name] += n
+                if name[1] == args.blocks:
+                    per_block[pc, n] += 1
                 blocks += 1
     if state < 2:
         sys.exit("trace-profile: the log has %s of the two --between blocks" %
@@ -141,6 +147,10 @@ def main():
         print("\nper group, per operation:")
         for label, n in groups.most_common():
             print("  %10.1f  %s" % (n / ops, label))
+    if args.blocks:
+        print("\nblocks of %s: address, instructions, executions per operation:" % args.blocks)
+        for (pc, n), times in sorted(per_block.items()):
+            print("  0x%x  %3d  %6.2f" % (pc, n, times / ops))
     print("\nper function, per operation:")
     for (image, fn), n in per_fn.most_common(args.top):
         print("  %10.1f  %s:%s" % (n / ops, image, fn))
