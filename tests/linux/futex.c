@@ -77,8 +77,8 @@ static void interrupted_wait(int flags) {
   CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-// FP/SIMD: the waiter loads q0-q31, FPCR's rounding mode and FPSR's flags, then waits
-// (svc in the same asm, so nothing in between touches them) and stores them afterwards.
+// FP/SIMD: the waiter's registers across its sleep (svc_keeping_fp), while the waker
+// uses its own.
 static volatile uint32_t fp_word;
 static volatile int fp_ready, fp_done;
 
@@ -101,46 +101,18 @@ static void *fp_waker(void *arg) {
 static void fp_survives_wait(void) {
   uint64_t in[64], out[64];
   for (int i = 0; i < 64; i++) in[i] = 0x0123456789abcdefull * (uint64_t)(i + 1);
-  uint64_t fpcr_in = 3ull << 22, fpsr_in = 0x1f, fpcr_out = 0, fpsr_out = 0;  // RZ; the flags
+  uint64_t fp[4] = {3ull << 22, 0x1f};  // FPCR: round towards zero; FPSR: the flags
   pthread_t th;
   CHECK_EQ(pthread_create(&th, NULL, fp_waker, NULL), 0);
   fp_ready = 1;
-  register long x0 __asm__("x0") = (long)&fp_word;
-  register long x1 __asm__("x1") = FUTEX_WAIT_PRIVATE;
-  register long x2 __asm__("x2") = 0;
-  register long x3 __asm__("x3") = 0;
-  register long x8 __asm__("x8") = SYS_futex;
-  __asm__ volatile(
-      "ldp q0, q1, [%[in], #0]\n ldp q2, q3, [%[in], #32]\n ldp q4, q5, [%[in], #64]\n"
-      "ldp q6, q7, [%[in], #96]\n ldp q8, q9, [%[in], #128]\n ldp q10, q11, [%[in], #160]\n"
-      "ldp q12, q13, [%[in], #192]\n ldp q14, q15, [%[in], #224]\n"
-      "ldp q16, q17, [%[in], #256]\n ldp q18, q19, [%[in], #288]\n"
-      "ldp q20, q21, [%[in], #320]\n ldp q22, q23, [%[in], #352]\n"
-      "ldp q24, q25, [%[in], #384]\n ldp q26, q27, [%[in], #416]\n"
-      "ldp q28, q29, [%[in], #448]\n ldp q30, q31, [%[in], #480]\n"
-      "msr fpcr, %[fpcr_in]\n msr fpsr, %[fpsr_in]\n"
-      "svc #0\n"
-      "stp q0, q1, [%[out], #0]\n stp q2, q3, [%[out], #32]\n stp q4, q5, [%[out], #64]\n"
-      "stp q6, q7, [%[out], #96]\n stp q8, q9, [%[out], #128]\n stp q10, q11, [%[out], #160]\n"
-      "stp q12, q13, [%[out], #192]\n stp q14, q15, [%[out], #224]\n"
-      "stp q16, q17, [%[out], #256]\n stp q18, q19, [%[out], #288]\n"
-      "stp q20, q21, [%[out], #320]\n stp q22, q23, [%[out], #352]\n"
-      "stp q24, q25, [%[out], #384]\n stp q26, q27, [%[out], #416]\n"
-      "stp q28, q29, [%[out], #448]\n stp q30, q31, [%[out], #480]\n"
-      "mrs %[fpcr_out], fpcr\n mrs %[fpsr_out], fpsr\n msr fpcr, xzr\n msr fpsr, xzr\n"
-      : "+r"(x0), [fpcr_out] "=&r"(fpcr_out), [fpsr_out] "=&r"(fpsr_out)
-      : "r"(x1), "r"(x2), "r"(x3),
-        "r"(x8), [in] "r"(in), [out] "r"(out), [fpcr_in] "r"(fpcr_in), [fpsr_in] "r"(fpsr_in)
-      : "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",
-        "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25",
-        "v26", "v27", "v28", "v29", "v30", "v31");
+  long r = svc_keeping_fp(SYS_futex, (long)&fp_word, FUTEX_WAIT_PRIVATE, 0, 0, in, out, fp);
   fp_done = 1;
   // 0: woken; -EAGAIN: the waker was first (then nothing slept: run again below).
-  CHECK(x0 == 0 || x0 == -EAGAIN);
+  CHECK(r == 0 || r == -EAGAIN);
   CHECK_EQ(pthread_join(th, NULL), 0);
   CHECK_EQ(memcmp(in, out, sizeof in), 0);
-  CHECK_EQ(fpcr_out, fpcr_in);
-  CHECK_EQ(fpsr_out, fpsr_in);
+  CHECK_EQ(fp[2], fp[0]);
+  CHECK_EQ(fp[3], fp[1]);
 }
 
 int main(void) {
