@@ -35,8 +35,8 @@
   ret
 .endm
 
-// 16 bytes a turn while they last, then 8, then bytes: any alignment (SCTLR_EL1.A is
-// clear and both sides are normal memory). A fault midway fails the whole copy, as a
+// 16 bytes a turn while they last, then 8, then 4, then bytes: any alignment (SCTLR_EL1.A
+// is clear and both sides are normal memory). A fault midway fails the whole copy, as a
 // byte loop's would.
 FUNCTION arch_copy_from_user
   CHECK_USER_RANGE x1
@@ -52,7 +52,11 @@ FUNCTION arch_copy_from_user
   ldtr x6, [x1]
   add x1, x1, #8
   str x6, [x0], #8
-4:ands x2, x2, #7
+4:tbz x2, #2, 6f                        // a 4-byte word (a futex's) in one turn
+  ldtr w6, [x1]
+  add x1, x1, #4
+  str w6, [x0], #4
+6:ands x2, x2, #3
   b.eq 2f
 5:ldtrb w6, [x1]
   add x1, x1, #1
@@ -76,7 +80,11 @@ FUNCTION arch_copy_to_user
   ldr x6, [x1], #8
   sttr x6, [x0]
   add x0, x0, #8
-4:ands x2, x2, #7
+4:tbz x2, #2, 6f
+  ldr w6, [x1], #4
+  sttr w6, [x0]
+  add x0, x0, #4
+6:ands x2, x2, #3
   b.eq 2f
 5:ldrb w6, [x1], #1
   sttrb w6, [x0]

@@ -6,7 +6,7 @@ failed=0
 pass() { echo "PASS linux/$1"; }
 fail() { echo "FAIL linux/$1"; failed=1; }
 
-for t in stdio malloc threads concurrent fork exec pipe signals files mmap time errors segv forkbomb futex_shared ids jit; do
+for t in stdio malloc threads concurrent fork exec pipe signals files mmap time errors segv forkbomb futex_shared futex pipe_small ids jit; do
   if /tests/$t > /tmp/out.$t 2>&1; then pass "$t"; else fail "$t (exit $?)"; sed 's/^/  /' /tmp/out.$t; fi
 done
 # make bench-linux's program, briefly (3 operations a path): every path runs and checks

@@ -1,6 +1,6 @@
 // The kernel's copies to and from user memory (arch/arm64/user_copy.S: 16 bytes a
-// turn, then 8, then bytes) at every length and alignment around those steps, through
-// zx_vmo_write (from user memory) and zx_vmo_read (to it); a copy that runs one byte
+// turn, then 8, then 4, then bytes) at every length and alignment around those steps,
+// through zx_vmo_write (from user memory) and zx_vmo_read (to it); a copy that runs one byte
 // past the end of a mapping fails whole with ZX_ERR_INVALID_ARGS.
 #include <string.h>
 #include <zircon/syscalls.h>

@@ -2,8 +2,9 @@
 // personality"). A Linux thread's FP/SIMD registers are the Janus thread's own, which
 // the personality's C code (newlib's string routines) also uses: so they are saved
 // on every exit before any such C runs and restored just before the entry after it.
-// The calls of fastcall.c run before, in code without FP/SIMD registers, and re-enter
-// with the registers untouched.
+// The calls of fastcall.c, futex.c's lx_dispatch_futex and pipe.c's lx_dispatch_pipe
+// run before, in code without FP/SIMD registers, and re-enter with the registers
+// untouched.
 // struct lx_thread starts with fp[66] (q0-q31, fpsr, fpcr), then stack_top, then regs
 // (user/linux/linux.h; thread.c checks the offsets).
 #include "fastcall.h"
@@ -60,10 +61,26 @@ lx_vector:
   sub x9, x9, #LX_FAST_FIRST
   cmp x9, #LX_FAST_LAST - LX_FAST_FIRST
   b.ls 4f
+  cmn x9, #LX_FAST_FIRST - LX_FAST_FUTEX
+  b.eq 6f
+  add x10, x9, #LX_FAST_FIRST - LX_FAST_READ
+  cmp x10, #1              // read or write
+  b.ls 7f
   cmn x9, #LX_FAST_FIRST - LX_FAST_YIELD
   b.ne 1f
   bl lx_dispatch_yield     // as lx_dispatch_fast
   b 5f
+6:
+  bl lx_dispatch_futex     // as lx_dispatch_fast, or 2: lx_dispatch runs the call
+  b 8f
+7:
+  bl lx_dispatch_pipe      // the same
+8:
+  cmp w0, #2
+  b.ne 5f
+  mov x0, x19
+  mov x1, #0               // the reason: a system call
+  b 1f
 4:
   bl lx_dispatch_fast      // general-regs-only: the FP/SIMD registers stay as they are
 5:

@@ -17,7 +17,9 @@ _Static_assert(LX_NR_getpid == LX_FAST_FIRST && LX_NR_getppid == LX_FAST_FIRST +
                    LX_NR_getgid == LX_FAST_FIRST + 4 && LX_NR_getegid == LX_FAST_FIRST + 5 &&
                    LX_NR_gettid == LX_FAST_FIRST + 6 && LX_FAST_LAST == LX_FAST_FIRST + 6,
                "fastcall.h: getpid .. gettid");
-_Static_assert(LX_FAST_YIELD < LX_FAST_FIRST, "entry.S: the one number below the range");
+_Static_assert(LX_FAST_YIELD < LX_FAST_FIRST && LX_FAST_FUTEX < LX_FAST_FIRST &&
+                   LX_FAST_READ + 1 < LX_FAST_FIRST && LX_NR_write == LX_FAST_READ + 1,
+               "entry.S: the numbers below the range");
 _Static_assert(ZX_RESTRICTED_REASON_SYSCALL == 0, "entry.S: cbnz on the reason");
 
 // nr is in fastcall.h's range. Inline, so the dispatch below is a leaf with no frame.

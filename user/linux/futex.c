@@ -6,6 +6,16 @@
 // (the mapping's VMO, offset), so processes that share the page meet on it whatever
 // address each maps it at. Waiters sleep on their thread's own word (sync.c), which
 // also lets signals interrupt them.
+//
+// The common calls (FUTEX_WAKE, and FUTEX_WAIT without a timeout, with or without a
+// bitset) are answered before the vector saves any FP/SIMD register
+// (lx_dispatch_futex, called from entry.S as fastcall.c's calls are): so this file, and
+// everything it calls on that way (sync.c, lx_mm_find, fastcall.c's handshake), is
+// compiled without FP/SIMD registers. The word is read straight from the Linux memory,
+// which is mapped in normal mode too: under the lock, a mapping the list says is readable
+// is there and backed by its own VMO of its size (mm.c), so the load cannot fault.
+#pragma GCC target("general-regs-only")
+
 #include "linux.h"
 
 struct futex_key {
@@ -37,6 +47,14 @@ static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct f
     }
   }
   *k = (struct futex_key){false, (uintptr_t)t->proc, addr};
+  return 0;
+}
+
+// The word, loaded in place when a mapping that reads covers it. Otherwise -EFAULT, as
+// Linux's get_user on a PROT_NONE or unmapped word.
+static int read_word(struct lx_thread *t, uintptr_t addr, uint32_t *value) {
+  if (!lx_mm_allows(&t->proc->mm, addr, 4, LX_PROT_READABLE)) return -LX_EFAULT;
+  *value = __atomic_load_n((const uint32_t *)addr, __ATOMIC_RELAXED);
   return 0;
 }
 
@@ -72,7 +90,7 @@ static long futex_wait(struct lx_thread *t, const struct futex_key *k, uintptr_t
                        uint32_t expected, zx_time_t deadline, uint32_t bitset) {
   if (bitset == 0) return -LX_EINVAL;
   uint32_t value;
-  if (lx_copy_in(t, &value, addr, 4) != 0) return -LX_EFAULT;
+  if (read_word(t, addr, &value) != 0) return -LX_EFAULT;
   if (value != expected) return -LX_EAGAIN;
   struct futex_waiter w = {.thread = t, .key = *k, .bitset = bitset, .woken = false};
   w.next = waiters;
@@ -87,6 +105,51 @@ static long futex_wait(struct lx_thread *t, const struct futex_key *k, uintptr_t
       }
   if (w.woken) return 0;
   return err;
+}
+
+// The operations without a timeout or a second word (what lx_dispatch_futex answers).
+static long futex_simple(struct lx_thread *t, const uint64_t *a, int op) {
+  struct futex_key k;
+  int err = key_of(t, a[0], a[1] & LX_FUTEX_PRIVATE_FLAG, &k);
+  if (err) return err;
+  uint32_t val = (uint32_t)a[2];
+  int n = (int)(val > 0x7fffffff ? 0x7fffffff : val);
+  switch (op) {
+    case LX_FUTEX_WAIT:
+      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, ~0u);
+    case LX_FUTEX_WAIT_BITSET:
+      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, (uint32_t)a[5]);
+    case LX_FUTEX_WAKE:
+      return wake(&k, n, ~0u);
+    default:  // LX_FUTEX_WAKE_BITSET
+      if ((uint32_t)a[5] == 0) return -LX_EINVAL;
+      return wake(&k, n, (uint32_t)a[5]);
+  }
+}
+
+static inline bool simple(int op, uint64_t timeout) {
+  return op == LX_FUTEX_WAKE || op == LX_FUTEX_WAKE_BITSET ||
+         ((op == LX_FUTEX_WAIT || op == LX_FUTEX_WAIT_BITSET) && !timeout);
+}
+
+// The vector's way for futex (entry.S), before the FP/SIMD save: 1, t re-enters Linux
+// code at once; 0, done, but a signal or an exit waits (lx_dispatch with fast_done);
+// 2, not done: the call takes lx_dispatch's whole way (a timeout, a requeue, an
+// unknown operation).
+int lx_dispatch_futex(struct lx_thread *t) {
+  zx_restricted_state_t *r = t->regs;
+  int op = (int)r->x[1] & ~(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME);
+  if (!simple(op, r->x[3])) return 2;
+  // As lx_dispatch: asleep, the thread is woken, not kicked (lx_thread_wake).
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
+  lx_lock();
+  long ret = futex_simple(t, r->x, op);
+  lx_unlock();
+  t->orig_x0 = r->x[0];
+  r->x[0] = (uint64_t)ret;
+  // Linux's untimed wait is -ERESTARTSYS: after a handler with SA_RESTART it waits again.
+  t->interrupted = ret == -LX_EINTR && (op == LX_FUTEX_WAIT || op == LX_FUTEX_WAIT_BITSET);
+  return lx_may_reenter_unlocked(t);
 }
 
 long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
@@ -105,26 +168,21 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
   if (op != LX_FUTEX_WAIT && op != LX_FUTEX_WAIT_BITSET && op != LX_FUTEX_WAKE &&
       op != LX_FUTEX_WAKE_BITSET && op != LX_FUTEX_REQUEUE && op != LX_FUTEX_CMP_REQUEUE)
     return -LX_ENOSYS;
+  if (simple(op, a[3])) return futex_simple(t, a, op);
   bool private_op = a[1] & LX_FUTEX_PRIVATE_FLAG;
   struct futex_key k, to;
   int err = key_of(t, addr, private_op, &k);
   if (err) return err;
-  int n = (int)(val > 0x7fffffff ? 0x7fffffff : val);
   switch (op) {
     case LX_FUTEX_WAIT:
       return futex_wait(t, &k, addr, val, deadline, ~0u);
     case LX_FUTEX_WAIT_BITSET:
       return futex_wait(t, &k, addr, val, deadline, (uint32_t)a[5]);
-    case LX_FUTEX_WAKE:
-      return wake(&k, n, ~0u);
-    case LX_FUTEX_WAKE_BITSET:
-      if ((uint32_t)a[5] == 0) return -LX_EINVAL;
-      return wake(&k, n, (uint32_t)a[5]);
     default: {  // LX_FUTEX_REQUEUE, LX_FUTEX_CMP_REQUEUE
       if ((err = key_of(t, a[4], private_op, &to)) != 0) return err;
       if (op == LX_FUTEX_CMP_REQUEUE) {
         uint32_t value;
-        if (lx_copy_in(t, &value, addr, 4) != 0) return -LX_EFAULT;
+        if (read_word(t, addr, &value) != 0) return -LX_EFAULT;
         if (value != (uint32_t)a[5]) return -LX_EAGAIN;
       }
       int woken = wake(&k, (int)val, ~0u);

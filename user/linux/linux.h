@@ -78,6 +78,7 @@ struct lx_mm {
   struct lx_vma *vmas;
   uintptr_t brk_start, brk, brk_mapped;
   zx_handle_t brk_vmo;
+  struct lx_vma *found;  // lx_mm_find's last answer, tried first (forgotten when freed)
 };
 int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint32_t flags,
               zx_handle_t vmo, uint64_t vmo_offset, bool fixed, uintptr_t *out);
@@ -85,7 +86,7 @@ int lx_mm_unmap(struct lx_mm *mm, uintptr_t addr, size_t len);
 int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
 void lx_mm_clear(struct lx_mm *mm);   // every mapping gone (exec)
 void lx_mm_forget(struct lx_mm *mm);  // the list only (exit: the sibling's end unmaps)
-const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr);  // or NULL
+const struct lx_vma *lx_mm_find(struct lx_mm *mm, uintptr_t addr);  // or NULL
 int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src);  // fork (copy-on-write, or shared read-only)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
@@ -98,6 +99,23 @@ int lx_copy_out(struct lx_thread *t, uintptr_t dst, const void *src, size_t len)
 // or -LX_ENAMETOOLONG.
 long lx_copy_string(struct lx_thread *t, char *dst, uintptr_t src, size_t max);
 bool lx_user_range(uintptr_t addr, size_t len);
+// The same with lx_lock held, which keeps the mappings as they are: in place (the Linux
+// memory is mapped in normal mode too) when mappings that allow it cover the range,
+// through the kernel otherwise.
+int lx_copy_in_locked(struct lx_thread *t, void *dst, uintptr_t src, size_t len);
+int lx_copy_out_locked(struct lx_thread *t, uintptr_t dst, const void *src, size_t len);
+// Lock held: mappings with one of the protections in prot cover [addr, addr + len)
+// (len > 0). A load (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC: each reads, mm.c's
+// perms_of) or store (LX_PROT_WRITE) there cannot fault. Inline for futex.c.
+static inline bool lx_mm_allows(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
+  for (uintptr_t end = addr + len; addr < end;) {
+    const struct lx_vma *v = lx_mm_find(mm, addr);
+    if (!v || !(v->prot & prot)) return false;
+    addr = v->end;
+  }
+  return true;
+}
+#define LX_PROT_READABLE (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)
 
 // --- files (vfs.c, file.c, pipe.c, console.c) --------------------------------------
 enum lx_dev {
@@ -237,6 +255,7 @@ struct lx_thread {
   uint64_t saved_sigmask;  // rt_sigsuspend's: back after its handler's frame is built
   bool restore_sigmask;
   struct lx_thread *zombie_next;
+  struct lx_file *put_file;  // a reference lx_return_to_linux drops (pipe.c's fast way)
 };
 extern struct lx_process *lx_init_process;
 struct lx_process *lx_process_find(int pid);
@@ -296,6 +315,11 @@ typedef long (*lx_syscall_fn)(struct lx_thread *t, const uint64_t *a);
 bool lx_dispatch_fast(struct lx_thread *t);
 // fastcall.c: sched_yield (LX_FAST_YIELD), the same way: the yield, then as above.
 bool lx_dispatch_yield(struct lx_thread *t);
+// futex.c: futex (LX_FAST_FUTEX) the same way when it can: 1, re-enter at once; 0, done,
+// but a signal or an exit waits; 2, not done (lx_dispatch runs it).
+int lx_dispatch_futex(struct lx_thread *t);
+// pipe.c: read and write of a pipe, the same way.
+int lx_dispatch_pipe(struct lx_thread *t);
 // After the vector saved t's FP/SIMD registers: the system call or the fault (none if
 // fast_done: lx_dispatch_fast ran it), then signals and re-entry.
 void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);

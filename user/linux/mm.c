@@ -40,7 +40,8 @@ static zx_status_t anon_vmo(size_t len, zx_handle_t *out) {
   return zx_vmo_replace_as_executable(plain, ZX_HANDLE_INVALID, out);
 }
 
-static void vma_free(struct lx_vma *v) {
+static void vma_free(struct lx_mm *mm, struct lx_vma *v) {
+  if (mm->found == v) mm->found = NULL;
   zx_handle_close(v->vmo);
   free(v);
 }
@@ -71,7 +72,7 @@ static void forget_range(struct lx_mm *mm, uintptr_t addr, uintptr_t end) {
     struct lx_vma *v = *link;
     if (v->start >= addr && v->end <= end) {
       *link = v->next;
-      vma_free(v);
+      vma_free(mm, v);
     } else {
       link = &v->next;
     }
@@ -183,9 +184,14 @@ int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
   return 0;
 }
 
-const struct lx_vma *lx_mm_find(const struct lx_mm *mm, uintptr_t addr) {
-  for (const struct lx_vma *v = mm->vmas; v && v->start <= addr; v = v->next)
-    if (addr < v->end) return v;
+// Also on futex.c's way before the FP/SIMD save (hence the target). A futex's word is
+// looked up on every call: the last mapping found is tried first.
+__attribute__((target("general-regs-only"))) const struct lx_vma *lx_mm_find(struct lx_mm *mm,
+                                                                             uintptr_t addr) {
+  struct lx_vma *v = mm->found;
+  if (v && v->start <= addr && addr < v->end) return v;
+  for (v = mm->vmas; v && v->start <= addr; v = v->next)
+    if (addr < v->end) return mm->found = v;
   return NULL;
 }
 
@@ -198,7 +204,7 @@ void lx_mm_forget(struct lx_mm *mm) {
   while (mm->vmas) {
     struct lx_vma *v = mm->vmas;
     mm->vmas = v->next;
-    vma_free(v);
+    vma_free(mm, v);
   }
   mm->brk_start = mm->brk = mm->brk_mapped = 0;
 }

@@ -2,9 +2,17 @@
 // open file that fds and processes share). Readers sleep while it is empty and has
 // writers; writers while it is full and has readers; a write with no reader left is
 // SIGPIPE and -EPIPE, a read with no writer left and nothing buffered is end of file.
+//
+// Small reads and writes (FAST_MAX bytes at most) are answered before the vector saves
+// the FP/SIMD registers (lx_dispatch_pipe, as futex.c's calls), when the buffer's
+// mappings allow the copy in place and a write needs neither to sleep nor SIGPIPE: so
+// this file is compiled without FP/SIMD registers and copies those bytes itself.
+#pragma GCC target("general-regs-only")
+
 #include <stdlib.h>
 
 #include "linux.h"
+#include "linux_syscalls.h"  // generated: LX_NR_write
 
 #define PIPE_SIZE (64u * 1024)
 
@@ -47,7 +55,18 @@ void lx_pipe_close(struct lx_file *f) {
 size_t lx_pipe_available(struct lx_file *f) { return f->pipe->count; }
 bool lx_pipe_has_writers(struct lx_file *f) { return f->pipe->writers > 0; }
 
-long lx_pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
+// Not done (fast, and the call needs lx_dispatch's way): nothing was read or written.
+#define PIPE_SLOW ((long)0x7fffffff00000003)
+#define FAST_MAX 256
+
+// A loop GCC must not turn into a call of memcpy (which may use FP/SIMD registers).
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void copy_bytes(
+    char *dst, const char *src, size_t n) {
+  while (n--) *dst++ = *src++;
+}
+
+static long pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len,
+                      bool fast) {
   struct lx_pipe *p = f->pipe;
   if (len == 0) return 0;
   while (p->count == 0) {
@@ -56,12 +75,16 @@ long lx_pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t 
     int err = lx_sleep(t, &p->readq, ZX_TIME_INFINITE);
     if (err) return err;
   }
+  // Checked after any sleep, when the mappings may have changed.
+  if (fast && !lx_mm_allows(&t->proc->mm, buf, len, LX_PROT_WRITE)) return PIPE_SLOW;
   size_t done = 0;
   while (done < len && p->count) {
     size_t n = PIPE_SIZE - p->head;
     if (n > p->count) n = p->count;
     if (n > len - done) n = len - done;
-    if (lx_copy_out(t, buf + done, p->buf + p->head, n) != 0) {
+    if (fast) {
+      copy_bytes((char *)(buf + done), p->buf + p->head, n);
+    } else if (lx_copy_out_locked(t, buf + done, p->buf + p->head, n) != 0) {
       if (!done) return -LX_EFAULT;
       break;
     }
@@ -73,8 +96,16 @@ long lx_pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t 
   return (long)done;
 }
 
-long lx_pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
+long lx_pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
+  return pipe_read(t, f, buf, len, false);
+}
+
+static long pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len,
+                       bool fast) {
   struct lx_pipe *p = f->pipe;
+  if (fast && (p->readers == 0 || PIPE_SIZE - p->count < len ||
+               !lx_mm_allows(&t->proc->mm, buf, len, LX_PROT_READABLE)))
+    return PIPE_SLOW;  // SIGPIPE, a sleep, or the kernel's copy
   size_t done = 0;
   while (done < len) {
     if (p->readers == 0) {
@@ -90,10 +121,51 @@ long lx_pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t
     size_t tail = (p->head + p->count) % PIPE_SIZE;
     size_t n = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
     if (n > len - done) n = len - done;
-    if (lx_copy_in(t, p->buf + tail, buf + done, n) != 0) return done ? (long)done : -LX_EFAULT;
+    if (fast) copy_bytes(p->buf + tail, (const char *)(buf + done), n);
+    else if (lx_copy_in_locked(t, p->buf + tail, buf + done, n) != 0)
+      return done ? (long)done : -LX_EFAULT;
     p->count += n;
     done += n;
     lx_wake_all(&p->readq);
   }
   return (long)done;
+}
+
+long lx_pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
+  return pipe_write(t, f, buf, len, false);
+}
+
+// The vector's way for read and write (entry.S): 1, t re-enters Linux code at once; 0,
+// done, but a signal, an exit or the file's last reference waits (lx_dispatch with
+// fast_done); 2, not done: lx_dispatch runs the call (not a pipe end of the right kind,
+// more than FAST_MAX bytes, a copy the kernel must make, a write that would sleep or
+// raise SIGPIPE).
+int lx_dispatch_pipe(struct lx_thread *t) {
+  zx_restricted_state_t *r = t->regs;
+  bool write = r->x[8] == LX_NR_write;
+  int fd = (int)(int32_t)r->x[0];
+  uintptr_t buf = r->x[1];
+  size_t len = r->x[2];
+  if (len > FAST_MAX || fd < 0 || fd >= LX_MAX_FDS) return 2;
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);  // as lx_dispatch
+  lx_lock();
+  struct lx_file *f = t->proc->files->fd[fd];
+  // lx_file_read's and lx_file_write's EBADF cases take the whole way.
+  if (!f || f->kind != (write ? LX_FILE_PIPE_WRITE : LX_FILE_PIPE_READ) || (f->flags & LX_O_PATH) ||
+      (f->flags & LX_O_ACCMODE) == (write ? LX_O_RDONLY : LX_O_WRONLY)) {
+    lx_unlock();
+    return 2;
+  }
+  f->refs++;  // a read may sleep: a close meanwhile must not free it
+  long ret = write ? pipe_write(t, f, buf, len, true) : pipe_read(t, f, buf, len, true);
+  // The last reference: freeing it is not general-regs-only code (lx_return_to_linux).
+  bool last = f->refs == 1;
+  if (last) t->put_file = f;
+  else f->refs--;
+  lx_unlock();
+  if (ret == PIPE_SLOW) return 2;
+  t->orig_x0 = r->x[0];
+  r->x[0] = (uint64_t)ret;
+  t->interrupted = ret == -LX_EINTR;  // as lx_dispatch: SA_RESTART restarts it
+  return !last && lx_may_reenter_unlocked(t);
 }

@@ -2,7 +2,10 @@
 // Janus thread of its sibling; all of them share the window, where this lock lives
 // (futexes of a shared group are one context, so it works across siblings). A thread
 // sleeps on its own word (wake_seq): whoever wakes it bumps the word under the lock,
-// so a wake between the unlock and the futex wait is never lost.
+// so a wake between the unlock and the futex wait is never lost. The futex calls use all
+// of this before the vector saves the FP/SIMD registers (futex.c): no FP/SIMD here.
+#pragma GCC target("general-regs-only")
+
 #include "linux.h"
 
 static zx_futex_t lock_state;  // 0 free, 1 held, 2 held with waiters
@@ -24,7 +27,7 @@ void lx_unlock(void) {
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
 int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
   if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
-  if (deadline <= lx_now()) return -LX_ETIMEDOUT;
+  if (deadline != ZX_TIME_INFINITE && deadline <= lx_now()) return -LX_ETIMEDOUT;
   struct lx_waiter w = {.thread = t, .next = NULL};
   if (q) {
     w.next = q->head;
@@ -41,7 +44,8 @@ int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
         break;
       }
   if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
-  if (t->wake_seq == seq && deadline <= lx_now()) return -LX_ETIMEDOUT;
+  if (t->wake_seq == seq && deadline != ZX_TIME_INFINITE && deadline <= lx_now())
+    return -LX_ETIMEDOUT;
   return 0;
 }
 

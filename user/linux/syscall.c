@@ -89,6 +89,10 @@ static void fault(struct lx_thread *t) {
 }
 
 void lx_return_to_linux(struct lx_thread *t) {
+  if (t->put_file) {  // pipe.c's fast way held the last reference
+    lx_file_put(t->put_file);
+    t->put_file = NULL;
+  }
   if (t->exiting || t->proc->state != LX_PROC_LIVE) lx_thread_exit(t);
   lx_signal_deliver(t);
   lx_reenter_unlock(t);

@@ -8,7 +8,9 @@
 // window, the personality's own memory. Bulk file data goes straight between a VMO
 // and Linux memory with zx_vmo_read/_write, which check the same way.
 // One difference from Linux: these copies ignore page protections (a read() into a
-// read-only page succeeds).
+// read-only page succeeds). With the lock held, which keeps the mapping list as it is,
+// the _locked copies go straight through the normal-mode mapping of Linux memory when
+// the list says the access cannot fault (pipes).
 #include <string.h>
 
 #include "linux.h"
@@ -31,6 +33,21 @@ int lx_copy_out(struct lx_thread *t, uintptr_t dst, const void *src, size_t len)
   size_t actual = 0;
   zx_status_t status = zx_process_write_memory(t->proc->proc, dst, src, len, &actual);
   return status == ZX_OK && actual == len ? 0 : -LX_EFAULT;
+}
+
+int lx_copy_in_locked(struct lx_thread *t, void *dst, uintptr_t src, size_t len) {
+  if (len == 0 || !lx_user_range(src, len) ||
+      !lx_mm_allows(&t->proc->mm, src, len, LX_PROT_READABLE))
+    return lx_copy_in(t, dst, src, len);
+  memcpy(dst, (const void *)src, len);
+  return 0;
+}
+
+int lx_copy_out_locked(struct lx_thread *t, uintptr_t dst, const void *src, size_t len) {
+  if (len == 0 || !lx_user_range(dst, len) || !lx_mm_allows(&t->proc->mm, dst, len, LX_PROT_WRITE))
+    return lx_copy_out(t, dst, src, len);
+  memcpy((void *)dst, src, len);
+  return 0;
 }
 
 long lx_copy_string(struct lx_thread *t, char *dst, uintptr_t src, size_t max) {
