@@ -8,11 +8,9 @@
 // left in the top half), where a narrower type could be assumed extended by the caller.
 // A user pointer is a one-word struct, passed in x<i> like a uintptr_t. A wrong width
 // is a negative array size.
-#define ARG(T, name) char (*name)[sizeof(T) == 4 || sizeof(T) == 8 ? 1 : -1]
-#define USER_IN(T, name) \
-  char (*name)[sizeof(user_in_ptr_t) == sizeof(uintptr_t) ? 1 : -1]
-#define USER_OUT(T, name) \
-  char (*name)[sizeof(user_out_ptr_t) == sizeof(uintptr_t) ? 1 : -1]
+#define ARG(T, name) char(*name)[sizeof(T) == 4 || sizeof(T) == 8 ? 1 : -1]
+#define USER_IN(T, name) char(*name)[sizeof(user_in_ptr_t) == sizeof(uintptr_t) ? 1 : -1]
+#define USER_OUT(T, name) char(*name)[sizeof(user_out_ptr_t) == sizeof(uintptr_t) ? 1 : -1]
 #define SYSCALL(num, name, rtype, nargs, args) \
   void syscall_arg_widths_##name(ZX_SYSCALL_PARAMS(nargs, args));
 #include <zircon/syscalls.def>
