@@ -102,12 +102,12 @@ enter_slow:
   b return_to_user
 
 // An exception in restricted mode (restricted_vectors' slot: interrupts masked, x10
-// and x11 saved in the frame, x11 = the thread). An svc leaves restricted mode here: its registers
-// go straight to the bound state (x10 and x11 by way of the frame), normal mode's sp,
-// TLS, vector, vector table and translation tables come back, and it resumes at the vector with x0 = context,
-// x1 = ZX_RESTRICTED_REASON_SYSCALL and every other register 0. A pending kill or
-// reschedule takes the return work with that frame; a kick stays latched for the next
-// enter, as restricted_exit leaves it.
+// and x11 saved in the frame, x11 = the thread). An svc leaves restricted mode here:
+// its registers go straight to the bound state (x10 and x11 by way of the frame),
+// normal mode's sp, TLS, vector, vector table and translation tables come back, and it
+// resumes at the vector with x0 = context, x1 = ZX_RESTRICTED_REASON_SYSCALL and every
+// other register 0. A pending kill or reschedule takes the return work with that
+// frame; a kick stays latched for the next enter, as restricted_exit leaves it.
 .global el0_restricted_sync
 el0_restricted_sync:
   mrs x10, esr_el1

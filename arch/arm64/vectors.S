@@ -188,7 +188,7 @@ el0_svc_restore:                        // x9: this CPU
 el0_svc_return_work:
   str x0, [sp]
   mov x0, sp
-  bl user_return_work                   // may switch threads: x19-x29 survive as callee-saved
+  bl user_return_work                   // may switch threads; x19-x29 are callee-saved
   ldr x0, [sp]
   mrs x9, tpidr_el1
   b el0_svc_restore
