@@ -23,6 +23,7 @@ void asm_offsets(void) {
   DEFINE(CPU_FAULT_RESUME, offsetof(struct cpu, fault_resume));
   DEFINE(CPU_CURRENT, offsetof(struct cpu, current));
   DEFINE(CPU_NEED_RESCHED, offsetof(struct cpu, need_resched));
+  DEFINE(CPU_ZERO_PAIR, offsetof(struct cpu, arch.zero_pair));
   DEFINE(THREAD_KILLED, offsetof(struct thread, killed));
   DEFINE(THREAD_IN_RESTRICTED, offsetof(struct thread, in_restricted));
   DEFINE(THREAD_RESTRICTED_KICK, offsetof(struct thread, restricted_kick));
@@ -40,7 +41,6 @@ void asm_offsets(void) {
   DEFINE(STATE_CPSR, offsetof(zx_restricted_state_t, cpsr));
   DEFINE(EC_SVC64, ESR_EC_SVC64);
   DEFINE(SYSCALLS, SYSCALL_COUNT);
-  DEFINE(SYSCALL_RESTRICTED_ENTER, SYSCALL_NUM_restricted_enter);
   DEFINE(RESTRICTED_REASON_SYSCALL, ZX_RESTRICTED_REASON_SYSCALL);
   DEFINE(SPSR_NZCV_BITS, SPSR_NZCV);
   DEFINE(USER_BASE, USER_ASPACE_BASE);

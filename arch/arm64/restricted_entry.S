@@ -1,12 +1,11 @@
 // Restricted mode's round trip in assembly: zx_restricted_enter moves the bound state
 // straight into the CPU's registers, and an svc in restricted mode moves the CPU's
-// registers straight into the bound state, with no trap frame in between, and both
-// switch the translation tables with arch_aspace_set_restricted (its ASID fast path).
+// registers straight into the bound state, with no trap frame in between; both
+// switch the translation tables with arch_aspace_set_restricted (its ASID fast path)
+// and the vector table (vectors.S: restricted_vectors in restricted mode).
 // Everything else goes the C way: errors, kicks, a vector enter has not checked yet,
-// pending return work (vectors.S's el0_restricted_enter_slow, restricted.c), and every
-// exception in restricted mode but svc (exception_sync_user: demand paging first).
-// Both enter from el0_sync with interrupts masked, x10 and x11 saved in the frame and
-// x11 = the current thread.
+// pending return work (enter_slow, restricted.c), and every exception in restricted
+// mode but svc (exception_sync_user: demand paging first).
 #include <arch/asm.h>
 #include <asm_offsets.h>
 
@@ -30,27 +29,24 @@
   .cfi_startproc
   .cfi_undefined x30
 
-// zx_restricted_enter(options x0, vector x1, context x2). The fast path needs options 0,
-// a state bound, the vector of the last enter (already checked: struct
-// restricted_binding), no kick, kill or reschedule pending, and a state that can run
-// (cpsr only NZCV, pc in the TTBR0 range; read once, and what is checked is what runs).
-// Until it commits it uses only x8-x13 (saved), so the slow path still has every
-// register of the caller.
+// zx_restricted_enter(options x0, vector x1, context x2): syscall_table's entry, called
+// by vectors.S's el0_sync like an implementation (x18, x19, x30 and the system
+// registers in the frame; x8-x17 free). The fast path needs options 0, a state bound,
+// the vector of the last enter (already checked: struct restricted_binding), no
+// kick, kill or reschedule pending, and a state that can run (cpsr only NZCV, pc in
+// the TTBR0 range; read once, and what is checked is what runs). It never returns:
+// it erets into restricted mode.
 .global el0_restricted_enter
 el0_restricted_enter:
-  mrs x10, esr_el1
-  lsr x10, x10, #26
-  cmp x10, #EC_SVC64
-  b.ne el0_sync_save                    // a fault that had x16 = the number
-  stp x8, x9, [sp, #64]
-  stp x12, x13, [sp, #96]
+  msr daifset, #2
+  mrs x10, tpidr_el1
+  ldr x11, [x10, #CPU_CURRENT]
   ldr x8, [x11, #THREAD_RESTRICTED]
   cbz x8, enter_slow
   ldr x9, [x8, #BINDING_VECTOR]
   cmp x1, x9
   ccmp x0, #0, #0, eq                   // options (when the vector matched; else "ne")
   b.ne enter_slow
-  mrs x10, tpidr_el1
   ldrb w9, [x10, #CPU_NEED_RESCHED]
   ldrh w10, [x11, #THREAD_KILLED]       // and restricted_kick
   orr w9, w9, w10
@@ -75,6 +71,8 @@ el0_restricted_enter:
   msr tpidr_el0, x14
   msr elr_el1, x10
   msr spsr_el1, x12                     // EL0t, interrupts on, the guest's NZCV
+  adrp x13, restricted_vectors
+  msr vbar_el1, x13
   mov w13, #1
   strb w13, [x11, #THREAD_IN_RESTRICTED]
   mov x19, x9                           // callee-saved: the state, across the call
@@ -84,21 +82,32 @@ el0_restricted_enter:
   REGS_AT ldp, 20, 29, x19
   ldr x30, [x19, #STATE_X30]
   ldp x18, x19, [x19, #(8 * 18)]        // the base register last
-  add sp, sp, #FRAME_SIZE
   eret
 
-enter_slow:                             // the rest of the syscall's frame, then the C
+// The C (sys_restricted_enter) with the whole frame, for return_to_user: on ZX_OK it
+// rewrote the frame (restricted mode's registers, or the vector for a pending kick);
+// any other status goes to x0, x1-x7 keep the caller's arguments, and x8-x17 are 0
+// as after any syscall.
+enter_slow:
   FRAME_REGS stp, 0, 7
-  FRAME_REGS stp, 14, 19
-  SAVE_X30_AND_SYSREGS
-  b el0_restricted_enter_slow
+  .irp off, 64, 80, 96, 112, 128
+  stp xzr, xzr, [sp, #\off]
+  .endr
+  FRAME_REGS stp, 20, 29
+  msr daifclr, #2
+  bl sys_restricted_enter
+  sxtw x0, w0
+  cbz x0, return_to_user
+  str x0, [sp]
+  b return_to_user
 
-// An exception in restricted mode. An svc leaves restricted mode here: its registers
-// go straight to the bound state (x10 and x11 by way of the frame), normal mode's sp,
-// TLS, vector and tables come back, and it resumes at the vector with x0 = context,
-// x1 = ZX_RESTRICTED_REASON_SYSCALL and every other register 0. A pending kill or
-// reschedule takes the return work with that frame; a kick stays latched for the next
-// enter, as restricted_exit leaves it.
+// An exception in restricted mode (restricted_vectors' slot: interrupts masked, x10
+// and x11 saved in the frame, x11 = the thread). An svc leaves restricted mode here:
+// its registers go straight to the bound state (x10 and x11 by way of the frame),
+// normal mode's sp, TLS, vector, vector table and translation tables come back, and it
+// resumes at the vector with x0 = context, x1 = ZX_RESTRICTED_REASON_SYSCALL and every
+// other register 0. A pending kill or reschedule takes the return work with that
+// frame; a kick stays latched for the next enter, as restricted_exit leaves it.
 .global el0_restricted_sync
 el0_restricted_sync:
   mrs x10, esr_el1
@@ -126,6 +135,8 @@ el0_restricted_sync:
   ldp x13, x20, [x12, #BINDING_VECTOR]  // x20 (callee-saved): the context
   msr elr_el1, x13
   msr spsr_el1, xzr                     // EL0t
+  adrp x13, exception_vectors
+  msr vbar_el1, x13
   strb wzr, [x11, #THREAD_IN_RESTRICTED]
   mov x19, x11
   ldr x0, [x11, #THREAD_ASPACE]
@@ -137,11 +148,10 @@ el0_restricted_sync:
   cbnz w10, exit_return_work
   mov x0, x20
   mov x1, #RESTRICTED_REASON_SYSCALL
-  adrp x30, restricted_zeros            // nothing of restricted mode or the kernel stays
-  add x30, x30, :lo12:restricted_zeros
-  REGS_AT ldp, 2, 29, x30
+  ZERO_REGS 2, 7, x9                    // nothing of restricted mode or the kernel stays
+  ZERO_REGS 10, 29, x9
+  ldp x8, x9, [x9, #CPU_ZERO_PAIR]      // the base last
   mov x30, xzr
-  add sp, sp, #FRAME_SIZE
   eret
 
 exit_return_work:                       // the same registers as a frame, for return_to_user
@@ -156,11 +166,8 @@ exit_return_work:                       // the same registers as a frame, for re
   b return_to_user
 
 restricted_exception:                   // the whole frame, then exception_sync_user
-  SAVE_SYSCALL_FRAME
+  FRAME_REGS stp, 0, 9
+  FRAME_REGS stp, 12, 29
+  SAVE_X30_AND_SYSREGS x10, x11
   b el0_sync_full
   .cfi_endproc
-
-.section .rodata
-.balign 16
-restricted_zeros:                       // x2-x29 of the vector
-  .zero 8 * 30

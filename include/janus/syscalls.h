@@ -1,18 +1,13 @@
-// The syscall table as the exception vectors see it, generated from
-// <zircon/syscalls.def>: SYSCALL_NUM_<name>, SYSCALL_COUNT and syscall_table[]
-// (core/syscalls/syscall.c defines it).
+// The syscall numbers as the exception entry sees them, generated from
+// <zircon/syscalls.def>: SYSCALL_NUM_<name> and SYSCALL_COUNT. The arch's entry
+// dispatches through its own table of the sys_<name> implementations (arm64:
+// arch/arm64/syscall_table.S).
 #ifndef JANUS_SYSCALLS_H_
 #define JANUS_SYSCALLS_H_
 
 #include <stdint.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/types.h>
-
-// A wrapper takes x0-x7 of the trapping thread as its own x0-x7 (the syscall fast path
-// in vectors.S calls it with the user's registers still in place); the result goes
-// back in x0.
-typedef uint64_t (*syscall_wrapper_t)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-                                      uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7);
 
 #define ARG(T, name)
 #define USER_IN(T, name)
@@ -31,7 +26,5 @@ struct syscall_count_ {
 #include <zircon/syscalls.def>
 };
 #define SYSCALL_COUNT (sizeof(struct syscall_count_))
-
-extern const syscall_wrapper_t syscall_table[];
 
 #endif  // JANUS_SYSCALLS_H_

@@ -37,7 +37,7 @@ static void fill_yield_store(uint64_t seed, uint64_t yields, uint64_t out[32][2]
       ".endr\n"
       : [yields] "+r"(yields)
       : [seed] "r"(seed), [out] "r"(out), [nanosleep] "i"(SYSNUM_nanosleep)
-      : "x0", "x9", "x16", "memory", "cc", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8",
+      : "x0", "x16", SVC_CLOBBERS, "cc", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8",
         "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21",
         "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }

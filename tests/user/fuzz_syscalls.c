@@ -53,9 +53,10 @@ static int64_t raw_syscall(uint64_t n, const uint64_t a[8]) {
   register uint64_t x7 __asm__("x7") = a[7];
   register uint64_t x16 __asm__("x16") = n;
   __asm__ volatile("svc #0"
-                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
-                   : "r"(x16)
-                   : "memory");
+                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7),
+                     "+r"(x16)
+                   :
+                   : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x17", "memory");
   return (int64_t)x0;
 }
 

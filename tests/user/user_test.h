@@ -21,6 +21,12 @@ static int failures __attribute__((unused)), checks __attribute__((unused));
     }                                                                                     \
   } while (0)
 
+// What a raw svc changes besides x0 and x16 (its operands): a syscall follows the C
+// calling convention of the stubs, so x1-x17 come back as they were or 0.
+#define SVC_CLOBBERS                                                                       \
+  "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", \
+      "x15", "x17", "memory"
+
 // Syscall numbers (SYSNUM_<name>) and their count, from the one list, for tests that
 // write machine code or call numbers directly.
 enum {

@@ -20,6 +20,10 @@ struct cpu_mmu {
 };
 
 struct arch_cpu_state {
+  // Never written: the syscall return and restricted exit (vectors.S,
+  // restricted_entry.S) clear user registers two at a time with ldp from here, where
+  // they already hold the CPU's address.
+  const uint64_t zero_pair[2];
   uint64_t last_fault_esr;  // ESR_EL1 of the last expected fault (self-tests read it)
   struct cpu_mmu mmu;       // here, not in an array: restricted enter and exit find it at once
 };
