@@ -187,6 +187,58 @@ static bool in_range(const struct arch_aspace *as, uintptr_t va) {
                            : va >= USER_ASPACE_BASE && va < USER_ASPACE_END;
 }
 
+// Why a page the caller calls clean needs nothing (ARCH_MMU_ICACHE_CLEAN): the
+// maintenance that made it coherent (DC CVAU of every line to the point of
+// unification, then IC IALLUIS, which drops every CPU's instruction-cache lines of any
+// address) left no stale line of it anywhere and its data at the PoU, where instruction
+// fetches look (ARM ARM, "Instruction cache maintenance"; the A72's L1 I-cache is PIPT,
+// and IALLUIS covers any alias a VIPT one would have). The caller vouches that no
+// store has reached the page since but those whose writer, by the architecture's
+// rules for modifying instructions, does its own maintenance: EL0 stores through an
+// entry that was already writable (core/vm/vmo.h, VMO_PAGE_EXEC_CLEAN).
+static bool needs_icache_sync(unsigned perms) {
+  return (perms & (ARCH_MMU_EXECUTE | ARCH_MMU_ICACHE_CLEAN)) == ARCH_MMU_EXECUTE;
+}
+
+zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const uint64_t *pages,
+                                  size_t n) {
+  if (!n) return ZX_OK;
+  if (!in_range(as, va) || va & (PAGE_SIZE - 1) || !in_range(as, va + (n - 1) * PAGE_SIZE))
+    return ZX_ERR_INVALID_ARGS;
+  // First the instruction side (as arch_aspace_map: before any entry exists, so that no
+  // CPU can fetch through one early): every clean, then one invalidate.
+  bool sync = false;
+  for (size_t i = 0; i < n; i++) {
+    if (!pages[i] || !needs_icache_sync(pages[i] & (PAGE_SIZE - 1))) continue;
+    arch_clean_dcache_pou((uintptr_t)paddr_to_kva(pages[i] & ~(uint64_t)(PAGE_SIZE - 1)), PAGE_SIZE);
+    sync = true;
+  }
+  if (sync) arch_invalidate_icache();
+  zx_status_t status = ZX_OK;
+  uint64_t *table = NULL;  // the level-3 table of the current page, once walked to
+  for (size_t i = 0; i < n; i++, va += PAGE_SIZE) {
+    unsigned index = (va >> PAGE_SHIFT) & (PT_ENTRIES - 1);
+    if (index == 0) table = NULL;  // the next table's first entry
+    if (!pages[i]) continue;
+    uint64_t pa = pages[i] & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t attrs = user_attrs(pages[i] & (PAGE_SIZE - 1), false);
+    if (!table) {
+      uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
+      if (!pte) {  // no table yet: pt_map makes the tables and the entry
+        status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+        if (status != ZX_OK) break;
+        table = pt_leaf_entry(as->root_pa, va, &user_pt_ops) - index;
+        continue;
+      }
+      table = pte - index;
+    }
+    if (!(table[index] & PTE_VALID))
+      __atomic_store_n(&table[index], pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
+  }
+  dsb(ishst);  // the walker must see the new entries; nothing was cached for them
+  return status;
+}
+
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
@@ -194,7 +246,7 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   if (pte && *pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
   // The page may hold code written through the data side (a VMO write, a loader):
   // the instruction side must see it before EL0 can fetch from it.
-  if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
+  if (needs_icache_sync(perms)) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
   zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
   if (owned) as->owned_leaves = true;
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it

@@ -32,12 +32,12 @@ static struct vmo_shared_page *slot_shared(vmo_slot_t s) {
 
 void vmo_slot_release(vmo_slot_t slot) {
   if (!(slot & VMO_SLOT_SHARED)) {
-    if (slot) page_free(slot);
+    if (slot) page_free(slot & ~VMO_PAGE_FLAGS);
     return;
   }
   struct vmo_shared_page *sp = slot_shared(slot);
   if (--sp->refs == 0) {
-    page_free(sp->pa);
+    page_free(sp->pa & ~VMO_PAGE_FLAGS);
     free(sp);
   }
 }
@@ -168,13 +168,13 @@ static zx_status_t alloc_page(paddr_t *out) {
 static zx_status_t unshare_locked(struct vmo *owner, uint64_t idx, vmo_slot_t *slot) {
   struct vmo_shared_page *sp = slot_shared(*slot);
   if (sp->refs == 1) {  // the others are gone: no copy, the page table entries stay right
-    *slot = sp->pa;
+    *slot = sp->pa;  // its VMO_PAGE_EXEC_CLEAN ends with the write that unshares it
     free(sp);
     return ZX_OK;
   }
   paddr_t page;
   if (alloc_page(&page) != ZX_OK) return ZX_ERR_NO_MEMORY;
-  memcpy(paddr_to_kva(page), paddr_to_kva(sp->pa), PAGE_SIZE);
+  memcpy(paddr_to_kva(page), paddr_to_kva(vmo_slot_pa(*slot)), PAGE_SIZE);
   sp->refs--;
   *slot = page;
   // Mappings of owner still point at the shared page: they fault the new one in.
@@ -198,6 +198,7 @@ zx_status_t vmo_commit_page_locked(struct vmo *vmo, uint64_t idx, bool write, pa
     zx_status_t status = unshare_locked(owner, idx, slot);
     if (status != ZX_OK) return status;
   }
+  if (write) *slot &= ~VMO_PAGE_EXEC_CLEAN;  // private now
   *out = vmo_slot_pa(*slot);
   if (writable) *writable = !(*slot & VMO_SLOT_SHARED);
   return ZX_OK;
