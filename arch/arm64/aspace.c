@@ -29,7 +29,7 @@ uint64_t arch_user_table_pages(void) { return __atomic_load_n(&user_table_pages,
 static uint64_t alloc_table(void) {
   paddr_t page;
   if (pmm_alloc(0, &page) != ZX_OK) return PT_NO_TABLE;
-  memset(paddr_to_kva(page), 0, PAGE_SIZE);
+  arch_zero_page(paddr_to_kva(page));
   __atomic_fetch_add(&user_table_pages, 1, __ATOMIC_RELAXED);
   return page;
 }
@@ -247,7 +247,12 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
   // The page may hold code written through the data side (a VMO write, a loader):
   // the instruction side must see it before EL0 can fetch from it.
   if (needs_icache_sync(perms)) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
-  zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
+  uint64_t attrs = user_attrs(perms, owned);
+  zx_status_t status = ZX_OK;
+  if (pte)  // its table is there: no second walk
+    __atomic_store_n(pte, pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
+  else
+    status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
   if (owned) as->owned_leaves = true;
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it
   return status;
@@ -269,7 +274,11 @@ zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_
     free_leaf(entry);
   }
   if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
-  zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+  zx_status_t status = ZX_OK;
+  if (pte)  // its table is there: no second walk
+    __atomic_store_n(pte, pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
+  else
+    status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
   dsb(ishst);
   return status;
 }
@@ -396,8 +405,17 @@ static size_t range_run(struct arch_aspace *as, uintptr_t va, size_t pages, stru
   return op->total;
 }
 
+// The fields a range operation starts from, set one by one: an initializer would zero
+// the two arrays too (a memset of 528 bytes), which are only read up to their counts.
+static void range_op_init(struct range_op *op, bool unmap, uint64_t attrs) {
+  op->unmap = unmap;
+  op->attrs = attrs;
+  op->changed = op->total = op->owned = 0;
+}
+
 size_t arch_aspace_unmap_range(struct arch_aspace *as, uintptr_t va, size_t pages) {
-  struct range_op op = {.unmap = true};
+  struct range_op op;
+  range_op_init(&op, true, 0);
   return range_run(as, va, pages, &op);
 }
 
@@ -405,7 +423,8 @@ size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pa
                                  unsigned perms) {
   // EL0 entries are always readable: a page that must not be becomes unmapped.
   if (!(perms & ARCH_MMU_READ)) return arch_aspace_unmap_range(as, va, pages);
-  struct range_op op = {.attrs = user_attrs(perms, false) & (PTE_RDONLY | PTE_UXN)};
+  struct range_op op;
+  range_op_init(&op, false, user_attrs(perms, false) & (PTE_RDONLY | PTE_UXN));
   return range_run(as, va, pages, &op);
 }
 

@@ -191,7 +191,7 @@ zx_status_t vmo_commit_page_locked(struct vmo *vmo, uint64_t idx, bool write, pa
   if (!*slot) {
     paddr_t page;
     if (alloc_page(&page) != ZX_OK) return ZX_ERR_NO_MEMORY;
-    memset(paddr_to_kva(page), 0, PAGE_SIZE);
+    arch_zero_page(paddr_to_kva(page));
     *slot = page;
     owner->committed++;
   } else if (write && (*slot & VMO_SLOT_SHARED)) {
