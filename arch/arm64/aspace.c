@@ -121,8 +121,13 @@ void arch_aspace_destroy(struct arch_aspace *as) {
   } else {
     asid_release(&as->asid);  // and with it its pair
   }
-  pt_free_all(as->root_pa, as->shared_window ? &user_pt_ops : &ttbr0_pt_ops,
-              as->owned_leaves ? free_leaf : NULL, free_table);
+  if (!as->shared_window && !as->owned_leaves && as->ntables <= ASPACE_TABLES) {
+    for (unsigned i = 0; i < as->ntables; i++) free_table(as->tables[i]);
+    free_table(as->root_pa);
+  } else {
+    pt_free_all(as->root_pa, as->shared_window ? &user_pt_ops : &ttbr0_pt_ops,
+                as->owned_leaves ? free_leaf : NULL, free_table);
+  }
   as->root_pa = 0;
 }
 
@@ -182,6 +187,33 @@ static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
   asid_count_broadcast_flush(arch_cpu_index());
 }
 
+#define LEVEL_SHIFT(level) (39 - 9 * (level))
+
+// The level-3 table covering va (its entry for va: [(va >> PAGE_SHIFT) % PT_ENTRIES]);
+// missing tables are made (listed in as->tables while they fit), or with make false
+// NULL is returned. NULL too when a table cannot be made.
+static uint64_t *leaf_table(struct arch_aspace *as, uintptr_t va, bool make) {
+  uint64_t table_pa = as->root_pa;
+  va &= (1ULL << 48) - 1;  // a window's addresses index its tables like TTBR0's
+  for (int level = 0; level < 3; level++) {
+    uint64_t *entry = (uint64_t *)paddr_to_kva(table_pa) + ((va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1));
+    if (!(*entry & PTE_VALID)) {
+      if (!make) return NULL;
+      uint64_t next = alloc_table();
+      if (next == PT_NO_TABLE) return NULL;
+      if (as->ntables < ASPACE_TABLES) as->tables[as->ntables] = next;
+      if (as->ntables <= ASPACE_TABLES) as->ntables++;
+      __atomic_store_n(entry, next | PTE_TABLE | PTE_VALID, __ATOMIC_RELAXED);
+    }
+    table_pa = *entry & PTE_ADDR_MASK;
+  }
+  return paddr_to_kva(table_pa);
+}
+
+static inline uint64_t *leaf_entry(uint64_t *table, uintptr_t va) {
+  return &table[(va >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+}
+
 static bool in_range(const struct arch_aspace *as, uintptr_t va) {
   return as->shared_window ? va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END
                            : va >= USER_ASPACE_BASE && va < USER_ASPACE_END;
@@ -222,15 +254,9 @@ zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const ui
     if (!pages[i]) continue;
     uint64_t pa = pages[i] & ~(uint64_t)(PAGE_SIZE - 1);
     uint64_t attrs = user_attrs(pages[i] & (PAGE_SIZE - 1), false);
-    if (!table) {
-      uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
-      if (!pte) {  // no table yet: pt_map makes the tables and the entry
-        status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
-        if (status != ZX_OK) break;
-        table = pt_leaf_entry(as->root_pa, va, &user_pt_ops) - index;
-        continue;
-      }
-      table = pte - index;
+    if (!table && !(table = leaf_table(as, va, true))) {
+      status = ZX_ERR_NO_MEMORY;
+      break;
     }
     if (!(table[index] & PTE_VALID))
       __atomic_store_n(&table[index], pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
@@ -242,28 +268,27 @@ zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const ui
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
-  if (pte && *pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
+  uint64_t *table = leaf_table(as, va, true);
+  if (!table) return ZX_ERR_NO_MEMORY;
+  uint64_t *pte = leaf_entry(table, va);
+  if (*pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
   // The page may hold code written through the data side (a VMO write, a loader):
   // the instruction side must see it before EL0 can fetch from it.
   if (needs_icache_sync(perms)) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
-  uint64_t attrs = user_attrs(perms, owned);
-  zx_status_t status = ZX_OK;
-  if (pte)  // its table is there: no second walk
-    __atomic_store_n(pte, pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
-  else
-    status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+  __atomic_store_n(pte, pa | user_attrs(perms, owned) | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
   if (owned) as->owned_leaves = true;
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it
-  return status;
+  return ZX_OK;
 }
 
 zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
                                    unsigned perms) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
+  uint64_t *table = leaf_table(as, va, true);
+  if (!table) return ZX_ERR_NO_MEMORY;
+  uint64_t *pte = leaf_entry(table, va);
   uint64_t attrs = user_attrs(perms, false);
-  if (pte && (*pte & PTE_VALID)) {
+  if (*pte & PTE_VALID) {
     uint64_t entry = *pte;
     if ((entry & PTE_ADDR_MASK) == pa && (entry & (PTE_RDONLY | PTE_UXN)) ==
                                              (attrs & (PTE_RDONLY | PTE_UXN)))
@@ -274,13 +299,9 @@ zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_
     free_leaf(entry);
   }
   if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
-  zx_status_t status = ZX_OK;
-  if (pte)  // its table is there: no second walk
-    __atomic_store_n(pte, pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
-  else
-    status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+  __atomic_store_n(pte, pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
   dsb(ishst);
-  return status;
+  return ZX_OK;
 }
 
 // --- Range operations: many entries, one batch of TLB maintenance ----------------
@@ -303,7 +324,6 @@ zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_
 // measured: under QEMU a TLBI costs nothing like the hardware's.
 #define TLBI_BATCH_PAGES 32
 #define OWNED_BATCH 32
-#define LEVEL_SHIFT(level) (39 - 9 * (level))
 
 struct range_op {
   const struct arch_aspace *as;
