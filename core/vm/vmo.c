@@ -174,7 +174,7 @@ static zx_status_t unshare_locked(struct vmo *owner, uint64_t idx, vmo_slot_t *s
   }
   paddr_t page;
   if (alloc_page(&page) != ZX_OK) return ZX_ERR_NO_MEMORY;
-  memcpy(paddr_to_kva(page), paddr_to_kva(vmo_slot_pa(*slot)), PAGE_SIZE);
+  arch_copy_page(paddr_to_kva(page), paddr_to_kva(vmo_slot_pa(*slot)));
   sp->refs--;
   *slot = page;
   // Mappings of owner still point at the shared page: they fault the new one in.

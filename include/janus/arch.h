@@ -109,6 +109,8 @@ size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, s
 void arch_sync_icache(uintptr_t kva, size_t len);
 // Zeroes the page at kva (a physmap address): page tables, zero-filled VMO pages.
 void arch_zero_page(void *kva);
+// Copies the page at src to the page at dst (physmap addresses).
+void arch_copy_page(void *dst, const void *src);
 // Its two halves, for many pages and one invalidate: the clean to the point of
 // unification of [kva, kva + len), then (after all cleans) the invalidate.
 void arch_clean_dcache_pou(uintptr_t kva, size_t len);
