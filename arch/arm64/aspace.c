@@ -420,7 +420,15 @@ static size_t range_run(struct arch_aspace *as, uintptr_t va, size_t pages, stru
   if (!as->root_pa || !pages || (va & (PAGE_SIZE - 1)) || !in_range(as, va)) return 0;
   uintptr_t end = pages > (limit - va) / PAGE_SIZE ? limit : va + pages * PAGE_SIZE;
   op->as = as;
-  range_walk(op, as->root_pa, 0, va, end);
+  if ((va >> LEVEL_SHIFT(2)) == ((end - 1) >> LEVEL_SHIFT(2))) {
+    // Inside one level-3 table (a copy-on-write fault's one page, a small protect):
+    // straight to it, not down the levels and across them.
+    uint64_t *table = leaf_table(as, va, false);
+    for (uintptr_t at = va; table && at < end; at += PAGE_SIZE)
+      if (*leaf_entry(table, at) & PTE_VALID) range_leaf(op, leaf_entry(table, at), at);
+  } else {
+    range_walk(op, as->root_pa, 0, va, end);
+  }
   range_flush(op);
   return op->total;
 }
