@@ -59,7 +59,8 @@ struct lx_fdtable *lx_fdtable_copy(struct lx_fdtable *ft) {
 
 void lx_fdtable_put(struct lx_fdtable *ft) {
   if (!ft || --ft->refs > 0) return;
-  for (int fd = 0; fd < LX_MAX_FDS; fd++) lx_file_put(ft->fd[fd]);
+  for (int fd = 0; fd < LX_MAX_FDS; fd++)
+    if (ft->fd[fd]) lx_file_put(ft->fd[fd]);  // no call for each of the empty ones
   free(ft);
 }
 
