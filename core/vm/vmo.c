@@ -56,8 +56,15 @@ vmo_slot_t *vmo_slot_locked(struct vmo *owner, uint64_t idx, bool alloc) {
   if (i >= owner->top_len) {
     if (!alloc) return NULL;
     size_t len = (size_t)((owner->size / PAGE_SIZE + VMO_LEAF_PAGES - 1) / VMO_LEAF_PAGES);
-    vmo_slot_t **top = realloc(owner->top, len * sizeof *top);
-    if (!top) return NULL;
+    vmo_slot_t **top;
+    if (len == 1) {
+      top = &owner->top_one;  // no allocation for a VMO of one leaf
+    } else {
+      top = malloc(len * sizeof *top);
+      if (!top) return NULL;
+      for (size_t j = 0; j < owner->top_len; j++) top[j] = owner->top[j];
+      if (owner->top != &owner->top_one) free(owner->top);
+    }
     memset(top + owner->top_len, 0, (len - owner->top_len) * sizeof *top);
     owner->top = top;
     owner->top_len = len;
@@ -125,7 +132,7 @@ static void vmo_destroy(struct kobject *obj) {
   spin_unlock_irqrestore(&vm_lock, state);
   if (!vmo->ever_shared) vmo_free_pages_from(vmo, 0);  // nobody else can see them
   if (root) kobject_unref(&root->obj);  // flat: a root is never a slice
-  free(vmo->top);
+  if (vmo->top != &vmo->top_one) free(vmo->top);
   slab_free(&vmo_cache, vmo);
 }
 

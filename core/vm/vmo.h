@@ -54,6 +54,7 @@ struct vmo {
   uint32_t options;       // ZX_VMO_RESIZABLE or 0
   size_t top_len;         // entries allocated in top (0: nothing committed yet)
   vmo_slot_t **top;       // top[i][j] is page i * VMO_LEAF_PAGES + j
+  vmo_slot_t *top_one;    // top of a VMO of one leaf (512 KiB), not allocated
   struct vm_mapping *mappings;  // every mapping of this VMO (vm_mapping.vmo_next)
   uint64_t committed;     // slots in use (private or shared)
   char name[ZX_MAX_NAME_LEN];  // shown by ZX_INFO_PROCESS_MAPS ("" unless named)
