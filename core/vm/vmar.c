@@ -84,6 +84,7 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
   uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
   if (start > lo) lo = start;
   if (end < hi) hi = end;
+  if (m->vmo->size < hi) hi = m->vmo->size;  // a mapping may reach past the VMO's end
   uint64_t shift = 0;  // owner page index - VMO page index
   const struct vmo *owner = vmo_page_owner(m->vmo, &shift);
   for (uint64_t idx = lo / PAGE_SIZE; idx < hi / PAGE_SIZE;) {
