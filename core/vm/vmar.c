@@ -84,7 +84,8 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
   uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
   if (start > lo) lo = start;
   if (end < hi) hi = end;
-  if (m->vmo->size < hi) hi = m->vmo->size;  // a mapping may reach past the VMO's end
+  // A mapping may reach past its VMO's end, whose last leaf may be short.
+  if (m->vmo->size < hi) hi = m->vmo->size;
   uint64_t shift = 0;  // owner page index - VMO page index
   const struct vmo *owner = vmo_page_owner(m->vmo, &shift);
   for (uint64_t idx = lo / PAGE_SIZE; idx < hi / PAGE_SIZE;) {
@@ -511,7 +512,8 @@ static unsigned page_entry_perms(const struct vm_mapping *m, vmo_slot_t *slot) {
   unsigned perms = arch_perms(*slot & VMO_SLOT_SHARED ? m->perms & ~ZX_VM_PERM_WRITE : m->perms);
   uintptr_t *word = vmo_slot_page_word(slot);
   if (perms & ARCH_MMU_WRITE) *word &= ~VMO_PAGE_EXEC_CLEAN;
-  else if ((perms & ARCH_MMU_EXECUTE) && (*word & VMO_PAGE_EXEC_CLEAN)) perms |= ARCH_MMU_ICACHE_CLEAN;
+  else if ((perms & ARCH_MMU_EXECUTE) && (*word & VMO_PAGE_EXEC_CLEAN))
+    perms |= ARCH_MMU_ICACHE_CLEAN;
   return perms;
 }
 

@@ -49,7 +49,7 @@ static void test_pages_entered_at_map(void) {
   EXPECT_EQ(zx_vmar_map(vmar, ZX_VM_PERM_READ | ZX_VM_MAP_RANGE, 0, vmo, 0, 4 * PAGE, &addr),
             ZX_OK);
   EXPECT_EQ(user_table_bytes(), before + 3 * PAGE);  // levels 1 to 3 for the two pages
-  EXPECT_EQ(kmem().vmo_bytes, vmo_bytes);             // pages 1 and 3 stay uncommitted
+  EXPECT_EQ(kmem().vmo_bytes, vmo_bytes);            // pages 1 and 3 stay uncommitted
   uint64_t word = 0;
   size_t actual = 0;
   EXPECT_EQ(zx_process_read_memory(proc, addr + 2 * PAGE, &word, sizeof word, &actual), ZX_OK);
@@ -160,9 +160,9 @@ static void test_errors(zx_handle_t root) {
                         PAGE, &again),
             ZX_ERR_ACCESS_DENIED);
   // Past the VMO's end: the mapping is made, the pages past the end are not there.
-  EXPECT_EQ(zx_vmar_map(root, ZX_VM_PERM_READ | ZX_VM_MAP_RANGE, 0, vmo, 2 * PAGE, 4 * PAGE,
-                        &again),
-            ZX_OK);
+  EXPECT_EQ(
+      zx_vmar_map(root, ZX_VM_PERM_READ | ZX_VM_MAP_RANGE, 0, vmo, 2 * PAGE, 4 * PAGE, &again),
+      ZX_OK);
   EXPECT_EQ(*(volatile uint64_t *)again, 0x1234);
   EXPECT_EQ(zx_vmar_unmap(root, again, 4 * PAGE), ZX_OK);
   EXPECT_EQ(zx_vmar_unmap(root, addr, PAGE), ZX_OK);
