@@ -534,33 +534,37 @@ static void page_entered(vmo_slot_t *slot, unsigned perms, bool pinned) {
 struct map_range {
   struct vm_mapping *m;
   bool pinned;
-  uintptr_t base;  // of the run: pages[i] is base + i pages
+  uintptr_t base;  // of the run: pages[i] is base + i pages, for i < n
+  size_t n;
   uint64_t pages[MAP_RANGE_RUN];
   zx_status_t status;
 };
 
 static void map_range_flush(struct map_range *r) {
-  if (r->base && r->status == ZX_OK)
-    r->status = arch_aspace_map_pages(r->m->vmar->aspace, r->base, r->pages, MAP_RANGE_RUN);
-  r->base = 0;
+  if (r->n && r->status == ZX_OK)
+    r->status = arch_aspace_map_pages(r->m->vmar->aspace, r->base, r->pages, r->n);
+  r->n = 0;
 }
 
 static void map_range_page(struct vm_mapping *m, uintptr_t va, vmo_slot_t *slot, void *arg) {
   struct map_range *r = arg;
-  if (r->base && va - r->base >= MAP_RANGE_RUN * PAGE_SIZE) map_range_flush(r);
-  if (!r->base) {
-    r->base = va;
-    memset(r->pages, 0, sizeof r->pages);
-  }
+  if (r->n && va - r->base >= MAP_RANGE_RUN * PAGE_SIZE) map_range_flush(r);
+  if (!r->n) r->base = va;
+  size_t i = (va - r->base) / PAGE_SIZE;
+  while (r->n < i) r->pages[r->n++] = 0;  // pages the VMO does not have
   unsigned perms = page_entry_perms(m, slot);
   page_entered(slot, perms, r->pinned);
-  r->pages[(va - r->base) / PAGE_SIZE] = vmo_slot_pa(*slot) | perms;
+  r->pages[r->n++] = vmo_slot_pa(*slot) | perms;
 }
 
 static zx_status_t map_range_locked(struct vm_mapping *m) {
   if (!(m->perms & ZX_VM_PERM_READ)) return ZX_OK;  // never entered (vm_handle_user_fault)
   uint64_t shift = 0;
-  struct map_range r = {.m = m, .pinned = vmo_page_owner(m->vmo, &shift)->pinned};
+  struct map_range r;  // field by field: pages[] is written before it is read
+  r.m = m;
+  r.pinned = vmo_page_owner(m->vmo, &shift)->pinned;
+  r.n = 0;
+  r.status = ZX_OK;
   for_committed_pages(m, 0, UINT64_MAX, map_range_page, &r);
   map_range_flush(&r);
   return r.status;
