@@ -221,13 +221,15 @@ static bool in_range(const struct arch_aspace *as, uintptr_t va) {
 
 // Why a page the caller calls clean needs nothing (ARCH_MMU_ICACHE_CLEAN): the
 // maintenance that made it coherent (DC CVAU of every line to the point of
-// unification, then IC IALLUIS, which drops every CPU's instruction-cache lines of any
-// address) left no stale line of it anywhere and its data at the PoU, where instruction
-// fetches look (ARM ARM, "Instruction cache maintenance"; the A72's L1 I-cache is PIPT,
-// and IALLUIS covers any alias a VIPT one would have). The caller vouches that no
-// store has reached the page since but those whose writer, by the architecture's
-// rules for modifying instructions, does its own maintenance: EL0 stores through an
-// entry that was already writable (core/vm/vmo.h, VMO_PAGE_EXEC_CLEAN).
+// unification, then IC IALLUIS, which invalidates all instruction-cache lines of every
+// CPU in the Inner Shareable domain, whatever the cache's indexing, so no alias
+// survives) left its data at the PoU, where instruction fetches are filled from, and
+// no stale line of it (ARM ARM, "Instruction cache maintenance instructions" and the
+// PoU). Data that does not change needs nothing more for another mapping of it. The
+// caller vouches that no store has reached the page since but those whose writer, by
+// the architecture's rules for modifying instructions, does its own maintenance: EL0
+// stores through an entry that was already writable (core/vm/vmo.h,
+// VMO_PAGE_EXEC_CLEAN; Linux's PG_dcache_clean is the same contract).
 static bool needs_icache_sync(unsigned perms) {
   return (perms & (ARCH_MMU_EXECUTE | ARCH_MMU_ICACHE_CLEAN)) == ARCH_MMU_EXECUTE;
 }
