@@ -29,7 +29,7 @@ uint64_t arch_user_table_pages(void) { return __atomic_load_n(&user_table_pages,
 static uint64_t alloc_table(void) {
   paddr_t page;
   if (pmm_alloc(0, &page) != ZX_OK) return PT_NO_TABLE;
-  memset(paddr_to_kva(page), 0, PAGE_SIZE);
+  arch_zero_page(paddr_to_kva(page));
   __atomic_fetch_add(&user_table_pages, 1, __ATOMIC_RELAXED);
   return page;
 }
@@ -121,8 +121,13 @@ void arch_aspace_destroy(struct arch_aspace *as) {
   } else {
     asid_release(&as->asid);  // and with it its pair
   }
-  pt_free_all(as->root_pa, as->shared_window ? &user_pt_ops : &ttbr0_pt_ops,
-              as->owned_leaves ? free_leaf : NULL, free_table);
+  if (!as->shared_window && !as->owned_leaves && as->ntables <= ASPACE_TABLES) {
+    for (unsigned i = 0; i < as->ntables; i++) free_table(as->tables[i]);
+    free_table(as->root_pa);
+  } else {
+    pt_free_all(as->root_pa, as->shared_window ? &user_pt_ops : &ttbr0_pt_ops,
+                as->owned_leaves ? free_leaf : NULL, free_table);
+  }
   as->root_pa = 0;
 }
 
@@ -182,31 +187,110 @@ static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
   asid_count_broadcast_flush(arch_cpu_index());
 }
 
+#define LEVEL_SHIFT(level) (39 - 9 * (level))
+
+// The level-3 table covering va (its entry for va: [(va >> PAGE_SHIFT) % PT_ENTRIES]);
+// missing tables are made (listed in as->tables while they fit), or with make false
+// NULL is returned. NULL too when a table cannot be made.
+static uint64_t *leaf_table(struct arch_aspace *as, uintptr_t va, bool make) {
+  uint64_t table_pa = as->root_pa;
+  va &= (1ULL << 48) - 1;  // a window's addresses index its tables like TTBR0's
+  for (int level = 0; level < 3; level++) {
+    uint64_t *entry = (uint64_t *)paddr_to_kva(table_pa) + ((va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1));
+    if (!(*entry & PTE_VALID)) {
+      if (!make) return NULL;
+      uint64_t next = alloc_table();
+      if (next == PT_NO_TABLE) return NULL;
+      if (as->ntables < ASPACE_TABLES) as->tables[as->ntables] = next;
+      if (as->ntables <= ASPACE_TABLES) as->ntables++;
+      __atomic_store_n(entry, next | PTE_TABLE | PTE_VALID, __ATOMIC_RELAXED);
+    }
+    table_pa = *entry & PTE_ADDR_MASK;
+  }
+  return paddr_to_kva(table_pa);
+}
+
+static inline uint64_t *leaf_entry(uint64_t *table, uintptr_t va) {
+  return &table[(va >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+}
+
 static bool in_range(const struct arch_aspace *as, uintptr_t va) {
   return as->shared_window ? va >= SHARED_WINDOW_BASE && va < SHARED_WINDOW_END
                            : va >= USER_ASPACE_BASE && va < USER_ASPACE_END;
 }
 
+// Why a page the caller calls clean needs nothing (ARCH_MMU_ICACHE_CLEAN): the
+// maintenance that made it coherent (DC CVAU of every line to the point of
+// unification, then IC IALLUIS, which invalidates all instruction-cache lines of every
+// CPU in the Inner Shareable domain, whatever the cache's indexing, so no alias
+// survives) left its data at the PoU, where instruction fetches are filled from, and
+// no stale line of it (ARM ARM, "Instruction cache maintenance instructions" and the
+// PoU). Data that does not change needs nothing more for another mapping of it. The
+// caller vouches that no store has reached the page since but those whose writer, by
+// the architecture's rules for modifying instructions, does its own maintenance: EL0
+// stores through an entry that was already writable (core/vm/vmo.h,
+// VMO_PAGE_EXEC_CLEAN; Linux's PG_dcache_clean is the same contract).
+static bool needs_icache_sync(unsigned perms) {
+  return (perms & (ARCH_MMU_EXECUTE | ARCH_MMU_ICACHE_CLEAN)) == ARCH_MMU_EXECUTE;
+}
+
+zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const uint64_t *pages,
+                                  size_t n) {
+  if (!n) return ZX_OK;
+  if (!in_range(as, va) || va & (PAGE_SIZE - 1) || !in_range(as, va + (n - 1) * PAGE_SIZE))
+    return ZX_ERR_INVALID_ARGS;
+  // First the instruction side (as arch_aspace_map: before any entry exists, so that no
+  // CPU can fetch through one early): every clean, then one invalidate.
+  bool sync = false;
+  for (size_t i = 0; i < n; i++) {
+    if (!pages[i] || !needs_icache_sync(pages[i] & (PAGE_SIZE - 1))) continue;
+    arch_clean_dcache_pou((uintptr_t)paddr_to_kva(pages[i] & ~(uint64_t)(PAGE_SIZE - 1)), PAGE_SIZE);
+    sync = true;
+  }
+  if (sync) arch_invalidate_icache();
+  zx_status_t status = ZX_OK;
+  uint64_t *table = NULL;  // the level-3 table of the current page, once walked to
+  for (size_t i = 0; i < n; i++, va += PAGE_SIZE) {
+    unsigned index = (va >> PAGE_SHIFT) & (PT_ENTRIES - 1);
+    if (index == 0) table = NULL;  // the next table's first entry
+    if (!pages[i]) continue;
+    uint64_t pa = pages[i] & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t attrs = user_attrs(pages[i] & (PAGE_SIZE - 1), false);
+    if (!table && !(table = leaf_table(as, va, true))) {
+      status = ZX_ERR_NO_MEMORY;
+      break;
+    }
+    if (!(table[index] & PTE_VALID))
+      __atomic_store_n(&table[index], pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
+  }
+  dsb(ishst);  // the walker must see the new entries; nothing was cached for them
+  return status;
+}
+
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
-  if (pte && *pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
+  uint64_t *table = leaf_table(as, va, true);
+  if (!table) return ZX_ERR_NO_MEMORY;
+  uint64_t *pte = leaf_entry(table, va);
+  if (*pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
   // The page may hold code written through the data side (a VMO write, a loader):
   // the instruction side must see it before EL0 can fetch from it.
-  if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
-  zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, user_attrs(perms, owned), &user_pt_ops);
+  if (needs_icache_sync(perms)) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
+  __atomic_store_n(pte, pa | user_attrs(perms, owned) | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
   if (owned) as->owned_leaves = true;
   dsb(ishst);  // the walker must see the new entry; nothing was cached for it
-  return status;
+  return ZX_OK;
 }
 
 zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
                                    unsigned perms) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *pte = pt_leaf_entry(as->root_pa, va, &user_pt_ops);
+  uint64_t *table = leaf_table(as, va, true);
+  if (!table) return ZX_ERR_NO_MEMORY;
+  uint64_t *pte = leaf_entry(table, va);
   uint64_t attrs = user_attrs(perms, false);
-  if (pte && (*pte & PTE_VALID)) {
+  if (*pte & PTE_VALID) {
     uint64_t entry = *pte;
     if ((entry & PTE_ADDR_MASK) == pa && (entry & (PTE_RDONLY | PTE_UXN)) ==
                                              (attrs & (PTE_RDONLY | PTE_UXN)))
@@ -217,9 +301,9 @@ zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_
     free_leaf(entry);
   }
   if (perms & ARCH_MMU_EXECUTE) arch_sync_icache((uintptr_t)paddr_to_kva(pa), PAGE_SIZE);
-  zx_status_t status = pt_map(as->root_pa, va, pa, PAGE_SIZE, attrs, &user_pt_ops);
+  __atomic_store_n(pte, pa | attrs | PTE_VALID | PTE_PAGE, __ATOMIC_RELAXED);
   dsb(ishst);
-  return status;
+  return ZX_OK;
 }
 
 // --- Range operations: many entries, one batch of TLB maintenance ----------------
@@ -242,7 +326,6 @@ zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_
 // measured: under QEMU a TLBI costs nothing like the hardware's.
 #define TLBI_BATCH_PAGES 32
 #define OWNED_BATCH 32
-#define LEVEL_SHIFT(level) (39 - 9 * (level))
 
 struct range_op {
   const struct arch_aspace *as;
@@ -339,13 +422,30 @@ static size_t range_run(struct arch_aspace *as, uintptr_t va, size_t pages, stru
   if (!as->root_pa || !pages || (va & (PAGE_SIZE - 1)) || !in_range(as, va)) return 0;
   uintptr_t end = pages > (limit - va) / PAGE_SIZE ? limit : va + pages * PAGE_SIZE;
   op->as = as;
-  range_walk(op, as->root_pa, 0, va, end);
+  if ((va >> LEVEL_SHIFT(2)) == ((end - 1) >> LEVEL_SHIFT(2))) {
+    // Inside one level-3 table (a copy-on-write fault's one page, a small protect):
+    // straight to it, not down the levels and across them.
+    uint64_t *table = leaf_table(as, va, false);
+    for (uintptr_t at = va; table && at < end; at += PAGE_SIZE)
+      if (*leaf_entry(table, at) & PTE_VALID) range_leaf(op, leaf_entry(table, at), at);
+  } else {
+    range_walk(op, as->root_pa, 0, va, end);
+  }
   range_flush(op);
   return op->total;
 }
 
+// The fields a range operation starts from, set one by one: an initializer would zero
+// the two arrays too (a memset of 528 bytes), which are only read up to their counts.
+static void range_op_init(struct range_op *op, bool unmap, uint64_t attrs) {
+  op->unmap = unmap;
+  op->attrs = attrs;
+  op->changed = op->total = op->owned = 0;
+}
+
 size_t arch_aspace_unmap_range(struct arch_aspace *as, uintptr_t va, size_t pages) {
-  struct range_op op = {.unmap = true};
+  struct range_op op;
+  range_op_init(&op, true, 0);
   return range_run(as, va, pages, &op);
 }
 
@@ -353,7 +453,8 @@ size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pa
                                  unsigned perms) {
   // EL0 entries are always readable: a page that must not be becomes unmapped.
   if (!(perms & ARCH_MMU_READ)) return arch_aspace_unmap_range(as, va, pages);
-  struct range_op op = {.attrs = user_attrs(perms, false) & (PTE_RDONLY | PTE_UXN)};
+  struct range_op op;
+  range_op_init(&op, false, user_attrs(perms, false) & (PTE_RDONLY | PTE_UXN));
   return range_run(as, va, pages, &op);
 }
 

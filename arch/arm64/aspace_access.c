@@ -12,11 +12,19 @@ static const struct pt_ops walk_ops = {.access_offset = KERNEL_PHYSMAP_BASE};
 
 // New instructions written through the physmap: clean them to the point of
 // unification, then drop every stale instruction-cache line.
-void arch_sync_icache(uintptr_t kva, size_t len) {
+void arch_clean_dcache_pou(uintptr_t kva, size_t len) {
   uintptr_t end = kva + len;
   for (uintptr_t line = kva & ~(uintptr_t)(CACHE_LINE_MIN - 1); line < end; line += CACHE_LINE_MIN)
     __asm__ volatile("dc cvau, %0" ::"r"(line) : "memory");
+}
+
+void arch_invalidate_icache(void) {
   __asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
+}
+
+void arch_sync_icache(uintptr_t kva, size_t len) {
+  arch_clean_dcache_pou(kva, len);
+  arch_invalidate_icache();
 }
 
 size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, size_t len,

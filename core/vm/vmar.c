@@ -78,12 +78,14 @@ static void run_deferred(struct vm_deferred *d) {
 // Calls fn for every page of m (by VMO page index) whose VMO page is committed and
 // whose VMO offset lies in [start, end), with its slot. A slice's pages are its root's.
 static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t end,
-                                void (*fn)(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot,
+                                void (*fn)(struct vm_mapping *m, uintptr_t va, vmo_slot_t *slot,
                                            void *arg),
                                 void *arg) {
   uint64_t lo = m->vmo_offset, hi = m->vmo_offset + m->node.range.size;
   if (start > lo) lo = start;
   if (end < hi) hi = end;
+  // A mapping may reach past its VMO's end, whose last leaf may be short.
+  if (m->vmo->size < hi) hi = m->vmo->size;
   uint64_t shift = 0;  // owner page index - VMO page index
   const struct vmo *owner = vmo_page_owner(m->vmo, &shift);
   for (uint64_t idx = lo / PAGE_SIZE; idx < hi / PAGE_SIZE;) {
@@ -93,8 +95,8 @@ static void for_committed_pages(struct vm_mapping *m, uint64_t start, uint64_t e
       idx = (uint64_t)(i + 1) * VMO_LEAF_PAGES - shift;
       continue;
     }
-    vmo_slot_t slot = owner->top[i][(idx + shift) % VMO_LEAF_PAGES];
-    if (slot) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), slot, arg);
+    vmo_slot_t *slot = &owner->top[i][(idx + shift) % VMO_LEAF_PAGES];
+    if (*slot) fn(m, m->node.range.base + (idx * PAGE_SIZE - m->vmo_offset), slot, arg);
     idx++;
   }
 }
@@ -502,10 +504,83 @@ static zx_status_t map_check_locked(void *arg, unsigned *splits) {
   return status;
 }
 
+// The entry for a committed page of m (ARCH_MMU_* bits; a page shared copy-on-write
+// is entered read-only), with its VMO_PAGE_EXEC_CLEAN kept right: a page entered
+// writable stops being clean (EL0 may write it); an executable one that is clean
+// needs no maintenance (ARCH_MMU_ICACHE_CLEAN). slot: the page's committed slot.
+static unsigned page_entry_perms(const struct vm_mapping *m, vmo_slot_t *slot) {
+  unsigned perms = arch_perms(*slot & VMO_SLOT_SHARED ? m->perms & ~ZX_VM_PERM_WRITE : m->perms);
+  uintptr_t *word = vmo_slot_page_word(slot);
+  if (perms & ARCH_MMU_WRITE) *word &= ~VMO_PAGE_EXEC_CLEAN;
+  else if ((perms & ARCH_MMU_EXECUTE) && (*word & VMO_PAGE_EXEC_CLEAN))
+    perms |= ARCH_MMU_ICACHE_CLEAN;
+  return perms;
+}
+
+// After the maintenance that entering it with perms did (page_entry_perms), a page
+// entered executable and read-only is clean, unless its VMO is pinned: the kernel
+// writes those pages through the physmap, unseen.
+static void page_entered(vmo_slot_t *slot, unsigned perms, bool pinned) {
+  if ((perms & (ARCH_MMU_EXECUTE | ARCH_MMU_WRITE | ARCH_MMU_ICACHE_CLEAN)) == ARCH_MMU_EXECUTE &&
+      !pinned)
+    *vmo_slot_page_word(slot) |= VMO_PAGE_EXEC_CLEAN;
+}
+
+// ZX_VM_MAP_RANGE: the pages m's VMO already has (its own, or shared with the VMO it
+// is a snapshot of) go into the page tables now, in runs of MAP_RANGE_RUN pages; none
+// is committed. Marking a page clean before arch_aspace_map_pages is safe: it does
+// every page's maintenance before it makes any table.
+#define MAP_RANGE_RUN 32
+struct map_range {
+  struct vm_mapping *m;
+  bool pinned;
+  uintptr_t base;  // of the run: pages[i] is base + i pages, for i < n
+  size_t n;
+  uint64_t pages[MAP_RANGE_RUN];
+  zx_status_t status;
+};
+
+static void map_range_flush(struct map_range *r) {
+  if (r->n && r->status == ZX_OK)
+    r->status = arch_aspace_map_pages(r->m->vmar->aspace, r->base, r->pages, r->n);
+  r->n = 0;
+}
+
+static void map_range_page(struct vm_mapping *m, uintptr_t va, vmo_slot_t *slot, void *arg) {
+  struct map_range *r = arg;
+  if (r->n && va - r->base >= MAP_RANGE_RUN * PAGE_SIZE) map_range_flush(r);
+  if (!r->n) r->base = va;
+  size_t i = (va - r->base) / PAGE_SIZE;
+  while (r->n < i) r->pages[r->n++] = 0;  // pages the VMO does not have
+  unsigned perms = page_entry_perms(m, slot);
+  page_entered(slot, perms, r->pinned);
+  r->pages[r->n++] = vmo_slot_pa(*slot) | perms;
+}
+
+static zx_status_t map_range_locked(struct vm_mapping *m) {
+  if (!(m->perms & ZX_VM_PERM_READ)) return ZX_OK;  // never entered (vm_handle_user_fault)
+  uint64_t shift = 0;
+  struct map_range r;  // field by field: pages[] is written before it is read
+  r.m = m;
+  r.pinned = vmo_page_owner(m->vmo, &shift)->pinned;
+  r.n = 0;
+  r.status = ZX_OK;
+  for_committed_pages(m, 0, UINT64_MAX, map_range_page, &r);
+  map_range_flush(&r);
+  return r.status;
+}
+
 static zx_status_t map_apply_locked(void *arg, struct spares *spares) {
   struct map_op *op = arg;
   if (op->replace) unmap_locked(op->vmar, op->addr, op->len, spares, &op->d);
   zx_status_t status = vm_range_insert(&op->vmar->children, &op->m->node.range, op->addr, op->len);
+  if (status == ZX_OK && (op->options & ZX_VM_MAP_RANGE)) {
+    status = map_range_locked(op->m);
+    if (status != ZX_OK) {  // as if it had never been: no entry, no mapping
+      unmap_pages_locked(op->vmar->aspace, op->addr, op->len);
+      vm_range_remove(&op->vmar->children, &op->m->node.range);
+    }
+  }
   if (status == ZX_OK) {
     struct vmo *vmo = op->m->vmo;
     kobject_ref(&vmo->obj);
@@ -524,6 +599,9 @@ zx_status_t vmar_map(struct vmar *vmar, uint32_t options, uint64_t vmar_offset, 
   if (options & ~allowed) return ZX_ERR_INVALID_ARGS;
   unsigned perms = options & VM_PERM_MASK;
   if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
+  // Zircon: mapping the range is not done over mappings being replaced.
+  if ((options & ZX_VM_MAP_RANGE) && (options & ZX_VM_SPECIFIC_OVERWRITE))
+    return ZX_ERR_INVALID_ARGS;
   if (len == 0 || (len & (PAGE_SIZE - 1)) || (vmo_offset & (PAGE_SIZE - 1)) ||
       (vmar_offset & (PAGE_SIZE - 1)))
     return ZX_ERR_INVALID_ARGS;
@@ -717,7 +795,7 @@ static zx_info_maps_t *maps_emit(struct maps_cursor *c, const char *name, uintpt
   return e;
 }
 
-static void count_page(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot, void *arg) {
+static void count_page(struct vm_mapping *m, uintptr_t va, vmo_slot_t *slot, void *arg) {
   (void)m;
   (void)va;
   (void)slot;
@@ -877,13 +955,13 @@ struct stats_walk {
 
 // One page's share: private when nothing else maps or holds it, else shared among the
 // mappings of its VMO and the VMOs sharing it.
-static void page_stats(struct vm_mapping *m, uintptr_t va, vmo_slot_t slot, void *arg) {
+static void page_stats(struct vm_mapping *m, uintptr_t va, vmo_slot_t *slot, void *arg) {
   (void)m;
   (void)va;
   struct stats_walk *w = arg;
   uint64_t sharers = w->maps;
-  if (slot & VMO_SLOT_SHARED)
-    sharers += ((struct vmo_shared_page *)(slot & ~VMO_SLOT_SHARED))->refs - 1;
+  if (*slot & VMO_SLOT_SHARED)
+    sharers += ((struct vmo_shared_page *)(*slot & ~VMO_SLOT_SHARED))->refs - 1;
   if (sharers <= 1) {
     w->out->mem_private_bytes += PAGE_SIZE;
   } else {
@@ -929,12 +1007,21 @@ bool vm_handle_user_fault(struct process *p, uintptr_t addr, bool write, bool ex
   if (m && (m->perms & need) == need && (m->perms & ZX_VM_PERM_READ)) {
     paddr_t pa;
     bool writable;
-    if (vmo_commit_page_locked(m->vmo, mapping_page_index(m, va), write, &pa, &writable) == ZX_OK) {
+    uint64_t idx = mapping_page_index(m, va);
+    if (vmo_commit_page_locked(m->vmo, idx, write, &pa, &writable) == ZX_OK) {
       // A page shared copy-on-write is entered read-only: its first write comes back
       // here (a permission fault) and gets the VMO's own copy, replacing the entry.
       unsigned perms = arch_perms(writable ? m->perms : m->perms & ~ZX_VM_PERM_WRITE);
+      vmo_slot_t *slot = NULL;
+      struct vmo *owner = NULL;
+      if (perms & (ARCH_MMU_WRITE | ARCH_MMU_EXECUTE)) {  // it may stop or start being clean
+        owner = vmo_page_owner(m->vmo, &idx);
+        slot = vmo_slot_locked(owner, idx, false);
+        perms = page_entry_perms(m, slot);
+      }
       zx_status_t status = write ? arch_aspace_map_replace(v->aspace, va, pa, perms)
                                  : arch_aspace_map(v->aspace, va, pa, perms, false);
+      if (slot && status == ZX_OK) page_entered(slot, perms, owner->pinned);
       handled = status == ZX_OK || status == ZX_ERR_ALREADY_EXISTS;
     }
   }

@@ -32,12 +32,12 @@ static struct vmo_shared_page *slot_shared(vmo_slot_t s) {
 
 void vmo_slot_release(vmo_slot_t slot) {
   if (!(slot & VMO_SLOT_SHARED)) {
-    if (slot) page_free(slot);
+    if (slot) page_free(slot & ~VMO_PAGE_FLAGS);
     return;
   }
   struct vmo_shared_page *sp = slot_shared(slot);
   if (--sp->refs == 0) {
-    page_free(sp->pa);
+    page_free(sp->pa & ~VMO_PAGE_FLAGS);
     free(sp);
   }
 }
@@ -56,8 +56,15 @@ vmo_slot_t *vmo_slot_locked(struct vmo *owner, uint64_t idx, bool alloc) {
   if (i >= owner->top_len) {
     if (!alloc) return NULL;
     size_t len = (size_t)((owner->size / PAGE_SIZE + VMO_LEAF_PAGES - 1) / VMO_LEAF_PAGES);
-    vmo_slot_t **top = realloc(owner->top, len * sizeof *top);
-    if (!top) return NULL;
+    vmo_slot_t **top;
+    if (len == 1) {
+      top = &owner->top_one;  // no allocation for a VMO of one leaf
+    } else {
+      top = malloc(len * sizeof *top);
+      if (!top) return NULL;
+      for (size_t j = 0; j < owner->top_len; j++) top[j] = owner->top[j];
+      if (owner->top != &owner->top_one) free(owner->top);
+    }
     memset(top + owner->top_len, 0, (len - owner->top_len) * sizeof *top);
     owner->top = top;
     owner->top_len = len;
@@ -125,7 +132,7 @@ static void vmo_destroy(struct kobject *obj) {
   spin_unlock_irqrestore(&vm_lock, state);
   if (!vmo->ever_shared) vmo_free_pages_from(vmo, 0);  // nobody else can see them
   if (root) kobject_unref(&root->obj);  // flat: a root is never a slice
-  free(vmo->top);
+  if (vmo->top != &vmo->top_one) free(vmo->top);
   slab_free(&vmo_cache, vmo);
 }
 
@@ -168,13 +175,13 @@ static zx_status_t alloc_page(paddr_t *out) {
 static zx_status_t unshare_locked(struct vmo *owner, uint64_t idx, vmo_slot_t *slot) {
   struct vmo_shared_page *sp = slot_shared(*slot);
   if (sp->refs == 1) {  // the others are gone: no copy, the page table entries stay right
-    *slot = sp->pa;
+    *slot = sp->pa;  // its VMO_PAGE_EXEC_CLEAN ends with the write that unshares it
     free(sp);
     return ZX_OK;
   }
   paddr_t page;
   if (alloc_page(&page) != ZX_OK) return ZX_ERR_NO_MEMORY;
-  memcpy(paddr_to_kva(page), paddr_to_kva(sp->pa), PAGE_SIZE);
+  arch_copy_page(paddr_to_kva(page), paddr_to_kva(vmo_slot_pa(*slot)));
   sp->refs--;
   *slot = page;
   // Mappings of owner still point at the shared page: they fault the new one in.
@@ -191,13 +198,14 @@ zx_status_t vmo_commit_page_locked(struct vmo *vmo, uint64_t idx, bool write, pa
   if (!*slot) {
     paddr_t page;
     if (alloc_page(&page) != ZX_OK) return ZX_ERR_NO_MEMORY;
-    memset(paddr_to_kva(page), 0, PAGE_SIZE);
+    arch_zero_page(paddr_to_kva(page));
     *slot = page;
     owner->committed++;
   } else if (write && (*slot & VMO_SLOT_SHARED)) {
     zx_status_t status = unshare_locked(owner, idx, slot);
     if (status != ZX_OK) return status;
   }
+  if (write) *slot &= ~VMO_PAGE_EXEC_CLEAN;  // private now
   *out = vmo_slot_pa(*slot);
   if (writable) *writable = !(*slot & VMO_SLOT_SHARED);
   return ZX_OK;

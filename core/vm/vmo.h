@@ -29,10 +29,15 @@ struct vm_mapping;
 
 // A page slot: 0 (not committed: reads as zero), a private page's physical address,
 // or a page shared copy-on-write with other VMOs: (struct vmo_shared_page *) | 1.
+// VMO_PAGE_EXEC_CLEAN in a private slot's address (a shared page's pa): the page was
+// made coherent for instruction fetch when last mapped executable, and the kernel has
+// neither written it nor entered it writable since (vmo_page_exec_clean_locked).
 typedef uintptr_t vmo_slot_t;
 #define VMO_SLOT_SHARED ((vmo_slot_t)1)
+#define VMO_PAGE_EXEC_CLEAN ((vmo_slot_t)2)
+#define VMO_PAGE_FLAGS (VMO_SLOT_SHARED | VMO_PAGE_EXEC_CLEAN)
 struct vmo_shared_page {
-  paddr_t pa;
+  paddr_t pa;     // | VMO_PAGE_EXEC_CLEAN
   uint64_t refs;  // slots holding it; the page is freed with the last
 };
 
@@ -49,6 +54,7 @@ struct vmo {
   uint32_t options;       // ZX_VMO_RESIZABLE or 0
   size_t top_len;         // entries allocated in top (0: nothing committed yet)
   vmo_slot_t **top;       // top[i][j] is page i * VMO_LEAF_PAGES + j
+  vmo_slot_t *top_one;    // top of a VMO of one leaf (512 KiB), not allocated
   struct vm_mapping *mappings;  // every mapping of this VMO (vm_mapping.vmo_next)
   uint64_t committed;     // slots in use (private or shared)
   char name[ZX_MAX_NAME_LEN];  // shown by ZX_INFO_PROCESS_MAPS ("" unless named)
@@ -74,14 +80,21 @@ zx_status_t vmo_create(uint64_t size, uint32_t options, struct vmo **out);
 // committed (zero-filled) if needed. write: the page becomes the VMO's own (a shared
 // page is copied, or taken over when no one else holds it), and mappings of the old
 // page leave the page tables. *writable (may be NULL): whether the page is the VMO's
-// own, so that a mapping may write it. ZX_ERR_OUT_OF_RANGE past the end, ZX_ERR_NO_MEMORY.
+// own, so that a mapping may write it. A write ends the page's VMO_PAGE_EXEC_CLEAN.
+// ZX_ERR_OUT_OF_RANGE past the end, ZX_ERR_NO_MEMORY.
 zx_status_t vmo_commit_page_locked(struct vmo *vmo, uint64_t idx, bool write, paddr_t *out,
                                    bool *writable);
 // vm_lock held. The page at idx if committed, else 0.
 paddr_t vmo_lookup_page_locked(struct vmo *vmo, uint64_t idx);
 // The physical page behind a slot (0 for an empty one).
 static inline paddr_t vmo_slot_pa(vmo_slot_t s) {
-  return s & VMO_SLOT_SHARED ? ((struct vmo_shared_page *)(s & ~VMO_SLOT_SHARED))->pa : s;
+  return (s & VMO_SLOT_SHARED ? ((struct vmo_shared_page *)(s & ~VMO_SLOT_SHARED))->pa : s) &
+         ~VMO_PAGE_FLAGS;
+}
+// The word that holds the page's VMO_PAGE_EXEC_CLEAN for a committed slot: the slot
+// itself, or its shared page's pa (vm_lock held).
+static inline uintptr_t *vmo_slot_page_word(vmo_slot_t *s) {
+  return *s & VMO_SLOT_SHARED ? &((struct vmo_shared_page *)(*s & ~VMO_SLOT_SHARED))->pa : s;
 }
 
 // Copies between the VMO and user memory. ZX_ERR_OUT_OF_RANGE: [offset, offset+len)

@@ -30,9 +30,12 @@ static zx_status_t share_slot(vmo_slot_t *slot) {
 // Gives child (size pages) a reference to each committed page of owner from page
 // `first` on, up to owner page `limit`. Empty leaves are skipped whole, and a leaf's
 // empty slots in a tight loop, so a sparse parent costs little more than it holds.
+// [*lo, *hi): the owner pages it shared (empty when none).
 static zx_status_t share_pages_locked(struct vmo *owner, uint64_t first, uint64_t limit,
-                                      struct vmo *child, uint64_t pages) {
+                                      struct vmo *child, uint64_t pages, uint64_t *lo,
+                                      uint64_t *hi) {
   uint64_t end = first + pages < limit ? first + pages : limit;
+  *lo = *hi = first;
   for (uint64_t idx = first; idx < end;) {
     size_t i = idx / VMO_LEAF_PAGES;
     if (i >= owner->top_len) break;
@@ -50,6 +53,8 @@ static zx_status_t share_pages_locked(struct vmo *owner, uint64_t first, uint64_
       if (!dst || share_slot(src) != ZX_OK) return ZX_ERR_NO_MEMORY;
       *dst = *src;
       child->committed++;
+      if (*lo == *hi) *lo = idx;
+      *hi = idx + 1;
     }
   }
   return ZX_OK;
@@ -70,15 +75,17 @@ zx_status_t vmo_snapshot_locked(struct vmo *parent, uint64_t offset, uint64_t si
                        ? first + (parent_pages - offset / PAGE_SIZE) : first;
   child->ever_shared = true;
   owner->ever_shared = true;
-  status = share_pages_locked(owner, first, limit, child, size / PAGE_SIZE);
+  uint64_t lo, hi;
+  status = share_pages_locked(owner, first, limit, child, size / PAGE_SIZE, &lo, &hi);
   if (status != ZX_OK) {
     // child holds references already: its destroy drops them (it takes vm_lock).
     *out = child;
     return status;
   }
-  // The parent's mappings of pages now shared must fault on their next write.
-  uint64_t end = limit < first + size / PAGE_SIZE ? limit : first + size / PAGE_SIZE;
-  if (end > first) vm_vmo_write_protect_locked(owner, first * PAGE_SIZE, end * PAGE_SIZE);
+  // The parent's mappings of pages now shared must fault on their next write: only
+  // committed pages can be mapped, so the span of those shared (an 8 MiB stack's
+  // few pages at its top, not its 4 tables) is all there is to protect.
+  if (hi > lo) vm_vmo_write_protect_locked(owner, lo * PAGE_SIZE, hi * PAGE_SIZE);
   child->cow_child = true;
   link_child_locked(parent, child);
   *out = child;

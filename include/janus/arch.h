@@ -41,6 +41,10 @@ paddr_t arch_kernel_unmap_page(uintptr_t va);
 #define ARCH_MMU_READ 1u
 #define ARCH_MMU_WRITE 2u
 #define ARCH_MMU_EXECUTE 4u
+// With ARCH_MMU_EXECUTE: the page is already coherent for instruction fetch (made so
+// when it was last entered executable, and not written since), so no cache
+// maintenance is done for it.
+#define ARCH_MMU_ICACHE_CLEAN 8u
 struct arch_aspace;
 // A process's own (TTBR0) space, empty; TTBR1 in normal mode is the kernel's root.
 zx_status_t arch_aspace_init(struct arch_aspace *as);
@@ -54,6 +58,13 @@ void arch_aspace_destroy(struct arch_aspace *as);
 // TLBs of every CPU (a window's page for all ASIDs).
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned);
+// Maps the pages of a run from va on: pages[i] (0: none, skipped) is the physical page
+// for va + i * PAGE_SIZE with its ARCH_MMU_* bits in the low 12. A page already mapped
+// keeps its entry. One table walk per level-3 table, one barrier for the run, and for
+// executable pages without ARCH_MMU_ICACHE_CLEAN one instruction-cache invalidate.
+// ZX_ERR_NO_MEMORY when a table cannot be made (the pages before it stay mapped).
+zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const uint64_t *pages,
+                                  size_t n);
 // Maps pa at va whatever is there: a different entry leaves first, invalidated on
 // every CPU before the new one is written (break before make). A copy-on-write fault
 // uses it to give a page its own copy, or write access to a page that became its own.
@@ -96,6 +107,14 @@ size_t arch_aspace_copy(const struct arch_aspace *as, uintptr_t va, void *buf, s
 // instruction fetch on every CPU: clean to the point of unification, invalidate the
 // instruction caches.
 void arch_sync_icache(uintptr_t kva, size_t len);
+// Zeroes the page at kva (a physmap address): page tables, zero-filled VMO pages.
+void arch_zero_page(void *kva);
+// Copies the page at src to the page at dst (physmap addresses).
+void arch_copy_page(void *dst, const void *src);
+// Its two halves, for many pages and one invalidate: the clean to the point of
+// unification of [kva, kva + len), then (after all cleans) the invalidate.
+void arch_clean_dcache_pou(uintptr_t kva, size_t len);
+void arch_invalidate_icache(void);
 
 // Leak accounting: page-table pages the kernel half took from the page allocator,
 // and ASIDs handed out.

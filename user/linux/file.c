@@ -33,11 +33,16 @@ struct lx_file *lx_file_open_node(struct lx_node *n, uint32_t flags) {
   return f;
 }
 
+void lx_fd_set(struct lx_fdtable *ft, int fd, struct lx_file *f, bool cloexec) {
+  ft->fd[fd] = f;
+  ft->cloexec[fd] = cloexec;
+  if (fd >= ft->top) ft->top = fd + 1;
+}
+
 int lx_fd_install(struct lx_fdtable *ft, struct lx_file *f, int min, bool cloexec) {
   for (int fd = min < 0 ? 0 : min; fd < LX_MAX_FDS; fd++)
     if (!ft->fd[fd]) {
-      ft->fd[fd] = f;
-      ft->cloexec[fd] = cloexec;
+      lx_fd_set(ft, fd, f, cloexec);
       return fd;
     }
   return -LX_EMFILE;
@@ -47,24 +52,27 @@ struct lx_fdtable *lx_fdtable_copy(struct lx_fdtable *ft) {
   struct lx_fdtable *copy = calloc(1, sizeof *copy);
   if (!copy) return NULL;
   copy->refs = 1;
-  if (ft)
-    for (int fd = 0; fd < LX_MAX_FDS; fd++)
+  if (ft) {
+    for (int fd = 0; fd < ft->top; fd++)
       if (ft->fd[fd]) {
         copy->fd[fd] = ft->fd[fd];
         copy->fd[fd]->refs++;
         copy->cloexec[fd] = ft->cloexec[fd];
       }
+    copy->top = ft->top;
+  }
   return copy;
 }
 
 void lx_fdtable_put(struct lx_fdtable *ft) {
   if (!ft || --ft->refs > 0) return;
-  for (int fd = 0; fd < LX_MAX_FDS; fd++) lx_file_put(ft->fd[fd]);
+  for (int fd = 0; fd < ft->top; fd++)
+    if (ft->fd[fd]) lx_file_put(ft->fd[fd]);  // no call for each of the empty ones
   free(ft);
 }
 
 void lx_fdtable_cloexec(struct lx_fdtable *ft) {
-  for (int fd = 0; fd < LX_MAX_FDS; fd++)
+  for (int fd = 0; fd < ft->top; fd++)
     if (ft->fd[fd] && ft->cloexec[fd]) {
       lx_file_put(ft->fd[fd]);
       ft->fd[fd] = NULL;

@@ -179,12 +179,15 @@ struct lx_file {
 };
 struct lx_fdtable {
   int refs;
+  int top;  // every fd from here up is empty (fork copies and exit drops only below it)
   struct lx_file *fd[LX_MAX_FDS];
   bool cloexec[LX_MAX_FDS];
 };
 struct lx_file *lx_file_get(struct lx_thread *t, int fd);  // borrowed, or NULL
 void lx_file_put(struct lx_file *f);
 int lx_fd_install(struct lx_fdtable *ft, struct lx_file *f, int min, bool cloexec);
+// Puts f (a reference the table takes over) at fd, which must be empty.
+void lx_fd_set(struct lx_fdtable *ft, int fd, struct lx_file *f, bool cloexec);
 struct lx_fdtable *lx_fdtable_copy(struct lx_fdtable *ft);
 void lx_fdtable_put(struct lx_fdtable *ft);
 void lx_fdtable_cloexec(struct lx_fdtable *ft);

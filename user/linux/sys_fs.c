@@ -507,8 +507,7 @@ long lx_sys_dup3(struct lx_thread *t, const uint64_t *a) {
   struct lx_fdtable *ft = t->proc->files;
   f->refs++;
   lx_file_put(ft->fd[newfd]);
-  ft->fd[newfd] = f;
-  ft->cloexec[newfd] = a[2] & LX_O_CLOEXEC;
+  lx_fd_set(ft, newfd, f, a[2] & LX_O_CLOEXEC);
   return newfd;
 }
 

@@ -119,9 +119,12 @@ static void thread_main(uintptr_t unused, uintptr_t arg) {
   struct lx_thread *t = (struct lx_thread *)arg;
   zx_handle_t vmo;
   zx_vaddr_t state = 0;
+  // The bound state's page is committed by the bind: ZX_VM_MAP_RANGE enters it now,
+  // so the copy below does not fault on it.
   if (zx_restricted_bind_state(0, &vmo) != ZX_OK ||
-      zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_COMPACT, 0, vmo,
-                  0, LX_PAGE, &state) != ZX_OK) {
+      zx_vmar_map(zx_vmar_root_self(),
+                  ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_COMPACT | ZX_VM_MAP_RANGE, 0, vmo, 0,
+                  LX_PAGE, &state) != ZX_OK) {
     lx_log("tid %d: cannot bind restricted state", t->tid);
     zx_process_exit(1);
   }

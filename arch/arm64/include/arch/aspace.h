@@ -10,6 +10,8 @@
 
 #include "lib/asid.h"
 
+#define ASPACE_TABLES 6
+
 struct arch_aspace {
   uint64_t root_pa;
   bool shared_window;         // a group's TTBR1 window, not a TTBR0 space
@@ -19,6 +21,11 @@ struct arch_aspace {
   // member: TTBR1 is the kernel-only root, so the shared window's TLB entries (tagged
   // with the ASID) must not match: TTBR0 carries the ASID's pair instead.
   struct asid_state asid;
+  // TTBR0 spaces: the tables made below the root, while they fit (ntables is
+  // ASPACE_TABLES + 1 once one did not), so that a small space's teardown frees them
+  // without reading them (a forked Linux child has 5).
+  uint8_t ntables;
+  uint64_t tables[ASPACE_TABLES];
 };
 
 // arch_aspace_set_restricted(as, true / false) for restricted_entry.S.
