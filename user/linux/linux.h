@@ -52,6 +52,11 @@ struct lx_waitq {
 // Sleeps (lock held on entry and return) until woken through q, a signal, or the
 // deadline: 0, -LX_EINTR (a signal is pending) or -LX_ETIMEDOUT.
 int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline);
+// The same for a waiter whose waker sets *woken (release, its last touch of the waiter,
+// under the lock) and unlinks it: LX_SLEEP_WOKEN_UNLOCKED, without the lock, once the
+// sleep ends with *woken set (no lock to take and give back on the common way).
+int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken);
+#define LX_SLEEP_WOKEN_UNLOCKED 1
 void lx_wake_all(struct lx_waitq *q);
 void lx_thread_wake(struct lx_thread *t);     // out of any lx_sleep, and out of restricted mode
 void lx_reenter_unlock(struct lx_thread *t);  // t goes back to Linux code: the last unlock
@@ -325,7 +330,19 @@ int lx_dispatch_pipe(struct lx_thread *t);
 void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
 // Sets in_restricted, then true if t may re-enter without the lock: nothing waits for
 // it (syscall.c's lockless calls, fastcall.c). False: in_restricted is clear again.
-bool lx_may_reenter_unlocked(struct lx_thread *t);
+// Senders set what this reads, then look at in_restricted (lx_thread_wake): one of the
+// two sees the other, so a signal is delivered now or a kick brings the thread back.
+// Inline: the vector's general-regs-only ways each have their own copy.
+static inline bool lx_may_reenter_unlocked(struct lx_thread *t) {
+  __atomic_store_n(&t->in_restricted, true, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
+      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE && !lx_signal_pending(t) &&
+      !t->restore_sigmask)
+    return true;
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
+  return false;
+}
 // Lock held: ends t if it must, delivers its signals and drops the lock for re-entry.
 void lx_return_to_linux(struct lx_thread *t);
 // entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back

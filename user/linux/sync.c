@@ -25,7 +25,8 @@ void lx_unlock(void) {
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
-int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
+static inline int sleep_on(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline,
+                           const bool *woken) {
   if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
   if (deadline != ZX_TIME_INFINITE && deadline <= lx_now()) return -LX_ETIMEDOUT;
   struct lx_waiter w = {.thread = t, .next = NULL};
@@ -36,6 +37,8 @@ int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
   uint32_t seq = t->wake_seq;
   lx_unlock();
   zx_futex_wait((const zx_futex_t *)&t->wake_seq, (zx_futex_t)seq, ZX_HANDLE_INVALID, deadline);
+  // The waker's last touch of a woken waiter is its release store of *woken.
+  if (woken && __atomic_load_n(woken, __ATOMIC_ACQUIRE)) return LX_SLEEP_WOKEN_UNLOCKED;
   lx_lock();
   if (q)
     for (struct lx_waiter **link = &q->head; *link; link = &(*link)->next)
@@ -47,6 +50,14 @@ int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
   if (t->wake_seq == seq && deadline != ZX_TIME_INFINITE && deadline <= lx_now())
     return -LX_ETIMEDOUT;
   return 0;
+}
+
+int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
+  return sleep_on(t, q, deadline, NULL);
+}
+
+int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken) {
+  return sleep_on(t, NULL, deadline, woken);
 }
 
 static void wake(struct lx_thread *t) {
@@ -62,7 +73,7 @@ void lx_thread_wake(struct lx_thread *t) {
   wake(t);
   // Running Linux code, or about to: the kick brings it back to the vector, which
   // delivers (a kick before the entry makes the entry return at once). The fence
-  // pairs with lx_may_reenter_unlocked's (fastcall.c).
+  // pairs with lx_may_reenter_unlocked's (linux.h).
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   if (__atomic_load_n(&t->in_restricted, __ATOMIC_RELAXED) && t->thread != ZX_HANDLE_INVALID)
     zx_restricted_kick(t->thread, 0);
