@@ -40,8 +40,19 @@ struct lx_thread;
 struct lx_process;
 
 // --- the lock, sleeping and waking (sync.c) -----------------------------------------
-void lx_lock(void);
-void lx_unlock(void);
+// Inline where nobody else holds it (the common case): a call only when contended.
+extern zx_futex_t lx_lock_state;  // 0 free, 1 held, 2 held with waiters
+void lx_lock_contended(void);
+void lx_unlock_contended(void);
+static inline void lx_lock(void) {
+  zx_futex_t expected = 0;
+  if (!__atomic_compare_exchange_n(&lx_lock_state, &expected, 1, false, __ATOMIC_ACQUIRE,
+                                   __ATOMIC_RELAXED))
+    lx_lock_contended();
+}
+static inline void lx_unlock(void) {
+  if (__atomic_exchange_n(&lx_lock_state, 0, __ATOMIC_RELEASE) == 2) lx_unlock_contended();
+}
 struct lx_waiter {
   struct lx_thread *thread;
   struct lx_waiter *next;
@@ -113,6 +124,9 @@ int lx_copy_out_locked(struct lx_thread *t, uintptr_t dst, const void *src, size
 // (len > 0). A load (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC: each reads, mm.c's
 // perms_of) or store (LX_PROT_WRITE) there cannot fault. Inline for futex.c.
 static inline bool lx_mm_allows(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
+  const struct lx_vma *last = mm->found;  // lx_mm_find's first try, without the call
+  if (last && last->start <= addr && addr < last->end && len && len <= last->end - addr)
+    return last->prot & prot;
   for (uintptr_t end = addr + len; addr < end;) {
     const struct lx_vma *v = lx_mm_find(mm, addr);
     if (!v || !(v->prot & prot)) return false;

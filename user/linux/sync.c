@@ -8,20 +8,14 @@
 
 #include "linux.h"
 
-static zx_futex_t lock_state;  // 0 free, 1 held, 2 held with waiters
+zx_futex_t lx_lock_state;
 
-void lx_lock(void) {
-  zx_futex_t expected = 0;
-  if (__atomic_compare_exchange_n(&lock_state, &expected, 1, false, __ATOMIC_ACQUIRE,
-                                  __ATOMIC_RELAXED))
-    return;
-  while (__atomic_exchange_n(&lock_state, 2, __ATOMIC_ACQUIRE) != 0)
-    zx_futex_wait(&lock_state, 2, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+void lx_lock_contended(void) {
+  while (__atomic_exchange_n(&lx_lock_state, 2, __ATOMIC_ACQUIRE) != 0)
+    zx_futex_wait(&lx_lock_state, 2, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
 }
 
-void lx_unlock(void) {
-  if (__atomic_exchange_n(&lock_state, 0, __ATOMIC_RELEASE) == 2) zx_futex_wake(&lock_state, 1);
-}
+void lx_unlock_contended(void) { zx_futex_wake(&lx_lock_state, 1); }
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
