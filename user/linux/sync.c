@@ -34,7 +34,7 @@ static inline int sleep_on(struct lx_thread *t, struct lx_waitq *q, zx_time_t de
   // The waker's last touch of a woken waiter is its release store of *woken.
   if (woken && __atomic_load_n(woken, __ATOMIC_ACQUIRE)) return LX_SLEEP_WOKEN_UNLOCKED;
   lx_lock();
-  if (q)
+  if (q && w.thread)  // not unlinked by lx_wake_all
     for (struct lx_waiter **link = &q->head; *link; link = &(*link)->next)
       if (*link == &w) {
         *link = w.next;
@@ -59,8 +59,14 @@ static void wake(struct lx_thread *t) {
   zx_futex_wake((const zx_futex_t *)&t->wake_seq, 1);
 }
 
+// Unlinks them too, marking each (thread NULL), so that its sleeper need not look.
 void lx_wake_all(struct lx_waitq *q) {
-  for (struct lx_waiter *w = q->head; w; w = w->next) wake(w->thread);
+  struct lx_waiter *w = q->head;
+  q->head = NULL;
+  for (; w; w = w->next) {
+    wake(w->thread);
+    w->thread = NULL;
+  }
 }
 
 void lx_thread_wake(struct lx_thread *t) {
