@@ -42,7 +42,7 @@ static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct f
   *vma = NULL;
   if (addr & 3) return -LX_EINVAL;
   if (!private_op) {
-    const struct lx_vma *v = *vma = lx_mm_find(&t->proc->mm, addr);
+    const struct lx_vma *v = *vma = lx_mm_find_inline(&t->proc->mm, addr);
     if (!v) return -LX_EFAULT;
     if (v->flags & LX_MAP_SHARED) {
       *k = (struct futex_key){true, v->koid, v->vmo_offset + (addr - v->start)};
@@ -57,7 +57,7 @@ static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct f
 // mapping key_of found; an aligned word lies in one). Otherwise -EFAULT, as Linux's
 // get_user on a PROT_NONE or unmapped word.
 static int read_word(struct lx_thread *t, const struct lx_vma *v, uintptr_t addr, uint32_t *value) {
-  if (!v) v = lx_mm_find(&t->proc->mm, addr);
+  if (!v) v = lx_mm_find_inline(&t->proc->mm, addr);
   if (!v || !(v->prot & LX_PROT_READABLE)) return -LX_EFAULT;
   *value = __atomic_load_n((const uint32_t *)addr, __ATOMIC_RELAXED);
   return 0;

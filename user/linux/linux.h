@@ -103,6 +103,11 @@ int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
 void lx_mm_clear(struct lx_mm *mm);   // every mapping gone (exec)
 void lx_mm_forget(struct lx_mm *mm);  // the list only (exit: the sibling's end unmaps)
 const struct lx_vma *lx_mm_find(struct lx_mm *mm, uintptr_t addr);  // or NULL
+// The same, trying lx_mm_find's last answer without the call (the fast ways' lookups).
+static inline const struct lx_vma *lx_mm_find_inline(struct lx_mm *mm, uintptr_t addr) {
+  const struct lx_vma *last = mm->found;
+  return last && last->start <= addr && addr < last->end ? last : lx_mm_find(mm, addr);
+}
 int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src);  // fork (copy-on-write, or shared read-only)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
