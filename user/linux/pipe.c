@@ -181,12 +181,18 @@ int lx_dispatch_pipe(struct lx_thread *t) {
     lx_unlock();
     return 2;
   }
-  f->refs++;  // a read may sleep: a close meanwhile must not free it
-  long ret = write ? pipe_write_fast(t, f, buf, len) : pipe_read_fast(t, f, buf, len);
-  // The last reference: freeing it is not general-regs-only code (lx_return_to_linux).
-  bool last = f->refs == 1;
-  if (last) t->put_file = f;
-  else f->refs--;
+  long ret;
+  bool last = false;
+  if (write) {
+    ret = pipe_write_fast(t, f, buf, len);  // never sleeps: the lock keeps f
+  } else {
+    f->refs++;  // a read may sleep: a close meanwhile must not free it
+    ret = pipe_read_fast(t, f, buf, len);
+    // The last reference: freeing it is not general-regs-only code (lx_return_to_linux).
+    last = f->refs == 1;
+    if (last) t->put_file = f;
+    else f->refs--;
+  }
   lx_unlock();
   if (ret == PIPE_SLOW) return 2;
   t->orig_x0 = r->x[0];
