@@ -46,14 +46,14 @@ static zx_status_t check_futex_address(uintptr_t addr) {
 zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
                            zx_handle_t new_futex_owner, zx_time_t deadline) {
   if (check_futex_address(value_ptr.addr) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-  struct process *p = process_current();
   if (new_futex_owner != ZX_HANDLE_INVALID) {
     // Ownership (priority inheritance) is not tracked; the handle must still be valid.
     zx_status_t status = handle_get(new_futex_owner, ZX_OBJ_TYPE_THREAD, 0, NULL, NULL);
     if (status != ZX_OK) return ZX_ERR_INVALID_ARGS;
   }
-  struct thread *self = thread_current();
-  struct futex_waiter waiter = {.thread = self, .context = futex_context(p), .addr = value_ptr.addr};
+  struct thread *self = thread_current();  // its process: process_current() without the call
+  struct futex_waiter waiter = {
+      .thread = self, .context = futex_context(self->process), .addr = value_ptr.addr};
   unsigned b = bucket_of(waiter.context, value_ptr.addr);
   // The value is checked under the bucket lock, so a wake after the user changed it
   // cannot slip between the check and the sleep.
@@ -89,7 +89,7 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
 
 zx_status_t sys_futex_wake(user_in_ptr_t value_ptr, uint32_t wake_count) {
   if (check_futex_address(value_ptr.addr) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-  const void *context = futex_context(process_current());
+  const void *context = futex_context(thread_current()->process);
   unsigned b = bucket_of(context, value_ptr.addr);
   irq_state_t state = spin_lock_irqsave(&buckets[b].lock);
   for (struct futex_waiter **link = &buckets[b].head; *link && wake_count;) {

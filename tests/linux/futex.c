@@ -115,6 +115,50 @@ static void fp_survives_wait(void) {
   CHECK_EQ(fp[3], fp[1]);
 }
 
+// Ping-pong between two threads, each side sleeping in turn: a woken waiter returns
+// without the personality's lock (user/linux/futex.c) and waits again at once, with a
+// new waiter where the last one was; SIGUSR1 handlers (SA_RESTART) land in between.
+#define PING_ROUNDS 2000
+static volatile uint32_t turn;  // 1: the peer's turn, 0: main's
+static volatile long ping_bad;  // a wait that ended neither in 0 nor EAGAIN
+static pid_t peer_tid;
+
+static void wait_turn(uint32_t while_value) {
+  while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) == while_value)
+    if (futex(&turn, FUTEX_WAIT_PRIVATE, while_value, 0) != 0 && errno != EAGAIN) ping_bad++;
+}
+
+static void *pong(void *arg) {
+  (void)arg;
+  peer_tid = gettid();
+  for (int i = 0; i < PING_ROUNDS; i++) {
+    wait_turn(0);
+    __atomic_store_n(&turn, 0, __ATOMIC_RELEASE);
+    futex(&turn, FUTEX_WAKE_PRIVATE, 1, 0);
+  }
+  return NULL;
+}
+
+static void ping_pong(void) {
+  struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
+  CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+  *page = (struct page){0};
+  turn = 0;
+  pthread_t th;
+  CHECK_EQ(pthread_create(&th, NULL, pong, NULL), 0);
+  while (!__atomic_load_n(&peer_tid, __ATOMIC_ACQUIRE)) sched_yield();
+  for (int i = 0; i < PING_ROUNDS; i++) {
+    __atomic_store_n(&turn, 1, __ATOMIC_RELEASE);
+    futex(&turn, FUTEX_WAKE_PRIVATE, 1, 0);
+    if (i % 97 == 0) syscall(SYS_tgkill, getpid(), peer_tid, SIGUSR1);
+    wait_turn(1);
+  }
+  CHECK_EQ(pthread_join(th, NULL), 0);
+  CHECK_EQ(ping_bad, 0);
+  CHECK_EQ(turn, 0);
+  CHECK(page->handled > 0);
+}
+
 int main(void) {
   page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   CHECK(page != MAP_FAILED);
@@ -182,5 +226,7 @@ int main(void) {
     fp_ready = fp_done = 0;
     fp_survives_wait();
   }
+
+  ping_pong();
   return test_done();
 }

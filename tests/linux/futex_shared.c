@@ -128,6 +128,10 @@ int main(void) {
   s->word = 3;
   CHECK_EQ(futex(&s->word, FUTEX_WAIT, 0, NULL, NULL, 0), -1);
   CHECK_EQ(errno, EAGAIN);
+  // The mapping the key was found in also decides the read: PROT_NONE is EFAULT.
+  CHECK_EQ(mprotect((void *)s, 4096, PROT_NONE), 0);
+  CHECK_EQ(futex(&s->word, FUTEX_WAIT, 3, NULL, NULL, 0), -1);
+  CHECK_EQ(errno, EFAULT);
   munmap((void *)s, 8192);
 
   // sched_setaffinity: the mask is what sched_getaffinity reads, a child inherits it

@@ -32,28 +32,13 @@ static inline long fast_call(struct lx_thread *t, uint64_t nr) {
   return 0;  // getuid, geteuid, getgid, getegid: one user, root
 }
 
-// Senders set what this reads, then look at in_restricted (lx_thread_wake): one of the
-// two sees the other, so a signal is delivered now or a kick brings the thread back.
-static inline bool may_reenter_unlocked(struct lx_thread *t) {
-  __atomic_store_n(&t->in_restricted, true, __ATOMIC_RELAXED);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
-      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE && !lx_signal_pending(t) &&
-      !t->restore_sigmask)
-    return true;
-  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
-  return false;
-}
-
-bool lx_may_reenter_unlocked(struct lx_thread *t) { return may_reenter_unlocked(t); }
-
 bool lx_dispatch_fast(struct lx_thread *t) {
   zx_restricted_state_t *r = t->regs;
   // in_restricted is still set from the entry: a sender that sees it meanwhile kicks,
   // and the kick only brings the thread back once more (lx_dispatch delivers then).
   r->x[0] = (uint64_t)fast_call(t, r->x[8]);
   t->interrupted = false;
-  return may_reenter_unlocked(t);
+  return lx_may_reenter_unlocked(t);
 }
 
 bool lx_dispatch_yield(struct lx_thread *t) {
@@ -61,5 +46,5 @@ bool lx_dispatch_yield(struct lx_thread *t) {
   zx_nanosleep(0);
   t->regs->x[0] = 0;
   t->interrupted = false;
-  return may_reenter_unlocked(t);
+  return lx_may_reenter_unlocked(t);
 }

@@ -35,11 +35,14 @@ struct futex_waiter {
 static struct futex_waiter *waiters;
 
 // Linux's get_futex_key: EINVAL for a misaligned word; a shared key needs the word
-// mapped (EFAULT), a private one is the address alone.
-static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct futex_key *k) {
+// mapped (EFAULT), a private one is the address alone. *vma: the word's mapping when
+// looked up (read_word uses it), else NULL.
+static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct futex_key *k,
+                  const struct lx_vma **vma) {
+  *vma = NULL;
   if (addr & 3) return -LX_EINVAL;
   if (!private_op) {
-    const struct lx_vma *v = lx_mm_find(&t->proc->mm, addr);
+    const struct lx_vma *v = *vma = lx_mm_find_inline(&t->proc->mm, addr);
     if (!v) return -LX_EFAULT;
     if (v->flags & LX_MAP_SHARED) {
       *k = (struct futex_key){true, v->koid, v->vmo_offset + (addr - v->start)};
@@ -50,10 +53,12 @@ static int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct f
   return 0;
 }
 
-// The word, loaded in place when a mapping that reads covers it. Otherwise -EFAULT, as
-// Linux's get_user on a PROT_NONE or unmapped word.
-static int read_word(struct lx_thread *t, uintptr_t addr, uint32_t *value) {
-  if (!lx_mm_allows(&t->proc->mm, addr, 4, LX_PROT_READABLE)) return -LX_EFAULT;
+// The word, loaded in place when a mapping that reads covers it (v, if not NULL: the
+// mapping key_of found; an aligned word lies in one). Otherwise -EFAULT, as Linux's
+// get_user on a PROT_NONE or unmapped word.
+static int read_word(struct lx_thread *t, const struct lx_vma *v, uintptr_t addr, uint32_t *value) {
+  if (!v) v = lx_mm_find_inline(&t->proc->mm, addr);
+  if (!v || !(v->prot & LX_PROT_READABLE)) return -LX_EFAULT;
   *value = __atomic_load_n((const uint32_t *)addr, __ATOMIC_RELAXED);
   return 0;
 }
@@ -67,9 +72,11 @@ static int wake(const struct futex_key *k, int n, uint32_t bitset) {
   for (struct futex_waiter **link = &waiters; *link && woken < n;) {
     struct futex_waiter *w = *link;
     if (same_key(&w->key, k) && (w->bitset & bitset)) {
+      struct lx_thread *thread = w->thread;
       *link = w->next;
-      w->woken = true;
-      lx_thread_wake(w->thread);
+      // The last touch: the waiter may return at once, without the lock (futex_wait).
+      __atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
+      lx_thread_wake(thread);
       woken++;
     } else {
       link = &w->next;
@@ -81,22 +88,32 @@ static int wake(const struct futex_key *k, int n, uint32_t bitset) {
 // The kernel's own wakes (clear_child_tid, robust lists) are shared ones, as Linux's.
 int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n) {
   struct futex_key k;
-  return key_of(t, addr, false, &k) == 0 ? wake(&k, n, ~0u) : 0;
+  const struct lx_vma *v;
+  return key_of(t, addr, false, &k, &v) == 0 ? wake(&k, n, ~0u) : 0;
 }
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
-static long futex_wait(struct lx_thread *t, const struct futex_key *k, uintptr_t addr,
-                       uint32_t expected, zx_time_t deadline, uint32_t bitset) {
+// Lock held; so is it on return, except when unlocked is not NULL and a wake ended the
+// sleep: then *unlocked is set and the lock was not taken again.
+static long futex_wait(struct lx_thread *t, const struct futex_key *k, const struct lx_vma *v,
+                       uintptr_t addr, uint32_t expected, zx_time_t deadline, uint32_t bitset,
+                       bool *unlocked) {
   if (bitset == 0) return -LX_EINVAL;
   uint32_t value;
-  if (read_word(t, addr, &value) != 0) return -LX_EFAULT;
+  if (read_word(t, v, addr, &value) != 0) return -LX_EFAULT;
   if (value != expected) return -LX_EAGAIN;
   struct futex_waiter w = {.thread = t, .key = *k, .bitset = bitset, .woken = false};
   w.next = waiters;
   waiters = &w;
   int err = 0;
-  while (!w.woken && !err) err = lx_sleep(t, NULL, deadline);
+  while (!w.woken && !err) {
+    err = lx_sleep_until_woken(t, deadline, unlocked ? &w.woken : NULL);
+    if (err == LX_SLEEP_WOKEN_UNLOCKED) {
+      *unlocked = true;
+      return 0;
+    }
+  }
   if (!w.woken)
     for (struct futex_waiter **link = &waiters; *link; link = &(*link)->next)
       if (*link == &w) {
@@ -108,17 +125,19 @@ static long futex_wait(struct lx_thread *t, const struct futex_key *k, uintptr_t
 }
 
 // The operations without a timeout or a second word (what lx_dispatch_futex answers).
-static long futex_simple(struct lx_thread *t, const uint64_t *a, int op) {
+// unlocked: as futex_wait's.
+static long futex_simple(struct lx_thread *t, const uint64_t *a, int op, bool *unlocked) {
   struct futex_key k;
-  int err = key_of(t, a[0], a[1] & LX_FUTEX_PRIVATE_FLAG, &k);
+  const struct lx_vma *v;
+  int err = key_of(t, a[0], a[1] & LX_FUTEX_PRIVATE_FLAG, &k, &v);
   if (err) return err;
   uint32_t val = (uint32_t)a[2];
   int n = (int)(val > 0x7fffffff ? 0x7fffffff : val);
   switch (op) {
     case LX_FUTEX_WAIT:
-      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, ~0u);
+      return futex_wait(t, &k, v, a[0], val, ZX_TIME_INFINITE, ~0u, unlocked);
     case LX_FUTEX_WAIT_BITSET:
-      return futex_wait(t, &k, a[0], val, ZX_TIME_INFINITE, (uint32_t)a[5]);
+      return futex_wait(t, &k, v, a[0], val, ZX_TIME_INFINITE, (uint32_t)a[5], unlocked);
     case LX_FUTEX_WAKE:
       return wake(&k, n, ~0u);
     default:  // LX_FUTEX_WAKE_BITSET
@@ -143,8 +162,9 @@ int lx_dispatch_futex(struct lx_thread *t) {
   // As lx_dispatch: asleep, the thread is woken, not kicked (lx_thread_wake).
   __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
   lx_lock();
-  long ret = futex_simple(t, r->x, op);
-  lx_unlock();
+  bool unlocked = false;
+  long ret = futex_simple(t, r->x, op, &unlocked);
+  if (!unlocked) lx_unlock();
   t->orig_x0 = r->x[0];
   r->x[0] = (uint64_t)ret;
   // Linux's untimed wait is -ERESTARTSYS: after a handler with SA_RESTART it waits again.
@@ -168,21 +188,22 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
   if (op != LX_FUTEX_WAIT && op != LX_FUTEX_WAIT_BITSET && op != LX_FUTEX_WAKE &&
       op != LX_FUTEX_WAKE_BITSET && op != LX_FUTEX_REQUEUE && op != LX_FUTEX_CMP_REQUEUE)
     return -LX_ENOSYS;
-  if (simple(op, a[3])) return futex_simple(t, a, op);
+  if (simple(op, a[3])) return futex_simple(t, a, op, NULL);
   bool private_op = a[1] & LX_FUTEX_PRIVATE_FLAG;
   struct futex_key k, to;
-  int err = key_of(t, addr, private_op, &k);
+  const struct lx_vma *v, *to_v;
+  int err = key_of(t, addr, private_op, &k, &v);
   if (err) return err;
   switch (op) {
     case LX_FUTEX_WAIT:
-      return futex_wait(t, &k, addr, val, deadline, ~0u);
+      return futex_wait(t, &k, v, addr, val, deadline, ~0u, NULL);
     case LX_FUTEX_WAIT_BITSET:
-      return futex_wait(t, &k, addr, val, deadline, (uint32_t)a[5]);
+      return futex_wait(t, &k, v, addr, val, deadline, (uint32_t)a[5], NULL);
     default: {  // LX_FUTEX_REQUEUE, LX_FUTEX_CMP_REQUEUE
-      if ((err = key_of(t, a[4], private_op, &to)) != 0) return err;
+      if ((err = key_of(t, a[4], private_op, &to, &to_v)) != 0) return err;
       if (op == LX_FUTEX_CMP_REQUEUE) {
         uint32_t value;
-        if (read_word(t, addr, &value) != 0) return -LX_EFAULT;
+        if (read_word(t, v, addr, &value) != 0) return -LX_EFAULT;
         if (value != (uint32_t)a[5]) return -LX_EAGAIN;
       }
       int woken = wake(&k, (int)val, ~0u);

@@ -40,8 +40,19 @@ struct lx_thread;
 struct lx_process;
 
 // --- the lock, sleeping and waking (sync.c) -----------------------------------------
-void lx_lock(void);
-void lx_unlock(void);
+// Inline where nobody else holds it (the common case): a call only when contended.
+extern zx_futex_t lx_lock_state;  // 0 free, 1 held, 2 held with waiters
+void lx_lock_contended(void);
+void lx_unlock_contended(void);
+static inline void lx_lock(void) {
+  zx_futex_t expected = 0;
+  if (!__atomic_compare_exchange_n(&lx_lock_state, &expected, 1, false, __ATOMIC_ACQUIRE,
+                                   __ATOMIC_RELAXED))
+    lx_lock_contended();
+}
+static inline void lx_unlock(void) {
+  if (__atomic_exchange_n(&lx_lock_state, 0, __ATOMIC_RELEASE) == 2) lx_unlock_contended();
+}
 struct lx_waiter {
   struct lx_thread *thread;
   struct lx_waiter *next;
@@ -52,6 +63,11 @@ struct lx_waitq {
 // Sleeps (lock held on entry and return) until woken through q, a signal, or the
 // deadline: 0, -LX_EINTR (a signal is pending) or -LX_ETIMEDOUT.
 int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline);
+// The same for a waiter whose waker sets *woken (release, its last touch of the waiter,
+// under the lock) and unlinks it: LX_SLEEP_WOKEN_UNLOCKED, without the lock, once the
+// sleep ends with *woken set (no lock to take and give back on the common way).
+int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken);
+#define LX_SLEEP_WOKEN_UNLOCKED 1
 void lx_wake_all(struct lx_waitq *q);
 void lx_thread_wake(struct lx_thread *t);     // out of any lx_sleep, and out of restricted mode
 void lx_reenter_unlock(struct lx_thread *t);  // t goes back to Linux code: the last unlock
@@ -87,6 +103,11 @@ int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot);
 void lx_mm_clear(struct lx_mm *mm);   // every mapping gone (exec)
 void lx_mm_forget(struct lx_mm *mm);  // the list only (exit: the sibling's end unmaps)
 const struct lx_vma *lx_mm_find(struct lx_mm *mm, uintptr_t addr);  // or NULL
+// The same, trying lx_mm_find's last answer without the call (the fast ways' lookups).
+static inline const struct lx_vma *lx_mm_find_inline(struct lx_mm *mm, uintptr_t addr) {
+  const struct lx_vma *last = mm->found;
+  return last && last->start <= addr && addr < last->end ? last : lx_mm_find(mm, addr);
+}
 int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src);  // fork (copy-on-write, or shared read-only)
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
@@ -108,6 +129,9 @@ int lx_copy_out_locked(struct lx_thread *t, uintptr_t dst, const void *src, size
 // (len > 0). A load (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC: each reads, mm.c's
 // perms_of) or store (LX_PROT_WRITE) there cannot fault. Inline for futex.c.
 static inline bool lx_mm_allows(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
+  const struct lx_vma *last = mm->found;  // lx_mm_find's first try, without the call
+  if (last && last->start <= addr && addr < last->end && len && len <= last->end - addr)
+    return last->prot & prot;
   for (uintptr_t end = addr + len; addr < end;) {
     const struct lx_vma *v = lx_mm_find(mm, addr);
     if (!v || !(v->prot & prot)) return false;
@@ -328,7 +352,19 @@ int lx_dispatch_pipe(struct lx_thread *t);
 void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
 // Sets in_restricted, then true if t may re-enter without the lock: nothing waits for
 // it (syscall.c's lockless calls, fastcall.c). False: in_restricted is clear again.
-bool lx_may_reenter_unlocked(struct lx_thread *t);
+// Senders set what this reads, then look at in_restricted (lx_thread_wake): one of the
+// two sees the other, so a signal is delivered now or a kick brings the thread back.
+// Inline: the vector's general-regs-only ways each have their own copy.
+static inline bool lx_may_reenter_unlocked(struct lx_thread *t) {
+  __atomic_store_n(&t->in_restricted, true, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
+      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE && !lx_signal_pending(t) &&
+      !t->restore_sigmask)
+    return true;
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
+  return false;
+}
 // Lock held: ends t if it must, delivers its signals and drops the lock for re-entry.
 void lx_return_to_linux(struct lx_thread *t);
 // entry.S: restores t's FP/SIMD state and enters restricted mode; the vector comes back

@@ -65,26 +65,29 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) static void copy_b
   while (n--) *dst++ = *src++;
 }
 
-static long pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len,
-                      bool fast) {
+// Lock held: 0 once p has bytes, or 1: end of file; else an error (the sleep's).
+static int wait_readable(struct lx_thread *t, struct lx_file *f) {
   struct lx_pipe *p = f->pipe;
-  if (len == 0) return 0;
   while (p->count == 0) {
-    if (p->writers == 0) return 0;
+    if (p->writers == 0) return 1;
     if (f->flags & LX_O_NONBLOCK) return -LX_EAGAIN;
     int err = lx_sleep(t, &p->readq, ZX_TIME_INFINITE);
     if (err) return err;
   }
-  // Checked after any sleep, when the mappings may have changed.
-  if (fast && !lx_mm_allows(&t->proc->mm, buf, len, LX_PROT_WRITE)) return PIPE_SLOW;
+  return 0;
+}
+
+long lx_pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
+  struct lx_pipe *p = f->pipe;
+  if (len == 0) return 0;
+  int err = wait_readable(t, f);
+  if (err) return err < 0 ? err : 0;
   size_t done = 0;
   while (done < len && p->count) {
     size_t n = PIPE_SIZE - p->head;
     if (n > p->count) n = p->count;
     if (n > len - done) n = len - done;
-    if (fast) {
-      copy_bytes((char *)(buf + done), p->buf + p->head, n);
-    } else if (lx_copy_out_locked(t, buf + done, p->buf + p->head, n) != 0) {
+    if (lx_copy_out_locked(t, buf + done, p->buf + p->head, n) != 0) {
       if (!done) return -LX_EFAULT;
       break;
     }
@@ -96,16 +99,8 @@ static long pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, siz
   return (long)done;
 }
 
-long lx_pipe_read(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
-  return pipe_read(t, f, buf, len, false);
-}
-
-static long pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len,
-                       bool fast) {
+long lx_pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
   struct lx_pipe *p = f->pipe;
-  if (fast && (p->readers == 0 || PIPE_SIZE - p->count < len ||
-               !lx_mm_allows(&t->proc->mm, buf, len, LX_PROT_READABLE)))
-    return PIPE_SLOW;  // SIGPIPE, a sleep, or the kernel's copy
   size_t done = 0;
   while (done < len) {
     if (p->readers == 0) {
@@ -121,8 +116,7 @@ static long pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, si
     size_t tail = (p->head + p->count) % PIPE_SIZE;
     size_t n = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
     if (n > len - done) n = len - done;
-    if (fast) copy_bytes(p->buf + tail, (const char *)(buf + done), n);
-    else if (lx_copy_in_locked(t, p->buf + tail, buf + done, n) != 0)
+    if (lx_copy_in_locked(t, p->buf + tail, buf + done, n) != 0)
       return done ? (long)done : -LX_EFAULT;
     p->count += n;
     done += n;
@@ -131,8 +125,39 @@ static long pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, si
   return (long)done;
 }
 
-long lx_pipe_write(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
-  return pipe_write(t, f, buf, len, false);
+// The fast way's read (len <= FAST_MAX): the wait, then the copy in place when the
+// mappings allow it (checked after any sleep, when they may have changed).
+static long pipe_read_fast(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
+  struct lx_pipe *p = f->pipe;
+  if (len == 0) return 0;
+  int err = wait_readable(t, f);
+  if (err) return err < 0 ? err : 0;
+  if (!lx_mm_allows(&t->proc->mm, buf, len, LX_PROT_WRITE)) return PIPE_SLOW;
+  size_t n = len < p->count ? len : p->count, head = p->head;
+  size_t first = PIPE_SIZE - head < n ? PIPE_SIZE - head : n;  // up to the ring's end
+  copy_bytes((char *)buf, p->buf + head, first);
+  if (first < n) copy_bytes((char *)buf + first, p->buf, n - first);
+  p->head = (head + n) % PIPE_SIZE;
+  p->count -= n;
+  if (p->writeq.head) lx_wake_all(&p->writeq);
+  return (long)n;
+}
+
+// The fast way's write: all of it at once, or PIPE_SLOW for SIGPIPE, a sleep, or the
+// kernel's copy.
+static long pipe_write_fast(struct lx_thread *t, struct lx_file *f, uintptr_t buf, size_t len) {
+  struct lx_pipe *p = f->pipe;
+  if (p->readers == 0 || PIPE_SIZE - p->count < len ||
+      !lx_mm_allows(&t->proc->mm, buf, len, LX_PROT_READABLE))
+    return PIPE_SLOW;
+  if (len == 0) return 0;
+  size_t tail = (p->head + p->count) % PIPE_SIZE;
+  size_t first = PIPE_SIZE - tail < len ? PIPE_SIZE - tail : len;  // up to the ring's end
+  copy_bytes(p->buf + tail, (const char *)buf, first);
+  if (first < len) copy_bytes(p->buf, (const char *)buf + first, len - first);
+  p->count += len;
+  if (p->readq.head) lx_wake_all(&p->readq);
+  return (long)len;
 }
 
 // The vector's way for read and write (entry.S): 1, t re-enters Linux code at once; 0,
@@ -156,12 +181,18 @@ int lx_dispatch_pipe(struct lx_thread *t) {
     lx_unlock();
     return 2;
   }
-  f->refs++;  // a read may sleep: a close meanwhile must not free it
-  long ret = write ? pipe_write(t, f, buf, len, true) : pipe_read(t, f, buf, len, true);
-  // The last reference: freeing it is not general-regs-only code (lx_return_to_linux).
-  bool last = f->refs == 1;
-  if (last) t->put_file = f;
-  else f->refs--;
+  long ret;
+  bool last = false;
+  if (write) {
+    ret = pipe_write_fast(t, f, buf, len);  // never sleeps: the lock keeps f
+  } else {
+    f->refs++;  // a read may sleep: a close meanwhile must not free it
+    ret = pipe_read_fast(t, f, buf, len);
+    // The last reference: freeing it is not general-regs-only code (lx_return_to_linux).
+    last = f->refs == 1;
+    if (last) t->put_file = f;
+    else f->refs--;
+  }
   lx_unlock();
   if (ret == PIPE_SLOW) return 2;
   t->orig_x0 = r->x[0];

@@ -8,24 +8,19 @@
 
 #include "linux.h"
 
-static zx_futex_t lock_state;  // 0 free, 1 held, 2 held with waiters
+zx_futex_t lx_lock_state;
 
-void lx_lock(void) {
-  zx_futex_t expected = 0;
-  if (__atomic_compare_exchange_n(&lock_state, &expected, 1, false, __ATOMIC_ACQUIRE,
-                                  __ATOMIC_RELAXED))
-    return;
-  while (__atomic_exchange_n(&lock_state, 2, __ATOMIC_ACQUIRE) != 0)
-    zx_futex_wait(&lock_state, 2, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+void lx_lock_contended(void) {
+  while (__atomic_exchange_n(&lx_lock_state, 2, __ATOMIC_ACQUIRE) != 0)
+    zx_futex_wait(&lx_lock_state, 2, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
 }
 
-void lx_unlock(void) {
-  if (__atomic_exchange_n(&lock_state, 0, __ATOMIC_RELEASE) == 2) zx_futex_wake(&lock_state, 1);
-}
+void lx_unlock_contended(void) { zx_futex_wake(&lx_lock_state, 1); }
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
-int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
+static inline int sleep_on(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline,
+                           const bool *woken) {
   if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
   if (deadline != ZX_TIME_INFINITE && deadline <= lx_now()) return -LX_ETIMEDOUT;
   struct lx_waiter w = {.thread = t, .next = NULL};
@@ -36,8 +31,10 @@ int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
   uint32_t seq = t->wake_seq;
   lx_unlock();
   zx_futex_wait((const zx_futex_t *)&t->wake_seq, (zx_futex_t)seq, ZX_HANDLE_INVALID, deadline);
+  // The waker's last touch of a woken waiter is its release store of *woken.
+  if (woken && __atomic_load_n(woken, __ATOMIC_ACQUIRE)) return LX_SLEEP_WOKEN_UNLOCKED;
   lx_lock();
-  if (q)
+  if (q && w.thread)  // not unlinked by lx_wake_all
     for (struct lx_waiter **link = &q->head; *link; link = &(*link)->next)
       if (*link == &w) {
         *link = w.next;
@@ -49,20 +46,34 @@ int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
   return 0;
 }
 
+int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline) {
+  return sleep_on(t, q, deadline, NULL);
+}
+
+int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken) {
+  return sleep_on(t, NULL, deadline, woken);
+}
+
 static void wake(struct lx_thread *t) {
   __atomic_add_fetch(&t->wake_seq, 1, __ATOMIC_RELEASE);
   zx_futex_wake((const zx_futex_t *)&t->wake_seq, 1);
 }
 
+// Unlinks them too, marking each (thread NULL), so that its sleeper need not look.
 void lx_wake_all(struct lx_waitq *q) {
-  for (struct lx_waiter *w = q->head; w; w = w->next) wake(w->thread);
+  struct lx_waiter *w = q->head;
+  q->head = NULL;
+  for (; w; w = w->next) {
+    wake(w->thread);
+    w->thread = NULL;
+  }
 }
 
 void lx_thread_wake(struct lx_thread *t) {
   wake(t);
   // Running Linux code, or about to: the kick brings it back to the vector, which
   // delivers (a kick before the entry makes the entry return at once). The fence
-  // pairs with lx_may_reenter_unlocked's (fastcall.c).
+  // pairs with lx_may_reenter_unlocked's (linux.h).
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   if (__atomic_load_n(&t->in_restricted, __ATOMIC_RELAXED) && t->thread != ZX_HANDLE_INVALID)
     zx_restricted_kick(t->thread, 0);
