@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "linux_test.h"
@@ -24,6 +25,28 @@ int main(void) {
   CHECK(S_ISREG(st.st_mode));
   CHECK_EQ(pread(fd, buf, 5, 0), 5);
   CHECK(!memcmp(buf, "hello", 5));
+  // preadv and pwritev: at the offset, across the vectors, the file position unmoved.
+  char one[3], two[4];
+  struct iovec iov[2] = {{one, 3}, {two, 4}};
+  CHECK_EQ(preadv(fd, iov, 2, 2), 7);
+  CHECK(!memcmp(one, "llo", 3) && !memcmp(two, " wor", 4));
+  CHECK_EQ(lseek(fd, 0, SEEK_CUR), 11);
+  CHECK_EQ(preadv(fd, iov, 2, -1), -1);
+  CHECK_EQ(errno, EINVAL);
+  CHECK_EQ(pwritev(fd, iov, 2, 0), -1);  // opened read-only
+  CHECK_EQ(errno, EBADF);
+  close(fd);
+  fd = open("/tmp/a.txt", O_RDWR);
+  iov[0] = (struct iovec){"HE", 2}, iov[1] = (struct iovec){"LLO", 3};
+  CHECK_EQ(pwritev(fd, iov, 2, 0), 5);
+  CHECK_EQ(pread(fd, buf, 12, 0), 12);
+  CHECK(!memcmp(buf, "HELLO world\n", 12));
+  int p[2];
+  CHECK_EQ(pipe(p), 0);
+  iov[0] = (struct iovec){one, 3}, iov[1] = (struct iovec){two, 4};
+  CHECK_EQ(preadv(p[0], iov, 2, 0), -1);
+  CHECK_EQ(errno, ESPIPE);
+  close(p[0]), close(p[1]);
   close(fd);
   CHECK_EQ(open("/tmp/a.txt", O_CREAT | O_EXCL | O_WRONLY, 0644), -1);
   CHECK_EQ(errno, EEXIST);

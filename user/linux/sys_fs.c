@@ -126,6 +126,17 @@ long lx_sys_pwrite64(struct lx_thread *t, const uint64_t *a) {
   return lx_file_pread(t, f, a[1], a[2], a[3], true);
 }
 
+// a[3] is the offset; a[4], its high half on 32-bit ABIs, is unused (Linux's pos_from_hilo).
+long lx_sys_preadv(struct lx_thread *t, const uint64_t *a) {
+  if ((int64_t)a[3] < 0) return -LX_EINVAL;
+  return vector_io(t, a, false, true, a[3]);
+}
+
+long lx_sys_pwritev(struct lx_thread *t, const uint64_t *a) {
+  if ((int64_t)a[3] < 0) return -LX_EINVAL;
+  return vector_io(t, a, true, true, a[3]);
+}
+
 long lx_sys_lseek(struct lx_thread *t, const uint64_t *a) {
   struct lx_file *f = lx_file_get(t, fd_arg(a[0]));
   if (!f) return -LX_EBADF;

@@ -15,7 +15,8 @@
   X(getcwd) X(dup) X(dup3) X(fcntl) X(ioctl) X(mkdirat) X(unlinkat) X(symlinkat) X(linkat)     \
   X(renameat) X(renameat2) X(ftruncate) X(faccessat) X(faccessat2) X(chdir) X(fchdir)          \
   X(fchmod) X(fchmodat) X(fchownat) X(fchown) X(openat) X(close) X(pipe2) X(getdents64)        \
-  X(lseek) X(read) X(write) X(readv) X(writev) X(pread64) X(pwrite64) X(readlinkat)            \
+  X(lseek) X(read) X(write) X(readv) X(writev) X(pread64) X(pwrite64) X(preadv) X(pwritev)    \
+  X(readlinkat)                                                                                \
   X(newfstatat) X(fstat) X(statx) X(fsync) X(fdatasync) X(utimensat) X(umask) X(ppoll)         \
   X(pselect6) X(exit) X(exit_group) X(wait4) X(set_tid_address) X(futex)             \
   X(set_robust_list) X(get_robust_list) X(nanosleep) X(clock_gettime) X(clock_getres)          \
