@@ -215,12 +215,13 @@ long lx_sys_wait4(struct lx_thread *t, const uint64_t *a) {
       any = true;
       if (c->state != LX_PROC_ZOMBIE) continue;
       int status = c->exit_status, cpid = c->pid;
+      // As Linux's: the child is reaped even when the status or usage cannot be stored.
+      lx_process_reap(c);
       if (a[1] && lx_copy_out(t, a[1], &status, 4) != 0) return -LX_EFAULT;
       if (a[3]) {
         static const uint8_t zeros[144];
         if (lx_copy_out(t, a[3], zeros, sizeof zeros) != 0) return -LX_EFAULT;
       }
-      lx_process_reap(c);
       return cpid;
     }
     if (!any) return -LX_ECHILD;
