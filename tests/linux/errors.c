@@ -1,6 +1,7 @@
 // Errors a program can cause: bad pointers to system calls are EFAULT (and the
-// personality survives them), unknown system calls ENOSYS (logged once per number:
-// tools/test.sh counts the lines).
+// personality survives them), also pointers into pages whose protections forbid the
+// access, unknown system calls ENOSYS (logged once per number: tools/test.sh counts
+// the lines).
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -11,11 +12,13 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "linux_test.h"
@@ -95,6 +98,52 @@ static void bad_file_pointers(void *bad) {
   CHECK_EQ(unlink("/tmp/efault"), 0);
 }
 
+// Mapped memory the access is not allowed to: a PROT_NONE page fails every pointer as
+// an unmapped one does; a read-only page fails what a call writes (Linux's copy_to_user
+// fault), gives what a call reads, and is left as it was.
+static void protections(void) {
+  char *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(none != MAP_FAILED);
+  bad_file_pointers(none);
+  char *ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(ro != MAP_FAILED);
+  memset(ro, 'x', 4096);
+  CHECK_EQ(mprotect(ro, 4096, PROT_READ), 0);
+  int fd[2];
+  CHECK_EQ(pipe2(fd, O_NONBLOCK), 0);  // a read that lost the bytes fails, not hangs
+  CHECK_EQ(write(fd[1], "abc", 3), 3);
+  EFAULT_FROM(read(fd[0], ro, 3));
+  EFAULT_FROM(read(fd[0], ro + 4094, 3));  // the last 2 bytes of ro, then unmapped or not ro
+  char buf[8];
+  CHECK_EQ(read(fd[0], buf, 3), 3);  // the failed reads took nothing
+  CHECK(memcmp(buf, "abc", 3) == 0);
+  CHECK_EQ(write(fd[1], ro, 3), 3);  // reading a read-only page is allowed
+  CHECK_EQ(read(fd[0], buf, 3), 3);
+  CHECK(memcmp(buf, "xxx", 3) == 0);
+  int file = open("/tmp/efault-ro", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  CHECK(file >= 0);
+  CHECK_EQ(pwrite(file, ro, 4, 0), 4);
+  EFAULT_FROM(pread(file, ro, 4, 0));
+  struct iovec iov = {ro, 4};
+  EFAULT_FROM(preadv(file, &iov, 1, 0));
+  CHECK_EQ(pwritev(file, &iov, 1, 0), 4);
+  EFAULT_FROM(fstat(file, (struct stat *)ro));
+  int zero = open("/dev/zero", O_RDONLY), urandom = open("/dev/urandom", O_RDONLY);
+  CHECK(zero >= 0 && urandom >= 0);
+  EFAULT_FROM(read(zero, ro, 16));
+  EFAULT_FROM(read(urandom, ro, 16));
+  EFAULT_FROM(getrandom(ro, 16, 0));
+  EFAULT_FROM(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ro));
+  EFAULT_FROM(uname((struct utsname *)ro));
+  EFAULT_FROM(syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, ro, 8));
+  EFAULT_FROM(syscall(SYS_getcwd, ro, 100));
+  for (int i = 0; i < 4096; i++) CHECK_EQ(ro[i], 'x');
+  close(file), close(zero), close(urandom), close(fd[0]), close(fd[1]);
+  CHECK_EQ(unlink("/tmp/efault-ro"), 0);
+  CHECK_EQ(munmap(none, 4096), 0);
+  CHECK_EQ(munmap(ro, 4096), 0);
+}
+
 int main(void) {
   // Through a volatile: the compiler must not see that these point nowhere.
   void *volatile bad = (void *)16, *volatile kernel = (void *)0xffff000000400000ul;
@@ -134,6 +183,7 @@ int main(void) {
     CHECK_EQ(errno, ENOSYS);
   }
   bad_file_pointers(bad);
+  protections();
   CHECK_EQ(read(99, &fd, 1), -1);
   CHECK_EQ(errno, EBADF);
   return test_done();

@@ -1,7 +1,7 @@
 // Open files and fd tables. An open file (struct lx_file) is shared by the fds and
 // processes that dup or inherit it, with its offset and status flags; reads and
 // writes of regular files move bytes straight between the file's VMO and Linux
-// memory (zx_vmo_read/_write with the Linux pointer: the kernel checks it).
+// memory (zx_vmo_read/_write with the Linux pointer, once lx_user_access_ok allows it).
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,7 +119,7 @@ static long node_read(struct lx_thread *t, struct lx_node *n, uintptr_t buf, siz
   }
   if (pos >= n->size) return 0;
   if (len > n->size - pos) len = n->size - pos;
-  if (!lx_user_range(buf, len)) return -LX_EFAULT;
+  if (!lx_user_access_ok(t, buf, len, LX_PROT_WRITE)) return -LX_EFAULT;
   if (zx_vmo_read(n->vmo, (void *)buf, n->vmo_offset + pos, len) != ZX_OK) return -LX_EFAULT;
   return (long)len;
 }
@@ -132,7 +132,9 @@ static long node_write(struct lx_thread *t, struct lx_node *n, uintptr_t buf, si
     case LX_S_IFCHR:
       if (n->dev == LX_DEV_CONSOLE) {
         // The UART may take long (115200 baud): other calls go on meanwhile. The
-        // callers keep the file (and so the node) alive, and touch nothing else.
+        // callers keep the file (and so the node) alive, and touch nothing else. The
+        // buffer is checked while the lock keeps the mappings as they are.
+        if (!lx_user_access_ok(t, buf, len, LX_PROT_READABLE)) return -LX_EFAULT;
         lx_unlock();
         long done = lx_console_write_user(t, buf, len);
         lx_lock();
@@ -145,7 +147,7 @@ static long node_write(struct lx_thread *t, struct lx_node *n, uintptr_t buf, si
       return -LX_EINVAL;
   }
   if (len == 0) return 0;
-  if (!lx_user_range(buf, len)) return -LX_EFAULT;
+  if (!lx_user_access_ok(t, buf, len, LX_PROT_READABLE)) return -LX_EFAULT;
   if (pos + len < pos) return -LX_EFBIG;
   int err = lx_node_make_writable(n, pos + len);
   if (err) return err;

@@ -112,19 +112,24 @@ int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src);  // fork (copy-on-write, o
 int lx_mm_brk_init(struct lx_mm *mm, uintptr_t start);
 long lx_sys_brk_impl(struct lx_thread *t, const uint64_t *a);
 
-// Copies between the personality and a Linux process's memory: -LX_EFAULT for any
-// address the process has not mapped (never a fault here). uaccess.c says how.
+// Copies between the personality and a Linux process's memory, lock held: -LX_EFAULT
+// unless mappings that allow the access (a read, or a write) cover the whole range
+// (never a fault here). uaccess.c says how.
 int lx_copy_in(struct lx_thread *t, void *dst, uintptr_t src, size_t len);
 int lx_copy_out(struct lx_thread *t, uintptr_t dst, const void *src, size_t len);
 // A NUL-terminated string of at most max bytes (with the NUL): its length, -LX_EFAULT,
 // or -LX_ENAMETOOLONG.
 long lx_copy_string(struct lx_thread *t, char *dst, uintptr_t src, size_t max);
 bool lx_user_range(uintptr_t addr, size_t len);
-// The same with lx_lock held, which keeps the mappings as they are: in place (the Linux
-// memory is mapped in normal mode too) when mappings that allow it cover the range,
-// through the kernel otherwise.
+// Lock held: the check of every copy, for code that hands a Linux pointer to the
+// kernel itself (file.c, console.c). prot: LX_PROT_READABLE or LX_PROT_WRITE.
+bool lx_user_access_ok(struct lx_thread *t, uintptr_t addr, size_t len, uint32_t prot);
+// The same copies in place (the Linux memory is mapped in normal mode too).
 int lx_copy_in_locked(struct lx_thread *t, void *dst, uintptr_t src, size_t len);
 int lx_copy_out_locked(struct lx_thread *t, uintptr_t dst, const void *src, size_t len);
+// The same copies for the LX_LOCKLESS handlers (syscall.c), which do not hold the lock.
+int lx_copy_in_lockless(struct lx_thread *t, void *dst, uintptr_t src, size_t len);
+int lx_copy_out_lockless(struct lx_thread *t, uintptr_t dst, const void *src, size_t len);
 // Lock held: mappings with one of the protections in prot cover [addr, addr + len)
 // (len > 0). A load (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC: each reads, mm.c's
 // perms_of) or store (LX_PROT_WRITE) there cannot fault. Inline for futex.c.

@@ -219,7 +219,7 @@ long lx_sys_rt_sigaction(struct lx_thread *t, const uint64_t *a) {
 long lx_sys_rt_sigprocmask(struct lx_thread *t, const uint64_t *a) {
   if (a[3] != 8) return -LX_EINVAL;
   uint64_t set = 0, old = t->sigmask, mask;
-  if (a[1] && lx_copy_in(t, &set, a[1], 8) != 0) return -LX_EFAULT;
+  if (a[1] && lx_copy_in_lockless(t, &set, a[1], 8) != 0) return -LX_EFAULT;
   if (a[1]) {
     switch (a[0]) {
       case LX_SIG_BLOCK:
@@ -236,7 +236,7 @@ long lx_sys_rt_sigprocmask(struct lx_thread *t, const uint64_t *a) {
     }
     __atomic_store_n(&t->sigmask, mask & ~UNBLOCKABLE, __ATOMIC_RELAXED);
   }
-  if (a[2] && lx_copy_out(t, a[2], &old, 8) != 0) return -LX_EFAULT;
+  if (a[2] && lx_copy_out_lockless(t, a[2], &old, 8) != 0) return -LX_EFAULT;
   return 0;
 }
 

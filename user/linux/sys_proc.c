@@ -34,7 +34,7 @@ long lx_sys_setresgid(struct lx_thread *t, const uint64_t *a) {
 static long three_zeros(struct lx_thread *t, const uint64_t *a) {
   uint32_t zero = 0;
   for (int i = 0; i < 3; i++)
-    if (lx_copy_out(t, a[i], &zero, 4) != 0) return -LX_EFAULT;
+    if (lx_copy_out_lockless(t, a[i], &zero, 4) != 0) return -LX_EFAULT;
   return 0;
 }
 long lx_sys_getresuid(struct lx_thread *t, const uint64_t *a) { return three_zeros(t, a); }
@@ -267,7 +267,7 @@ long lx_sys_uname(struct lx_thread *t, const uint64_t *a) {
   strcpy(u.version, "#1 SMP Janus Linux personality");
   strcpy(u.machine, "aarch64");
   strcpy(u.domainname, "(none)");
-  return lx_copy_out(t, a[0], &u, sizeof u);
+  return lx_copy_out_lockless(t, a[0], &u, sizeof u);
 }
 
 #define LX_RLIMIT_STACK 3
@@ -354,7 +354,7 @@ long lx_sys_sched_getaffinity(struct lx_thread *t, const uint64_t *a) {
   struct lx_thread *target = affinity_target(t, a[0]);
   if (!target) return -LX_ESRCH;
   uint64_t mask = target->affinity ? target->affinity : online_cpus();
-  if (lx_copy_out(t, a[2], &mask, 8) != 0) return -LX_EFAULT;
+  if (lx_copy_out_lockless(t, a[2], &mask, 8) != 0) return -LX_EFAULT;
   return 8;
 }
 
@@ -406,7 +406,7 @@ long lx_sys_sysinfo(struct lx_thread *t, const uint64_t *a) {
 long lx_sys_getcpu(struct lx_thread *t, const uint64_t *a) {
   uint32_t cpu = 0, node = 0;
   if (zx_object_get_property(t->thread, JANUS_PROP_THREAD_CPU, &cpu, sizeof cpu) != ZX_OK) cpu = 0;
-  if (a[0] && lx_copy_out(t, a[0], &cpu, 4) != 0) return -LX_EFAULT;
-  if (a[1] && lx_copy_out(t, a[1], &node, 4) != 0) return -LX_EFAULT;
+  if (a[0] && lx_copy_out_lockless(t, a[0], &cpu, 4) != 0) return -LX_EFAULT;
+  if (a[1] && lx_copy_out_lockless(t, a[1], &node, 4) != 0) return -LX_EFAULT;
   return 0;
 }

@@ -33,29 +33,29 @@ long lx_sys_clock_gettime(struct lx_thread *t, const uint64_t *a) {
   int64_t ns = clock_now(a[0]);
   if (ns < 0) return -LX_EINVAL;
   struct lx_timespec ts = {ns / 1000000000, ns % 1000000000};
-  return lx_copy_out(t, a[1], &ts, sizeof ts);
+  return lx_copy_out_lockless(t, a[1], &ts, sizeof ts);
 }
 
 long lx_sys_clock_getres(struct lx_thread *t, const uint64_t *a) {
   if (clock_now(a[0]) < 0) return -LX_EINVAL;
   struct lx_timespec ts = {0, 1};
-  return a[1] ? lx_copy_out(t, a[1], &ts, sizeof ts) : 0;
+  return a[1] ? lx_copy_out_lockless(t, a[1], &ts, sizeof ts) : 0;
 }
 
 long lx_sys_gettimeofday(struct lx_thread *t, const uint64_t *a) {
   int64_t ns = lx_now() + REALTIME_AT_BOOT;
   struct lx_timeval tv = {ns / 1000000000, ns % 1000000000 / 1000};
-  if (a[0] && lx_copy_out(t, a[0], &tv, sizeof tv) != 0) return -LX_EFAULT;
+  if (a[0] && lx_copy_out_lockless(t, a[0], &tv, sizeof tv) != 0) return -LX_EFAULT;
   if (a[1]) {
     static const uint32_t tz[2];
-    if (lx_copy_out(t, a[1], tz, sizeof tz) != 0) return -LX_EFAULT;
+    if (lx_copy_out_lockless(t, a[1], tz, sizeof tz) != 0) return -LX_EFAULT;
   }
   return 0;
 }
 
 long lx_sys_times(struct lx_thread *t, const uint64_t *a) {
   static const uint64_t zeros[4];
-  if (a[0] && lx_copy_out(t, a[0], zeros, sizeof zeros) != 0) return -LX_EFAULT;
+  if (a[0] && lx_copy_out_lockless(t, a[0], zeros, sizeof zeros) != 0) return -LX_EFAULT;
   return (long)(lx_now() / 10000000);  // clock ticks (100 Hz)
 }
 
@@ -119,7 +119,7 @@ long lx_sys_getrandom(struct lx_thread *t, const uint64_t *a) {
   for (size_t done = 0; done < len;) {
     size_t n = len - done < sizeof buf ? len - done : sizeof buf;
     lx_random_bytes(buf, n);
-    if (lx_copy_out(t, a[0] + done, buf, n) != 0) return -LX_EFAULT;
+    if (lx_copy_out_lockless(t, a[0] + done, buf, n) != 0) return -LX_EFAULT;
     done += n;
   }
   return (long)len;
