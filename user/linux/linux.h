@@ -8,9 +8,10 @@
 //    nodes, pipes, futex waiters, the console's buffers, signal state of others.
 // 2. Handlers in syscall.c's LX_LOCKLESS list run without it: they read only what is
 //    fixed for the process's life (pid, tid, its sibling's handles) or the calling
-//    thread's own fields, and otherwise ask the kernel (clocks, CPRNG, copies to Linux
-//    memory). Such a thread re-enters Linux code without the lock unless a signal or
-//    an exit waits for it (syscall.c, may_reenter_unlocked).
+//    thread's own fields, and otherwise ask the kernel (clocks, CPRNG); a copy to or
+//    from Linux memory takes the lock for its check (lx_copy_*_lockless). Such a
+//    thread re-enters Linux code without the lock unless a signal or an exit waits for
+//    it (syscall.c, may_reenter_unlocked).
 // 3. Nothing waits with the lock held: a blocking handler sleeps in lx_sleep, which
 //    drops it; a console write drops it around the UART (file.c). Code that drops it
 //    keeps what it uses alive first (a file's refs) and looks again after.

@@ -33,7 +33,7 @@
 // Handlers that run without lx_lock (linux.h, "Locking"): they read only what never
 // changes while the process lives (pid, tid, the sibling's handles) or is the calling
 // thread's alone (its signal mask: signal.c says how senders read it), and otherwise
-// call the kernel.
+// call the kernel; their copies take the lock for the check (lx_copy_*_lockless).
 #define LX_LOCKLESS(X)                                                                         \
   X(getresuid) X(getresgid) X(getgroups) X(uname) X(clock_gettime) X(clock_getres)             \
   X(gettimeofday) X(times) X(getrandom) X(sched_getaffinity) X(getcpu)                         \
