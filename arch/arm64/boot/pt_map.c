@@ -52,8 +52,7 @@ static void free_level(uint64_t table_pa, int level, const struct pt_ops *ops,
       free_table(entry & PTE_ADDR_MASK);  // nothing to do for its leaves: not read
     else if (level < 3 && entry & PTE_TABLE)
       free_level(entry & PTE_ADDR_MASK, level + 1, ops, free_leaf, free_table);
-    else if (free_leaf)
-      free_leaf(entry);
+    else if (free_leaf) free_leaf(entry);
   }
   free_table(table_pa);
 }

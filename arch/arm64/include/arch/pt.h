@@ -103,7 +103,8 @@ void pt_free_all(uint64_t root_pa, const struct pt_ops *ops, void (*free_leaf)(u
 // Attributes of user pages: non-global (ASID-tagged), EL0-accessible, never EL1-executable.
 // PTE_SW_OWNED (a software bit) marks pages the address space frees on teardown.
 #define PTE_SW_OWNED BIT(55)
-#define PT_USER_BASE (PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_NG | PTE_USER | PTE_PXN)
+#define PT_USER_BASE \
+  (PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_NG | PTE_USER | PTE_PXN)
 
 // The kernel's TTBR1 root (shared by every address space) and TTBR0's boot identity map.
 extern uint64_t kernel_root_table[PT_ENTRIES];
