@@ -196,11 +196,23 @@ static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
   asid_count_broadcast_flush(arch_cpu_index());
 }
 
-// The level-3 table covering va (its entry for va: leaf_entry); missing tables are
-// made (listed in as->tables while they fit), or with make false NULL is returned. NULL
-// too when a table cannot be made. A window's addresses index its tables as TTBR0's.
-static uint64_t *leaf_table(struct arch_aspace *as, uintptr_t va, bool make) {
-  return pt_leaf_table(as->root_pa, va, make, &user_pt_ops, as);
+// The level-3 table covering va (its entry for va: leaf_entry), or NULL when a table
+// on the way is missing. A window's addresses index its tables as TTBR0's. Inlined: a
+// walk with no calls in it needs no frame.
+static inline __attribute__((always_inline)) uint64_t *find_leaf_table(
+    const struct arch_aspace *as, uintptr_t va) {
+  return pt_leaf_table(as->root_pa, va, false, &user_pt_ops, NULL);
+}
+
+// The same walk making the missing tables (listed in as->tables while they fit); NULL
+// when one cannot be made. Out of line: only a table's first page gets here.
+static __attribute__((noinline)) uint64_t *make_leaf_table(struct arch_aspace *as, uintptr_t va) {
+  return pt_leaf_table(as->root_pa, va, true, &user_pt_ops, as);
+}
+
+static inline uint64_t *leaf_table(struct arch_aspace *as, uintptr_t va) {
+  uint64_t *table = find_leaf_table(as, va);
+  return table ? table : make_leaf_table(as, va);
 }
 
 static inline uint64_t *leaf_entry(uint64_t *table, uintptr_t va) {
@@ -249,7 +261,7 @@ zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const ui
     if (!pages[i]) continue;
     uint64_t pa = pages[i] & ~(uint64_t)(PAGE_SIZE - 1);
     uint64_t attrs = user_attrs(pages[i] & (PAGE_SIZE - 1), false);
-    if (!table && !(table = leaf_table(as, va, true))) {
+    if (!table && !(table = leaf_table(as, va))) {
       status = ZX_ERR_NO_MEMORY;
       break;
     }
@@ -263,7 +275,7 @@ zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const ui
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *table = leaf_table(as, va, true);
+  uint64_t *table = leaf_table(as, va);
   if (!table) return ZX_ERR_NO_MEMORY;
   uint64_t *pte = leaf_entry(table, va);
   if (*pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
@@ -279,7 +291,7 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
 zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
                                    unsigned perms) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *table = leaf_table(as, va, true);
+  uint64_t *table = leaf_table(as, va);
   if (!table) return ZX_ERR_NO_MEMORY;
   uint64_t *pte = leaf_entry(table, va);
   uint64_t attrs = user_attrs(perms, false);
@@ -418,7 +430,7 @@ static size_t range_run(struct arch_aspace *as, uintptr_t va, size_t pages, stru
   if ((va >> PT_LEVEL_SHIFT(2)) == ((end - 1) >> PT_LEVEL_SHIFT(2))) {
     // Inside one level-3 table (a copy-on-write fault's one page, a small protect):
     // straight to it, not down the levels and across them.
-    uint64_t *table = leaf_table(as, va, false);
+    uint64_t *table = find_leaf_table(as, va);
     for (uintptr_t at = va; table && at < end; at += PAGE_SIZE)
       if (*leaf_entry(table, at) & PTE_VALID) range_leaf(op, leaf_entry(table, at), at);
   } else {

@@ -64,11 +64,14 @@ static inline __attribute__((always_inline)) uint64_t *pt_leaf_table(uint64_t ro
                                                                      const struct pt_ops *ops,
                                                                      void *ctx) {
   uint64_t table_pa = root_pa;
+#pragma GCC unroll 3  // each level's index a constant shift: no loop to count
   for (int level = 0; level < 3; level++) {
     table_pa = pt_table_below(pt_table_at(table_pa, ops) + pt_index(va, level), alloc, ops, ctx);
     if (table_pa == PT_NO_TABLE) return 0;
   }
-  return pt_table_at(table_pa, ops);
+  uint64_t *table = pt_table_at(table_pa, ops);
+  if (!table) __builtin_unreachable();  // no table is at address 0: callers' NULL tests fold
+  return table;
 }
 
 // Maps [va, va + size) to pa with attrs, with the largest blocks alignment allows.
