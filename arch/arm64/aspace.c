@@ -34,15 +34,24 @@ static uint64_t alloc_table(void) {
   return page;
 }
 
+// The tables made below the root, listed in the space (ctx) while they fit.
+static void list_table(void *ctx, uint64_t pa) {
+  struct arch_aspace *as = ctx;
+  if (as->ntables < ASPACE_TABLES) as->tables[as->ntables] = pa;
+  if (as->ntables <= ASPACE_TABLES) as->ntables++;
+}
+
 static const struct pt_ops user_pt_ops = {
     .access_offset = KERNEL_PHYSMAP_BASE,
     .alloc_table = alloc_table,
+    .table_added = list_table,
 };
 // A TTBR0 space's level-0 table holds USER_ROOT_ENTRIES entries (arch/memory_map.h).
 static const struct pt_ops ttbr0_pt_ops = {
     .access_offset = KERNEL_PHYSMAP_BASE,
     .alloc_table = alloc_table,
     .root_entries = USER_ROOT_ENTRIES,
+    .table_added = list_table,
 };
 _Static_assert(USER_ROOT_ENTRIES * sizeof(uint64_t) <= PMM_SMALL_TABLE_BYTES, "a small table");
 
@@ -187,31 +196,27 @@ static void invalidate_page(const struct arch_aspace *as, uintptr_t va) {
   asid_count_broadcast_flush(arch_cpu_index());
 }
 
-#define LEVEL_SHIFT(level) (39 - 9 * (level))
+// The level-3 table covering va (its entry for va: leaf_entry), or NULL when a table
+// on the way is missing. A window's addresses index its tables as TTBR0's. Inlined: a
+// walk with no calls in it needs no frame.
+static inline __attribute__((always_inline)) uint64_t *find_leaf_table(
+    const struct arch_aspace *as, uintptr_t va) {
+  return pt_leaf_table(as->root_pa, va, false, &user_pt_ops, NULL);
+}
 
-// The level-3 table covering va (its entry for va: [(va >> PAGE_SHIFT) % PT_ENTRIES]);
-// missing tables are made (listed in as->tables while they fit), or with make false
-// NULL is returned. NULL too when a table cannot be made.
-static uint64_t *leaf_table(struct arch_aspace *as, uintptr_t va, bool make) {
-  uint64_t table_pa = as->root_pa;
-  va &= (1ULL << 48) - 1;  // a window's addresses index its tables like TTBR0's
-  for (int level = 0; level < 3; level++) {
-    uint64_t *entry = (uint64_t *)paddr_to_kva(table_pa) + ((va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1));
-    if (!(*entry & PTE_VALID)) {
-      if (!make) return NULL;
-      uint64_t next = alloc_table();
-      if (next == PT_NO_TABLE) return NULL;
-      if (as->ntables < ASPACE_TABLES) as->tables[as->ntables] = next;
-      if (as->ntables <= ASPACE_TABLES) as->ntables++;
-      __atomic_store_n(entry, next | PTE_TABLE | PTE_VALID, __ATOMIC_RELAXED);
-    }
-    table_pa = *entry & PTE_ADDR_MASK;
-  }
-  return paddr_to_kva(table_pa);
+// The same walk making the missing tables (listed in as->tables while they fit); NULL
+// when one cannot be made. Out of line: only a table's first page gets here.
+static __attribute__((noinline)) uint64_t *make_leaf_table(struct arch_aspace *as, uintptr_t va) {
+  return pt_leaf_table(as->root_pa, va, true, &user_pt_ops, as);
+}
+
+static inline uint64_t *leaf_table(struct arch_aspace *as, uintptr_t va) {
+  uint64_t *table = find_leaf_table(as, va);
+  return table ? table : make_leaf_table(as, va);
 }
 
 static inline uint64_t *leaf_entry(uint64_t *table, uintptr_t va) {
-  return &table[(va >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+  return &table[pt_index(va, 3)];
 }
 
 static bool in_range(const struct arch_aspace *as, uintptr_t va) {
@@ -251,12 +256,12 @@ zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const ui
   zx_status_t status = ZX_OK;
   uint64_t *table = NULL;  // the level-3 table of the current page, once walked to
   for (size_t i = 0; i < n; i++, va += PAGE_SIZE) {
-    unsigned index = (va >> PAGE_SHIFT) & (PT_ENTRIES - 1);
+    unsigned index = pt_index(va, 3);
     if (index == 0) table = NULL;  // the next table's first entry
     if (!pages[i]) continue;
     uint64_t pa = pages[i] & ~(uint64_t)(PAGE_SIZE - 1);
     uint64_t attrs = user_attrs(pages[i] & (PAGE_SIZE - 1), false);
-    if (!table && !(table = leaf_table(as, va, true))) {
+    if (!table && !(table = leaf_table(as, va))) {
       status = ZX_ERR_NO_MEMORY;
       break;
     }
@@ -270,7 +275,7 @@ zx_status_t arch_aspace_map_pages(struct arch_aspace *as, uintptr_t va, const ui
 zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, unsigned perms,
                             bool owned) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *table = leaf_table(as, va, true);
+  uint64_t *table = leaf_table(as, va);
   if (!table) return ZX_ERR_NO_MEMORY;
   uint64_t *pte = leaf_entry(table, va);
   if (*pte & PTE_VALID) return ZX_ERR_ALREADY_EXISTS;
@@ -286,7 +291,7 @@ zx_status_t arch_aspace_map(struct arch_aspace *as, uintptr_t va, paddr_t pa, un
 zx_status_t arch_aspace_map_replace(struct arch_aspace *as, uintptr_t va, paddr_t pa,
                                    unsigned perms) {
   if (!in_range(as, va) || va & (PAGE_SIZE - 1)) return ZX_ERR_INVALID_ARGS;
-  uint64_t *table = leaf_table(as, va, true);
+  uint64_t *table = leaf_table(as, va);
   if (!table) return ZX_ERR_NO_MEMORY;
   uint64_t *pte = leaf_entry(table, va);
   uint64_t attrs = user_attrs(perms, false);
@@ -393,7 +398,7 @@ static __attribute__((noinline)) unsigned skip_empty(const uint64_t *table, unsi
 static void range_walk(struct range_op *op, uint64_t table_pa, int level, uintptr_t va,
                        uintptr_t end) {
   const uint64_t *table = paddr_to_kva(table_pa);
-  unsigned shift = LEVEL_SHIFT(level);
+  unsigned shift = PT_LEVEL_SHIFT(level);
   uintptr_t span = 1ULL << shift;
   uintptr_t table_base = va & ~((span << 9) - 1);  // the VA table[0] maps
   unsigned first = (va >> shift) & (PT_ENTRIES - 1);
@@ -422,10 +427,10 @@ static size_t range_run(struct arch_aspace *as, uintptr_t va, size_t pages, stru
   if (!as->root_pa || !pages || (va & (PAGE_SIZE - 1)) || !in_range(as, va)) return 0;
   uintptr_t end = pages > (limit - va) / PAGE_SIZE ? limit : va + pages * PAGE_SIZE;
   op->as = as;
-  if ((va >> LEVEL_SHIFT(2)) == ((end - 1) >> LEVEL_SHIFT(2))) {
+  if ((va >> PT_LEVEL_SHIFT(2)) == ((end - 1) >> PT_LEVEL_SHIFT(2))) {
     // Inside one level-3 table (a copy-on-write fault's one page, a small protect):
     // straight to it, not down the levels and across them.
-    uint64_t *table = leaf_table(as, va, false);
+    uint64_t *table = find_leaf_table(as, va);
     for (uintptr_t at = va; table && at < end; at += PAGE_SIZE)
       if (*leaf_entry(table, at) & PTE_VALID) range_leaf(op, leaf_entry(table, at), at);
   } else {

@@ -10,7 +10,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
   -Iinclude -Itests/host/fake_arch -Iarch/arm64/include -Itests/host -I. \
   -Iboard/rpi4  # the board whose console tests/host/test_rpi4_console.c checks
 
-$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) board/rpi4/board.h $(wildcard drivers/*/*.h tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*/*.h lib/*.h)
+$(HOST_BIN): $(HOST_TEST_SRCS) $(HOST_UNDER_TEST) board/rpi4/board.h $(wildcard drivers/*/*.h tests/host/*.h include/*/*.h include/*/*/*.h include/*/*.def core/*/*.h lib/*.h arch/arm64/include/*/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(HOST_TEST_SRCS) $(HOST_UNDER_TEST)

@@ -3,18 +3,12 @@
 #include <arch/pt.h>
 #include <stdbool.h>
 
-#define LEVEL_SHIFT(level) (39 - 9 * (level))
-
-static uint64_t *table_at(uint64_t pa, const struct pt_ops *ops) {
-  return (uint64_t *)(uintptr_t)(pa + ops->access_offset);
-}
-
 static zx_status_t map_level(uint64_t table_pa, int level, uint64_t va, uint64_t pa, uint64_t size,
                              uint64_t attrs, const struct pt_ops *ops) {
-  uint64_t *table = table_at(table_pa, ops);
-  uint64_t span = 1ULL << LEVEL_SHIFT(level);
+  uint64_t *table = pt_table_at(table_pa, ops);
+  uint64_t span = 1ULL << PT_LEVEL_SHIFT(level);
   while (size) {
-    unsigned index = (va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1);
+    unsigned index = pt_index(va, level);
     uint64_t chunk = span - (va & (span - 1));
     if (chunk > size) chunk = size;
     uint64_t entry = table[index];
@@ -23,15 +17,10 @@ static zx_status_t map_level(uint64_t table_pa, int level, uint64_t va, uint64_t
       table[index] = pa | attrs | PTE_VALID | (level == 3 ? PTE_PAGE : PTE_BLOCK);
     } else {
       if (level == 3) return ZX_ERR_INTERNAL;  // unaligned request
-      if (!(entry & PTE_VALID)) {
-        uint64_t next = ops->alloc_table();
-        if (next == PT_NO_TABLE) return ZX_ERR_NO_MEMORY;
-        entry = next | PTE_TABLE | PTE_VALID;
-        table[index] = entry;
-      } else if (!(entry & PTE_TABLE)) {
-        return ZX_ERR_ALREADY_EXISTS;  // a block is in the way
-      }
-      zx_status_t status = map_level(entry & PTE_ADDR_MASK, level + 1, va, pa, chunk, attrs, ops);
+      uint64_t next = pt_table_below(&table[index], true, ops, 0);
+      if (next == PT_NO_TABLE)  // a block in the way, or no memory for a table
+        return table[index] & PTE_VALID ? ZX_ERR_ALREADY_EXISTS : ZX_ERR_NO_MEMORY;
+      zx_status_t status = map_level(next, level + 1, va, pa, chunk, attrs, ops);
       if (status != ZX_OK) return status;
     }
     va += chunk;
@@ -48,19 +37,13 @@ zx_status_t pt_map(uint64_t root_pa, uint64_t va, uint64_t pa, uint64_t size, ui
 }
 
 uint64_t *pt_leaf_entry(uint64_t root_pa, uint64_t va, const struct pt_ops *ops) {
-  uint64_t table_pa = root_pa;
-  va &= (1ULL << 48) - 1;
-  for (int level = 0; level < 3; level++) {
-    uint64_t entry = table_at(table_pa, ops)[(va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1)];
-    if ((entry & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) return 0;
-    table_pa = entry & PTE_ADDR_MASK;
-  }
-  return &table_at(table_pa, ops)[(va >> LEVEL_SHIFT(3)) & (PT_ENTRIES - 1)];
+  uint64_t *table = pt_leaf_table(root_pa, va, false, ops, 0);
+  return table ? &table[pt_index(va, 3)] : 0;
 }
 
 static void free_level(uint64_t table_pa, int level, const struct pt_ops *ops,
                        void (*free_leaf)(uint64_t entry), void (*free_table)(uint64_t pa)) {
-  uint64_t *table = table_at(table_pa, ops);
+  uint64_t *table = pt_table_at(table_pa, ops);
   unsigned entries = level == 0 && ops->root_entries ? ops->root_entries : PT_ENTRIES;
   for (unsigned i = pt_next_valid(table, 0, entries - 1); i < entries;
        i = pt_next_valid(table, i + 1, entries - 1)) {
@@ -69,8 +52,7 @@ static void free_level(uint64_t table_pa, int level, const struct pt_ops *ops,
       free_table(entry & PTE_ADDR_MASK);  // nothing to do for its leaves: not read
     else if (level < 3 && entry & PTE_TABLE)
       free_level(entry & PTE_ADDR_MASK, level + 1, ops, free_leaf, free_table);
-    else if (free_leaf)
-      free_leaf(entry);
+    else if (free_leaf) free_leaf(entry);
   }
   free_table(table_pa);
 }
