@@ -63,10 +63,7 @@ struct lx_waitq {
 // Sleeps (lock held on entry and return) until woken through q, a signal, or the
 // deadline: 0, -LX_EINTR (a signal is pending) or -LX_ETIMEDOUT.
 int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline);
-// The same for a waiter whose waker sets *woken (release, its last touch of the waiter,
-// under the lock) and unlinks it: LX_SLEEP_WOKEN_UNLOCKED, without the lock, once the
-// sleep ends with *woken set (no lock to take and give back on the common way).
-int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken);
+// lx_sleep_until_woken (inline, below): the same for a waiter whose waker sets *woken.
 #define LX_SLEEP_WOKEN_UNLOCKED 1
 void lx_wake_all(struct lx_waitq *q);
 void lx_thread_wake(struct lx_thread *t);     // out of any lx_sleep, and out of restricted mode
@@ -372,4 +369,51 @@ void lx_return_to_linux(struct lx_thread *t);
 void lx_enter(struct lx_thread *t) __attribute__((noreturn));
 
 static inline zx_time_t lx_now(void) { return zx_clock_get_monotonic(); }
+
+// --- sleeping on the thread's own word (sync.c) ---------------------------------------
+// Inline, so futex.c's general-regs-only fast way (lx_dispatch_futex) runs it without a
+// call. A thread sleeps on wake_seq: whoever wakes it bumps the word under the lock, so
+// a wake between the unlock and the futex wait is never lost.
+static inline void lx_thread_unpark(struct lx_thread *t) {  // out of lx_sleep_on only
+  __atomic_add_fetch(&t->wake_seq, 1, __ATOMIC_RELEASE);
+  zx_futex_wake((const zx_futex_t *)&t->wake_seq, 1);
+}
+// lx_sleep's way (q may be NULL: no queue); woken, if not NULL, as lx_sleep_until_woken's.
+// The waiter lives on this stack while linked: it is unlinked before the return.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+static inline int lx_sleep_on(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline,
+                              const bool *woken) {
+  if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
+  if (deadline != ZX_TIME_INFINITE && deadline <= lx_now()) return -LX_ETIMEDOUT;
+  struct lx_waiter w = {.thread = t, .next = NULL};
+  if (q) {
+    w.next = q->head;
+    q->head = &w;
+  }
+  uint32_t seq = t->wake_seq;
+  lx_unlock();
+  zx_futex_wait((const zx_futex_t *)&t->wake_seq, (zx_futex_t)seq, ZX_HANDLE_INVALID, deadline);
+  // The waker's last touch of a woken waiter is its release store of *woken.
+  if (woken && __atomic_load_n(woken, __ATOMIC_ACQUIRE)) return LX_SLEEP_WOKEN_UNLOCKED;
+  lx_lock();
+  if (q && w.thread)  // not unlinked by lx_wake_all
+    for (struct lx_waiter **link = &q->head; *link; link = &(*link)->next)
+      if (*link == &w) {
+        *link = w.next;
+        break;
+      }
+  if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
+  if (t->wake_seq == seq && deadline != ZX_TIME_INFINITE && deadline <= lx_now())
+    return -LX_ETIMEDOUT;
+  return 0;
+}
+#pragma GCC diagnostic pop
+// lx_sleep for a waiter whose waker sets *woken (release, its last touch of the waiter,
+// under the lock) and unlinks it: LX_SLEEP_WOKEN_UNLOCKED, without the lock, once the
+// sleep ends with *woken set (no lock to take and give back on the common way).
+static inline int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline,
+                                       const bool *woken) {
+  return lx_sleep_on(t, NULL, deadline, woken);
+}
 int64_t lx_realtime_offset(void);
