@@ -147,6 +147,32 @@ FAST long futex_simple(struct lx_thread *t, const uint64_t *a, int op, bool *unl
   return wake(&k, (int)(val > 0x7fffffff ? 0x7fffffff : val), bitset);
 }
 
+// One of futex_simple's operations for the vector (op a constant: each call has its own
+// copy): its answer in x0, then as lx_dispatch_futex.
+FAST int dispatch_simple(struct lx_thread *t, zx_restricted_state_t *r, int op) {
+  if (!waits(op)) {
+    // in_restricted is still set from the entry: as fastcall.c's calls, a signal sent
+    // meanwhile kicks, and the kick only brings the thread back once more.
+    lx_lock();
+    r->x[0] = (uint64_t)futex_simple(t, r->x, op, NULL);
+    lx_unlock();
+    t->interrupted = false;
+    return lx_may_reenter_unlocked(t);
+  }
+  // As lx_dispatch: asleep, the thread is woken, not kicked (lx_thread_wake).
+  __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
+  lx_lock();
+  bool unlocked = false;
+  long ret = futex_simple(t, r->x, op, &unlocked);
+  if (!unlocked) lx_unlock();
+  // Linux's untimed wait is -ERESTARTSYS: after a handler with SA_RESTART it waits again.
+  bool interrupted = ret == -LX_EINTR;
+  if (interrupted) t->orig_x0 = r->x[0];  // what signal.c restores (only then)
+  t->interrupted = interrupted;
+  r->x[0] = (uint64_t)ret;
+  return lx_may_reenter_unlocked(t);
+}
+
 // The vector's way for futex (entry.S), before the FP/SIMD save: 1, t re-enters Linux
 // code at once; 0, done, but a signal or an exit waits (lx_dispatch with fast_done);
 // 2, not done: the call takes lx_dispatch's whole way (a timeout, a requeue, an
@@ -154,29 +180,12 @@ FAST long futex_simple(struct lx_thread *t, const uint64_t *a, int op, bool *unl
 int lx_dispatch_futex(struct lx_thread *t) {
   zx_restricted_state_t *r = t->regs;
   int op = (int)r->x[1] & ~(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME);
-  if (op == LX_FUTEX_WAKE || op == LX_FUTEX_WAKE_BITSET) {
-    // in_restricted is still set from the entry: as fastcall.c's calls, a signal sent
-    // meanwhile kicks, and the kick only brings the thread back once more.
-    lx_lock();
-    r->x[0] = (uint64_t)futex_simple(t, r->x, op, NULL);
-    lx_unlock();
-    t->interrupted = false;
-  } else if (waits(op) && !r->x[3]) {
-    // As lx_dispatch: asleep, the thread is woken, not kicked (lx_thread_wake).
-    __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
-    lx_lock();
-    bool unlocked = false;
-    long ret = futex_simple(t, r->x, op, &unlocked);
-    if (!unlocked) lx_unlock();
-    // Linux's untimed wait is -ERESTARTSYS: after a handler with SA_RESTART it waits again.
-    bool interrupted = ret == -LX_EINTR;
-    if (interrupted) t->orig_x0 = r->x[0];  // what signal.c restores (only then)
-    t->interrupted = interrupted;
-    r->x[0] = (uint64_t)ret;
-  } else {
-    return 2;
-  }
-  return lx_may_reenter_unlocked(t);
+  if (op == LX_FUTEX_WAKE) return dispatch_simple(t, r, LX_FUTEX_WAKE);
+  if (op == LX_FUTEX_WAKE_BITSET) return dispatch_simple(t, r, LX_FUTEX_WAKE_BITSET);
+  if (r->x[3]) return 2;  // a wait's timeout
+  if (op == LX_FUTEX_WAIT) return dispatch_simple(t, r, LX_FUTEX_WAIT);
+  if (op == LX_FUTEX_WAIT_BITSET) return dispatch_simple(t, r, LX_FUTEX_WAIT_BITSET);
+  return 2;
 }
 
 long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {

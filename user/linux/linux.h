@@ -267,7 +267,8 @@ struct lx_thread {
   struct lx_thread *next;  // in proc->threads
   zx_handle_t thread;
   zx_handle_t regs_vmo;
-  uint64_t sigmask, pending;
+  uint64_t sigmask;  // never SIGKILL or SIGSTOP: every write clears them (signal.c)
+  uint64_t pending;
   uint64_t affinity;  // sched_setaffinity's CPUs; 0: any. Inherited; placed at the start
   struct lx_stack altstack;
   uintptr_t clear_child_tid, robust_list;
@@ -311,12 +312,16 @@ void lx_signal_send_thread(struct lx_thread *t, int sig);
 // SIGKILL and SIGSTOP: never blocked.
 #define LX_SIG_BIT(sig) (1ull << ((sig)-1))
 #define LX_SIG_UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
-// Whether a signal waits for t. Also read without the lock (fastcall.c), hence the
-// atomic loads; inline, so fastcall.c's general-regs-only code has its own copy.
+// A relaxed atomic load of an aligned field of at most 8 bytes, as a plain load (the
+// same one instruction on arm64; GCC's __atomic_load_n of a byte or of a field at an
+// offset adds an address computation and a test on the fast ways).
+#define LX_LOAD_RELAXED(x) (*(const volatile __typeof__(x) *)&(x))
+// Whether a signal waits for t (sigmask holds no unblockable one). Also read without the
+// lock (fastcall.c), hence the relaxed loads; inline, so fastcall.c's general-regs-only
+// code has its own copy.
 static inline bool lx_signal_pending(struct lx_thread *t) {
-  uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) |
-                     __atomic_load_n(&t->proc->pending, __ATOMIC_RELAXED);
-  return (pending & ~(t->sigmask & ~LX_SIG_UNBLOCKABLE)) != 0;
+  uint64_t pending = LX_LOAD_RELAXED(t->pending) | LX_LOAD_RELAXED(t->proc->pending);
+  return (pending & ~t->sigmask) != 0;
 }
 void lx_signal_deliver(struct lx_thread *t);  // before re-entry: a frame per pending signal
 void lx_signal_fault(struct lx_thread *t, int sig, int code, uintptr_t addr);
@@ -355,9 +360,8 @@ void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
 static inline bool lx_may_reenter_unlocked(struct lx_thread *t) {
   __atomic_store_n(&t->in_restricted, true, __ATOMIC_RELAXED);
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
-      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE && !lx_signal_pending(t) &&
-      !t->restore_sigmask)
+  if (!LX_LOAD_RELAXED(t->exiting) && LX_LOAD_RELAXED(t->proc->state) == LX_PROC_LIVE &&
+      !lx_signal_pending(t) && !t->restore_sigmask)
     return true;
   __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
   return false;
