@@ -113,14 +113,14 @@ FAST long futex_wait(struct lx_thread *t, const struct futex_key *k, const struc
   struct futex_waiter w = {.thread = t, .key = *k, .bitset = bitset, .woken = false};
   w.next = waiters;
   waiters = &w;
-  int err = 0;
-  while (!w.woken && !err) {
+  int err;
+  do {  // not woken yet: it was linked under the lock, held since
     err = lx_sleep_until_woken(t, deadline, unlocked ? &w.woken : NULL);
     if (err == LX_SLEEP_WOKEN_UNLOCKED) {
       *unlocked = true;
       return 0;
     }
-  }
+  } while (!w.woken && !err);
   if (!w.woken)
     for (struct futex_waiter **link = &waiters; *link; link = &(*link)->next)
       if (*link == &w) {
