@@ -416,8 +416,7 @@ static inline int lx_sleep_on(struct lx_thread *t, struct lx_waitq *q, zx_time_t
 // lx_sleep for a waiter whose waker sets *woken (release, its last touch of the waiter,
 // under the lock) and unlinks it: LX_SLEEP_WOKEN_UNLOCKED, without the lock, once the
 // sleep ends with *woken set (no lock to take and give back on the common way).
-static inline int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline,
-                                       const bool *woken) {
+static inline int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken) {
   return lx_sleep_on(t, NULL, deadline, woken);
 }
 int64_t lx_realtime_offset(void);
