@@ -22,8 +22,8 @@
 // kernel's) and into lx_sys_futex.
 #define FAST static inline __attribute__((always_inline))
 
-// A process's address is even (aligned), a shared key's object odd: the two never meet,
-// and a key compares in two words. Koids count up from the kernel's first: below 2^63.
+// A process's address is even (aligned), a shared key's object odd (struct lx_vma's
+// futex_object): the two never meet, and a key compares in two words.
 struct futex_key {
   uint64_t object;  // the process (private) or the VMO's koid << 1 | 1 (shared)
   uint64_t offset;  // the address (private) or the offset in the VMO (shared)
@@ -49,8 +49,8 @@ FAST int key_of(struct lx_thread *t, uintptr_t addr, bool private_op, struct fut
   if (!private_op) {
     const struct lx_vma *v = *vma = lx_mm_find_inline(&t->proc->mm, addr);
     if (!v) return -LX_EFAULT;
-    if (v->flags & LX_MAP_SHARED) {
-      *k = (struct futex_key){v->koid << 1 | 1, v->vmo_offset + (addr - v->start)};
+    if (v->futex_object) {  // MAP_SHARED
+      *k = (struct futex_key){v->futex_object, addr + v->futex_delta};
       return 0;
     }
   }
@@ -72,8 +72,9 @@ FAST bool same_key(const struct futex_key *a, const struct futex_key *b) {
   return a->object == b->object && a->offset == b->offset;
 }
 
-FAST int wake(const struct futex_key *k, int n, uint32_t bitset) {
-  int woken = 0;
+// Up to n (Linux's val, unsigned: more than there are waiters is all of them).
+FAST int wake(const struct futex_key *k, uint32_t n, uint32_t bitset) {
+  uint32_t woken = 0;
   for (struct futex_waiter **link = &waiters; *link && woken < n;) {
     struct futex_waiter *w = *link;
     if (same_key(&w->key, k) && (w->bitset & bitset)) {
@@ -89,14 +90,14 @@ FAST int wake(const struct futex_key *k, int n, uint32_t bitset) {
       link = &w->next;
     }
   }
-  return woken;
+  return (int)woken;
 }
 
 // The kernel's own wakes (clear_child_tid, robust lists) are shared ones, as Linux's.
 int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n) {
   struct futex_key k;
   const struct lx_vma *v;
-  return key_of(t, addr, false, &k, &v) == 0 ? wake(&k, n, ~0u) : 0;
+  return key_of(t, addr, false, &k, &v) == 0 && n > 0 ? wake(&k, (uint32_t)n, ~0u) : 0;
 }
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
@@ -144,7 +145,7 @@ FAST long futex_simple(struct lx_thread *t, const uint64_t *a, int op, bool *unl
   if (err) return err;
   uint32_t val = (uint32_t)a[2];
   if (waits(op)) return futex_wait(t, &k, v, a[0], val, ZX_TIME_INFINITE, bitset, unlocked);
-  return wake(&k, (int)(val > 0x7fffffff ? 0x7fffffff : val), bitset);
+  return wake(&k, val, bitset);
 }
 
 // One of futex_simple's operations for the vector (op a constant: each call has its own
@@ -221,7 +222,7 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
     if (read_word(t, v, addr, &value) != 0) return -LX_EFAULT;
     if (value != (uint32_t)a[5]) return -LX_EAGAIN;
   }
-  int woken = wake(&k, (int)val, ~0u);
+  int woken = wake(&k, (int)val < 0 ? 0 : val, ~0u);  // as before: a negative count wakes none
   int moved = 0, limit = (int)(a[3] > 0x7fffffff ? 0x7fffffff : a[3]);
   for (struct futex_waiter *w = waiters; w && moved < limit; w = w->next)
     if (same_key(&w->key, &k)) {

@@ -79,7 +79,11 @@ struct lx_vma {
   uint32_t prot, flags;  // LX_PROT_*, LX_MAP_SHARED or LX_MAP_PRIVATE
   zx_handle_t vmo;
   uint64_t vmo_offset;  // of start
-  uint64_t koid;        // MAP_SHARED: the VMO's koid (shared futexes' key, futex.c)
+  // MAP_SHARED: a shared futex's key there (futex.c): the VMO's koid << 1 | 1 (odd, never
+  // a process's address; koids count up from the kernel's first, below 2^63), and the
+  // word's offset in the VMO less its address (the same for every part of a split).
+  uint64_t futex_object;  // 0: a private mapping
+  uint64_t futex_delta;
   // Private and not writable, its VMO shared with other processes since a fork:
   // mapped (and held) through a handle without ZX_RIGHT_WRITE (mm.c, share_read_only).
   bool ro_shared;
