@@ -44,11 +44,21 @@ struct lx_process;
 extern zx_futex_t lx_lock_state;  // 0 free, 1 held, 2 held with waiters
 void lx_lock_contended(void);
 void lx_unlock_contended(void);
+// 0 -> 1 with acquire, as __atomic_compare_exchange_n's, without the test of its result
+// after the loop that GCC adds (2 instructions of every locked call).
 static inline void lx_lock(void) {
-  zx_futex_t expected = 0;
-  if (!__atomic_compare_exchange_n(&lx_lock_state, &expected, 1, false, __ATOMIC_ACQUIRE,
-                                   __ATOMIC_RELAXED))
-    lx_lock_contended();
+  __asm__ goto(
+      "1: ldaxr w16, [%0]\n"
+      "   cbnz w16, %l[contended]\n"
+      "   stxr w17, %w1, [%0]\n"
+      "   cbnz w17, 1b"
+      :
+      : "r"(&lx_lock_state), "r"(1)
+      : "x16", "x17", "memory"
+      : contended);
+  return;
+contended:
+  lx_lock_contended();
 }
 static inline void lx_unlock(void) {
   if (__atomic_exchange_n(&lx_lock_state, 0, __ATOMIC_RELEASE) == 2) lx_unlock_contended();
