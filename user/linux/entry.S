@@ -70,17 +70,6 @@ lx_vector:
   b.ne 1f
   bl lx_dispatch_yield     // as lx_dispatch_fast
   b 5f
-6:
-  bl lx_dispatch_futex     // as lx_dispatch_fast, or 2: lx_dispatch runs the call
-  b 8f
-7:
-  bl lx_dispatch_pipe      // the same
-8:
-  cmp w0, #2
-  b.ne 5f
-  mov x0, x19
-  mov x1, #0               // the reason: a system call
-  b 1f
 4:
   bl lx_dispatch_fast      // general-regs-only: the FP/SIMD registers stay as they are
 5:
@@ -92,6 +81,17 @@ lx_vector:
   mov x1, x0
   mov x0, x19
   bl lx_enter_failed
+6:
+  bl lx_dispatch_futex     // 0 or 1: as lx_dispatch_fast; 2: lx_dispatch runs the call
+  tbz w0, #1, 5b
+  b 8f
+7:
+  bl lx_dispatch_pipe      // the same
+  tbz w0, #1, 5b
+8:
+  mov x0, x19
+  mov x1, #0               // the reason: a system call
+  b 1f
 2:
   mov x0, x19              // done, but a signal or an exit waits
   mov x1, #0

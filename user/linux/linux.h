@@ -45,11 +45,21 @@ struct lx_process;
 extern zx_futex_t lx_lock_state;  // 0 free, 1 held, 2 held with waiters
 void lx_lock_contended(void);
 void lx_unlock_contended(void);
+// 0 -> 1 with acquire, as __atomic_compare_exchange_n's, without the test of its result
+// after the loop that GCC adds (2 instructions of every locked call).
 static inline void lx_lock(void) {
-  zx_futex_t expected = 0;
-  if (!__atomic_compare_exchange_n(&lx_lock_state, &expected, 1, false, __ATOMIC_ACQUIRE,
-                                   __ATOMIC_RELAXED))
-    lx_lock_contended();
+  __asm__ goto(
+      "1: ldaxr w16, [%0]\n"
+      "   cbnz w16, %l[contended]\n"
+      "   stxr w17, %w1, [%0]\n"
+      "   cbnz w17, 1b"
+      :
+      : "r"(&lx_lock_state), "r"(1)
+      : "x16", "x17", "memory"
+      : contended);
+  return;
+contended:
+  lx_lock_contended();
 }
 static inline void lx_unlock(void) {
   if (__atomic_exchange_n(&lx_lock_state, 0, __ATOMIC_RELEASE) == 2) lx_unlock_contended();
@@ -64,10 +74,7 @@ struct lx_waitq {
 // Sleeps (lock held on entry and return) until woken through q, a signal, or the
 // deadline: 0, -LX_EINTR (a signal is pending) or -LX_ETIMEDOUT.
 int lx_sleep(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline);
-// The same for a waiter whose waker sets *woken (release, its last touch of the waiter,
-// under the lock) and unlinks it: LX_SLEEP_WOKEN_UNLOCKED, without the lock, once the
-// sleep ends with *woken set (no lock to take and give back on the common way).
-int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken);
+// lx_sleep_until_woken (inline, below): the same for a waiter whose waker sets *woken.
 #define LX_SLEEP_WOKEN_UNLOCKED 1
 void lx_wake_all(struct lx_waitq *q);
 void lx_thread_wake(struct lx_thread *t);     // out of any lx_sleep, and out of restricted mode
@@ -83,7 +90,11 @@ struct lx_vma {
   uint32_t prot, flags;  // LX_PROT_*, LX_MAP_SHARED or LX_MAP_PRIVATE
   zx_handle_t vmo;
   uint64_t vmo_offset;  // of start
-  uint64_t koid;        // MAP_SHARED: the VMO's koid (shared futexes' key, futex.c)
+  // MAP_SHARED: a shared futex's key there (futex.c): the VMO's koid << 1 | 1 (odd, never
+  // a process's address; koids count up from the kernel's first, below 2^63), and the
+  // word's offset in the VMO less its address (the same for every part of a split).
+  uint64_t futex_object;  // 0: a private mapping
+  uint64_t futex_delta;
   // Private and not writable, its VMO shared with other processes since a fork:
   // mapped (and held) through a handle without ZX_RIGHT_WRITE (mm.c, share_read_only).
   bool ro_shared;
@@ -276,7 +287,8 @@ struct lx_thread {
   struct lx_thread *next;  // in proc->threads
   zx_handle_t thread;
   zx_handle_t regs_vmo;
-  uint64_t sigmask, pending;
+  uint64_t sigmask;  // never SIGKILL or SIGSTOP: every write clears them (signal.c)
+  uint64_t pending;
   uint64_t affinity;  // sched_setaffinity's CPUs; 0: any. Inherited; placed at the start
   struct lx_stack altstack;
   uintptr_t clear_child_tid, robust_list;
@@ -320,12 +332,16 @@ void lx_signal_send_thread(struct lx_thread *t, int sig);
 // SIGKILL and SIGSTOP: never blocked.
 #define LX_SIG_BIT(sig) (1ull << ((sig)-1))
 #define LX_SIG_UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
-// Whether a signal waits for t. Also read without the lock (fastcall.c), hence the
-// atomic loads; inline, so fastcall.c's general-regs-only code has its own copy.
+// A relaxed atomic load of an aligned field of at most 8 bytes, as a plain load (the
+// same one instruction on arm64; GCC's __atomic_load_n of a byte or of a field at an
+// offset adds an address computation and a test on the fast ways).
+#define LX_LOAD_RELAXED(x) (*(const volatile __typeof__(x) *)&(x))
+// Whether a signal waits for t (sigmask holds no unblockable one). Also read without the
+// lock (fastcall.c), hence the relaxed loads; inline, so fastcall.c's general-regs-only
+// code has its own copy.
 static inline bool lx_signal_pending(struct lx_thread *t) {
-  uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_RELAXED) |
-                     __atomic_load_n(&t->proc->pending, __ATOMIC_RELAXED);
-  return (pending & ~(t->sigmask & ~LX_SIG_UNBLOCKABLE)) != 0;
+  uint64_t pending = LX_LOAD_RELAXED(t->pending) | LX_LOAD_RELAXED(t->proc->pending);
+  return (pending & ~t->sigmask) != 0;
 }
 void lx_signal_deliver(struct lx_thread *t);  // before re-entry: a frame per pending signal
 void lx_signal_fault(struct lx_thread *t, int sig, int code, uintptr_t addr);
@@ -364,9 +380,8 @@ void lx_dispatch(struct lx_thread *t, uint64_t reason, bool fast_done);
 static inline bool lx_may_reenter_unlocked(struct lx_thread *t) {
   __atomic_store_n(&t->in_restricted, true, __ATOMIC_RELAXED);
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  if (!__atomic_load_n(&t->exiting, __ATOMIC_RELAXED) &&
-      __atomic_load_n(&t->proc->state, __ATOMIC_RELAXED) == LX_PROC_LIVE && !lx_signal_pending(t) &&
-      !t->restore_sigmask)
+  if (!LX_LOAD_RELAXED(t->exiting) && LX_LOAD_RELAXED(t->proc->state) == LX_PROC_LIVE &&
+      !lx_signal_pending(t) && !t->restore_sigmask)
     return true;
   __atomic_store_n(&t->in_restricted, false, __ATOMIC_RELAXED);
   return false;
@@ -378,4 +393,50 @@ void lx_return_to_linux(struct lx_thread *t);
 void lx_enter(struct lx_thread *t) __attribute__((noreturn));
 
 static inline zx_time_t lx_now(void) { return zx_clock_get_monotonic(); }
+
+// --- sleeping on the thread's own word (sync.c) ---------------------------------------
+// Inline, so futex.c's general-regs-only fast way (lx_dispatch_futex) runs it without a
+// call. A thread sleeps on wake_seq: whoever wakes it bumps the word under the lock, so
+// a wake between the unlock and the futex wait is never lost.
+static inline void lx_thread_unpark(struct lx_thread *t) {  // out of lx_sleep_on only
+  __atomic_add_fetch(&t->wake_seq, 1, __ATOMIC_RELEASE);
+  zx_futex_wake((const zx_futex_t *)&t->wake_seq, 1);
+}
+// lx_sleep's way (q may be NULL: no queue); woken, if not NULL, as lx_sleep_until_woken's.
+// The waiter lives on this stack while linked: it is unlinked before the return.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+static inline int lx_sleep_on(struct lx_thread *t, struct lx_waitq *q, zx_time_t deadline,
+                              const bool *woken) {
+  if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
+  if (deadline != ZX_TIME_INFINITE && deadline <= lx_now()) return -LX_ETIMEDOUT;
+  struct lx_waiter w = {.thread = t, .next = NULL};
+  if (q) {
+    w.next = q->head;
+    q->head = &w;
+  }
+  uint32_t seq = t->wake_seq;
+  lx_unlock();
+  zx_futex_wait((const zx_futex_t *)&t->wake_seq, (zx_futex_t)seq, ZX_HANDLE_INVALID, deadline);
+  // The waker's last touch of a woken waiter is its release store of *woken.
+  if (woken && __atomic_load_n(woken, __ATOMIC_ACQUIRE)) return LX_SLEEP_WOKEN_UNLOCKED;
+  lx_lock();
+  if (q && w.thread)  // not unlinked by lx_wake_all
+    for (struct lx_waiter **link = &q->head; *link; link = &(*link)->next)
+      if (*link == &w) {
+        *link = w.next;
+        break;
+      }
+  if (lx_signal_pending(t) || t->exiting) return -LX_EINTR;
+  if (t->wake_seq == seq && deadline != ZX_TIME_INFINITE && deadline <= lx_now())
+    return -LX_ETIMEDOUT;
+  return 0;
+}
+#pragma GCC diagnostic pop
+// lx_sleep for a waiter whose waker sets *woken (release, its last touch of the waiter,
+// under the lock) and unlinks it: LX_SLEEP_WOKEN_UNLOCKED, without the lock, once the
+// sleep ends with *woken set (no lock to take and give back on the common way).
+static inline int lx_sleep_until_woken(struct lx_thread *t, zx_time_t deadline, const bool *woken) {
+  return lx_sleep_on(t, NULL, deadline, woken);
+}
 int64_t lx_realtime_offset(void);

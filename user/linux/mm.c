@@ -138,7 +138,8 @@ int lx_mm_map(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot, uint3
                        .flags = flags,
                        .vmo = own,
                        .vmo_offset = vmo_offset,
-                       .koid = info.koid};
+                       .futex_object = flags & LX_MAP_SHARED ? info.koid << 1 | 1 : 0,
+                       .futex_delta = vmo_offset - at};
   insert(mm, v);
   *out = at;
   return 0;
@@ -333,7 +334,7 @@ int lx_mm_copy(struct lx_mm *dst, struct lx_mm *src) {
       err = -LX_ENOMEM;
       break;
     }
-    *n = *v;  // the same VMO's koid for MAP_SHARED
+    *n = *v;  // the same VMO's futex key for MAP_SHARED
     n->vmo = vmo;
     n->vmo_offset = offset;
     n->ro_shared = read_only;
