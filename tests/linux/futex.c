@@ -215,6 +215,28 @@ int main(void) {
   CHECK_EQ(waitpid(pid, &status, 0), pid);
   CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
+  // FUTEX_WAKE wakes the first waiter whatever the count: 0, or one past INT_MAX (a
+  // negative int), wakes one of two, as on Linux.
+  page->word = 0;
+  page->ready = 0;
+  pid_t waiters[2];
+  for (int i = 0; i < 2; i++)
+    if ((waiters[i] = fork()) == 0) {
+      __atomic_fetch_add(&page->ready, 1, __ATOMIC_SEQ_CST);
+      _exit(futex(&page->word, FUTEX_WAIT, 0, 0) == 0 ? 0 : 1);
+    }
+  while (page->ready < 2) sched_yield();
+  for (int i = 0; i < 20; i++) sched_yield();  // both asleep, most likely
+  uint32_t counts[2] = {0, 0x80000000u};
+  for (int i = 0; i < 2; i++) {
+    long n;
+    while ((n = futex(&page->word, FUTEX_WAKE, counts[i], 0)) == 0) sched_yield();
+    CHECK_EQ(n, 1);
+    pid_t done = wait(&status);
+    CHECK(done == waiters[0] || done == waiters[1]);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+
   // A signal ends a wait with EINTR; after an SA_RESTART handler the wait goes on.
   interrupted_wait(0);
   interrupted_wait(SA_RESTART);

@@ -72,10 +72,11 @@ FAST bool same_key(const struct futex_key *a, const struct futex_key *b) {
   return a->object == b->object && a->offset == b->offset;
 }
 
-// Up to n (Linux's val, unsigned: more than there are waiters is all of them).
-FAST int wake(const struct futex_key *k, uint32_t n, uint32_t bitset) {
-  uint32_t woken = 0;
-  for (struct futex_waiter **link = &waiters; *link && woken < n;) {
+// As Linux's futex_wake: the first waiter that matches is woken whatever n is, then up
+// to n in all (so a count of 0, or one past INT_MAX, which is negative, wakes one).
+FAST int wake(const struct futex_key *k, int n, uint32_t bitset) {
+  int woken = 0;
+  for (struct futex_waiter **link = &waiters; *link;) {
     struct futex_waiter *w = *link;
     if (same_key(&w->key, k) && (w->bitset & bitset)) {
       struct lx_thread *thread = w->thread;
@@ -85,19 +86,19 @@ FAST int wake(const struct futex_key *k, uint32_t n, uint32_t bitset) {
       // Linked, it was in neither Linux code nor on its way there (in_restricted clear
       // from before it linked until after this unlink): a wake, never a kick.
       lx_thread_unpark(thread);
-      woken++;
+      if (++woken >= n) break;
     } else {
       link = &w->next;
     }
   }
-  return (int)woken;
+  return woken;
 }
 
 // The kernel's own wakes (clear_child_tid, robust lists) are shared ones, as Linux's.
 int lx_futex_wake(struct lx_thread *t, uintptr_t addr, int n) {
   struct futex_key k;
   const struct lx_vma *v;
-  return key_of(t, addr, false, &k, &v) == 0 && n > 0 ? wake(&k, (uint32_t)n, ~0u) : 0;
+  return key_of(t, addr, false, &k, &v) == 0 && n > 0 ? wake(&k, n, ~0u) : 0;
 }
 
 // The waiter lives on this stack while linked: it is unlinked before the return.
@@ -145,7 +146,7 @@ FAST long futex_simple(struct lx_thread *t, const uint64_t *a, int op, bool *unl
   if (err) return err;
   uint32_t val = (uint32_t)a[2];
   if (waits(op)) return futex_wait(t, &k, v, a[0], val, ZX_TIME_INFINITE, bitset, unlocked);
-  return wake(&k, val, bitset);
+  return wake(&k, (int)val, bitset);
 }
 
 // One of futex_simple's operations for the vector (op a constant: each call has its own
@@ -222,7 +223,7 @@ long lx_sys_futex(struct lx_thread *t, const uint64_t *a) {
     if (read_word(t, v, addr, &value) != 0) return -LX_EFAULT;
     if (value != (uint32_t)a[5]) return -LX_EAGAIN;
   }
-  int woken = wake(&k, (int)val < 0 ? 0 : val, ~0u);  // as before: a negative count wakes none
+  int woken = (int)val > 0 ? wake(&k, (int)val, ~0u) : 0;  // Linux's requeue: <= 0 wakes none
   int moved = 0, limit = (int)(a[3] > 0x7fffffff ? 0x7fffffff : a[3]);
   for (struct futex_waiter *w = waiters; w && moved < limit; w = w->next)
     if (same_key(&w->key, &k)) {
