@@ -47,16 +47,20 @@ static struct thread *pop_locked(struct run_queue *q) {
   return t;
 }
 
-// Queues t on its CPU if it is in state from (else: nothing to do).
-static void make_ready(struct thread *t, enum thread_state from) {
-  struct run_queue *q = &run_queues[t->cpu];
+// Queues t on its CPU if it is in state from (else: nothing to do). Inlined into its two
+// callers (a wake is on every futex and signal round trip). t->cpu is read once: t is
+// not touched after the unlock, when it may already run (and exit) elsewhere.
+static inline __attribute__((always_inline)) void make_ready(struct thread *t,
+                                                             enum thread_state from) {
+  unsigned cpu = t->cpu;
+  struct run_queue *q = &run_queues[cpu];
   irq_state_t state = spin_lock_irqsave(&q->lock);
   if (t->state == from) {
     thread_set_state(t, THREAD_READY);
     push_locked(q, t);
   }
   spin_unlock_irqrestore(&q->lock, state);
-  if (t->cpu != arch_cpu_index()) arch_cpu_kick(t->cpu);
+  if (cpu != arch_cpu_index()) arch_cpu_kick(cpu);
 }
 
 void sched_wake(struct thread *t) { make_ready(t, THREAD_BLOCKED); }
@@ -104,9 +108,10 @@ void schedule(void) {
   arch_irq_restore(irq);
 }
 
-void sched_block(void) { schedule(); }
+// Both are schedule() itself (aliases: no call of their own on every block).
+void sched_block(void) __attribute__((alias("schedule")));
 
-void thread_yield(void) { schedule(); }
+void thread_yield(void) __attribute__((alias("schedule")));
 
 void sched_tick(void) {
   struct cpu *cpu = arch_this_cpu();

@@ -47,6 +47,10 @@ void timer_cancel_sync(struct timer *timer);
 // CPU until a wakeup, the deadline, or a kill. ZX_OK: woken (recheck the condition);
 // ZX_ERR_TIMED_OUT or ZX_ERR_CANCELED: stop waiting. Returns with lock held again.
 zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t deadline);
+// The same, but returns with lock released (interrupts as in state): for a waiter that
+// can tell without the lock that its waker is done with it (the futex's), and so needs
+// the lock again only when it cannot.
+zx_status_t thread_block_unlock(spinlock_t *lock, irq_state_t state, zx_time_t deadline);
 // Sleeps the current thread until deadline (or until it is killed).
 void thread_sleep_until(zx_time_t deadline);
 
