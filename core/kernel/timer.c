@@ -110,34 +110,10 @@ void timer_cancel_sync(struct timer *timer) {
   while (__atomic_load_n(&timer->firing, __ATOMIC_ACQUIRE)) arch_cpu_relax();
 }
 
-// thread_block_locked up to the sleep: returns with lock released and interrupts as in
-// state. Inlined into both forms.
-static inline __attribute__((always_inline)) zx_status_t block_unlock(spinlock_t *lock,
-                                                                      irq_state_t state,
-                                                                      zx_time_t deadline) {
-  struct thread *self = thread_current();
-  // BLOCKED (under the lock the ordinary waker takes) before the checks, so a kill
-  // or a timer, which wake without that lock, cannot slip between check and sleep.
-  thread_set_state(self, THREAD_BLOCKED);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  // An infinite deadline (most waits) needs no clock.
-  zx_status_t status = ZX_OK;
-  if (deadline != ZX_TIME_INFINITE && arch_monotonic_ns() >= deadline) status = ZX_ERR_TIMED_OUT;
-  else if (self->killed) status = ZX_ERR_CANCELED;
-  if (status != ZX_OK) sched_wake(self);  // back to ready through the scheduler
-  spin_unlock_irqrestore(lock, state);
-  sched_block();
-  return status;
-}
-
 zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t deadline) {
-  zx_status_t status = block_unlock(lock, *state, deadline);
+  zx_status_t status = thread_block_unlock(lock, *state, deadline);
   *state = spin_lock_irqsave(lock);
   return status;
-}
-
-zx_status_t thread_block_unlock(spinlock_t *lock, irq_state_t state, zx_time_t deadline) {
-  return block_unlock(lock, state, deadline);
 }
 
 void thread_sleep_until(zx_time_t deadline) {

@@ -36,7 +36,9 @@ static const void *futex_context(const struct process *p) {
 // multiply), enough to spread neighbouring words and the futexes of different processes.
 static struct futex_bucket *bucket_of(const void *context, uintptr_t addr) {
   uintptr_t h = (uintptr_t)context >> 6 ^ addr >> 2;
-  return &buckets[(h ^ h >> 6 ^ h >> 12) % FUTEX_BUCKETS];
+  struct futex_bucket *b = &buckets[(h ^ h >> 6 ^ h >> 12) % FUTEX_BUCKETS];
+  __asm__("" : "+r"(b));  // one register: GCC recomputed it at each use around the lock
+  return b;
 }
 
 static zx_status_t check_futex_address(uintptr_t addr) {
