@@ -64,10 +64,8 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
   irq_state_t state = spin_lock_irqsave(lock);
   zx_futex_t value;
   zx_status_t status = ZX_OK;
-  if (arch_copy_u32_from_user(&value, value_ptr.addr) != ZX_OK)
-    status = ZX_ERR_INVALID_ARGS;
-  else if (value != current_value)
-    status = ZX_ERR_BAD_STATE;
+  if (arch_copy_u32_from_user(&value, value_ptr.addr) != ZX_OK) status = ZX_ERR_INVALID_ARGS;
+  else if (value != current_value) status = ZX_ERR_BAD_STATE;
   if (status != ZX_OK) {
     spin_unlock_irqrestore(lock, state);
     return status;
