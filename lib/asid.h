@@ -86,6 +86,16 @@ static inline bool asid_switch_claim(unsigned cpu, uint64_t a, uint64_t old_acti
   return false;
 }
 
+// asid_switch's fast path alone, for a caller that keeps its slow path out of line (the
+// context switch: then its fast path needs no stack frame): true when it claimed *a's
+// ASID (a & asid_mask); false leaves *a and *old_active as asid_switch_slow takes them.
+static inline bool asid_switch_fast(struct asid_state *as, unsigned cpu, uint64_t *a,
+                                    uint64_t *old_active) {
+  *a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
+  *old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
+  return asid_switch_claim(cpu, *a, *old_active);
+}
+
 // Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
 // root table (a number below asid_pair_bit; its pair may be written instead, until the
 // next switch, without asking again). Preemption and interrupts must be off from here
@@ -94,9 +104,8 @@ static inline bool asid_switch_claim(unsigned cpu, uint64_t a, uint64_t old_acti
 // may call asid_arch_flush_local_tlb() (a flush left pending by a rollover), always
 // before it returns.
 static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
-  uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
-  uint64_t old_active = __atomic_load_n(&asid_percpu[cpu].active, __ATOMIC_RELAXED);
-  if (asid_switch_claim(cpu, a, old_active)) return (uint16_t)(a & asid_mask);
+  uint64_t a, old_active;
+  if (asid_switch_fast(as, cpu, &a, &old_active)) return (uint16_t)(a & asid_mask);
   return asid_switch_slow(as, cpu, a, old_active);
 }
 

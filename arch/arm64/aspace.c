@@ -473,27 +473,10 @@ static void cpu_mmu_init(void) {
   }
 }
 
-// TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
-// Inlined into both callers: the context switch and restricted enter/exit.
-static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu, unsigned cpu,
-                                                             const struct arch_aspace *as,
-                                                             bool restricted) {
+// The table writes of a switch: TTBR1 (when it changes) and TTBR0.
+static inline __attribute__((always_inline)) void write_ttbrs(struct cpu_mmu *mmu,
+                                                              uint64_t ttbr0, uint64_t ttbr1) {
   extern uint64_t empty_root_table[];
-  uint64_t ttbr1 = as && !restricted ? as->normal_ttbr1_pa : mmu_kernel_root_pa;
-  uint64_t ttbr0;
-  if (!as) {
-    ttbr0 = kva_to_paddr(empty_root_table);  // ASID 0: nothing to find
-  } else if (KCONFIG_ASID_OFF) {
-    ttbr0 = as->root_pa;
-  } else {
-    // Only the context switch gets here, interrupts masked, so the CPU cannot change.
-    // One claim serves both modes: set_mode flips to the pair and back without the
-    // allocator until the next switch (docs/asid.md, "Pairs").
-    ttbr0 = as->root_pa | (uint64_t)asid_switch((struct asid_state *)&as->asid, cpu)
-                              << TTBR_ASID_SHIFT;
-    mmu->ttbr0 = ttbr0;
-    if (restricted) ttbr0 |= mmu->ttbr0_pair;
-  }
   if (ttbr1 != mmu->ttbr1_pa) {
     // TTBR1's window and TTBR0's ASID change in two writes: in between, a walk could
     // tag one window's entries with another space's ASID. So, as the ARM ARM
@@ -510,7 +493,57 @@ static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu
   isb();
 }
 
-void arch_aspace_activate(const struct arch_aspace *as, bool restricted) {
+static inline uint64_t ttbr1_for(const struct arch_aspace *as, bool restricted) {
+  return as && !restricted ? as->normal_ttbr1_pa : mmu_kernel_root_pa;
+}
+
+// TTBR0 for as with asid in the given mode; normal mode's is kept for restricted enter.
+static inline uint64_t ttbr0_with_asid(struct cpu_mmu *mmu, const struct arch_aspace *as,
+                                       bool restricted, uint16_t asid) {
+  uint64_t ttbr0 = as->root_pa | (uint64_t)asid << TTBR_ASID_SHIFT;
+  mmu->ttbr0 = ttbr0;
+  return restricted ? ttbr0 | mmu->ttbr0_pair : ttbr0;
+}
+
+// load_ttbrs when the ASID fast path failed: out of line, so the common switch needs no
+// stack frame.
+static __attribute__((noinline)) void load_ttbrs_asid_slow(struct cpu_mmu *mmu, unsigned cpu,
+                                                           const struct arch_aspace *as,
+                                                           bool restricted, uint64_t a,
+                                                           uint64_t old_active) {
+  uint16_t asid = asid_switch_slow((struct asid_state *)&as->asid, cpu, a, old_active);
+  write_ttbrs(mmu, ttbr0_with_asid(mmu, as, restricted, asid), ttbr1_for(as, restricted));
+}
+
+// TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
+// Inlined into both callers: the context switch and restricted enter/exit.
+static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu, unsigned cpu,
+                                                             const struct arch_aspace *as,
+                                                             bool restricted) {
+  extern uint64_t empty_root_table[];
+  uint64_t ttbr0;
+  if (!as) {
+    ttbr0 = kva_to_paddr(empty_root_table);  // ASID 0: nothing to find
+  } else if (KCONFIG_ASID_OFF) {
+    ttbr0 = as->root_pa;
+  } else {
+    // Only the context switch gets here, interrupts masked, so the CPU cannot change.
+    // One claim serves both modes: set_mode flips to the pair and back without the
+    // allocator until the next switch (docs/asid.md, "Pairs").
+    uint64_t a, old_active;
+    if (!asid_switch_fast((struct asid_state *)&as->asid, cpu, &a, &old_active)) {
+      load_ttbrs_asid_slow(mmu, cpu, as, restricted, a, old_active);
+      return;
+    }
+    ttbr0 = ttbr0_with_asid(mmu, as, restricted, (uint16_t)(a & asid_mask));
+  }
+  write_ttbrs(mmu, ttbr0, ttbr1_for(as, restricted));
+}
+
+// omit-frame-pointer: a leaf but for the tail calls to the slow paths (it runs on every
+// context switch between user threads of different processes).
+__attribute__((optimize("omit-frame-pointer"))) void arch_aspace_activate(
+    const struct arch_aspace *as, bool restricted) {
   struct cpu *c = arch_this_cpu();
   unsigned cpu = c->index;
   struct cpu_mmu *mmu = &c->arch.mmu;

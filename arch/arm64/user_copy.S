@@ -1,5 +1,6 @@
 // zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
 // zx_status_t arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+// zx_status_t arch_copy_u32_from_user(void *dst, uintptr_t user_src);
 // User memory is touched only with LDTR/STTR, which check EL0's permissions, so a
 // user pointer to kernel memory faults like any bad pointer. A fault resumes at 9:
 // (cpu->fault_resume) and returns ZX_ERR_INVALID_ARGS.
@@ -65,6 +66,16 @@ FUNCTION arch_copy_from_user
   b.ne 5b
 2:DONE
 END arch_copy_from_user
+
+// One 32-bit word (a futex's, on every wait): the checks and the fault handling of
+// arch_copy_from_user without its length dispatch.
+FUNCTION arch_copy_u32_from_user
+  mov x2, #4
+  CHECK_USER_RANGE x1
+  ldtr w6, [x1]
+  str w6, [x0]
+  DONE
+END arch_copy_u32_from_user
 
 FUNCTION arch_copy_to_user
   CHECK_USER_RANGE x0

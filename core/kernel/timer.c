@@ -111,18 +111,7 @@ void timer_cancel_sync(struct timer *timer) {
 }
 
 zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t deadline) {
-  struct thread *self = thread_current();
-  // BLOCKED (under the lock the ordinary waker takes) before the checks, so a kill
-  // or a timer, which wake without that lock, cannot slip between check and sleep.
-  thread_set_state(self, THREAD_BLOCKED);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  // An infinite deadline (most waits) needs no clock.
-  zx_status_t status = ZX_OK;
-  if (deadline != ZX_TIME_INFINITE && arch_monotonic_ns() >= deadline) status = ZX_ERR_TIMED_OUT;
-  else if (self->killed) status = ZX_ERR_CANCELED;
-  if (status != ZX_OK) sched_wake(self);  // back to ready through the scheduler
-  spin_unlock_irqrestore(lock, *state);
-  sched_block();
+  zx_status_t status = thread_block_unlock(lock, *state, deadline);
   *state = spin_lock_irqsave(lock);
   return status;
 }

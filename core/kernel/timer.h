@@ -4,12 +4,14 @@
 #ifndef CORE_TIMER_H_
 #define CORE_TIMER_H_
 
+#include <janus/arch.h>
 #include <janus/spinlock.h>
+#include <janus/thread.h>
 #include <janus/timer.h>  // timer_tick, from the tick interrupt
 #include <stdbool.h>
 #include <zircon/types.h>
 
-struct thread;
+#include "core/kernel/sched_internal.h"  // thread_set_state
 
 struct timer {
   struct thread *thread;             // wakes this thread, or
@@ -47,6 +49,25 @@ void timer_cancel_sync(struct timer *timer);
 // CPU until a wakeup, the deadline, or a kill. ZX_OK: woken (recheck the condition);
 // ZX_ERR_TIMED_OUT or ZX_ERR_CANCELED: stop waiting. Returns with lock held again.
 zx_status_t thread_block_locked(spinlock_t *lock, irq_state_t *state, zx_time_t deadline);
+// The same, but returns with lock released (interrupts as in state): for a waiter that
+// can tell without the lock that its waker is done with it (the futex's), and so needs
+// the lock again only when it cannot. Inline: it is on every futex wait.
+static inline zx_status_t thread_block_unlock(spinlock_t *lock, irq_state_t state,
+                                              zx_time_t deadline) {
+  struct thread *self = thread_current();
+  // BLOCKED (under the lock the ordinary waker takes) before the checks, so a kill
+  // or a timer, which wake without that lock, cannot slip between check and sleep.
+  thread_set_state(self, THREAD_BLOCKED);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  // An infinite deadline (most waits) needs no clock.
+  zx_status_t status = ZX_OK;
+  if (deadline != ZX_TIME_INFINITE && arch_monotonic_ns() >= deadline) status = ZX_ERR_TIMED_OUT;
+  else if (self->killed) status = ZX_ERR_CANCELED;
+  if (status != ZX_OK) sched_wake(self);  // back to ready through the scheduler
+  spin_unlock_irqrestore(lock, state);
+  sched_block();
+  return status;
+}
 // Sleeps the current thread until deadline (or until it is killed).
 void thread_sleep_until(zx_time_t deadline);
 

@@ -12,7 +12,6 @@
 #include "core/object/handle_get.h"
 #include "core/syscalls/syscall_table.h"
 #include "core/kernel/timer.h"
-#include "lib/hash.h"
 
 #define FUTEX_BUCKETS 64
 
@@ -20,11 +19,11 @@ struct futex_waiter {
   struct thread *thread;
   const void *context;
   uintptr_t addr;
-  volatile bool woken;
+  bool woken;  // set by the waker, under the bucket lock, as its last touch of the waiter
   struct futex_waiter *next;
 };
 
-static struct {
+static struct futex_bucket {
   spinlock_t lock;
   struct futex_waiter *head;
 } buckets[FUTEX_BUCKETS];
@@ -33,9 +32,13 @@ static const void *futex_context(const struct process *p) {
   return p->group ? (const void *)p->group : (const void *)p;
 }
 
-static unsigned bucket_of(const void *context, uintptr_t addr) {
-  return (unsigned)(((uintptr_t)context >> 6 ^ addr >> 2) * HASH_GOLDEN_RATIO_64 >> 58) %
-         FUTEX_BUCKETS;
+// Folds the word's address and its context into a bucket: a few shifts and xors (no
+// multiply), enough to spread neighbouring words and the futexes of different processes.
+static struct futex_bucket *bucket_of(const void *context, uintptr_t addr) {
+  uintptr_t h = (uintptr_t)context >> 6 ^ addr >> 2;
+  struct futex_bucket *b = &buckets[(h ^ h >> 6 ^ h >> 12) % FUTEX_BUCKETS];
+  __asm__("" : "+r"(b));  // one register: GCC recomputed it at each use around the lock
+  return b;
 }
 
 static zx_status_t check_futex_address(uintptr_t addr) {
@@ -54,35 +57,42 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
   struct thread *self = thread_current();  // its process: process_current() without the call
   struct futex_waiter waiter = {
       .thread = self, .context = futex_context(self->process), .addr = value_ptr.addr};
-  unsigned b = bucket_of(waiter.context, value_ptr.addr);
+  struct futex_bucket *bucket = bucket_of(waiter.context, value_ptr.addr);
+  spinlock_t *lock = &bucket->lock;
   // The value is checked under the bucket lock, so a wake after the user changed it
   // cannot slip between the check and the sleep.
-  irq_state_t state = spin_lock_irqsave(&buckets[b].lock);
+  irq_state_t state = spin_lock_irqsave(lock);
   zx_futex_t value;
-  if (arch_copy_from_user(&value, value_ptr.addr, sizeof value) != ZX_OK) {
-    spin_unlock_irqrestore(&buckets[b].lock, state);
-    return ZX_ERR_INVALID_ARGS;
+  zx_status_t status = ZX_OK;
+  if (arch_copy_u32_from_user(&value, value_ptr.addr) != ZX_OK) status = ZX_ERR_INVALID_ARGS;
+  else if (value != current_value) status = ZX_ERR_BAD_STATE;
+  if (status != ZX_OK) {
+    spin_unlock_irqrestore(lock, state);
+    return status;
   }
-  if (value != current_value) {
-    spin_unlock_irqrestore(&buckets[b].lock, state);
-    return ZX_ERR_BAD_STATE;
-  }
-  struct futex_waiter **tail = &buckets[b].head;
+  struct futex_waiter **tail = &bucket->head;
   while (*tail) tail = &(*tail)->next;
   *tail = &waiter;
   struct timer timer;
   timer_arm(&timer, self, deadline);
-  zx_status_t status = ZX_OK;
-  while (!waiter.woken && status == ZX_OK)
-    status = thread_block_locked(&buckets[b].lock, &state, deadline);
-  if (!waiter.woken) {
-    for (struct futex_waiter **link = &buckets[b].head; *link; link = &(*link)->next)
-      if (*link == &waiter) {
-        *link = waiter.next;
-        break;
-      }
+  for (;;) {
+    status = thread_block_unlock(lock, state, deadline);
+    // Woken is the waker's last touch of the waiter (and of this thread): seen, the
+    // wait is over without the lock, which the waker may still hold (the usual case).
+    if (__atomic_load_n(&waiter.woken, __ATOMIC_ACQUIRE)) break;
+    state = spin_lock_irqsave(lock);
+    if (!waiter.woken && status != ZX_OK) {  // timed out or killed: leave the queue
+      for (struct futex_waiter **link = &bucket->head; *link; link = &(*link)->next)
+        if (*link == &waiter) {
+          *link = waiter.next;
+          break;
+        }
+    }
+    if (waiter.woken || status != ZX_OK) {
+      spin_unlock_irqrestore(lock, state);
+      break;
+    }
   }
-  spin_unlock_irqrestore(&buckets[b].lock, state);
   timer_cancel(&timer);
   return status;
 }
@@ -90,19 +100,20 @@ zx_status_t sys_futex_wait(user_in_ptr_t value_ptr, zx_futex_t current_value,
 zx_status_t sys_futex_wake(user_in_ptr_t value_ptr, uint32_t wake_count) {
   if (check_futex_address(value_ptr.addr) != ZX_OK) return ZX_ERR_INVALID_ARGS;
   const void *context = futex_context(thread_current()->process);
-  unsigned b = bucket_of(context, value_ptr.addr);
-  irq_state_t state = spin_lock_irqsave(&buckets[b].lock);
-  for (struct futex_waiter **link = &buckets[b].head; *link && wake_count;) {
+  struct futex_bucket *bucket = bucket_of(context, value_ptr.addr);
+  irq_state_t state = spin_lock_irqsave(&bucket->lock);
+  for (struct futex_waiter **link = &bucket->head; *link && wake_count;) {
     struct futex_waiter *w = *link;
     if (w->context == context && w->addr == value_ptr.addr) {
-      *link = w->next;  // unlinked here: the waiter only reads its own fields after this
-      w->woken = true;
+      *link = w->next;
       sched_wake(w->thread);
+      // The last touch of w: its waiter may return as soon as it sees this.
+      __atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
       wake_count--;
     } else {
       link = &w->next;
     }
   }
-  spin_unlock_irqrestore(&buckets[b].lock, state);
+  spin_unlock_irqrestore(&bucket->lock, state);
   return ZX_OK;
 }

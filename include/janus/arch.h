@@ -97,6 +97,8 @@ void arch_cache_op(uintptr_t kva, size_t len, unsigned op);
 // or a range outside user space is ZX_ERR_INVALID_ARGS.
 zx_status_t arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
 zx_status_t arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+// arch_copy_from_user of one 32-bit word (a futex's), without the general copy's loop.
+zx_status_t arch_copy_u32_from_user(void *dst, uintptr_t user_src);
 // Copies len bytes between buf and as's user range at va (write: buf -> as; writes
 // ignore the page's protection, as a debugger's do, and keep the instruction cache
 // coherent). Stops at the first page that is not mapped (or outside the user range);

@@ -68,6 +68,9 @@ static void test_errors(void) {
             ZX_ERR_INVALID_ARGS);
   EXPECT_EQ(zx_futex_wait((zx_futex_t *)0xffff800000000000UL, 0, ZX_HANDLE_INVALID, after_ms(1)),
             ZX_ERR_INVALID_ARGS);
+  // A user address with nothing mapped: the kernel's load faults and the call fails.
+  EXPECT_EQ(zx_futex_wait((zx_futex_t *)0x1000, 0, ZX_HANDLE_INVALID, after_ms(1)),
+            ZX_ERR_INVALID_ARGS);
   word = 5;
   EXPECT_EQ(zx_futex_wait(&word, 4, ZX_HANDLE_INVALID, after_ms(1)), ZX_ERR_BAD_STATE);
   EXPECT_EQ(zx_futex_wait(&word, 5, ZX_HANDLE_INVALID, after_ms(20)), ZX_ERR_TIMED_OUT);
