@@ -4,18 +4,19 @@
 
 #include <stdint.h>
 
-#include <stdbool.h>
-
 struct arch_aspace;
 
 // What the CPU's MMU holds now, so that a switch writes only what changed (aspace.c).
+// restricted_entry.S flips the mode with one stp of ttbr1_pa and restricted and one
+// ldp of ttbr0 and kernel_root (asm_offsets.c and its .if checks keep them adjacent).
 struct cpu_mmu {
   const struct arch_aspace *as;  // TTBR0's space (NULL: none)
-  bool restricted;
   uint64_t ttbr1_pa;
+  uint64_t restricted;  // 0 or 1: a 64-bit word for that stp
   // TTBR0 for as in normal mode, with the ASID the context switch claimed; restricted
   // mode's is the same | ttbr0_pair (lib/asid.h's asid_pair_bit in the ASID field).
   uint64_t ttbr0;
+  uint64_t kernel_root;  // the kernel-only TTBR1 (set at boot; never changes)
   uint64_t ttbr0_pair;
 };
 
