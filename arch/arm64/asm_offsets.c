@@ -34,6 +34,7 @@ void asm_offsets(void) {
   DEFINE(ASID_OFF, KCONFIG_ASID_OFF);
   DEFINE(THREAD_KILLED, offsetof(struct thread, killed));
   DEFINE(THREAD_IN_RESTRICTED, offsetof(struct thread, in_restricted));
+  DEFINE(THREAD_RESTRICTED_STATE, offsetof(struct thread, restricted_state));
   DEFINE(THREAD_RESTRICTED_KICK, offsetof(struct thread, restricted_kick));
   DEFINE(THREAD_RESTRICTED, offsetof(struct thread, restricted));
   DEFINE(THREAD_ASPACE, offsetof(struct thread, aspace));

@@ -18,8 +18,8 @@
 .if STATE_X30 != 8 * 30 || BINDING_NORMAL_TPIDR != BINDING_NORMAL_SP + 8
 .error "zx_restricted_state_t's x0-x30, or struct arch_normal_state's sp and tpidr_el0, moved"
 .endif
-.if THREAD_RESTRICTED_KICK != THREAD_KILLED + 1 || (USER_END & (USER_END - 1)) != 0
-.error "struct thread: restricted_kick after killed; user addresses end at a power of two"
+.if THREAD_RESTRICTED_KICK != THREAD_KILLED + 1 || THREAD_RESTRICTED_STATE != THREAD_IN_RESTRICTED + 8
+.error "struct thread: restricted_kick after killed, restricted_state after in_restricted"
 .endif
 .if BINDING_CONTEXT != BINDING_VECTOR + 8 || BINDING_VECTOR != BINDING_STATE + 8 || RESTRICTED_REASON_SYSCALL != 0
 .error "struct restricted_binding: state, vector, context in that order; the syscall reason is 0"
@@ -44,49 +44,51 @@
 // TTBR0 first (the normal ASID is back before the window is). The ISB between the two
 // writes orders them for the walker; none after: the callers touch only kernel memory
 // (the same in either TTBR1) before the eret, which synchronizes.
+// Entering, TTBR1 still holds normal mode's value, the window when there is one.
 // \cpu: this CPU; \one: a register holding 1; t0-t2 scratch. ASID=off calls the C
-// (arch_aspace_set_restricted_slow: one ASID for both modes, so it flushes the local
-// TLB), keeping \keep_a and \keep_b in the frame's x10/x11 slots (free by then).
-.macro TABLES_TO_RESTRICTED as, cpu, one, t0, t1, t2, keep_a, keep_b
-  ldr \t0, [\as, #ASPACE_NORMAL_TTBR1]   // the window (the kernel root when none)
+// instead (arch_aspace_set_restricted_slow: one ASID for both modes, so it flushes the
+// local TLB).
+.macro TABLES_TO_RESTRICTED cpu, one, t0, t1, t2
+  ldr \t0, [\cpu, #CPU_MMU_TTBR1]         // normal mode's: the window, or the kernel root
   ldp \t1, \t2, [\cpu, #CPU_MMU_TTBR0]    // normal mode's TTBR0, the kernel root
   cmp \t0, \t2
   b.eq .Lsame\@
-.if ASID_OFF
-  MODE_CHANGE_IN_C \as, 1, \keep_a, \keep_b
-.else
   ldr \t0, [\cpu, #CPU_MMU_TTBR0_PAIR]
   orr \t1, \t1, \t0
   stp \t2, \one, [\cpu, #CPU_MMU_TTBR1]   // ttbr1_pa, restricted = 1
   msr ttbr1_el1, \t2
   isb
   msr ttbr0_el1, \t1
-.endif
 .Lsame\@:
 .endm
 
-.macro TABLES_TO_NORMAL as, cpu, t0, t1, t2, keep_a, keep_b
-  ldr \t0, [\as, #ASPACE_NORMAL_TTBR1]
+.macro TABLES_TO_NORMAL as, cpu, t0, t1, t2
+  ldr \t0, [\as, #ASPACE_NORMAL_TTBR1]   // the window (the kernel root when none)
   ldp \t1, \t2, [\cpu, #CPU_MMU_TTBR0]
   cmp \t0, \t2
   b.eq .Lsame\@
-.if ASID_OFF
-  MODE_CHANGE_IN_C \as, 0, \keep_a, \keep_b
-.else
   stp \t0, xzr, [\cpu, #CPU_MMU_TTBR1]     // ttbr1_pa, restricted = 0
   msr ttbr0_el1, \t1
   isb
   msr ttbr1_el1, \t0
-.endif
 .Lsame\@:
 .endm
 
+// ASID=off: the C, when the space has a window, with keep_a and keep_b in the frame's
+// x10/x11 slots (free by then) and x9 = this CPU again after it.
 .macro MODE_CHANGE_IN_C as, restricted, keep_a, keep_b
+  ldr x9, [\as, #ASPACE_NORMAL_TTBR1]
+  mrs x10, tpidr_el1
+  ldr x10, [x10, #CPU_MMU_KERNEL_ROOT]
+  cmp x9, x10
+  b.eq .Lsame\@
   stp \keep_a, \keep_b, [sp, #80]
   mov x0, \as
   mov w1, #\restricted
   bl arch_aspace_set_restricted_slow
   ldp \keep_a, \keep_b, [sp, #80]
+.Lsame\@:
+  mrs x9, tpidr_el1
 .endm
 
 .text
@@ -137,9 +139,13 @@ el0_restricted_enter:
   adrp x12, restricted_vectors
   msr vbar_el1, x12
   mov x12, #1
-  strb w12, [x11, #THREAD_IN_RESTRICTED]
+  stp x12, x19, [x11, #THREAD_IN_RESTRICTED]  // and restricted_state
+.if ASID_OFF
   ldr x11, [x11, #THREAD_ASPACE]
-  TABLES_TO_RESTRICTED x11, x10, x12, x13, x14, x15, x19, x20
+  MODE_CHANGE_IN_C x11, 1, x19, x20
+.else
+  TABLES_TO_RESTRICTED x10, x12, x13, x14, x15
+.endif
   REGS_AT ldp, 0, 17, x19
   REGS_AT ldp, 20, 29, x19
   ldr x30, [x19, #STATE_X30]
@@ -163,21 +169,16 @@ enter_slow:
   str x0, [sp]
   b return_to_user
 
-// An exception in restricted mode (restricted_vectors' slot: interrupts masked, x10
-// and x11 saved in the frame, x11 = the thread). An svc leaves restricted mode here:
-// its registers go straight to the bound state (x10 and x11 by way of the frame),
-// normal mode's sp, TLS, vector, vector table and translation tables come back, and it
-// resumes at the vector with x0 = context, x1 = ZX_RESTRICTED_REASON_SYSCALL and every
-// other register 0 (x1 with them). A pending kill or reschedule takes the return work
-// with that frame; a kick stays latched for the next enter, as restricted_exit leaves it.
-.global el0_restricted_sync
-el0_restricted_sync:
-  mrs x10, esr_el1
-  lsr x10, x10, #26
-  cmp x10, #EC_SVC64
-  b.ne restricted_exception
-  ldr x10, [x11, #THREAD_RESTRICTED]    // bound: only the thread itself unbinds
-  ldr x10, [x10, #BINDING_STATE]
+// An svc in restricted mode (restricted_vectors' slot: interrupts masked, x10 and x11
+// saved in the frame, x10 = the bound state, x11 = the thread) leaves restricted mode
+// here: its registers go straight to the bound state (x10 and x11 by way of the
+// frame), normal mode's sp, TLS, vector, vector table and translation tables come
+// back, and it resumes at the vector with x0 = context, x1 =
+// ZX_RESTRICTED_REASON_SYSCALL and every other register 0 (x1 with them). A pending
+// kill or reschedule takes the return work with that frame; a kick stays latched for
+// the next enter, as restricted_exit leaves it.
+.global el0_restricted_svc
+el0_restricted_svc:
   REGS_AT stp, 0, 9, x10
   ldp x0, x1, [sp, #80]                 // the guest's x10, x11
   stp x0, x1, [x10, #80]
@@ -190,7 +191,7 @@ el0_restricted_sync:
   mrs x0, spsr_el1
   and x0, x0, #SPSR_NZCV_BITS
   str w0, [x10, #STATE_CPSR]
-  ldr x12, [x11, #THREAD_RESTRICTED]
+  ldr x12, [x11, #THREAD_RESTRICTED]    // bound: only the thread itself unbinds
   ldp x13, x14, [x12, #BINDING_NORMAL_SP]
   msr sp_el0, x13
   msr tpidr_el0, x14
@@ -199,12 +200,13 @@ el0_restricted_sync:
   msr spsr_el1, xzr                     // EL0t
   adrp x13, exception_vectors
   msr vbar_el1, x13
-  strb wzr, [x11, #THREAD_IN_RESTRICTED]
-  mrs x9, tpidr_el1
+  stp xzr, xzr, [x11, #THREAD_IN_RESTRICTED]  // and restricted_state
   ldr x12, [x11, #THREAD_ASPACE]
-  TABLES_TO_NORMAL x12, x9, x13, x14, x15, x0, x11
 .if ASID_OFF
+  MODE_CHANGE_IN_C x12, 0, x0, x11
+.else
   mrs x9, tpidr_el1
+  TABLES_TO_NORMAL x12, x9, x13, x14, x15
 .endif
   ldrb w10, [x9, #CPU_NEED_RESCHED]
   ldrb w11, [x11, #THREAD_KILLED]
@@ -226,7 +228,10 @@ exit_return_work:                       // the same registers as a frame, for re
   stp x9, xzr, [sp, #FRAME_ELR]
   b return_to_user
 
-restricted_exception:                   // the whole frame, then exception_sync_user
+// Any other exception from EL0 on restricted_vectors (x10 and x11 saved), in either
+// mode: the whole frame, then exception_sync_user.
+.global el0_restricted_exception
+el0_restricted_exception:
   FRAME_REGS stp, 0, 9
   FRAME_REGS stp, 12, 29
   SAVE_X30_AND_SYSREGS x10, x11
@@ -238,23 +243,21 @@ restricted_exception:                   // the whole frame, then exception_sync_
 .global arch_aspace_set_restricted
 arch_aspace_set_restricted:
   .cfi_startproc
-.if ASID_OFF
-  ldr x2, [x0, #ASPACE_NORMAL_TTBR1]
-  mrs x3, tpidr_el1
-  ldr x3, [x3, #CPU_MMU_KERNEL_ROOT]
-  cmp x2, x3
-  b.ne arch_aspace_set_restricted_slow  // (ends with an ISB)
-  ret
-.else
   mrs x2, tpidr_el1
+.if ASID_OFF
+  ldr x3, [x0, #ASPACE_NORMAL_TTBR1]
+  ldr x2, [x2, #CPU_MMU_KERNEL_ROOT]
+  cmp x3, x2
+  b.ne arch_aspace_set_restricted_slow  // (ends with an ISB)
+.else
   cbz w1, 1f
   mov x3, #1
-  TABLES_TO_RESTRICTED x0, x2, x3, x4, x5, x6
+  TABLES_TO_RESTRICTED x2, x3, x4, x5, x6
   isb
   ret
 1:
   TABLES_TO_NORMAL x0, x2, x4, x5, x6
   isb
-  ret
 .endif
+  ret
   .cfi_endproc
