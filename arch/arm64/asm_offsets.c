@@ -34,13 +34,13 @@ void asm_offsets(void) {
   DEFINE(ASID_OFF, KCONFIG_ASID_OFF);
   DEFINE(THREAD_KILLED, offsetof(struct thread, killed));
   DEFINE(THREAD_IN_RESTRICTED, offsetof(struct thread, in_restricted));
-  DEFINE(THREAD_RESTRICTED_STATE, offsetof(struct thread, restricted_state));
   DEFINE(THREAD_RESTRICTED_KICK, offsetof(struct thread, restricted_kick));
   DEFINE(THREAD_RESTRICTED, offsetof(struct thread, restricted));
   DEFINE(THREAD_ASPACE, offsetof(struct thread, aspace));
   DEFINE(BINDING_STATE, offsetof(struct restricted_binding, state));
   DEFINE(BINDING_VECTOR, offsetof(struct restricted_binding, vector));
   DEFINE(BINDING_CONTEXT, offsetof(struct restricted_binding, context));
+  DEFINE(BINDING_NORMAL_TTBR1, offsetof(struct restricted_binding, normal.ttbr1));
   DEFINE(BINDING_NORMAL_SP, offsetof(struct restricted_binding, normal.sp));
   DEFINE(BINDING_NORMAL_TPIDR, offsetof(struct restricted_binding, normal.tpidr_el0));
   DEFINE(STATE_X30, offsetof(zx_restricted_state_t, x[30]));

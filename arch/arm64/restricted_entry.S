@@ -18,8 +18,11 @@
 .if STATE_X30 != 8 * 30 || BINDING_NORMAL_TPIDR != BINDING_NORMAL_SP + 8
 .error "zx_restricted_state_t's x0-x30, or struct arch_normal_state's sp and tpidr_el0, moved"
 .endif
-.if THREAD_RESTRICTED_KICK != THREAD_KILLED + 1 || THREAD_RESTRICTED_STATE != THREAD_IN_RESTRICTED + 8
-.error "struct thread: restricted_kick after killed, restricted_state after in_restricted"
+.if BINDING_NORMAL_TTBR1 != BINDING_CONTEXT + 8
+.error "struct restricted_binding: normal.ttbr1 right after context"
+.endif
+.if THREAD_RESTRICTED_KICK != THREAD_KILLED + 1
+.error "struct thread: restricted_kick after killed"
 .endif
 .if BINDING_CONTEXT != BINDING_VECTOR + 8 || BINDING_VECTOR != BINDING_STATE + 8 || RESTRICTED_REASON_SYSCALL != 0
 .error "struct restricted_binding: state, vector, context in that order; the syscall reason is 0"
@@ -44,14 +47,13 @@
 // TTBR0 first (the normal ASID is back before the window is). The ISB between the two
 // writes orders them for the walker; none after: the callers touch only kernel memory
 // (the same in either TTBR1) before the eret, which synchronizes.
-// Entering, TTBR1 still holds normal mode's value, the window when there is one.
-// \cpu: this CPU; \one: a register holding 1; t0-t2 scratch. ASID=off calls the C
+// \window: the space's TTBR1 in normal mode (the window, or the kernel root when it
+// has none); \cpu: this CPU; \one: a register holding 1; t0-t2 scratch. ASID=off calls the C
 // instead (arch_aspace_set_restricted_slow: one ASID for both modes, so it flushes the
 // local TLB).
-.macro TABLES_TO_RESTRICTED cpu, one, t0, t1, t2
-  ldr \t0, [\cpu, #CPU_MMU_TTBR1]         // normal mode's: the window, or the kernel root
+.macro TABLES_TO_RESTRICTED window, cpu, one, t0, t1, t2
   ldp \t1, \t2, [\cpu, #CPU_MMU_TTBR0]    // normal mode's TTBR0, the kernel root
-  cmp \t0, \t2
+  cmp \window, \t2
   b.eq .Lsame\@
   ldr \t0, [\cpu, #CPU_MMU_TTBR0_PAIR]
   orr \t1, \t1, \t0
@@ -62,15 +64,14 @@
 .Lsame\@:
 .endm
 
-.macro TABLES_TO_NORMAL as, cpu, t0, t1, t2
-  ldr \t0, [\as, #ASPACE_NORMAL_TTBR1]   // the window (the kernel root when none)
+.macro TABLES_TO_NORMAL window, cpu, t1, t2
   ldp \t1, \t2, [\cpu, #CPU_MMU_TTBR0]
-  cmp \t0, \t2
+  cmp \window, \t2
   b.eq .Lsame\@
-  stp \t0, xzr, [\cpu, #CPU_MMU_TTBR1]     // ttbr1_pa, restricted = 0
+  stp \window, xzr, [\cpu, #CPU_MMU_TTBR1]  // ttbr1_pa, restricted = 0
   msr ttbr0_el1, \t1
   isb
-  msr ttbr1_el1, \t0
+  msr ttbr1_el1, \window
 .Lsame\@:
 .endm
 
@@ -126,8 +127,10 @@ el0_restricted_enter:
   cmp x15, #USER_BASE
   ccmp x9, #0, #0, hs                   // (below USER_BASE: "ne")
   b.ne enter_slow
-  // Committed: normal mode's sp and TLS to the binding, the state to the CPU.
-  str x2, [x8, #BINDING_CONTEXT]
+  // Committed: the context and normal mode's TTBR1 (still loaded: the window, if any),
+  // sp and TLS to the binding, the state to the CPU.
+  ldr x17, [x10, #CPU_MMU_TTBR1]
+  stp x2, x17, [x8, #BINDING_CONTEXT]   // context, normal.ttbr1
   mrs x12, sp_el0
   mrs x13, tpidr_el0
   stp x12, x13, [x8, #BINDING_NORMAL_SP]
@@ -139,12 +142,12 @@ el0_restricted_enter:
   adrp x12, restricted_vectors
   msr vbar_el1, x12
   mov x12, #1
-  stp x12, x19, [x11, #THREAD_IN_RESTRICTED]  // and restricted_state
+  strb w12, [x11, #THREAD_IN_RESTRICTED]
 .if ASID_OFF
   ldr x11, [x11, #THREAD_ASPACE]
   MODE_CHANGE_IN_C x11, 1, x19, x20
 .else
-  TABLES_TO_RESTRICTED x10, x12, x13, x14, x15
+  TABLES_TO_RESTRICTED x17, x10, x12, x13, x14, x15
 .endif
   REGS_AT ldp, 0, 17, x19
   REGS_AT ldp, 20, 29, x19
@@ -170,7 +173,7 @@ enter_slow:
   b return_to_user
 
 // An svc in restricted mode (restricted_vectors' slot: interrupts masked, x10 and x11
-// saved in the frame, x10 = the bound state, x11 = the thread) leaves restricted mode
+// saved in the frame, x11 = the thread) leaves restricted mode
 // here: its registers go straight to the bound state (x10 and x11 by way of the
 // frame), normal mode's sp, TLS, vector, vector table and translation tables come
 // back, and it resumes at the vector with x0 = context, x1 =
@@ -179,6 +182,8 @@ enter_slow:
 // the next enter, as restricted_exit leaves it.
 .global el0_restricted_svc
 el0_restricted_svc:
+  ldr x10, [x11, #THREAD_RESTRICTED]    // bound: only the thread itself unbinds
+  ldr x10, [x10, #BINDING_STATE]
   REGS_AT stp, 0, 9, x10
   ldp x0, x1, [sp, #80]                 // the guest's x10, x11
   stp x0, x1, [x10, #80]
@@ -191,7 +196,7 @@ el0_restricted_svc:
   mrs x0, spsr_el1
   and x0, x0, #SPSR_NZCV_BITS
   str w0, [x10, #STATE_CPSR]
-  ldr x12, [x11, #THREAD_RESTRICTED]    // bound: only the thread itself unbinds
+  ldr x12, [x11, #THREAD_RESTRICTED]
   ldp x13, x14, [x12, #BINDING_NORMAL_SP]
   msr sp_el0, x13
   msr tpidr_el0, x14
@@ -200,13 +205,14 @@ el0_restricted_svc:
   msr spsr_el1, xzr                     // EL0t
   adrp x13, exception_vectors
   msr vbar_el1, x13
-  stp xzr, xzr, [x11, #THREAD_IN_RESTRICTED]  // and restricted_state
-  ldr x12, [x11, #THREAD_ASPACE]
+  strb wzr, [x11, #THREAD_IN_RESTRICTED]
 .if ASID_OFF
+  ldr x12, [x11, #THREAD_ASPACE]
   MODE_CHANGE_IN_C x12, 0, x0, x11
 .else
+  ldr x12, [x12, #BINDING_NORMAL_TTBR1]
   mrs x9, tpidr_el1
-  TABLES_TO_NORMAL x12, x9, x13, x14, x15
+  TABLES_TO_NORMAL x12, x9, x13, x14
 .endif
   ldrb w10, [x9, #CPU_NEED_RESCHED]
   ldrb w11, [x11, #THREAD_KILLED]
@@ -252,11 +258,13 @@ arch_aspace_set_restricted:
 .else
   cbz w1, 1f
   mov x3, #1
-  TABLES_TO_RESTRICTED x2, x3, x4, x5, x6
+  ldr x7, [x2, #CPU_MMU_TTBR1]          // normal mode's: the window, if any
+  TABLES_TO_RESTRICTED x7, x2, x3, x4, x5, x6
   isb
   ret
 1:
-  TABLES_TO_NORMAL x0, x2, x4, x5, x6
+  ldr x4, [x0, #ASPACE_NORMAL_TTBR1]
+  TABLES_TO_NORMAL x4, x2, x5, x6
   isb
 .endif
   ret

@@ -128,9 +128,9 @@ el0_sync:
 .endm
 
 // restricted_vectors' slot (x10 and x11 saved): an svc goes to restricted_entry.S
-// (x10 = the bound state, x11 = the thread) when the thread is in restricted mode, else
-// to the normal slot; anything else to the whole frame and exception_sync_user, which
-// tells the modes apart itself.
+// (x11 = the thread) when the thread is in restricted mode, else to the normal slot;
+// anything else to the whole frame and exception_sync_user, which tells the modes
+// apart itself.
 .macro EL0_SYNC_RESTRICTED
   ENTRY_CFI
   stp x10, x11, [sp, #80]
@@ -140,8 +140,8 @@ el0_sync:
   b.ne el0_restricted_exception
   mrs x10, tpidr_el1
   ldr x11, [x10, #CPU_CURRENT]
-  ldr x10, [x11, #THREAD_RESTRICTED_STATE]
-  cbz x10, el0_sync_misrouted
+  ldrb w10, [x11, #THREAD_IN_RESTRICTED]
+  cbz w10, el0_sync_misrouted
   b el0_restricted_svc
   .cfi_endproc
 .endm

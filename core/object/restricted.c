@@ -96,7 +96,6 @@ zx_status_t sys_restricted_enter(uint32_t options, uintptr_t vector, uintptr_t c
   }
   arch_restricted_load(&s, b->state->x, &b->normal);
   self->in_restricted = true;
-  self->restricted_state = b->state;
   arch_aspace_set_restricted(&p->aspace, true);
   arch_irq_restore(state);
   return ZX_OK;
@@ -111,7 +110,6 @@ void restricted_exit(uint64_t reason, uint64_t esr, uint64_t far) {
   arch_restricted_save(b->state, &b->normal, b->vector, b->context, reason);
   if (reason == ZX_RESTRICTED_REASON_KICK) __atomic_store_n(&self->restricted_kick, false, __ATOMIC_RELEASE);
   self->in_restricted = false;
-  self->restricted_state = NULL;
   arch_aspace_set_restricted(&self->process->aspace, false);
   arch_irq_restore(state);
 }

@@ -44,17 +44,11 @@ struct thread {
   volatile bool restricted_kick;
   bool running_ref_taken;       // started once: a thread cannot be started again
   unsigned pinned_cpu;  // JANUS_PROP_THREAD_CPU: the CPU asked for, or THREAD_ANY_CPU
-  // Restricted mode (core/object/restricted.c). Both change only on the thread itself
-  // with interrupts masked. in_restricted (0 or 1): the context switch reads it to pick
-  // the MMU state; restricted_state: the bound state while in restricted mode (else
-  // NULL), where restricted_vectors' svc slot finds it. restricted_entry.S stores the
-  // two with one stp (in_restricted as a little-endian 64-bit word with its padding),
-  // so they stay together, within its reach: before the large user state.
-  bool in_restricted;
-  uint8_t in_restricted_pad[7];  // always 0: the rest of that word
-  zx_restricted_state_t *restricted_state;
   struct arch_user_state user;  // FP/SIMD and TLS registers of a user thread
-  struct restricted_binding *restricted;  // restricted mode's bound state, or NULL
+  // Restricted mode (core/object/restricted.c). in_restricted changes only on the thread
+  // itself with interrupts masked; the context switch reads it to pick the MMU state.
+  bool in_restricted;
+  struct restricted_binding *restricted;  // the bound state, or NULL
   // Exceptions (core/object/exception.c): the kernel's end of the thread's exception
   // channel, and while an exception waits for a handler, the frame it stopped with.
   struct channel *exception_channel;

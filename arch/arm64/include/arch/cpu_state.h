@@ -2,6 +2,7 @@
 #ifndef ARCH_CPU_STATE_H_
 #define ARCH_CPU_STATE_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arch_aspace;
@@ -12,7 +13,8 @@ struct arch_aspace;
 struct cpu_mmu {
   const struct arch_aspace *as;  // TTBR0's space (NULL: none)
   uint64_t ttbr1_pa;
-  uint64_t restricted;  // 0 or 1: a 64-bit word for that stp
+  bool restricted;
+  uint8_t restricted_pad[7];  // always 0: that stp writes restricted as a 64-bit word
   // TTBR0 for as in normal mode, with the ASID the context switch claimed; restricted
   // mode's is the same | ttbr0_pair (lib/asid.h's asid_pair_bit in the ASID field).
   uint64_t ttbr0;
