@@ -9,8 +9,9 @@
 // with restricted_vectors (zx_restricted_enter's fast path, return_to_user), so a
 // syscall in normal mode needs no restricted-mode test; restricted mode's exit sets
 // exception_vectors back. A thread in normal mode may still come back to EL0 with
-// restricted_vectors (another thread's, after a switch): their slot sends it on to
-// the normal one. No ISB after the writes: the eret to EL0 synchronizes.
+// restricted_vectors (another thread's, after a switch): their slot sends its svc on
+// to the normal slot (and its faults to the same C as restricted mode's, which tells
+// the modes apart). No ISB after the writes: the eret to EL0 synchronizes.
 //
 // While a thread runs at EL0, SP_EL1 points at its frame (the top of its kernel stack
 // minus FRAME_SIZE): EL0's vectors find it without a sub, and every eret to EL0 leaves
