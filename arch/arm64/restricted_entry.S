@@ -30,8 +30,8 @@
 .if SPSR_NZCV_BITS != 0xf0000000 || USER_END != 1 << USER_END_SHIFT
 .error "the enter's checks: NZCV is cpsr's top four bits; USER_END_SHIFT is log2(USER_END)"
 .endif
-.if CPU_MMU_RESTRICTED != CPU_MMU_TTBR1 + 8 || CPU_MMU_KERNEL_ROOT != CPU_MMU_TTBR0 + 8 || CPU_MMU_TTBR0_PAIR > 504
-.error "struct cpu_mmu: restricted after ttbr1_pa, kernel_root after ttbr0, in ldp's reach"
+.if CPU_MMU_TTBR1 != CPU_MMU_RESTRICTED + 8 || CPU_MMU_TTBR0 != CPU_MMU_TTBR1 + 8 || CPU_MMU_KERNEL_ROOT != CPU_MMU_TTBR0 + 8 || CPU_MMU_TTBR0_PAIR != CPU_MMU_KERNEL_ROOT + 8 || CPU_MMU_TTBR0_PAIR > 504
+.error "struct cpu_mmu: restricted, ttbr1_pa, ttbr0, kernel_root, ttbr0_pair in that order, in ldp's reach"
 .endif
 
 // The mode change, twice on every restricted round trip, for the running thread's own
@@ -48,19 +48,19 @@
 // writes orders them for the walker; none after: the callers touch only kernel memory
 // (the same in either TTBR1) before the eret, which synchronizes.
 // \window: the space's TTBR1 in normal mode (the window, or the kernel root when it
-// has none); \cpu: this CPU; \one: a register holding 1; t0-t2 scratch. ASID=off calls the C
+// has none); \ttbr0: entering, normal mode's TTBR0 (cpu_mmu.ttbr0; clobbered);
+// \cpu: this CPU; \one: a register holding 1; t0-t2 scratch. ASID=off calls the C
 // instead (arch_aspace_set_restricted_slow: one ASID for both modes, so it flushes the
 // local TLB).
-.macro TABLES_TO_RESTRICTED window, cpu, one, t0, t1, t2
-  ldp \t1, \t2, [\cpu, #CPU_MMU_TTBR0]    // normal mode's TTBR0, the kernel root
+.macro TABLES_TO_RESTRICTED window, ttbr0, cpu, one, t0, t2
+  ldp \t2, \t0, [\cpu, #CPU_MMU_KERNEL_ROOT]  // the kernel root, the pair bit
   cmp \window, \t2
   b.eq .Lsame\@
-  ldr \t0, [\cpu, #CPU_MMU_TTBR0_PAIR]
-  orr \t1, \t1, \t0
-  stp \t2, \one, [\cpu, #CPU_MMU_TTBR1]   // ttbr1_pa, restricted = 1
+  orr \ttbr0, \ttbr0, \t0
+  stp \one, \t2, [\cpu, #CPU_MMU_RESTRICTED]  // restricted = 1, ttbr1_pa
   msr ttbr1_el1, \t2
   isb
-  msr ttbr0_el1, \t1
+  msr ttbr0_el1, \ttbr0
 .Lsame\@:
 .endm
 
@@ -68,7 +68,7 @@
   ldp \t1, \t2, [\cpu, #CPU_MMU_TTBR0]
   cmp \window, \t2
   b.eq .Lsame\@
-  stp \window, xzr, [\cpu, #CPU_MMU_TTBR1]  // ttbr1_pa, restricted = 0
+  stp xzr, \window, [\cpu, #CPU_MMU_RESTRICTED]  // restricted = 0, ttbr1_pa
   msr ttbr0_el1, \t1
   isb
   msr ttbr1_el1, \window
@@ -129,7 +129,7 @@ el0_restricted_enter:
   b.ne enter_slow
   // Committed: the context and normal mode's TTBR1 (still loaded: the window, if any),
   // sp and TLS to the binding, the state to the CPU.
-  ldr x17, [x10, #CPU_MMU_TTBR1]
+  ldp x17, x18, [x10, #CPU_MMU_TTBR1]   // x18: normal mode's TTBR0
   stp x2, x17, [x8, #BINDING_CONTEXT]   // context, normal.ttbr1
   mrs x12, sp_el0
   mrs x13, tpidr_el0
@@ -147,7 +147,7 @@ el0_restricted_enter:
   ldr x11, [x11, #THREAD_ASPACE]
   MODE_CHANGE_IN_C x11, 1, x19, x20
 .else
-  TABLES_TO_RESTRICTED x17, x10, x12, x13, x14, x15
+  TABLES_TO_RESTRICTED x17, x18, x10, x12, x13, x14
 .endif
   REGS_AT ldp, 0, 17, x19
   REGS_AT ldp, 20, 29, x19
@@ -258,8 +258,8 @@ arch_aspace_set_restricted:
 .else
   cbz w1, 1f
   mov x3, #1
-  ldr x7, [x2, #CPU_MMU_TTBR1]          // normal mode's: the window, if any
-  TABLES_TO_RESTRICTED x7, x2, x3, x4, x5, x6
+  ldp x7, x8, [x2, #CPU_MMU_TTBR1]      // normal mode's: the window (if any), TTBR0
+  TABLES_TO_RESTRICTED x7, x8, x2, x3, x4, x5
   isb
   ret
 1:

@@ -8,13 +8,13 @@
 struct arch_aspace;
 
 // What the CPU's MMU holds now, so that a switch writes only what changed (aspace.c).
-// restricted_entry.S flips the mode with one stp of ttbr1_pa and restricted and one
-// ldp of ttbr0 and kernel_root (asm_offsets.c and its .if checks keep them adjacent).
+// restricted_entry.S flips the mode with one stp of restricted and ttbr1_pa and loads
+// the rest in pairs (its .if checks keep the order).
 struct cpu_mmu {
   const struct arch_aspace *as;  // TTBR0's space (NULL: none)
-  uint64_t ttbr1_pa;
   bool restricted;
   uint8_t restricted_pad[7];  // always 0: that stp writes restricted as a 64-bit word
+  uint64_t ttbr1_pa;
   // TTBR0 for as in normal mode, with the ASID the context switch claimed; restricted
   // mode's is the same | ttbr0_pair (lib/asid.h's asid_pair_bit in the ASID field).
   uint64_t ttbr0;
