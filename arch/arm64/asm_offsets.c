@@ -1,5 +1,6 @@
 // Compiled to assembly only: the Makefile turns each "->NAME value" marker into
 // #define NAME value in generated/asm_offsets.h, so .S files never hard-code offsets.
+#include <arch/aspace.h>
 #include <arch/memory_map.h>
 #include <arch/sysreg_bits.h>
 #include <arch/trap_frame.h>
@@ -24,6 +25,13 @@ void asm_offsets(void) {
   DEFINE(CPU_CURRENT, offsetof(struct cpu, current));
   DEFINE(CPU_NEED_RESCHED, offsetof(struct cpu, need_resched));
   DEFINE(CPU_ZERO_PAIR, offsetof(struct cpu, arch.zero_pair));
+  DEFINE(CPU_MMU_TTBR1, offsetof(struct cpu, arch.mmu.ttbr1_pa));
+  DEFINE(CPU_MMU_RESTRICTED, offsetof(struct cpu, arch.mmu.restricted));
+  DEFINE(CPU_MMU_TTBR0, offsetof(struct cpu, arch.mmu.ttbr0));
+  DEFINE(CPU_MMU_KERNEL_ROOT, offsetof(struct cpu, arch.mmu.kernel_root));
+  DEFINE(CPU_MMU_TTBR0_PAIR, offsetof(struct cpu, arch.mmu.ttbr0_pair));
+  DEFINE(ASPACE_NORMAL_TTBR1, offsetof(struct arch_aspace, normal_ttbr1_pa));
+  DEFINE(ASID_OFF, KCONFIG_ASID_OFF);
   DEFINE(THREAD_KILLED, offsetof(struct thread, killed));
   DEFINE(THREAD_IN_RESTRICTED, offsetof(struct thread, in_restricted));
   DEFINE(THREAD_RESTRICTED_KICK, offsetof(struct thread, restricted_kick));
@@ -32,6 +40,7 @@ void asm_offsets(void) {
   DEFINE(BINDING_STATE, offsetof(struct restricted_binding, state));
   DEFINE(BINDING_VECTOR, offsetof(struct restricted_binding, vector));
   DEFINE(BINDING_CONTEXT, offsetof(struct restricted_binding, context));
+  DEFINE(BINDING_NORMAL_TTBR1, offsetof(struct restricted_binding, normal.ttbr1));
   DEFINE(BINDING_NORMAL_SP, offsetof(struct restricted_binding, normal.sp));
   DEFINE(BINDING_NORMAL_TPIDR, offsetof(struct restricted_binding, normal.tpidr_el0));
   DEFINE(STATE_X30, offsetof(zx_restricted_state_t, x[30]));
@@ -45,6 +54,7 @@ void asm_offsets(void) {
   DEFINE(SPSR_NZCV_BITS, SPSR_NZCV);
   DEFINE(USER_BASE, USER_ASPACE_BASE);
   DEFINE(USER_END, USER_ASPACE_END);
+  DEFINE(USER_END_SHIFT, __builtin_ctzll(USER_ASPACE_END));
   DEFINE(WINDOW_BASE, SHARED_WINDOW_BASE);
   DEFINE(WINDOW_END, SHARED_WINDOW_END);
 }

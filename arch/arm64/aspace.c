@@ -148,7 +148,7 @@ static uint64_t user_attrs(unsigned perms, bool owned) {
 }
 
 // Whether as's TTBR0 may ever carry the pair of its ASID: only a member of a shared
-// group has a restricted mode that differs from its normal one (set_mode).
+// group has a restricted mode that differs from its normal one (restricted_entry.S).
 static bool uses_pair(const struct arch_aspace *as) {
   return as->normal_ttbr1_pa != mmu_kernel_root_pa;
 }
@@ -468,7 +468,7 @@ size_t arch_aspace_protect_range(struct arch_aspace *as, uintptr_t va, size_t pa
 // TTBR0 (one load for restricted enter, which has the CPU's state at hand).
 static void cpu_mmu_init(void) {
   for (unsigned i = 0; i < MAX_CPUS; i++) {
-    cpus[i].arch.mmu.ttbr1_pa = kernel_root_pa();
+    cpus[i].arch.mmu.ttbr1_pa = cpus[i].arch.mmu.kernel_root = kernel_root_pa();
     cpus[i].arch.mmu.ttbr0_pair = (uint64_t)asid_pair_bit << TTBR_ASID_SHIFT;
   }
 }
@@ -528,8 +528,8 @@ static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu
     ttbr0 = as->root_pa;
   } else {
     // Only the context switch gets here, interrupts masked, so the CPU cannot change.
-    // One claim serves both modes: set_mode flips to the pair and back without the
-    // allocator until the next switch (docs/asid.md, "Pairs").
+    // One claim serves both modes: restricted_entry.S flips to the pair and back
+    // without the allocator until the next switch (docs/asid.md, "Pairs").
     uint64_t a, old_active;
     if (!asid_switch_fast((struct asid_state *)&as->asid, cpu, &a, &old_active)) {
       load_ttbrs_asid_slow(mmu, cpu, as, restricted, a, old_active);
@@ -556,68 +556,14 @@ __attribute__((optimize("omit-frame-pointer"))) void arch_aspace_activate(
   load_ttbrs(mmu, cpu, as, restricted);
 }
 
-// ASID=off: one ASID for both modes, so the mode change flushes the local TLB.
-static __attribute__((noinline)) void set_restricted_slow(const struct arch_aspace *as,
-                                                          bool restricted) {
+// The mode change of restricted enter and exit is restricted_entry.S's (also
+// arch_aspace_set_restricted, for the C path): no frame, no allocator, two table
+// writes. With ASID=off it calls this: one ASID for both modes, so the mode change
+// flushes the local TLB.
+void arch_aspace_set_restricted_slow(const struct arch_aspace *as, bool restricted) {
   struct cpu *c = arch_this_cpu();
   c->arch.mmu.restricted = restricted;  // mmu.as is as: the running thread's own space
   load_ttbrs(&c->arch.mmu, c->index, as, restricted);
-}
-
-// The mode change on every restricted round trip (twice): no frame, no allocator, two
-// table writes. TTBR0 is the running thread's space (mmu.as is as), whose context
-// switch claimed its ASID and stored TTBR0 with it; restricted mode's TTBR0 carries
-// the ASID's pair, which the claim holds too (docs/asid.md, "Pairs"). With
-// ASID=off, set_restricted_slow. With a window TTBR1 always changes here (the
-// window in normal mode, the kernel root in restricted mode), but unlike a context
-// switch it needs no pass through the reserved ASID: the kernel root maps nothing
-// below the kernel's half but global kernel entries, so whichever register the walker
-// sees first, no walk can tag a window entry with the wrong ASID. Entering writes
-// TTBR1 first (the window goes while the normal ASID is still in TTBR0), leaving
-// writes TTBR0 first (the normal ASID is back before the window is).
-// sync: end with an ISB. restricted_entry.S's callers need none: they touch only
-// kernel memory (the same in either TTBR1) before the eret, which synchronizes.
-static inline __attribute__((always_inline)) void set_mode(const struct arch_aspace *as,
-                                                           bool restricted, bool sync) {
-  // Loaded before the first system-register write: each is a compiler barrier, which
-  // would make GCC load them again.
-  uint64_t kernel_root = mmu_kernel_root_pa, window = as->normal_ttbr1_pa;
-  if (window == kernel_root) return;  // no window: the modes match
-  if (KCONFIG_ASID_OFF) {
-    set_restricted_slow(as, restricted);
-    return;
-  }
-  struct cpu *c = arch_this_cpu();
-  uint64_t ttbr0 = c->arch.mmu.ttbr0;
-  if (restricted) ttbr0 |= c->arch.mmu.ttbr0_pair;
-  c->arch.mmu.restricted = restricted;
-  if (restricted) {
-    c->arch.mmu.ttbr1_pa = kernel_root;
-    write_sysreg(ttbr1_el1, kernel_root);
-    isb();
-    write_sysreg(ttbr0_el1, ttbr0);
-  } else {
-    c->arch.mmu.ttbr1_pa = window;
-    write_sysreg(ttbr0_el1, ttbr0);
-    isb();
-    write_sysreg(ttbr1_el1, window);
-  }
-  if (sync) isb();
-}
-
-// omit-frame-pointer: leaves (ASID=off: but for the tail call to the slow path).
-__attribute__((optimize("omit-frame-pointer"))) void arch_aspace_enter_restricted(
-    const struct arch_aspace *as) {
-  set_mode(as, true, false);
-}
-
-__attribute__((optimize("omit-frame-pointer"))) void arch_aspace_leave_restricted(
-    const struct arch_aspace *as) {
-  set_mode(as, false, false);
-}
-
-void arch_aspace_set_restricted(const struct arch_aspace *as, bool restricted) {
-  set_mode(as, restricted, true);
 }
 
 void asid_invariant_failed(const char *what, uint64_t asid) {

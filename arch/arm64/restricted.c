@@ -56,6 +56,7 @@ _Static_assert(sizeof(((zx_restricted_state_t *)0)->x) == 31 * sizeof(uint64_t),
 void arch_restricted_load(const zx_restricted_state_t *s, const uint64_t x[31],
                           struct arch_normal_state *save) {
   struct trap_frame *f = user_frame();
+  save->ttbr1 = read_sysreg(ttbr1_el1);  // normal mode's: the window, if any
   save->sp = f->sp;
   save->tpidr_el0 = read_sysreg(tpidr_el0);
   copy_x0_to_x30(f->x, x);

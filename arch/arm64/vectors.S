@@ -9,8 +9,9 @@
 // with restricted_vectors (zx_restricted_enter's fast path, return_to_user), so a
 // syscall in normal mode needs no restricted-mode test; restricted mode's exit sets
 // exception_vectors back. A thread in normal mode may still come back to EL0 with
-// restricted_vectors (another thread's, after a switch): their slot sends it on to
-// the normal one. No ISB after the writes: the eret to EL0 synchronizes.
+// restricted_vectors (another thread's, after a switch): their slot sends its svc on
+// to the normal slot (and its faults to the same C as restricted mode's, which tells
+// the modes apart). No ISB after the writes: the eret to EL0 synchronizes.
 //
 // While a thread runs at EL0, SP_EL1 points at its frame (the top of its kernel stack
 // minus FRAME_SIZE): EL0's vectors find it without a sub, and every eret to EL0 leaves
@@ -127,16 +128,22 @@ el0_sync:
   .cfi_endproc
 .endm
 
-// restricted_vectors' slot: restricted_entry.S (with x10 and x11 saved, x11 = the
-// thread) when the thread is in restricted mode, else the normal slot.
+// restricted_vectors' slot (x10 and x11 saved): an svc goes to restricted_entry.S
+// (x11 = the thread) when the thread is in restricted mode, else to the normal slot;
+// anything else to the whole frame and exception_sync_user, which tells the modes
+// apart itself.
 .macro EL0_SYNC_RESTRICTED
   ENTRY_CFI
   stp x10, x11, [sp, #80]
+  mrs x10, esr_el1
+  lsr x10, x10, #26
+  cmp x10, #EC_SVC64
+  b.ne el0_restricted_exception
   mrs x10, tpidr_el1
   ldr x11, [x10, #CPU_CURRENT]
   ldrb w10, [x11, #THREAD_IN_RESTRICTED]
   cbz w10, el0_sync_misrouted
-  b el0_restricted_sync
+  b el0_restricted_svc
   .cfi_endproc
 .endm
 

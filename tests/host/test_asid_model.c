@@ -250,7 +250,8 @@ static void check_ttbrs(void) {
       }
 }
 
-// TTBR0's ASID in restricted mode: the pair of the normal one (aspace.c's set_mode).
+// TTBR0's ASID in restricted mode: the pair of the normal one
+// (restricted_entry.S's TABLES_TO_RESTRICTED).
 static uint16_t restricted_asid(uint16_t normal) {
   return m.same_asid ? normal : (uint16_t)(normal | asid_pair_bit);
 }

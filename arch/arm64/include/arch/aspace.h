@@ -28,8 +28,8 @@ struct arch_aspace {
   uint64_t tables[ASPACE_TABLES];
 };
 
-// arch_aspace_set_restricted(as, true / false) for restricted_entry.S.
-void arch_aspace_enter_restricted(const struct arch_aspace *as);
-void arch_aspace_leave_restricted(const struct arch_aspace *as);
+// ASID=off's mode change (aspace.c), which restricted_entry.S's calls; with ASIDs the
+// assembly changes the tables itself.
+void arch_aspace_set_restricted_slow(const struct arch_aspace *as, bool restricted);
 
 #endif  // ARCH_ASPACE_H_

@@ -2,20 +2,23 @@
 #ifndef ARCH_CPU_STATE_H_
 #define ARCH_CPU_STATE_H_
 
-#include <stdint.h>
-
 #include <stdbool.h>
+#include <stdint.h>
 
 struct arch_aspace;
 
 // What the CPU's MMU holds now, so that a switch writes only what changed (aspace.c).
+// restricted_entry.S flips the mode with one stp of restricted and ttbr1_pa and loads
+// the rest in pairs (its .if checks keep the order).
 struct cpu_mmu {
   const struct arch_aspace *as;  // TTBR0's space (NULL: none)
   bool restricted;
+  uint8_t restricted_pad[7];  // always 0: that stp writes restricted as a 64-bit word
   uint64_t ttbr1_pa;
   // TTBR0 for as in normal mode, with the ASID the context switch claimed; restricted
   // mode's is the same | ttbr0_pair (lib/asid.h's asid_pair_bit in the ASID field).
   uint64_t ttbr0;
+  uint64_t kernel_root;  // the kernel-only TTBR1 (set at boot; never changes)
   uint64_t ttbr0_pair;
 };
 

@@ -9,8 +9,11 @@
 
 // Normal mode's registers that survive a stay in restricted mode. Zircon leaves
 // every register but x0/x1 undefined at the vector; Janus keeps sp and TPIDR_EL0, so
-// the vector may be an ordinary C function.
+// the vector may be an ordinary C function. ttbr1: the space's TTBR1 in normal mode
+// (its group's window, or the kernel root), for restricted_entry.S's exit; first, so
+// that the enter stores it with the binding's context in one stp.
 struct arch_normal_state {
+  uint64_t ttbr1;
   uint64_t sp;
   uint64_t tpidr_el0;
 };
