@@ -190,8 +190,13 @@ int lx_mm_protect(struct lx_mm *mm, uintptr_t addr, size_t len, uint32_t prot) {
 __attribute__((target("general-regs-only"))) const struct lx_vma *lx_mm_find(struct lx_mm *mm,
                                                                              uintptr_t addr) {
   struct lx_vma *v = mm->found;
-  if (v && v->start <= addr && addr < v->end) return v;
-  for (v = mm->vmas; v && v->start <= addr; v = v->next)
+  if (v && v->start <= addr) {
+    if (addr < v->end) return v;
+    v = v->next;  // the list is sorted: the walk goes on from the last answer
+  } else {
+    v = mm->vmas;
+  }
+  for (; v && v->start <= addr; v = v->next)
     if (addr < v->end) return mm->found = v;
   return NULL;
 }
