@@ -11,44 +11,22 @@
 unsigned asid_width;  // bits
 uint64_t asid_mask;   // asid_pair_bit - 1
 uint16_t asid_pair_bit;
-static unsigned ncpus;
+unsigned asid_ncpus;
 
 // generation << (bits - 1), never 0 after init; changes only under lock.
 uint64_t asid_generation;
 struct asid_cpu asid_percpu[MAX_CPUS];
-// Written under lock, read by every CPU's batched path: what each CPU was running at
-// the last rollover; kept through it (I3).
-static uint64_t reserved[MAX_CPUS];
+// Written under lock, read by every CPU's batched path (asid.h).
+uint64_t asid_reserved[MAX_CPUS];
 static bool flush_pending[MAX_CPUS];  // under lock (I4)
 static uint64_t map[MAP_WORDS];       // under lock: ASIDs taken in this generation (I1)
 static unsigned next_hint;            // under lock: where the free search resumes
 static spinlock_t lock = SPINLOCK_INIT;
-static unsigned live;
-// Written by rollover only: bit n % 64 set for the number n of every reserved value. In
-// a generation reservations move but keep their numbers, so a clear bit lets the
-// batched path skip the scan of reserved[] (I3).
-static uint64_t reserved_filter;
-
-// Per CPU, touched only by its CPU (interrupts masked): numbers carved out of the map
-// under the lock, handed out one per fresh ASID without it (I6).
-struct asid_batch {
-  uint64_t free;  // bit i: number base + i is this CPU's to hand out
-  uint64_t gen;   // the generation they were carved in (generation << (bits - 1))
-  uint64_t base;  // a multiple of 64
-} __attribute__((aligned(64)));
-static struct asid_batch batches[MAX_CPUS];
+unsigned asid_live_spaces;      // changed atomically
+static uint64_t reserved_filter;  // under lock: rollover's, copied into each batch (asid.h)
 static unsigned batch_size;  // numbers per carve: 64 at 16 bits, fewer when ASIDs are few
 
-
 static void map_clear(void);
-
-// The host model (tests/host/test_asid_model.c) runs other CPUs' switches at these
-// points of the batched path, the windows where another CPU can change what it read.
-#ifdef ASID_TEST_HOOKS
-void asid_test_interleave(struct asid_state *as, unsigned cpu);
-#else
-static inline void asid_test_interleave(struct asid_state *as, unsigned cpu) { (void)as, (void)cpu; }
-#endif
 
 zx_status_t asid_init(unsigned bits, unsigned cpus) {
   if (bits < 2 || bits > ASID_MAX_BITS || cpus < 1 || cpus > MAX_CPUS ||
@@ -63,7 +41,7 @@ zx_status_t asid_init(unsigned bits, unsigned cpus) {
 #else
   asid_mask = asid_pair_bit - 1;
 #endif
-  ncpus = cpus;
+  asid_ncpus = cpus;
   // At most a quarter of a generation sits in batches, so the numbers a rollover
   // strands in other CPUs' batches cost little.
   uint64_t size = (asid_mask + 1) / (4 * cpus);
@@ -71,18 +49,18 @@ zx_status_t asid_init(unsigned bits, unsigned cpus) {
   __atomic_store_n(&asid_generation, asid_mask + 1, __ATOMIC_RELAXED);
   for (unsigned i = 0; i < MAX_CPUS; i++) {
     __atomic_store_n(&asid_percpu[i].active, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&reserved[i], 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&asid_reserved[i], 0, __ATOMIC_RELAXED);
     flush_pending[i] = false;
     struct asid_counters zero = {0};
     asid_percpu[i].counters = zero;
-    batches[i].free = 0;
-    batches[i].gen = 0;
+    asid_percpu[i].batch.free = 0;
+    asid_percpu[i].batch.gen = 0;
   }
   for (unsigned i = 0; i < MAP_WORDS; i++) map[i] = 0;
   map_clear();
-  __atomic_store_n(&reserved_filter, 1, __ATOMIC_RELAXED);  // reserved[] holds 0s
+  reserved_filter = 1;  // asid_reserved[] holds 0s
   next_hint = 1;
-  __atomic_store_n(&live, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&asid_live_spaces, 0, __ATOMIC_RELAXED);
   return ZX_OK;
 }
 
@@ -122,37 +100,30 @@ static void rollover(unsigned cpu) {
   __atomic_store_n(&asid_generation, gen, __ATOMIC_RELAXED);
   map_clear();
   uint64_t filter = 0;
-  for (unsigned c = 0; c < ncpus; c++) {
+  for (unsigned c = 0; c < asid_ncpus; c++) {
     // The exchange orders against the fast path's CAS on the same location: either
     // the CAS came first and we reserve what it installed, or it fails (sees 0).
     // The CPU may be in either half of the pair (restricted mode does not tell the
     // allocator): reserving the number keeps both.
     uint64_t a = __atomic_exchange_n(&asid_percpu[c].active, 0, __ATOMIC_RELAXED);
-    if (a == 0) a = reserved[c];  // no switch since the last rollover: still running it
+    if (a == 0) a = asid_reserved[c];  // no switch since the last rollover: still running it
     map[(a & asid_mask) / 64] |= 1ull << ((a & asid_mask) % 64);
-    __atomic_store_n(&reserved[c], a, __ATOMIC_RELAXED);
+    __atomic_store_n(&asid_reserved[c], a, __ATOMIC_RELAXED);
     filter |= 1ull << (a % 64);
 #ifndef ASID_TEST_SKIP_ROLLOVER_FLUSH
     flush_pending[c] = true;
 #endif
   }
-  __atomic_store_n(&reserved_filter, filter, __ATOMIC_RELAXED);
+  reserved_filter = filter;
   next_hint = 1;
   asid_count(&asid_percpu[cpu].counters.rollovers);
-}
-
-// Whether a CPU runs (or may run) an address space under a (reserved at a rollover).
-static inline bool reserved_by_any(uint64_t a) {
-  for (unsigned c = 0; c < ncpus; c++)
-    if (__atomic_load_n(&reserved[c], __ATOMIC_RELAXED) == a) return true;
-  return false;
 }
 
 // a is reserved (lock held): move every such reservation (several CPUs may run its
 // address space) to now, its value in the new generation.
 static void update_reserved(uint64_t a, uint64_t now) {
-  for (unsigned c = 0; c < ncpus; c++)
-    if (reserved[c] == a) __atomic_store_n(&reserved[c], now, __ATOMIC_RELAXED);
+  for (unsigned c = 0; c < asid_ncpus; c++)
+    if (asid_reserved[c] == a) __atomic_store_n(&asid_reserved[c], now, __ATOMIC_RELAXED);
 }
 
 // Debug builds (the kernel's test builds) re-check the invariants a fresh ASID relies
@@ -161,25 +132,24 @@ static void update_reserved(uint64_t a, uint64_t now) {
 // any TTBR0). At hand-out (no lock) the same value must be active or reserved nowhere.
 #if defined(ASID_DEBUG_CHECKS) || KCONFIG_SELFTEST
 static void debug_check_carved(uint64_t a, unsigned cpu) {
-  for (unsigned c = 0; c < ncpus; c++) {
+  for (unsigned c = 0; c < asid_ncpus; c++) {
     uint64_t active = __atomic_load_n(&asid_percpu[c].active, __ATOMIC_RELAXED);
     if (c != cpu && active && (active & asid_mask) == a)
       asid_invariant_failed("fresh ASID is active on another CPU", a);
-    if (reserved[c] && (reserved[c] & asid_mask) == a)
+    if (asid_reserved[c] && (asid_reserved[c] & asid_mask) == a)
       asid_invariant_failed("fresh ASID is reserved by a CPU", a);
   }
 }
-static void debug_check_handout(uint64_t value, unsigned cpu) {
-  for (unsigned c = 0; c < ncpus; c++) {
+void asid_debug_check_handout(uint64_t value, unsigned cpu) {
+  for (unsigned c = 0; c < asid_ncpus; c++) {
     if (c != cpu && __atomic_load_n(&asid_percpu[c].active, __ATOMIC_RELAXED) == value)
       asid_invariant_failed("batched ASID is active on another CPU", value & asid_mask);
-    if (__atomic_load_n(&reserved[c], __ATOMIC_RELAXED) == value)
+    if (__atomic_load_n(&asid_reserved[c], __ATOMIC_RELAXED) == value)
       asid_invariant_failed("batched ASID is reserved by a CPU", value & asid_mask);
   }
 }
 #else
 static inline void debug_check_carved(uint64_t a, unsigned cpu) { (void)a, (void)cpu; }
-static inline void debug_check_handout(uint64_t value, unsigned cpu) { (void)value, (void)cpu; }
 #endif
 
 // Lock held, this CPU's batch empty or stale: carve up to batch_size free numbers of
@@ -200,82 +170,27 @@ static void batch_refill(unsigned cpu) {
       word ^= low;
     }
   map[a / 64] |= take;
-  struct asid_batch *b = &batches[cpu];
+  struct asid_batch *b = &asid_percpu[cpu].batch;
   b->base = a & ~63ull;
   b->free = take;
   b->gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
+  b->reserved_filter = reserved_filter;  // any rollover came before, above
   next_hint = (unsigned)(b->base + 64 - (unsigned)__builtin_clzll(take));  // past the last
   for (uint64_t t = take; t; t &= t - 1) debug_check_carved(b->base + __builtin_ctzll(t), cpu);
 }
 
-// Takes the lowest number of b's free bits (free: b->free, as the caller read it; only
-// this CPU changes its batch, with interrupts masked).
-static inline void batch_take(struct asid_batch *b, uint64_t free) {
-#ifndef ASID_TEST_BATCH_REUSE  // mutant: a batch number handed out again and again
-  b->free = free & (free - 1);
-#endif
-  (void)b, (void)free;
-}
-
-// The slow path without the lock (I6): as has no ASID of this CPU's batch's generation
-// and runs nowhere under a reserved one, so it may take the next number of the batch.
-// The CAS on as->asid_gen decides between CPUs giving as a number at once; the CAS on
-// active fails if a rollover came since the read (I2), and then the locked path
-// sorts out what as now holds. a and active are what asid_switch read (relaxed reads:
-// the two CASes check them). Anything else goes to the locked path (a tail call).
-static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, unsigned cpu);
-
-__attribute__((optimize("omit-frame-pointer"))) uint16_t asid_switch_slow(struct asid_state *as,
-                                                                          unsigned cpu,
-                                                                          uint64_t a,
-                                                                          uint64_t active) {
-  struct asid_batch *b = &batches[cpu];
-  struct asid_cpu *pc = &asid_percpu[cpu];
-  __asm__("" : "+r"(b), "+r"(pc));  // one register each: GCC recomputed them for each use
-  uint64_t free = b->free, gen = b->gen;
-  if (!free || !active) return switch_locked(as, cpu);  // nothing carved, or a rollover since
-  if (a >= gen) return switch_locked(as, cpu);  // not of an older generation
-#ifndef ASID_TEST_BATCH_IGNORE_RESERVED  // mutant: a running space loses its number
-  if (a != 0 && (__atomic_load_n(&reserved_filter, __ATOMIC_RELAXED) >> (a % 64) & 1) &&
-      reserved_by_any(a))
-    return switch_locked(as, cpu);  // I3: it keeps its number (locked path)
-#endif
-  uint64_t number = b->base + (uint64_t)__builtin_ctzll(free);
-  uint64_t fresh = gen | number;
-  debug_check_handout(fresh, cpu);
-  asid_test_interleave(as, cpu);
-  if (!__atomic_compare_exchange_n(&as->asid_gen, &a, fresh, false, __ATOMIC_RELAXED,
-                                   __ATOMIC_RELAXED))
-    return switch_locked(as, cpu);  // another CPU gave as a number first: use that one
-  batch_take(b, free);
-  if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
-  asid_test_interleave(as, cpu);
-#ifdef ASID_TEST_BATCH_STORE_ACTIVE  // mutant: blind to a rollover since the read
-  __atomic_store_n(&pc->active, fresh, __ATOMIC_RELAXED);
-#else
-  if (!__atomic_compare_exchange_n(&pc->active, &active, fresh, false, __ATOMIC_RELAXED,
-                                   __ATOMIC_RELAXED)) {
-    asid_count(&pc->counters.allocations);  // a rollover came between: fresh
-    return switch_locked(as, cpu);          // may be of the old generation
-  }
-#endif
-  // One counter: asid_counters() adds these to slow_switches and allocations.
-  asid_count(&pc->counters.batched_switches);
-  return (uint16_t)number;
-}
-
-// The locked slow path: a reserved or fresh ASID for as, a pending flush, or both.
-static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, unsigned cpu) {
+// The locked path (asid.h). It drops a batch left stale by a rollover (I6).
+uint16_t asid_switch_locked(struct asid_state *as, unsigned cpu) {
   irq_state_t irq = spin_lock_irqsave(&lock);
   uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
-  struct asid_batch *b = &batches[cpu];
+  struct asid_batch *b = &asid_percpu[cpu].batch;
 #ifndef ASID_TEST_KEEP_STALE_BATCH  // mutant: numbers of an old generation handed out
   if (b->gen != gen) b->free = 0;  // I6: carved before a rollover, they may be anyone's
 #endif
   uint64_t a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
   while (!asid_same_gen(a, gen)) {
     uint64_t number = a & asid_mask, next = gen | number;
-    bool reserved_now = a != 0 && reserved_by_any(a);
+    bool reserved_now = a != 0 && asid_reserved_by_any(a);
     // An empty batch is refilled even when as can keep its number: else, while old
     // numbers stay free early in a generation, every switch after the batch ran dry
     // came here (in a ring of 4,096 at 12 bits, 45% of the switches).
@@ -297,10 +212,10 @@ static __attribute__((noinline)) uint16_t switch_locked(struct asid_state *as, u
         // keep_free: its number is free in this generation: no one else has held it
         // since the rollover that flushed every CPU, so as may keep it (I1).
         if (keep_free) map[number / 64] |= 1ull << (number % 64);
-        else batch_take(b, b->free);
+        else asid_batch_take(b, b->free);
         asid_count(&asid_percpu[cpu].counters.allocations);
       }
-      if (a == 0) __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+      if (a == 0) __atomic_fetch_add(&asid_live_spaces, 1, __ATOMIC_RELAXED);
       a = next;
     }
   }
@@ -319,7 +234,7 @@ void asid_release(struct asid_state *as) {
   // The ASID stays taken in map[] (or reserved) until a rollover frees it; that
   // rollover sets every CPU's flush_pending. Nothing to do but the accounting.
   if (__atomic_exchange_n(&as->asid_gen, 0, __ATOMIC_RELAXED) != 0)
-    __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_sub(&asid_live_spaces, 1, __ATOMIC_RELAXED);
 }
 
 bool asid_for_invalidate(const struct asid_state *as, uint16_t *asid) {
@@ -335,7 +250,7 @@ bool asid_is_current(const struct asid_state *as) {
 
 unsigned asid_bits(void) { return asid_width; }
 
-unsigned asid_live(void) { return __atomic_load_n(&live, __ATOMIC_RELAXED); }
+unsigned asid_live(void) { return __atomic_load_n(&asid_live_spaces, __ATOMIC_RELAXED); }
 
 struct asid_counters asid_counters(unsigned cpu) {
   struct asid_counters c;

@@ -46,13 +46,28 @@ extern uint64_t asid_mask;         // asid_pair_bit - 1: the numbers handed out
 // 1 << (asid_width - 1): n | asid_pair_bit is the pair of number n (docs/asid.md, "Pairs").
 extern uint16_t asid_pair_bit;
 extern uint64_t asid_generation;   // generation << (bits - 1), never 0 after init; under the lock
-// Per CPU, in a cache line of its own (the fast path touches only it and the read-mostly
-// values above): the asid_gen this CPU switched to in this generation, or 0 after a
-// rollover took it into the reserved set (I2). Written by its CPU (fast path: CAS) and
-// by rollover (exchange to 0). And the CPU's counters.
+// Per CPU: numbers carved out of the free map under the lock, handed out one per fresh
+// ASID without it (I6). Touched only by its CPU (interrupts masked) and, for the carve,
+// under the lock by that same CPU.
+struct asid_batch {
+  uint64_t free;  // bit i: number base + i is this CPU's to hand out
+  uint64_t gen;   // the generation they were carved in (generation << (bits - 1))
+  uint64_t base;  // a multiple of 64
+  // The reservations' filter when they were carved: bit n % 64 set for the number n of
+  // every reserved value (I3), so that a clear bit spares the scan. Only rollover
+  // changes it, and a batch of an older generation is never used.
+  uint64_t reserved_filter;
+};
+
+// Per CPU, in cache lines of its own (the fast path touches only the first and the
+// read-mostly values above; the batched path also the second): the asid_gen this CPU
+// switched to in this generation, or 0 after a rollover took it into the reserved set
+// (I2), written by its CPU (fast path: CAS) and by rollover (exchange to 0); the
+// CPU's counters; its batch.
 struct asid_cpu {
   uint64_t active;
   struct asid_counters counters;
+  struct asid_batch batch __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
 extern struct asid_cpu asid_percpu[MAX_CPUS];
 
@@ -64,10 +79,30 @@ static inline bool asid_same_gen(uint64_t asid_gen, uint64_t gen) {
   return (asid_gen ^ gen) <= asid_mask;  // equal above the ASID's bits (one load: the mask)
 }
 
-// The rest of asid_switch: a fresh ASID from this CPU's batch without the lock if it
-// can, else under the lock a fresh or reserved ASID, or a pending flush. a and active:
-// as->asid_gen and this CPU's active as the fast path read them.
-uint16_t asid_switch_slow(struct asid_state *as, unsigned cpu, uint64_t a, uint64_t active);
+// The reservations (asid.c's, written under the lock): what each CPU was running at the
+// last rollover (I3). In a generation they move but keep their numbers.
+extern uint64_t asid_reserved[MAX_CPUS];
+extern unsigned asid_ncpus;
+extern unsigned asid_live_spaces;  // address spaces holding an ASID (asid_live())
+
+// The locked path: a reserved or fresh ASID for as, a pending flush, or both. Whatever
+// the lock-free paths below refuse ends here.
+uint16_t asid_switch_locked(struct asid_state *as, unsigned cpu);
+
+// The host model (tests/host/test_asid_model.c) runs other CPUs' switches at these
+// points of the batched path, the windows where another CPU can change what it read.
+#ifdef ASID_TEST_HOOKS
+void asid_test_interleave(struct asid_state *as, unsigned cpu);
+#else
+static inline void asid_test_interleave(struct asid_state *as, unsigned cpu) { (void)as, (void)cpu; }
+#endif
+// Debug builds (the kernel's test builds) check that a batched ASID is active or
+// reserved nowhere else when it is handed out (I1, I3).
+#if defined(ASID_DEBUG_CHECKS) || KCONFIG_SELFTEST
+void asid_debug_check_handout(uint64_t value, unsigned cpu);
+#else
+static inline void asid_debug_check_handout(uint64_t value, unsigned cpu) { (void)value, (void)cpu; }
+#endif
 
 // The fast path's test and claim, with a = as->asid_gen and old_active = this CPU's
 // active as read: true when a is of the current generation and no rollover happened
@@ -88,7 +123,7 @@ static inline bool asid_switch_claim(unsigned cpu, uint64_t a, uint64_t old_acti
 
 // asid_switch's fast path alone, for a caller that keeps its slow path out of line (the
 // context switch: then its fast path needs no stack frame): true when it claimed *a's
-// ASID (a & asid_mask); false leaves *a and *old_active as asid_switch_slow takes them.
+// ASID (a & asid_mask); false leaves *a and *old_active as asid_switch_batched takes them.
 static inline bool asid_switch_fast(struct asid_state *as, unsigned cpu, uint64_t *a,
                                     uint64_t *old_active) {
   *a = __atomic_load_n(&as->asid_gen, __ATOMIC_RELAXED);
@@ -96,17 +131,79 @@ static inline bool asid_switch_fast(struct asid_state *as, unsigned cpu, uint64_
   return asid_switch_claim(cpu, *a, *old_active);
 }
 
+// Whether a CPU runs (or may run) an address space under a (reserved at a rollover).
+static inline bool asid_reserved_by_any(uint64_t a) {
+  for (unsigned c = 0; c < asid_ncpus; c++)
+    if (__atomic_load_n(&asid_reserved[c], __ATOMIC_RELAXED) == a) return true;
+  return false;
+}
+
+// Takes the lowest number of b's free bits (free: b->free, as the caller read it).
+static inline void asid_batch_take(struct asid_batch *b, uint64_t free) {
+#ifndef ASID_TEST_BATCH_REUSE  // mutant: a batch number handed out again and again
+  b->free = free & (free - 1);
+#endif
+  (void)b, (void)free;
+}
+
+// The batched path (I6), after the fast path failed: a fresh ASID from this CPU's batch
+// without the lock. True with *asid set when as got one; false leaves the decision to
+// asid_switch_locked. It calls nothing, so the context switch's slow path stays a leaf
+// but for that one tail call (every switch of a ring past the ASID count comes here).
+// It may give as a number only when as has none of the batch's generation and runs
+// nowhere under a reserved one. a and active: what asid_switch_fast read (relaxed: the
+// two CASes check them). The CAS on as->asid_gen decides between CPUs giving as a
+// number at once; the CAS on active fails if a rollover came since the read (I2).
+static inline __attribute__((always_inline)) bool asid_switch_batched(struct asid_state *as,
+                                                                      unsigned cpu, uint64_t a,
+                                                                      uint64_t active,
+                                                                      uint64_t *asid) {
+  struct asid_cpu *pc = &asid_percpu[cpu];
+  __asm__("" : "+r"(pc));  // one register: GCC recomputed it for each use
+  uint64_t free = pc->batch.free, gen = pc->batch.gen;
+  if (!free || !active) return false;  // nothing carved, or a rollover since
+  if (a >= gen) return false;          // not of an older generation
+#ifndef ASID_TEST_BATCH_IGNORE_RESERVED  // mutant: a running space loses its number
+  if (a != 0 && (pc->batch.reserved_filter >> (a % 64) & 1) && asid_reserved_by_any(a))
+    return false;  // I3: it keeps its number (locked path)
+#endif
+  uint64_t number = pc->batch.base + (uint64_t)__builtin_ctzll(free);
+  uint64_t fresh = gen | number;
+  asid_debug_check_handout(fresh, cpu);
+  asid_test_interleave(as, cpu);
+  if (!__atomic_compare_exchange_n(&as->asid_gen, &a, fresh, false, __ATOMIC_RELAXED,
+                                   __ATOMIC_RELAXED))
+    return false;  // another CPU gave as a number first: the locked path uses that one
+  asid_batch_take(&pc->batch, free);
+  if (a == 0) __atomic_fetch_add(&asid_live_spaces, 1, __ATOMIC_RELAXED);
+  asid_test_interleave(as, cpu);
+#ifdef ASID_TEST_BATCH_STORE_ACTIVE  // mutant: blind to a rollover since the read
+  __atomic_store_n(&pc->active, fresh, __ATOMIC_RELAXED);
+#else
+  if (!__atomic_compare_exchange_n(&pc->active, &active, fresh, false, __ATOMIC_RELAXED,
+                                   __ATOMIC_RELAXED)) {
+    asid_count(&pc->counters.allocations);  // a rollover came between: fresh may be
+    return false;                           // of the old generation
+  }
+#endif
+  // One counter: asid_counters() adds these to slow_switches and allocations.
+  asid_count(&pc->counters.batched_switches);
+  *asid = number;
+  return true;
+}
+
 // Switch `cpu` (the calling CPU) to as: returns the ASID to write into TTBR0 with as's
 // root table (a number below asid_pair_bit; its pair may be written instead, until the
 // next switch, without asking again). Preemption and interrupts must be off from here
 // until TTBR0 is written.
-// The fast path above; otherwise asid_switch_slow: the batch, or the spinlock; then it
-// may call asid_arch_flush_local_tlb() (a flush left pending by a rollover), always
-// before it returns.
+// The fast path, else the batch, else the spinlock; that may call
+// asid_arch_flush_local_tlb() (a flush left pending by a rollover), always before it
+// returns. The context switch inlines the three steps itself (arch/arm64/aspace.c).
 static inline uint16_t asid_switch(struct asid_state *as, unsigned cpu) {
-  uint64_t a, old_active;
+  uint64_t a, old_active, asid;
   if (asid_switch_fast(as, cpu, &a, &old_active)) return (uint16_t)(a & asid_mask);
-  return asid_switch_slow(as, cpu, a, old_active);
+  if (asid_switch_batched(as, cpu, a, old_active, &asid)) return (uint16_t)asid;
+  return asid_switch_locked(as, cpu);
 }
 
 // The address space is dead: no CPU's TTBR0 refers to it any more. No TLB maintenance

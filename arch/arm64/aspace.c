@@ -505,18 +505,28 @@ static inline uint64_t ttbr0_with_asid(struct cpu_mmu *mmu, const struct arch_as
   return restricted ? ttbr0 | mmu->ttbr0_pair : ttbr0;
 }
 
-// load_ttbrs when the ASID fast path failed: out of line, so the common switch needs no
-// stack frame. After the call the space and the mode are read back from this CPU's
-// mmu, where arch_aspace_activate (or the ASID=off mode change, which never gets here)
-// stored them, rather than kept in registers across it: only the return address is
-// saved (every switch of a ring past the ASID count comes here).
-static __attribute__((noinline, optimize("omit-frame-pointer"))) void load_ttbrs_asid_slow(
-    unsigned cpu, const struct arch_aspace *as, uint64_t a, uint64_t old_active) {
-  uint16_t asid = asid_switch_slow((struct asid_state *)&as->asid, cpu, a, old_active);
-  struct cpu_mmu *mmu = &arch_this_cpu()->arch.mmu;  // interrupts masked: still this CPU
-  as = mmu->as;
-  bool restricted = mmu->restricted;
+// load_ttbrs when the batched ASID path failed too: the allocator's lock. Rare (a
+// rollover, a reserved ASID, an empty batch), so it may have a frame.
+static __attribute__((noinline)) void load_ttbrs_asid_locked(struct cpu_mmu *mmu, unsigned cpu,
+                                                             const struct arch_aspace *as,
+                                                             bool restricted) {
+  uint16_t asid = asid_switch_locked((struct asid_state *)&as->asid, cpu);
   write_ttbrs(mmu, ttbr0_with_asid(mmu, as, restricted, asid), ttbr1_for(as, restricted));
+}
+
+// load_ttbrs when the ASID fast path failed: a fresh ASID from this CPU's batch (every
+// switch of a ring past the ASID count comes here). Out of line, so the common switch
+// needs no stack frame; a leaf but for the tail call to the locked path, so it needs
+// none either.
+static __attribute__((noinline, optimize("omit-frame-pointer"))) void load_ttbrs_asid_slow(
+    struct cpu_mmu *mmu, unsigned cpu, const struct arch_aspace *as, unsigned restricted,
+    uint64_t a, uint64_t old_active) {
+  uint64_t asid;
+  if (!asid_switch_batched((struct asid_state *)&as->asid, cpu, a, old_active, &asid)) {
+    load_ttbrs_asid_locked(mmu, cpu, as, restricted);
+    return;
+  }
+  write_ttbrs(mmu, ttbr0_with_asid(mmu, as, restricted, (uint16_t)asid), ttbr1_for(as, restricted));
 }
 
 // TTBR1 and TTBR0 for as in the given mode, as arch_aspace_activate writes them.
@@ -536,7 +546,7 @@ static inline __attribute__((always_inline)) void load_ttbrs(struct cpu_mmu *mmu
     // without the allocator until the next switch (docs/asid.md, "Pairs").
     uint64_t a, old_active;
     if (!asid_switch_fast((struct asid_state *)&as->asid, cpu, &a, &old_active)) {
-      load_ttbrs_asid_slow(cpu, as, a, old_active);
+      load_ttbrs_asid_slow(mmu, cpu, as, restricted, a, old_active);
       return;
     }
     ttbr0 = ttbr0_with_asid(mmu, as, restricted, (uint16_t)(a & asid_mask));
