@@ -3,6 +3,8 @@
 #include <janus/arch.h>
 #include <janus/thread.h>
 
+#include <janus/object.h>
+
 #include "core/object/process.h"
 #include "core/vm/kmem.h"
 
@@ -20,4 +22,10 @@ bool wait_until_unused_pages(uint64_t pages) {
   zx_time_t end = arch_monotonic_ns() + OTHER_CPU_WAIT_NS;
   while (kmem_unused_pages() != pages && arch_monotonic_ns() < end) thread_yield();
   return kmem_unused_pages() == pages;
+}
+
+bool wait_until_live_objects(uint64_t objects) {
+  zx_time_t end = arch_monotonic_ns() + OTHER_CPU_WAIT_NS;
+  while (kobject_live_count() != objects && arch_monotonic_ns() < end) thread_yield();
+  return kobject_live_count() == objects;
 }
