@@ -209,7 +209,7 @@ awk -F, -v f="$out/$board-asid.csv" -v s="$out/$board-asid-sweep.csv" '
     if (sw[2] != "" && last != 2)
       printf "  ring of %d within 5%% of a ring of 2: %d vs %d, %s\n", last, sw[last], sw[2],
         sw[last] <= sw[2] * 1.05 ? "met" : sprintf("missed: +%.1f%%", (sw[last] / sw[2] - 1) * 100)
-    if (last != 65536) print "  (the ring target is for 65,536 processes, past the ASID count: make bench BENCH_RING=2,65536 BENCH_MEMORY=8G, about 30 minutes a build on an idle machine)"
+    if (last != 65536) print "  (the ring target is for 65,536 processes, past the ASID count: make bench BENCH_RING=2,65536 BENCH_MEMORY=8G, about 20 minutes a build, most of it creating and tearing down the processes)"
     target("shared-group yield round trip", "shared-group-switch", 600)
     target("restricted enter -> svc -> vector", "restricted-svc-rt", 200)
     target("create_shared + start + exit + reap", "create-shared-teardown", 18000)
