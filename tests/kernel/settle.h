@@ -23,9 +23,10 @@ void wait_until_asleep(struct process **procs, unsigned n);
 // object go with that switch).
 bool wait_until_unused_pages(uint64_t pages);
 
-// Whether kobject_live_count() comes back to objects within OTHER_CPU_WAIT_NS, for the
-// same reason: a test that ran processes waits for this before it returns, or their
-// last thread's object may go during a later test's count of objects.
+// Whether kobject_live_count() comes back to objects (or below: an object of an
+// earlier test may go meanwhile, for the same reason) within OTHER_CPU_WAIT_NS. A test
+// that ran processes waits for this before it returns, or their last thread's object
+// may go during a later test's count of objects.
 bool wait_until_live_objects(uint64_t objects);
 
 #endif  // TESTS_KERNEL_SETTLE_H_
